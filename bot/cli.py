@@ -1,0 +1,155 @@
+"""Command line: ask, kb check/export, eval, chat (and run, for Telegram)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from bot.dialogue import DialogueEngine, State
+from bot.evaluation import evaluate, format_report, read_labelled
+from bot.kb_lint import lint
+from bot.knowledge import LoadResult, default_knowledge_dir, load_knowledge
+from bot.matching import Matcher
+
+
+def _load(args: argparse.Namespace, strict: bool = False) -> LoadResult:
+    result = load_knowledge(args.knowledge)
+    if result.errors:
+        for error in result.errors:
+            print(f"erreur : {error}", file=sys.stderr)
+        if strict or not result.kb.topics:
+            raise SystemExit(1)
+    return result
+
+
+def ask_payload(engine: DialogueEngine, text: str, role: str | None) -> dict:
+    """The JSON shape of `ask --json`: topic is null when the bot would not answer."""
+    reply = engine.handle_text(State(role=role), text)
+    answered = reply.kind == "answer"
+    return {
+        "topic": reply.topic if answered else None,
+        "score": round(reply.score, 1),
+        "answer": reply.text if answered else None,
+        "suggestions": list(reply.suggestions),
+    }
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    kb = _load(args).kb
+    engine = DialogueEngine(kb)
+    if args.text == ["-"]:
+        questions = (line.rstrip("\n") for line in sys.stdin)
+    else:
+        questions = iter([" ".join(args.text)])
+    for question in questions:
+        if args.json:
+            payload = ask_payload(engine, question, args.role)
+            print(json.dumps(payload, ensure_ascii=False), flush=True)
+        else:
+            from bot.console import render
+
+            print(render(engine.handle_text(State(role=args.role), question)))
+            print()
+    return 0
+
+
+def cmd_kb_check(args: argparse.Namespace) -> int:
+    result = load_knowledge(args.knowledge)
+    for error in result.errors:
+        print(f"erreur : {error}")
+    findings = lint(result.kb) if result.kb.topics else []
+    for finding in findings:
+        print(f"attention : {finding}")
+    n_questions = sum(len(t.questions) for t in result.kb.topics.values())
+    print(
+        f"{len(result.kb.topics)} sujets, {n_questions} questions, {len(result.kb.themes)} thèmes ; "
+        f"{len(result.errors)} erreur(s), {len(findings)} avertissement(s)"
+    )
+    return 1 if result.errors or not result.kb.topics else 0
+
+
+def cmd_kb_export(args: argparse.Namespace) -> int:
+    kb = _load(args).kb
+    print(json.dumps(kb.export(), ensure_ascii=False, indent=None if args.json else 2))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    kb = _load(args).kb
+    report = evaluate(Matcher(kb), read_labelled(args.file))
+    print(format_report(report))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run_chat
+
+    kb = _load(args).kb
+    return run_chat(DialogueEngine(kb))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.config import Config
+    from bot.runner import run_polling
+
+    config = Config.from_env()
+    if args.knowledge:
+        config = replace(config, knowledge_dir=args.knowledge)
+    return run_polling(config)
+
+
+def cmd_default(args: argparse.Namespace) -> int:
+    """No sub-command: the Telegram bot when a token is set, else the terminal chat."""
+    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        return cmd_run(args)
+    print("(TELEGRAM_BOT_TOKEN non défini : discussion dans le terminal)\n")
+    return cmd_chat(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ipe-bot", description="Assistant stages et découverte des métiers (IPE)."
+    )
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        default=None,
+        help=f"dossier de la base de connaissances (défaut : KNOWLEDGE_DIR ou {default_knowledge_dir()})",
+    )
+    parser.set_defaults(func=cmd_default)
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="répondre à une question (ou une par ligne avec -)")
+    ask.add_argument("--role", choices=["pupil", "teacher"], default=None)
+    ask.add_argument("--json", action="store_true", help="une ligne JSON par question")
+    ask.add_argument("text", nargs="+", help="la question, ou - pour lire l'entrée standard")
+    ask.set_defaults(func=cmd_ask)
+
+    kb = sub.add_parser("kb", help="base de connaissances")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", help="valider les fichiers YAML et signaler les ambiguïtés")
+    check.set_defaults(func=cmd_kb_check)
+    export = kb_sub.add_parser("export", help="exporter les sujets")
+    export.add_argument("--json", action="store_true", help="JSON compact")
+    export.set_defaults(func=cmd_kb_export)
+
+    ev = sub.add_parser("eval", help="mesurer la précision sur un fichier étiqueté")
+    ev.add_argument("file", type=Path)
+    ev.set_defaults(func=cmd_eval)
+
+    chat = sub.add_parser("chat", help="discuter avec l'assistant dans le terminal")
+    chat.set_defaults(func=cmd_chat)
+
+    run = sub.add_parser("run", help="lancer le bot Telegram (long polling)")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,56 @@
+"""Settings from environment variables (see README and .env.example)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.knowledge import default_knowledge_dir
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ipe-bot.sqlite3"
+
+
+def async_database_url(url: str) -> str:
+    """Map plain SQLAlchemy URLs to their async drivers (sqlite -> aiosqlite, postgresql -> asyncpg)."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
+    for prefix in ("postgresql:", "postgres:"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg:" + url[len(prefix) :]
+    return url
+
+
+def _ids(value: str) -> frozenset[int]:
+    out = set()
+    for part in value.replace(";", ",").split(","):
+        part = part.strip()
+        if part.lstrip("-").isdigit():
+            out.add(int(part))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str | None = None
+    api_base_url: str = DEFAULT_API_BASE_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    knowledge_dir: Path = field(default_factory=default_knowledge_dir)
+    admin_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
+        env = dict(os.environ if env is None else env)
+        knowledge = env.get("KNOWLEDGE_DIR")
+        return cls(
+            token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
+            api_base_url=(env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL).strip(),
+            database_url=async_database_url(
+                (env.get("DATABASE_URL") or DEFAULT_DATABASE_URL).strip()
+            ),
+            knowledge_dir=Path(knowledge) if knowledge else default_knowledge_dir(),
+            admin_ids=_ids(env.get("ADMIN_IDS", "")),
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+        )

@@ -1,0 +1,316 @@
+"""Channel-independent dialogue engine: (state, message or choice) -> Reply."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.knowledge import KnowledgeBase, Topic
+from bot.matching import Matcher, MatchResult
+from bot.normalise import content_tokens, words
+
+MAX_CHOICES = 10
+ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
+LEVELS = {
+    "4e": "4e",
+    "3e": "3e",
+    "2de": "2de générale et techno",
+    "cap": "CAP",
+    "bacpro": "Bac pro",
+    "lycee": "1re / Terminale",
+    "bts": "BTS / études sup",
+}
+MEDIA_WORDS = {
+    "sticker": "le sticker",
+    "photo": "la photo",
+    "voice": "le message vocal",
+    "video": "la vidéo",
+    "video_note": "la vidéo",
+    "audio": "l'audio",
+    "document": "le document",
+    "location": "la position",
+    "contact": "le contact",
+    "animation": "le GIF",
+    "poll": "le sondage",
+}
+_TEACHER_CUES = re.compile(
+    r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
+    r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
+    r"|professeur principal|professeure principale|en tant qu(?:e |e )?(?:prof|enseignant)"
+    r"|mes collegues|nos collegues|equipe pedagogique)"
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button or a numbered option: a French label and an opaque id (≤ 64 bytes)."""
+
+    label: str
+    id: str
+
+
+@dataclass
+class State:
+    """What the bot remembers about one user; stored per chat."""
+
+    role: str | None = None
+    level: str | None = None
+    academy: str | None = None
+    last_topic: str | None = None
+    choices: list[Choice] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> State:
+        data = dict(data or {})
+        choices = [Choice(**c) for c in data.pop("choices", []) or []]
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known, choices=choices)
+
+
+@dataclass
+class Reply:
+    """What to show: plain French text (the channel escapes it) and choices."""
+
+    text: str
+    choices: list[Choice] = field(default_factory=list)
+    kind: str = "info"  # answer | did_you_mean | fallback | menu | role | info
+    topic: str | None = None
+    score: float = 0.0
+    suggestions: list[str] = field(default_factory=list)
+    source: str | None = None
+
+
+def _tu(role: str | None, pupil: str, teacher: str) -> str:
+    return teacher if role == "teacher" else pupil
+
+
+class DialogueEngine:
+    """Turns a user's message or button press into a Reply, updating their State."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
+        self.kb = kb
+        self.matcher = matcher or Matcher(kb)
+
+    # -- entry points -------------------------------------------------------------------
+    def start(self, state: State) -> Reply:
+        text = (
+            "Bonjour ! Je suis l'assistant des stages et de la découverte des métiers, avec les "
+            "Ingénieurs pour l'école.\nPose-moi ta question en quelques mots (par exemple « c'est "
+            "quoi le stage de 3e ? »).\n\nPour commencer, tu es :"
+        )
+        return self._offer(state, Reply(text, self.role_choices(), kind="role"))
+
+    def role_choices(self) -> list[Choice]:
+        return [Choice(label, f"r:{role}") for role, label in ROLE_LABELS.items()]
+
+    def handle_text(self, state: State, text: str) -> Reply:
+        """A free-text message."""
+        stripped = (text or "").strip()
+        if stripped.isdigit() and state.choices:
+            index = int(stripped) - 1
+            if 0 <= index < len(state.choices):
+                return self.handle_choice(state, state.choices[index].id)
+        if state.role is None and _TEACHER_CUES.search(" ".join(words(stripped))):
+            state.role = "teacher"
+        if not content_tokens(stripped, self.kb.lexicon, keep_small_talk=True):
+            return self._offer(state, self._empty(state, stripped))
+        result = self.matcher.match(stripped)
+        return self._offer(state, self._reply_for(state, stripped, result))
+
+    def handle_choice(self, state: State, choice_id: str) -> Reply:
+        """A button press or a numbered choice; unknown ids get a polite refusal."""
+        kind, _, arg = (choice_id or "").partition(":")
+        if kind == "r" and arg in ROLE_LABELS:
+            state.role = arg
+            text = _tu(
+                arg,
+                "C'est noté, je te tutoie 🙂 Pose ta question ou choisis un thème :",
+                "C'est noté. Posez votre question ou choisissez un thème :",
+            )
+            return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
+        if kind == "t" and arg in self.kb.topics:
+            return self._offer(state, self.answer(state, self.kb.topics[arg]))
+        if kind == "m" and not arg:
+            return self._offer(state, self.menu(state))
+        if kind == "th":
+            theme = next((t for t in self.kb.themes if t.id == arg), None)
+            if theme is not None:
+                return self._offer(state, self.theme_menu(state, theme.id))
+        if kind == "lv" and arg in LEVELS:
+            state.level = arg
+            return self._offer(state, Reply(f"Niveau enregistré : {LEVELS[arg]}.", kind="info"))
+        return self._offer(
+            state,
+            Reply(
+                _tu(
+                    state.role,
+                    "Ce bouton n'est plus valable. Voici le menu :",
+                    "Ce bouton n'est plus valable. Voici le menu :",
+                ),
+                self.theme_choices(state),
+                kind="menu",
+            ),
+        )
+
+    def command(self, state: State, name: str, args: str = "") -> Reply:
+        """A slash command, the same in every channel."""
+        name = name.split("@", 1)[0].lower()
+        if name == "start":
+            return self.start(state)
+        if name == "menu":
+            return self._offer(state, self.menu(state))
+        if name in ("aide", "help"):
+            return self.help(state)
+        if name == "profil":
+            return self._offer(state, self.profile(state))
+        if name == "annuler":
+            state.choices = []
+            return Reply(_tu(state.role, "C'est annulé.", "C'est annulé."), kind="info")
+        if args.strip():
+            return self.handle_text(state, args)
+        return self._offer(
+            state,
+            Reply(
+                _tu(
+                    state.role,
+                    f"Je ne connais pas la commande /{name}. Essaie /menu ou /aide.",
+                    f"Je ne connais pas la commande /{name}. Essayez /menu ou /aide.",
+                ),
+                kind="info",
+            ),
+        )
+
+    def profile(self, state: State) -> Reply:
+        role = ROLE_LABELS.get(state.role or "", "non précisé")
+        level = LEVELS.get(state.level or "", "non précisé")
+        text = (
+            f"Ton profil : {role}, niveau {level}.\nChange-le avec les boutons :"
+            if state.role != "teacher"
+            else f"Votre profil : {role}.\nChangez-le avec les boutons :"
+        )
+        choices = self.role_choices()
+        if state.role != "teacher":
+            choices += [Choice(label, f"lv:{key}") for key, label in LEVELS.items()]
+        return Reply(text, choices, kind="role")
+
+    def handle_media(self, state: State, media: str) -> Reply:
+        """A sticker, photo, voice note, document, location...: answered in words."""
+        what = MEDIA_WORDS.get(media, "ce message")
+        text = _tu(
+            state.role,
+            f"Merci pour {what} ! Je ne comprends que le texte écrit : pose-moi ta question en "
+            "quelques mots, ou choisis un thème :",
+            f"Merci pour {what}. Je ne comprends que le texte écrit : posez votre question en "
+            "quelques mots, ou choisissez un thème :",
+        )
+        return self._offer(state, Reply(text, self.theme_choices(state), kind="fallback"))
+
+    def menu(self, state: State) -> Reply:
+        text = _tu(state.role, "Choisis un thème :", "Choisissez un thème :")
+        return Reply(text, self.theme_choices(state), kind="menu")
+
+    def help(self, state: State) -> Reply:
+        topic = self.kb.topics.get("aide")
+        if topic is not None:
+            return self._offer(state, self.answer(state, topic))
+        return self._offer(state, self.menu(state))
+
+    # -- building replies ---------------------------------------------------------------
+    def theme_choices(self, state: State) -> list[Choice]:
+        return [Choice(t.title, f"th:{t.id}") for t in self.kb.themes_for(state.role)]
+
+    def theme_menu(self, state: State, theme_id: str) -> Reply:
+        theme = next(t for t in self.kb.themes if t.id == theme_id)
+        topics = [
+            self.kb.topics[i] for i in theme.topic_ids if self.kb.topics[i].serves(state.role)
+        ]
+        choices = [Choice(t.title, f"t:{t.id}") for t in topics]
+        choices.append(Choice("⬅️ Retour", "m"))
+        text = f"{theme.title} — " + _tu(state.role, "choisis un sujet :", "choisissez un sujet :")
+        return Reply(text, choices, kind="menu")
+
+    def answer(self, state: State, topic: Topic, score: float = 100.0) -> Reply:
+        state.last_topic = topic.id
+        text = f"{topic.answer_for(state.role)}\n\nSource : {topic.source}"
+        choices = [
+            Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related if r in self.kb.topics
+        ][:4]
+        return Reply(
+            text,
+            choices,
+            kind="answer",
+            topic=topic.id,
+            score=score,
+            source=topic.source,
+        )
+
+    def _reply_for(self, state: State, text: str, result: MatchResult) -> Reply:
+        if result.topic is not None:
+            reply = self.answer(state, self.kb.topics[result.topic], result.score)
+            if result.suggestions:
+                reply.choices = [
+                    Choice(self.kb.topics[t].title, f"t:{t}") for t in result.suggestions
+                ] + reply.choices
+                reply.choices = reply.choices[:MAX_CHOICES]
+            reply.suggestions = list(result.suggestions)
+            return reply
+        if result.suggestions:
+            choices = [Choice(self.kb.topics[t].title, f"t:{t}") for t in result.suggestions]
+            choices.append(Choice(_tu(state.role, "Autre chose", "Autre chose"), "m"))
+            return Reply(
+                _tu(state.role, "Tu voulais dire :", "Vouliez-vous dire :"),
+                choices,
+                kind="did_you_mean",
+                score=result.score,
+                suggestions=list(result.suggestions),
+            )
+        return self._fallback(state, text, result)
+
+    def _fallback(self, state: State, text: str, result: MatchResult) -> Reply:
+        said = words(text, self.kb.lexicon)
+        if any(w.startswith("stage") for w in said) and "stag" not in result.tokens:
+            intro = _tu(
+                state.role,
+                "Je ne connais que les stages en entreprise de l'école (3e, seconde, lycée pro, "
+                "BTS), pas les stages de sport, de loisirs ou de permis.",
+                "Je ne traite que les stages en milieu professionnel des élèves (3e, seconde, "
+                "lycée professionnel, BTS), pas les stages sportifs, de loisirs ou de permis.",
+            )
+        else:
+            intro = _tu(
+                state.role,
+                "Je n'ai pas compris ta question, ou elle sort de ce que je connais (les stages, "
+                "la découverte des métiers et l'orientation).",
+                "Je n'ai pas compris votre question, ou elle sort de ce que je connais (les "
+                "stages, la découverte des métiers et les partenariats école-entreprise).",
+            )
+        more = _tu(
+            state.role,
+            "Essaie avec d'autres mots, ou choisis un thème :",
+            "Reformulez-la, ou choisissez un thème :",
+        )
+        return Reply(
+            f"{intro}\n{more}", self.theme_choices(state), kind="fallback", score=result.score
+        )
+
+    def _empty(self, state: State, text: str) -> Reply:
+        intro = _tu(
+            state.role,
+            "Écris-moi ta question en quelques mots, par exemple « comment trouver un stage ? ».",
+            "Écrivez-moi votre question en quelques mots, par exemple « comment aider mes élèves "
+            "à trouver un stage ? ».",
+        )
+        return Reply(
+            intro + "\n" + _tu(state.role, "Ou choisis un thème :", "Ou choisissez un thème :"),
+            self.theme_choices(state),
+            kind="fallback",
+        )
+
+    def _offer(self, state: State, reply: Reply) -> Reply:
+        reply.choices = reply.choices[:MAX_CHOICES]
+        state.choices = list(reply.choices)
+        return reply

@@ -1,0 +1,430 @@
+"""The knowledge base: YAML theme files loaded into topics, validated with precise errors."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.normalise import Lexicon, strip_accents, words
+
+ROLES = ("pupil", "teacher")
+AUDIENCES = ("pupil", "teacher", "both")
+ACTIONS = ("escalate",)
+TELEGRAM_MAX_TEXT = 4096
+MIN_QUESTIONS = 10
+MAX_TITLE = 40
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SPECIAL_FILES = {"synonyms.yaml", "academies.yaml"}
+
+
+@dataclass(frozen=True)
+class KnowledgeError:
+    """One problem in the knowledge base, located by file, entry and field."""
+
+    file: str
+    entry: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.entry:
+            where += f", entrée « {self.entry} »"
+        if self.field:
+            where += f", champ « {self.field} »"
+        return f"{where} : {self.message}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One question topic and its answers."""
+
+    id: str
+    title: str
+    audience: str
+    questions: tuple[str, ...]
+    answers: dict[str, str]  # role -> text ("pupil"/"teacher")
+    source: str
+    theme: str
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    action: str | None = None
+    urgent: bool = False
+    file: str = ""
+
+    def answer_for(self, role: str | None) -> str:
+        """The answer in the register of the role (pupil "tu" by default)."""
+        if role in self.answers:
+            return self.answers[role]
+        return self.answers.get("pupil") or self.answers["teacher"]
+
+    def serves(self, role: str | None) -> bool:
+        """True when the topic belongs in this role's menus."""
+        return role is None or self.audience in ("both", role)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of topics, one YAML file, one entry of the menu."""
+
+    id: str
+    title: str
+    order: int
+    topic_ids: tuple[str, ...]
+
+
+@dataclass
+class KnowledgeBase:
+    """Topics and themes in menu order, plus the lexicon used for matching."""
+
+    topics: dict[str, Topic] = field(default_factory=dict)
+    themes: list[Theme] = field(default_factory=list)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    directory: Path | None = None
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return self.topics.get(topic_id)
+
+    def themes_for(self, role: str | None) -> list[Theme]:
+        """Themes that hold at least one topic for this role."""
+        return [t for t in self.themes if any(self.topics[i].serves(role) for i in t.topic_ids)]
+
+    def export(self) -> dict[str, Any]:
+        """Plain data for `kb export --json`."""
+        return {
+            "topics": [
+                {
+                    "id": t.id,
+                    "title": t.title,
+                    "audience": t.audience,
+                    "theme": t.theme,
+                    "questions": list(t.questions),
+                    "keywords": list(t.keywords),
+                    "answer": t.answer_for("pupil" if t.audience != "teacher" else "teacher"),
+                    "answers": dict(t.answers),
+                    "related": list(t.related),
+                    "source": t.source,
+                    "action": t.action,
+                }
+                for t in self.topics.values()
+            ]
+        }
+
+
+@dataclass
+class LoadResult:
+    """A knowledge base built from every valid file, and the errors of the others."""
+
+    kb: KnowledgeBase
+    errors: list[KnowledgeError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def default_knowledge_dir() -> Path:
+    """KNOWLEDGE_DIR, else ./knowledge, else the knowledge/ folder beside the package."""
+    env = os.environ.get("KNOWLEDGE_DIR")
+    if env:
+        return Path(env)
+    cwd = Path.cwd() / "knowledge"
+    if cwd.is_dir():
+        return cwd
+    return Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def _read_yaml(path: Path, errors: list[KnowledgeError]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(KnowledgeError(path.name, None, None, f"fichier illisible ({exc})"))
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(KnowledgeError(path.name, None, None, f"YAML invalide{where} : {problem}"))
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _string_list(
+    value: Any, file: str, entry: str, name: str, errors: list[KnowledgeError]
+) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(KnowledgeError(file, entry, name, "doit être une liste"))
+        return []
+    out = []
+    for i, item in enumerate(value, 1):
+        text = _text(item) if not isinstance(item, int | float) else str(item)
+        if text is None:
+            errors.append(
+                KnowledgeError(file, entry, f"{name}[{i}]", "élément vide ou non textuel")
+            )
+        else:
+            out.append(text)
+    return out
+
+
+def _parse_answers(
+    raw: Any, audience: str, file: str, entry: str, errors: list[KnowledgeError]
+) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    if isinstance(raw, str):
+        text = _text(raw)
+        if text is None:
+            errors.append(KnowledgeError(file, entry, "answer", "réponse vide"))
+            return {}
+        if audience == "both":
+            errors.append(
+                KnowledgeError(
+                    file,
+                    entry,
+                    "answer",
+                    "audience « both » : donnez une version « pupil » (tu) et une version "
+                    "« teacher » (vous)",
+                )
+            )
+        roles = ROLES if audience == "both" else (audience,)
+        answers = {role: text for role in roles}
+    elif isinstance(raw, dict):
+        unknown = set(raw) - set(ROLES)
+        if unknown:
+            errors.append(
+                KnowledgeError(
+                    file,
+                    entry,
+                    "answer",
+                    f"clés inconnues {sorted(map(str, unknown))} (attendu : pupil, teacher)",
+                )
+            )
+        needed = ROLES if audience == "both" else (audience,)
+        for role in needed:
+            text = _text(raw.get(role))
+            if text is None:
+                errors.append(KnowledgeError(file, entry, f"answer.{role}", "réponse vide"))
+            else:
+                answers[role] = text
+    else:
+        errors.append(KnowledgeError(file, entry, "answer", "réponse manquante"))
+    for role, text in answers.items():
+        if len(text) > TELEGRAM_MAX_TEXT - 300:
+            errors.append(
+                KnowledgeError(
+                    file,
+                    entry,
+                    f"answer.{role}" if isinstance(raw, dict) else "answer",
+                    f"{len(text)} caractères : trop long pour un message Telegram "
+                    f"(maximum {TELEGRAM_MAX_TEXT - 300}, la source s'ajoute)",
+                )
+            )
+    return answers
+
+
+def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[KnowledgeError]):
+    if not isinstance(raw, dict):
+        errors.append(KnowledgeError(file, f"#{index}", None, "une entrée doit être un objet"))
+        return None
+    before = len(errors)
+    topic_id = _text(raw.get("id"))
+    entry = topic_id or f"#{index}"
+    if topic_id is None:
+        errors.append(KnowledgeError(file, entry, "id", "identifiant manquant"))
+    elif not _ID.match(topic_id):
+        errors.append(KnowledgeError(file, entry, "id", "minuscules, chiffres et tirets seulement"))
+    known = {"id", "title", "audience", "questions", "keywords", "answer", "related"}
+    known |= {"source", "action", "urgent"}
+    for key in sorted(set(raw) - known, key=str):
+        errors.append(KnowledgeError(file, entry, str(key), "champ inconnu"))
+    title = _text(raw.get("title"))
+    if title is None:
+        errors.append(KnowledgeError(file, entry, "title", "titre manquant"))
+    elif len(title) > MAX_TITLE:
+        errors.append(
+            KnowledgeError(file, entry, "title", f"{len(title)} caractères (maximum {MAX_TITLE})")
+        )
+    audience = raw.get("audience")
+    if audience not in AUDIENCES:
+        errors.append(
+            KnowledgeError(file, entry, "audience", f"« {audience} » : pupil, teacher ou both")
+        )
+        audience = "both"
+    questions = _string_list(raw.get("questions"), file, entry, "questions", errors)
+    if len(questions) < MIN_QUESTIONS:
+        errors.append(
+            KnowledgeError(
+                file,
+                entry,
+                "questions",
+                f"{len(questions)} question(s) : il en faut au moins {MIN_QUESTIONS}",
+            )
+        )
+    seen: set[str] = set()
+    for q in questions:
+        key = " ".join(words(q))
+        if key in seen:
+            errors.append(KnowledgeError(file, entry, "questions", f"« {q} » figure deux fois"))
+        seen.add(key)
+    keywords = _string_list(raw.get("keywords"), file, entry, "keywords", errors)
+    answers = _parse_answers(raw.get("answer"), audience, file, entry, errors)
+    related = _string_list(raw.get("related"), file, entry, "related", errors)
+    source = _text(raw.get("source"))
+    if source is None:
+        errors.append(KnowledgeError(file, entry, "source", "source manquante"))
+    action = raw.get("action")
+    if action is not None and action not in ACTIONS:
+        errors.append(
+            KnowledgeError(file, entry, "action", f"« {action} » inconnue (connues : {ACTIONS})")
+        )
+    urgent = raw.get("urgent", False)
+    if not isinstance(urgent, bool):
+        errors.append(KnowledgeError(file, entry, "urgent", "true ou false"))
+    if len(errors) > before:
+        return None
+    return Topic(
+        id=topic_id,
+        title=title,
+        audience=audience,
+        questions=tuple(questions),
+        answers=answers,
+        source=source,
+        theme=theme,
+        keywords=tuple(keywords),
+        related=tuple(related),
+        action=action,
+        urgent=bool(urgent),
+        file=file,
+    )
+
+
+def _parse_theme_file(path: Path, errors: list[KnowledgeError]):
+    file = path.name
+    data = _read_yaml(path, errors)
+    if data is None and not errors:
+        errors.append(KnowledgeError(file, None, None, "fichier vide"))
+    if not isinstance(data, dict):
+        if data is not None:
+            errors.append(KnowledgeError(file, None, None, "le fichier doit être un objet"))
+        return None, []
+    file_errors: list[KnowledgeError] = []
+    theme_id = _text(data.get("theme")) or path.stem
+    title = _text(data.get("title"))
+    if title is None:
+        file_errors.append(KnowledgeError(file, None, "title", "titre du thème manquant"))
+    order = data.get("order", 50)
+    if not isinstance(order, int):
+        file_errors.append(KnowledgeError(file, None, "order", "doit être un nombre entier"))
+        order = 50
+    raw_topics = data.get("topics")
+    if not isinstance(raw_topics, list) or not raw_topics:
+        file_errors.append(KnowledgeError(file, None, "topics", "liste de sujets manquante"))
+        raw_topics = []
+    topics = []
+    for i, raw in enumerate(raw_topics, 1):
+        topic = _parse_topic(raw, i, file, theme_id, file_errors)
+        if topic is not None:
+            topics.append(topic)
+    errors.extend(file_errors)
+    if file_errors:
+        return None, []
+    return Theme(theme_id, title, order, tuple(t.id for t in topics)), topics
+
+
+def load_lexicon(directory: Path, errors: list[KnowledgeError]) -> Lexicon:
+    """Read synonyms.yaml (optional)."""
+    path = directory / "synonyms.yaml"
+    if not path.exists():
+        return Lexicon()
+    data = _read_yaml(path, errors)
+    if data is None:
+        return Lexicon()
+    if not isinstance(data, dict):
+        errors.append(KnowledgeError(path.name, None, None, "le fichier doit être un objet"))
+        return Lexicon()
+    synonyms, sms, not_int = data.get("synonyms") or {}, data.get("sms") or {}, []
+    ok = True
+    if not isinstance(synonyms, dict) or not all(isinstance(v, list) for v in synonyms.values()):
+        errors.append(KnowledgeError(path.name, None, "synonyms", "mot: [variantes, ...]"))
+        ok = False
+    if not isinstance(sms, dict):
+        errors.append(KnowledgeError(path.name, None, "sms", "variante: forme complète"))
+        ok = False
+    not_int = data.get("not_internship") or []
+    if not isinstance(not_int, list):
+        errors.append(KnowledgeError(path.name, None, "not_internship", "doit être une liste"))
+        ok = False
+    if not ok:
+        return Lexicon()
+    return Lexicon.from_lists(sms, synonyms, not_int)
+
+
+def theme_files(directory: Path) -> list[Path]:
+    return sorted(
+        p for p in directory.glob("*.yaml") if p.name not in SPECIAL_FILES and p.is_file()
+    )
+
+
+def load_knowledge(directory: Path | str | None = None) -> LoadResult:
+    """Load every theme file; a file with an error is left out whole and reported."""
+    directory = Path(directory) if directory else default_knowledge_dir()
+    errors: list[KnowledgeError] = []
+    if not directory.is_dir():
+        errors.append(KnowledgeError(str(directory), None, None, "dossier introuvable"))
+        return LoadResult(KnowledgeBase(directory=directory), errors)
+    lexicon = load_lexicon(directory, errors)
+    themes: list[Theme] = []
+    topics: dict[str, Topic] = {}
+    question_owner: dict[str, tuple[str, str]] = {}
+    for path in theme_files(directory):
+        theme, file_topics = _parse_theme_file(path, errors)
+        if theme is None:
+            continue
+        kept = []
+        for topic in file_topics:
+            if topic.id in topics:
+                other = topics[topic.id].file
+                errors.append(
+                    KnowledgeError(
+                        path.name, topic.id, "id", f"identifiant déjà utilisé dans {other}"
+                    )
+                )
+                continue
+            for q in topic.questions:
+                key = " ".join(words(q, lexicon))
+                owner = question_owner.get(key)
+                if owner and owner[0] != topic.id:
+                    errors.append(
+                        KnowledgeError(
+                            path.name,
+                            topic.id,
+                            "questions",
+                            f"« {q} » figure aussi dans « {owner[0]} » ({owner[1]})",
+                        )
+                    )
+                question_owner.setdefault(key, (topic.id, path.name))
+            topics[topic.id] = topic
+            kept.append(topic.id)
+        themes.append(Theme(theme.id, theme.title, theme.order, tuple(kept)))
+    for topic in list(topics.values()):
+        unknown = [r for r in topic.related if r not in topics]
+        for r in unknown:
+            errors.append(KnowledgeError(topic.file, topic.id, "related", f"sujet inconnu « {r} »"))
+        if unknown or topic.id in topic.related:
+            related = tuple(r for r in topic.related if r in topics and r != topic.id)
+            topics[topic.id] = replace(topic, related=related)
+    themes.sort(key=lambda t: (t.order, strip_accents(t.title)))
+    kb = KnowledgeBase(topics=topics, themes=themes, lexicon=lexicon, directory=directory)
+    return LoadResult(kb, errors)

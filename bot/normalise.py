@@ -1,0 +1,176 @@
+"""French text normalisation for matching: accents, elisions, ordinals, SMS spelling, stems."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+MAX_INPUT_CHARS = 1500
+
+# Function words that carry no topic. Negations ("pas", "rien", "personne") and question
+# words that change meaning ("quoi", "comment") are kept on purpose: "pas de stage" is a topic.
+STOPWORDS = frozenset(
+    """
+    a au aux avec ce ces cet cette c d de des du elle elles en et eux il ils je j l la le
+    les leur leurs lui ma mais me m mes moi mon ne n nos notre nous on ou par pour qu que
+    qui sa se s ses son sur ta te t tes toi ton tu un une vos votre vous y est sont suis es
+    etes sommes ai as avons avez ont etre avoir fait faire ca cela ceci la-bas ici alors
+    donc car si dans tres bien bon bah ben euh hein ok oui non voila svp stp plait merci
+    bonjour salut madame monsieur mme mr svp sil vous plait est-ce ce-que quel quelle quels
+    quelles est-il estce y-a il-y ya aussi encore deja juste peu plus moins tout tous toute
+    toutes
+    """.split()
+)
+# Greetings and politeness are stopwords for topic matching but words of their own for the
+# small-talk topics; the matcher keeps them when they are all the message says.
+SMALL_TALK = frozenset({"merci", "bonjour", "salut", "ok", "oui", "non", "svp", "stp", "plait"})
+
+_ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|presqu|[cdjlmnst])['’`´]")
+_ORDINAL_DIGITS = re.compile(
+    r"\b(\d{1,2})\s?(?:e|eme|emes|ieme|iemes|em|eme|ere|er|re|nde|nd|de|d|ème|è)\b"
+)
+_J_CONTRACTION = re.compile(r"^j[bcdfgklmnpqrstvwxz][a-z]{2,}$")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+ORDINAL_WORDS = {
+    "sixieme": "6e",
+    "cinquieme": "5e",
+    "quatrieme": "4e",
+    "troisieme": "3e",
+    "troisiem": "3e",
+    "seconde": "2de",
+    "2nde": "2de",
+    "terminale": "tle",
+    "term": "tle",
+    "premiere": "1re",
+}
+
+_STEM_SUFFIXES = (
+    "issements",
+    "issement",
+    "ements",
+    "ement",
+    "ations",
+    "ation",
+    "trices",
+    "trice",
+    "euses",
+    "euse",
+    "eurs",
+    "eur",
+    "iques",
+    "ique",
+    "ions",
+    "ees",
+    "ee",
+    "ent",
+    "er",
+    "ez",
+    "es",
+    "e",
+    "s",
+    "x",
+)
+
+
+def strip_accents(text: str) -> str:
+    """Lower-case and remove diacritics (é → e, ç → c, œ → oe)."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def stem(token: str) -> str:
+    """A light French stemmer: enough to join plurals and verb forms, never below 4 letters."""
+    if token.isdigit() or len(token) <= 4 or any(ch.isdigit() for ch in token):
+        return token
+    for suffix in _STEM_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)]
+    return token
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word mappings edited in knowledge/synonyms.yaml."""
+
+    sms: Mapping[str, str] = field(default_factory=dict)
+    synonyms: Mapping[str, str] = field(default_factory=dict)  # variant -> canonical
+    not_internship: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_lists(
+        cls,
+        sms: Mapping[str, str],
+        synonyms: Mapping[str, Iterable[str]],
+        not_internship: Iterable[str],
+    ) -> Lexicon:
+        """Build from the YAML shapes (canonical -> variants) with every key normalised."""
+        flat: dict[str, str] = {}
+        for canonical, variants in synonyms.items():
+            canon = " ".join(_basic_words(str(canonical)))
+            for variant in variants:
+                words = _basic_words(str(variant))
+                if len(words) == 1 and words[0] != canon:
+                    flat[words[0]] = canon
+        sms_flat = {
+            " ".join(_basic_words(str(k))): " ".join(_basic_words(str(v))) for k, v in sms.items()
+        }
+        not_int = frozenset(stem(w) for item in not_internship for w in _basic_words(str(item)))
+        return cls(sms=sms_flat, synonyms=flat, not_internship=not_int)
+
+
+def _basic_words(text: str) -> list[str]:
+    text = strip_accents(text)
+    text = _ELISION.sub(lambda m: m.group(1) + "e ", text)
+    text = _ORDINAL_DIGITS.sub(lambda m: m.group(1) + "e", text)
+    text = _NON_WORD.sub(" ", text)
+    text = _REPEATS.sub(r"\1", text)
+    return text.split()
+
+
+def words(text: str, lexicon: Lexicon | None = None) -> list[str]:
+    """Normalised words (no stemming, stopwords kept): accents, elisions, ordinals, SMS."""
+    lexicon = lexicon or Lexicon()
+    out: list[str] = []
+    for word in _basic_words(text[:MAX_INPUT_CHARS]):
+        if _J_CONTRACTION.match(word):
+            out.append("je")
+            word = word[1:]
+        expanded = lexicon.sms.get(word)
+        if expanded is not None:
+            out.extend(expanded.split())
+            continue
+        word = ORDINAL_WORDS.get(word, word)
+        if word in {"2", "3", "4"} and out and out[-1] in {"en", "de", "classe"}:
+            word += "e" if word != "2" else "de"
+        if word == "2e":
+            word = "2de"
+        if word == "1e":
+            word = "1re"
+        out.append(lexicon.synonyms.get(word, word))
+    return out
+
+
+def content_tokens(
+    text: str, lexicon: Lexicon | None = None, keep_small_talk: bool = False
+) -> list[str]:
+    """Stemmed content words of a text; "stage" is dropped where it means a sports course."""
+    lexicon = lexicon or Lexicon()
+    keep = SMALL_TALK if keep_small_talk else frozenset()
+    stems = [stem(t) for t in words(text, lexicon) if t not in STOPWORDS or t in keep]
+    if lexicon.not_internship:
+        drop: set[int] = set()
+        for i, s in enumerate(stems):
+            if s != "stag":
+                continue
+            near = range(max(0, i - 2), min(len(stems), i + 4))
+            hits = [j for j in near if stems[j] in lexicon.not_internship]
+            if hits:
+                drop.add(i)
+                drop.update(hits)
+        stems = [s for i, s in enumerate(stems) if i not in drop]
+    return stems

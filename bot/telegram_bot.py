@@ -1,0 +1,231 @@
+"""Telegram adapter: python-telegram-bot handlers that parse, call the core, render."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Config
+from bot.conversation import ConversationService, Incoming
+from bot.dialogue import Reply
+from bot.telegram_render import render
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("start", "Commencer / choisir élève ou enseignant"),
+    BotCommand("menu", "Parcourir les thèmes"),
+    BotCommand("aide", "Ce que je sais faire"),
+    BotCommand("profil", "Changer de rôle ou de niveau"),
+    BotCommand("annuler", "Annuler l'action en cours"),
+    BotCommand("oublier", "Effacer mes données"),
+]
+MEDIA_ATTRIBUTES = (
+    "sticker",
+    "photo",
+    "voice",
+    "video_note",
+    "video",
+    "audio",
+    "animation",
+    "document",
+    "location",
+    "contact",
+    "poll",
+)
+SEND_ATTEMPTS = 4
+SORRY = "Oups, un souci technique de mon côté 😕 Réessaie dans un instant (ou tape /menu)."
+
+
+@dataclass
+class BotServices:
+    """What the handlers need, kept in application.bot_data."""
+
+    conversation: ConversationService
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
+    return services_of(context.application)
+
+
+def services_of(application: Application) -> BotServices:
+    return application.bot_data["services"]
+
+
+async def post_shutdown(application: Application) -> None:
+    await services_of(application).conversation.db.dispose()
+
+
+async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    """Send every part of a reply; retry network errors; give up quietly on a blocked user."""
+    for text, markup in render(reply):
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                await context.bot.send_message(chat_id, text, reply_markup=markup)
+                break
+            except Forbidden:
+                log.info("chat %s blocked the bot; reply dropped", chat_id)
+                return
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+            except (TimedOut, NetworkError) as exc:
+                if attempt == SEND_ATTEMPTS - 1:
+                    raise
+                log.warning("send failed (%s), retrying", type(exc).__name__)
+                await asyncio.sleep(0.2 * 2**attempt)
+
+
+def _seconds(value: object) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr]
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
+    reply = await services(context).conversation.handle(incoming)
+    if reply is not None:
+        await send_reply(context, incoming.chat_id, reply)
+
+
+def _media_kind(message: Message) -> str:
+    return next((a for a in MEDIA_ATTRIBUTES if getattr(message, a, None)), "other")
+
+
+# -- handlers: parse the update, call the core, render ----------------------------------------
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    name = (message.text or "").split()[0][1:].split("@")[0].lower()
+    incoming = Incoming(
+        update.effective_chat.id,
+        "command",
+        " ".join(context.args or []),
+        command=name,
+        update_id=update.update_id,
+    )
+    await _answer(update, context, incoming)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    text = message.text or ""
+    if message.chat.type != ChatType.PRIVATE:
+        mention = f"@{context.bot.username}".lower()
+        if mention not in text.lower():
+            return
+        start = text.lower().index(mention)
+        text = (text[:start] + text[start + len(mention) :]).strip()
+    incoming = Incoming(update.effective_chat.id, "text", text, update_id=update.update_id)
+    await _answer(update, context, incoming)
+
+
+async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    kind = _media_kind(update.effective_message)
+    incoming = Incoming(update.effective_chat.id, "media", kind, update_id=update.update_id)
+    await _answer(update, context, incoming)
+
+
+async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    if query.message is None:
+        return
+    chat_id = query.message.chat.id
+    incoming = Incoming(chat_id, "choice", query.data or "", update_id=update.update_id)
+    reply = await services(context).conversation.handle(incoming)
+    if reply is None:
+        return
+    parts = render(reply)
+    if reply.kind == "menu" and len(parts) == 1:
+        text, markup = parts[0]
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            log.info("could not edit menu in place (%s); sending it", type(exc).__name__)
+    await send_reply(context, chat_id, reply)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log without user text or token, tell the user something went wrong."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s: %s", update_id, type(error).__name__, exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, SORRY)
+        except Exception as exc:  # the user is told when Telegram lets us; never raise here
+            log.warning("could not tell chat about the error: %s", type(exc).__name__)
+
+
+async def post_init(application: Application) -> None:
+    db = services_of(application).conversation.db
+    try:
+        await db.create_schema()
+    except Exception as exc:
+        log.error(
+            "database unreachable at start-up (%s): answering without memory until it returns",
+            type(exc).__name__,
+        )
+    try:
+        await application.bot.set_my_commands(COMMANDS, language_code="fr")
+        await application.bot.set_my_commands(COMMANDS)
+    except Exception as exc:
+        log.warning("setMyCommands failed: %s", type(exc).__name__)
+
+
+def build_application(
+    config: Config, conversation: ConversationService, *, rate_limiter: bool = True
+) -> Application:
+    """The Application with every handler wired; no network access until it starts."""
+    if not config.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.api_base_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["services"] = BotServices(conversation)
+
+    # Order matters: commands first, then buttons, then text, then everything else.
+    application.add_handler(
+        CommandHandler(
+            ["start", "menu", "aide", "help", "profil", "annuler", "oublier"], on_command
+        )
+    )
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, on_command))
+    application.add_handler(CallbackQueryHandler(on_choice))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_media
+        )
+    )
+    application.add_error_handler(on_error)
+    return application

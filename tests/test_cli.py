@@ -1,0 +1,105 @@
+"""The command line, as external tooling uses it."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+from bot.cli import main
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_ask_json_reads_one_question_per_line_in_order():
+    questions = ["c'est quoi le stage de 3e", "quelle heure est-il à Tokyo", "", "convention", "😀"]
+    proc = run_cli("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(questions)
+    payloads = [json.loads(line) for line in lines]
+    for p in payloads:
+        assert set(p) == {"topic", "score", "answer", "suggestions"}
+        assert isinstance(p["score"], int | float) and 0 <= p["score"] <= 100
+        assert (p["topic"] is None) == (p["answer"] is None)
+    assert payloads[0]["topic"] == "stage-3e"
+    assert payloads[1]["topic"] is None
+
+
+def test_ask_text_with_role(capsys):
+    assert main(["ask", "--role", "teacher", "--json", "c'est quoi la convention de stage"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["topic"] == "convention-stage"
+    assert "vous" in payload["answer"].lower()
+
+
+def test_ask_plain_prints_choices(capsys):
+    assert main(["ask", "pfmp"]) == 0
+    out = capsys.readouterr().out
+    assert "Source : " in out and "  1. " in out
+
+
+def test_kb_export_json(capsys):
+    assert main(["kb", "export", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    ids = {t["id"] for t in data["topics"]}
+    assert {"stage-3e", "pas-de-stage", "detresse"} <= ids
+
+
+def test_kb_check_passes_on_shipped_kb(capsys):
+    assert main(["kb", "check"]) == 0
+    assert "0 erreur" in capsys.readouterr().out
+
+
+def test_kb_check_fails_on_a_broken_file(tmp_path, capsys):
+    (tmp_path / "broken.yaml").write_text(
+        "theme: x\ntitle: X\ntopics:\n  - id: a\n", encoding="utf-8"
+    )
+    assert main(["--knowledge", str(tmp_path), "kb", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "broken.yaml" in out and "« a »" in out
+
+
+def test_eval_prints_accuracy_and_misses(tmp_path, capsys):
+    f = tmp_path / "set.tsv"
+    f.write_text(
+        "stage-3e\tstage de 3e\n-\tla météo demain\nstage-3e|stage-seconde\tstage\n", "utf-8"
+    )
+    assert main(["eval", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "in-scope accuracy" in out and "out-of-scope rejection" in out and "misses" in out
+
+
+def test_chat_in_terminal(monkeypatch):
+    from bot.console import run_chat
+    from bot.dialogue import DialogueEngine
+    from bot.knowledge import load_knowledge
+
+    engine = DialogueEngine(load_knowledge(ROOT / "knowledge").kb)
+    stdin = io.StringIO("1\nc'est quoi le stage de 3e\n1\n/menu\n2\nblablabla la météo\n/quit\n")
+    stdout = io.StringIO()
+    assert run_chat(engine, stdin, stdout) == 0
+    out = stdout.getvalue()
+    assert "Élève" in out
+    assert "Source : " in out
+    assert "Choisis un thème" in out
+    assert "À bientôt" in out
+
+
+def test_python_dash_m_and_console_script_agree():
+    proc = run_cli("--help")
+    assert proc.returncode == 0 and "ipe-bot" in proc.stdout
+    assert Path(ROOT / "pyproject.toml").read_text().count('ipe-bot = "bot.cli:main"') == 1

@@ -1,0 +1,125 @@
+"""The dialogue engine, channel-independent."""
+
+from __future__ import annotations
+
+from bot.dialogue import State
+
+
+def test_start_offers_roles(engine):
+    state = State()
+    reply = engine.start(state)
+    assert reply.kind == "role"
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+    assert state.choices == reply.choices
+
+
+def test_role_changes_the_register(engine):
+    pupil, teacher = State(role="pupil"), State(role="teacher")
+    a = engine.handle_text(pupil, "c'est quoi le stage de 3e")
+    b = engine.handle_text(teacher, "c'est quoi le stage de 3e")
+    assert a.topic == b.topic == "stage-3e"
+    assert a.text != b.text
+    assert " vous " in b.text or " votre " in b.text
+
+
+def test_answer_names_its_source_and_offers_related_topics(engine, kb):
+    reply = engine.handle_text(State(role="pupil"), "convention de stage")
+    assert reply.kind == "answer"
+    assert "Source : " in reply.text
+    assert reply.choices
+    assert all(c.id.startswith("t:") and c.id[2:] in kb.topics for c in reply.choices)
+
+
+def test_choosing_a_related_topic_by_number(engine):
+    state = State(role="pupil")
+    first = engine.handle_text(state, "convention de stage")
+    second = engine.handle_text(state, "1")
+    assert second.kind == "answer"
+    assert second.topic == first.choices[0].id[2:]
+    assert state.last_topic == second.topic
+
+
+def test_menu_navigation(engine, kb):
+    state = State(role="teacher")
+    menu = engine.command(state, "menu")
+    assert menu.kind == "menu" and menu.choices
+    theme = engine.handle_choice(state, menu.choices[0].id)
+    assert theme.kind == "menu"
+    assert theme.choices[-1].id == "m"
+    topic_choice = theme.choices[0]
+    answer = engine.handle_choice(state, topic_choice.id)
+    assert answer.kind == "answer"
+    back = engine.handle_choice(state, "m")
+    assert [c.id for c in back.choices] == [c.id for c in menu.choices]
+
+
+def test_menus_follow_the_role(engine, kb):
+    for role in ("pupil", "teacher"):
+        state = State(role=role)
+        for theme_choice in engine.menu(state).choices:
+            reply = engine.handle_choice(state, theme_choice.id)
+            for c in reply.choices[:-1]:
+                assert kb.topics[c.id[2:]].serves(role)
+
+
+def test_fallback_offers_the_theme_menu(engine):
+    reply = engine.handle_text(State(role="pupil"), "quelle est la recette des crêpes")
+    assert reply.kind == "fallback"
+    assert reply.choices and all(c.id.startswith("th:") for c in reply.choices)
+
+
+def test_sports_stage_gets_an_explanation(engine):
+    reply = engine.handle_text(State(role="pupil"), "un stage de foot cet été ?")
+    assert reply.kind == "fallback"
+    assert "sport" in reply.text
+
+
+def test_forged_or_stale_choice_is_refused_politely(engine):
+    for forged in ["t:does-not-exist", "th:nope", "zzz", "", "r:admin", "lv:phd"]:
+        reply = engine.handle_choice(State(), forged)
+        assert reply.kind == "menu"
+        assert "plus valable" in reply.text
+
+
+def test_teacher_is_recognised_from_their_words(engine):
+    state = State()
+    reply = engine.handle_text(
+        state, "Je suis professeure principale, comment aider mes élèves à trouver un stage ?"
+    )
+    assert state.role == "teacher"
+    assert reply.kind in {"answer", "did_you_mean"}
+
+
+def test_bad_input_always_gets_a_clear_answer(engine):
+    for text in [
+        "",
+        "   ",
+        "😀😀😀",
+        "<b>stage</b><script>x</script>",
+        "x" * 10_000,
+        "stage " * 3000,
+    ]:
+        reply = engine.handle_text(State(), text)
+        assert reply.text and len(reply.text) < 4096
+
+
+def test_distress_is_answered(engine):
+    reply = engine.handle_text(State(role="pupil"), "je veux mourir")
+    assert reply.topic == "detresse"
+    assert "3114" in reply.text
+
+
+def test_state_round_trips_through_a_dict(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "convention de stage")
+    copy = State.from_dict(state.to_dict())
+    assert copy == state
+    assert State.from_dict({"role": "teacher", "unknown": 1}).role == "teacher"
+
+
+def test_commands(engine):
+    state = State()
+    assert engine.command(state, "aide").topic == "aide"
+    assert engine.command(state, "profil").kind == "role"
+    assert "commande" in engine.command(state, "nimportequoi").text
+    assert engine.command(state, "menu@ipe_bot").kind == "menu"

@@ -1,0 +1,184 @@
+"""Loading and validating the YAML knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge import TELEGRAM_MAX_TEXT, load_knowledge
+
+REQUIRED_TOPICS = """
+    stage-3e trouver-stage pas-de-stage pfmp stage-bts stage-seconde convention-stage
+    banque-stages discrimination parrainage objectif-stages cv-lettre entretien stage-
+    etranger probleme-stage ipe dp3 dp6 dp-entreprises parcours-metiers info-metiers stage-
+    enseignants mini-entreprise lycee-des-metiers plateforme-technologique apprentissage
+    partenariat detresse salutation merci aide
+    """.split()
+
+
+def questions(prefix: str, n: int = 10) -> list[str]:
+    return [f"{prefix} question numéro {i}" for i in range(n)]
+
+
+def topic(topic_id: str, **fields) -> dict:
+    entry = {
+        "id": topic_id,
+        "title": f"Titre {topic_id}",
+        "audience": "pupil",
+        "questions": questions(topic_id),
+        "answer": "Une réponse.",
+        "source": "Rapport IPE 2008",
+    }
+    entry.update(fields)
+    return entry
+
+
+def write_theme(directory: Path, name: str, *topics) -> Path:
+    path = directory / name
+    data = {"theme": path.stem, "title": f"Thème {path.stem}", "topics": list(topics)}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_valid_minimal_knowledge(tmp_path):
+    write_theme(
+        tmp_path, "a.yaml", topic("alpha"), topic("beta", related=["alpha"])
+    )
+    result = load_knowledge(tmp_path)
+    assert result.errors == []
+    assert set(result.kb.topics) == {"alpha", "beta"}
+    assert result.kb.topics["beta"].related == ("alpha",)
+
+
+def test_errors_name_file_entry_and_field(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha", audience_typo="x"))
+    result = load_knowledge(tmp_path)
+    messages = [str(e) for e in result.errors]
+    assert any("a.yaml" in m and "alpha" in m and "audience_typo" in m for m in messages), messages
+
+
+def test_too_few_questions_and_empty_answer(tmp_path):
+    write_theme(
+        tmp_path,
+        "a.yaml",
+        topic("alpha", questions=questions("alpha", 3), answer=""),
+    )
+    errors = load_knowledge(tmp_path).errors
+    fields = {(e.file, e.entry, e.field) for e in errors}
+    assert ("a.yaml", "alpha", "questions") in fields
+    assert ("a.yaml", "alpha", "answer") in fields
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha"))
+    write_theme(tmp_path, "b.yaml", topic("alpha", questions=questions("other")))
+    errors = load_knowledge(tmp_path).errors
+    assert any(e.file == "b.yaml" and e.entry == "alpha" and e.field == "id" for e in errors)
+
+
+def test_question_listed_under_two_topics(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha"), topic("beta", questions=questions("alpha")))
+    errors = load_knowledge(tmp_path).errors
+    assert any(
+        e.entry == "beta" and e.field == "questions" and "alpha" in e.message for e in errors
+    )
+
+
+def test_unknown_related_is_reported_and_dropped(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha", related=["nowhere"]))
+    result = load_knowledge(tmp_path)
+    assert any(e.field == "related" and "nowhere" in e.message for e in result.errors)
+    assert result.kb.topics["alpha"].related == ()
+
+
+def test_answer_too_long_for_telegram(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha", answer="x" * TELEGRAM_MAX_TEXT))
+    errors = load_knowledge(tmp_path).errors
+    assert any(
+        e.entry == "alpha" and e.field == "answer" and "trop long" in e.message for e in errors
+    )
+
+
+def test_both_audience_needs_two_registers(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha", audience="both"))
+    errors = load_knowledge(tmp_path).errors
+    assert any(e.entry == "alpha" and e.field == "answer" for e in errors)
+
+
+def test_corrupt_yaml_is_reported_with_line_and_other_files_still_load(tmp_path):
+    write_theme(tmp_path, "good.yaml", topic("alpha"))
+    (tmp_path / "bad.yaml").write_text("theme: x\ntopics: [\n  - id: :::\n", encoding="utf-8")
+    result = load_knowledge(tmp_path)
+    assert [e.file for e in result.errors] == ["bad.yaml"]
+    assert "ligne" in result.errors[0].message
+    assert set(result.kb.topics) == {"alpha"}
+
+
+def test_non_utf8_and_wrong_shapes_do_not_crash(tmp_path):
+    (tmp_path / "latin.yaml").write_bytes("theme: é".encode("latin-1") + b"\xff\xfe")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    write_theme(tmp_path, "weird.yaml", 42, {"id": "Bad Id!", "title": 3})
+    result = load_knowledge(tmp_path)
+    assert {e.file for e in result.errors} == {
+        "latin.yaml",
+        "list.yaml",
+        "empty.yaml",
+        "weird.yaml",
+    }
+    assert result.kb.topics == {}
+
+
+def test_missing_directory(tmp_path):
+    result = load_knowledge(tmp_path / "nope")
+    assert result.errors and "introuvable" in result.errors[0].message
+
+
+# -- the shipped knowledge base ----------------------------------------------------------------
+
+
+def test_shipped_kb_has_the_required_topics(kb):
+    missing = [t for t in REQUIRED_TOPICS if t not in kb.topics]
+    assert missing == []
+
+
+def test_shipped_kb_entries_are_complete(kb):
+    for topic in kb.topics.values():
+        assert len(topic.questions) >= 10, topic.id
+        assert topic.source.strip(), topic.id
+        assert 2 <= len(topic.related) <= 5 or topic.id in {"salutation", "merci"}, topic.id
+        for role, text in topic.answers.items():
+            assert 20 < len(text) <= 1800, (topic.id, role, len(text))
+            assert "<" not in text and "**" not in text, (topic.id, role)
+        if topic.audience == "both":
+            assert set(topic.answers) == {"pupil", "teacher"}, topic.id
+
+
+def test_pupil_answers_say_tu_and_teacher_answers_say_vous(kb):
+    import re
+
+    for topic in kb.topics.values():
+        if topic.audience != "both":
+            continue
+        pupil, teacher = topic.answers["pupil"], topic.answers["teacher"]
+        assert re.search(r"\b(tu|te|t'|ton|ta|tes|toi)\b", pupil, re.I), topic.id
+        assert re.search(r"\b(vous|votre|vos)\b", teacher, re.I), topic.id
+
+
+def test_pas_de_stage_offers_escalation(kb):
+    assert kb.topics["pas-de-stage"].action == "escalate"
+
+
+def test_history_is_marked_as_history(kb):
+    for topic_id in ("dp3", "dp6"):
+        text = kb.topics[topic_id].answers["teacher"].lower()
+        assert any(w in text for w in ("historique", "n'existe plus", "supprim", "remplac")), (
+            topic_id
+        )
+
+
+def test_export_has_every_topic(kb):
+    exported = kb.export()["topics"]
+    assert {t["id"] for t in exported} == set(kb.topics)
+    assert all({"id", "title", "audience", "questions", "answer"} <= set(t) for t in exported)

@@ -1,0 +1,107 @@
+"""The French matcher on the shipped knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA
+
+from bot.evaluation import evaluate, format_report, read_labelled
+
+# Floors sit a few points under what the matcher reaches, so a regression fails CI.
+DEV_ACCURACY_FLOOR = 0.88
+DEV_REJECTION_FLOOR = 0.85
+HELDOUT_ACCURACY_FLOOR = 0.80
+HELDOUT_REJECTION_FLOOR = 0.80
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("c'est quoi le stage de 3e", "stage-3e"),
+        ("stage 3eme c koi", "stage-3e"),
+        ("jtrouve pa de stage", "pas-de-stage"),
+        ("je trouve pas de stage", "pas-de-stage"),
+        ("convention de stage", "convention-stage"),
+        ("PFMP", "pfmp"),
+        ("comment faire un cv", "cv-lettre"),
+        ("c koi un ingenieur pour l ecole", "ipe"),
+        ("bonjour", "salutation"),
+        ("merci beaucoup", "merci"),
+        ("je me fais harceler", "detresse"),
+        ("c'était quoi la DP3", "dp3"),
+    ],
+)
+def test_typical_questions(matcher, question, topic):
+    result = matcher.match(question)
+    assert result.topic == topic, (question, result.candidates[:3])
+    assert 0 <= result.score <= 100
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "stage de foot",
+        "je cherche un stage de foot pour cet été",
+        "stage de permis pour récupérer mes points",
+        "quelle est la capitale de l'Australie",
+        "tu aimes la pizza ?",
+        "résous x² + 3x = 4",
+        "",
+        "????",
+    ],
+)
+def test_out_of_scope_is_not_answered(matcher, question):
+    assert matcher.match(question).topic is None
+
+
+def test_short_query_is_not_fooled_by_a_long_question_containing_it(matcher):
+    # token_set_ratio scores 100 when the query's words are a subset of a long question.
+    result = matcher.match("stage")
+    assert result.topic is None or result.score < 90
+
+
+def test_distress_is_always_answered_even_inside_an_internship_question(matcher):
+    for text in [
+        "mon maître de stage me harcèle",
+        "je veux mourir",
+        "on se moque de moi tous les jours au college",
+        "jsuis harcelé en stage jsais pas quoi faire",
+    ]:
+        result = matcher.match(text)
+        assert result.topic == "detresse", (text, result.candidates[:3])
+
+
+def test_close_topics_give_did_you_mean(matcher):
+    from bot.matching import Settings
+
+    wide = matcher.__class__(matcher.kb, Settings(tie_margin=100.0))
+    result = wide.match("stage convention")
+    assert result.topic is None and len(result.suggestions) >= 2
+
+
+def test_typos_are_tolerated(matcher):
+    assert matcher.match("convension de stgae").topic == "convention-stage"
+
+
+def _check_set(matcher, name, acc_floor, rej_floor):
+    report = evaluate(matcher, read_labelled(DATA / name))
+    assert report.in_scope >= 150 and report.out_scope >= 40
+    assert report.accuracy >= acc_floor, format_report(report)
+    assert report.rejection >= rej_floor, format_report(report)
+
+
+def test_dev_set_accuracy_floor(matcher):
+    _check_set(matcher, "dev_questions.tsv", DEV_ACCURACY_FLOOR, DEV_REJECTION_FLOOR)
+
+
+def test_heldout_set_accuracy_floor(matcher):
+    _check_set(matcher, "heldout_questions.tsv", HELDOUT_ACCURACY_FLOOR, HELDOUT_REJECTION_FLOOR)
+
+
+def test_dev_set_is_not_copied_from_the_knowledge_base(kb):
+    from bot.normalise import words
+
+    kb_questions = {" ".join(words(q)) for t in kb.topics.values() for q in t.questions}
+    items = read_labelled(DATA / "dev_questions.tsv")
+    copied = [i.question for i in items if " ".join(words(i.question)) in kb_questions]
+    assert len(copied) <= len(items) // 50, copied

@@ -1,0 +1,255 @@
+"""The real python-telegram-bot Application, polling a Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import asynccontextmanager
+
+import pytest
+
+from bot.config import Config
+from bot.conversation import ConversationService
+from bot.dialogue import DialogueEngine
+from bot.storage import Database
+from bot.telegram_bot import build_application
+from bot_api_server import FakeBotAPI
+from conftest import ROOT
+
+PUPIL = 1001
+TEACHER = 1002
+
+
+async def until(predicate, timeout: float = 15.0) -> bool:
+    """Wait without blocking the event loop the bot runs on."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.02)
+    return predicate()
+
+
+@asynccontextmanager
+async def running_bot(api: FakeBotAPI, kb, db_url: str, **build_kwargs):
+    config = Config(token=api.token, api_base_url=api.base_url, database_url=db_url)
+    service = ConversationService(DialogueEngine(kb), Database(db_url))
+    app = build_application(config, service, **build_kwargs)
+    async with app:
+        await app.post_init(app)
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.post_shutdown(app)
+
+
+@pytest.fixture
+def api():
+    server = FakeBotAPI().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+async def test_conversation_end_to_end(api, kb, db_url):
+    async with running_bot(api, kb, db_url):
+        assert await until(lambda: api.calls_of("setMyCommands"))
+        commands = {c["command"] for c in api.calls_of("setMyCommands")[0]["commands"]}
+        assert {"start", "menu", "aide", "profil", "annuler", "oublier"} <= commands
+
+        # /start -> greeting with role buttons
+        api.send_text(PUPIL, "/start")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+        start = api.last(PUPIL)
+        assert [label for label, _ in api.buttons(start)] == ["Élève", "Enseignant·e"]
+
+        # the role button edits the message in place into the theme menu
+        api.press_button(PUPIL, "Élève")
+        assert await until(lambda: "edit_date" in api.messages[(PUPIL, start["message_id"])])
+        assert len(api.sent[PUPIL]) == 1
+        assert api.calls_of("answerCallbackQuery")
+
+        # free text -> the stage-3e answer with related-topic buttons
+        api.send_text(PUPIL, "c'est quoi le stage de 3e")
+        assert await until(lambda: len(api.sent[PUPIL]) == 2)
+        answer = api.last(PUPIL)
+        expected = kb.topics["stage-3e"].answer_for("pupil")
+        assert html.unescape(answer["text"]).startswith(expected[:80])
+        assert "Source : " in answer["text"]
+        related = api.buttons(answer)
+        assert related and all(data.startswith("t:") for _, data in related)
+
+        # a related button -> that topic's answer
+        label, data = related[0]
+        api.press(PUPIL, answer["message_id"], data)
+        assert await until(lambda: len(api.sent[PUPIL]) == 3)
+        topic = kb.topics[data[2:]]
+        assert html.unescape(api.last(PUPIL)["text"]).startswith(topic.answer_for("pupil")[:60])
+
+        # /menu -> themes; a theme -> its topics, edited in place; back
+        api.send_text(PUPIL, "/menu")
+        assert await until(lambda: len(api.sent[PUPIL]) == 4)
+        menu = api.last(PUPIL)
+        themes = api.buttons(menu)
+        assert themes and all(d.startswith("th:") for _, d in themes)
+        api.press(PUPIL, menu["message_id"], themes[0][1])
+        key = (PUPIL, menu["message_id"])
+        assert await until(lambda: any(d == "m" for _, d in api.buttons(api.messages[key])))
+        api.press(PUPIL, menu["message_id"], "m")
+        assert await until(lambda: api.buttons(api.messages[key]) == themes)
+
+        # out of scope -> short fallback with the menu
+        api.send_text(PUPIL, "c'est quoi la meilleure recette de crêpes")
+        assert await until(lambda: len(api.sent[PUPIL]) == 5)
+        fallback = api.last(PUPIL)
+        assert "pas compris" in fallback["text"]
+        assert all(d.startswith("th:") for _, d in api.buttons(fallback))
+
+        # non-text messages -> a friendly text
+        api.send_sticker(PUPIL)
+        api.send_photo(PUPIL)
+        api.send_voice(PUPIL)
+        api.send_location(PUPIL)
+        assert await until(lambda: len(api.sent[PUPIL]) == 9)
+        texts = api.texts(PUPIL)[5:]
+        assert any("sticker" in t for t in texts) and any("vocal" in t for t in texts)
+
+        # a forged callback is refused without a crash
+        api.press(PUPIL, menu["message_id"], "t:../../etc/passwd")
+        assert await until(lambda: "plus valable" in api.messages[key]["text"])
+
+
+async def test_teacher_register_and_restart_keeps_the_profile(api, kb, db_url):
+    async with running_bot(api, kb, db_url):
+        api.send_text(TEACHER, "/start")
+        assert await until(lambda: len(api.sent[TEACHER]) == 1)
+        api.press_button(TEACHER, "Enseignant")
+        assert await until(lambda: "edit_date" in api.last(TEACHER))
+    # a new process on the same database: the role is remembered
+    async with running_bot(api, kb, db_url):
+        api.send_text(TEACHER, "c'est quoi le stage de 3e")
+        assert await until(lambda: len(api.sent[TEACHER]) == 2)
+        text = html.unescape(api.last(TEACHER)["text"])
+        assert text.startswith(kb.topics["stage-3e"].answer_for("teacher")[:60])
+
+
+async def test_hundred_chats_at_once_are_all_answered(api, kb, db_url):
+    chats = list(range(5000, 5100))
+    async with running_bot(api, kb, db_url):
+        for chat in chats:
+            api.send_text(chat, "je trouve pas de stage")
+        assert await until(lambda: all(len(api.sent[c]) >= 1 for c in chats), timeout=60)
+        assert all(len(api.sent[c]) == 1 for c in chats)
+
+
+async def test_telegram_errors_do_not_kill_the_bot(api, kb, db_url):
+    async with running_bot(api, kb, db_url):
+        api.fail("sendMessage", 429, retry_after=1)
+        api.send_text(PUPIL, "convention de stage")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+
+        api.fail("sendMessage", 500, times=2)
+        api.send_text(PUPIL, "pfmp")
+        assert await until(lambda: len(api.sent[PUPIL]) == 2)
+
+        api.fail("sendMessage", 502)
+        api.fail("getUpdates", 500)
+        api.send_text(PUPIL, "stage de seconde")
+        assert await until(lambda: len(api.sent[PUPIL]) == 3)
+
+        api.blocked.add(TEACHER)
+        api.send_text(TEACHER, "bonjour")
+        api.send_text(PUPIL, "merci")
+        assert await until(lambda: len(api.sent[PUPIL]) == 4)
+        assert api.sent[TEACHER] == []
+
+
+async def test_groups_only_commands_and_mentions(api, kb, db_url):
+    group = -4242
+    async with running_bot(api, kb, db_url):
+        api.send_text(group, "c'est quoi le stage de 3e", user_id=7, chat_type="group")
+        api.send_text(group, "@ipe_test_bot c'est quoi le stage de 3e", user_id=7, chat_type="group")
+        assert await until(lambda: len(api.sent[group]) >= 1)
+        await asyncio.sleep(0.5)
+        assert len(api.sent[group]) == 1
+        assert "3e" in api.last(group)["text"]
+
+
+async def test_user_html_is_never_interpreted(api, kb, db_url):
+    async with running_bot(api, kb, db_url):
+        api.send_text(PUPIL, "<b>stage</b> & <script>alert(1)</script> de 3e")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+        text = api.last(PUPIL)["text"]
+        assert "<script>" not in text and "<b>" not in text
+        send = api.calls_of("sendMessage")[-1]
+        assert send["parse_mode"] == "HTML"
+
+
+async def test_database_down_still_answers(api, kb, tmp_path):
+    bad_url = f"sqlite+aiosqlite:///{tmp_path / 'missing-dir' / 'x.sqlite3'}"
+    async with running_bot(api, kb, bad_url):
+        api.send_text(PUPIL, "c'est quoi la convention de stage")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+        text = html.unescape(api.last(PUPIL)["text"])
+        assert text.startswith(kb.topics["convention-stage"].answer_for("pupil")[:40])
+        assert "souci technique" in text
+
+
+def test_ipe_bot_run_process_against_loopback_server(api, tmp_path):
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "LOG_LEVEL": "INFO",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        api.send_text(PUPIL, "/start")
+        api.send_text(PUPIL, "c'est quoi le stage de 3e")
+        api.send_sticker(PUPIL)
+        assert api.wait_for(lambda: len(api.sent[PUPIL]) >= 3, timeout=60), proc.poll()
+        start = api.sent[PUPIL][0]
+        assert [label for label, _ in api.buttons(start)] == ["Élève", "Enseignant·e"]
+        api.press(PUPIL, start["message_id"], "r:pupil")
+        assert api.wait_for(lambda: "edit_date" in api.messages[(PUPIL, start["message_id"])], 20)
+        chats = range(7000, 7050)
+        for chat in chats:
+            api.send_text(chat, "stage de 3e")
+        assert api.wait_for(lambda: all(api.sent[c] for c in chats), timeout=60)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert api.token not in err  # the token never reaches the logs
+    assert "stage de 3e" not in err  # nor the users' text at info level
+
+
+def test_ipe_bot_run_without_token_explains():
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "BotFather" in proc.stderr and "ipe-bot chat" in proc.stderr
