@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot.config import Config
 from bot.dialogue import DialogueEngine, State
 from bot.evaluation import evaluate, format_report, read_labelled
 from bot.kb_lint import lint
@@ -86,21 +88,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.console import run_chat
-
-    kb = _load(args).kb
-    return run_chat(DialogueEngine(kb))
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    from bot.config import Config
-    from bot.runner import run_polling
-
+def _config(args: argparse.Namespace) -> Config:
     config = Config.from_env()
     if args.knowledge:
         config = replace(config, knowledge_dir=args.knowledge)
-    return run_polling(config)
+    return config
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run_chat
+    from bot.runner import build_service
+
+    kb = _load(args).kb
+    return asyncio.run(run_chat(build_service(_config(args), kb)))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import run_polling
+
+    return run_polling(_config(args))
 
 
 def cmd_default(args: argparse.Namespace) -> int:

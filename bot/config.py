@@ -39,6 +39,8 @@ class Config:
     knowledge_dir: Path = field(default_factory=default_knowledge_dir)
     admin_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    remind_after_minutes: float = 24 * 60
+    max_reminders: int = 2
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -53,4 +55,6 @@ class Config:
             knowledge_dir=Path(knowledge) if knowledge else default_knowledge_dir(),
             admin_ids=_ids(env.get("ADMIN_IDS", "")),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            remind_after_minutes=float(env.get("REMIND_AFTER_MINUTES") or 24 * 60),
+            max_reminders=int(env.get("MAX_REMINDERS") or 2),
         )

@@ -1,16 +1,34 @@
-"""Conversation service: load a chat's state, run the dialogue engine, save it — per update."""
+"""Conversation service: load a chat's state, run the dialogue engine or the case actions, save.
+
+Every channel calls `handle(incoming)`; one database transaction per update holds the state,
+the case changes and the outbox rows they cause, so nothing is half done after a crash.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue import DialogueEngine, Reply, State
-from bot.storage import Database, ProcessedUpdate, delete_state, load_state, save_state
+from bot import contacts as contact_repo
+from bot.academies import of_academy
+from bot.cases import STATUS_LABELS, EscalationService
+from bot.dialogue import Choice, DialogueEngine, Reply, State
+from bot.storage import (
+    Case,
+    Database,
+    ProcessedUpdate,
+    delete_state,
+    load_state,
+    save_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +36,14 @@ DB_DOWN_NOTE = (
     "\n\n(Petit souci technique : je ne peux pas me souvenir de notre conversation pour "
     "l'instant, mais je réponds quand même.)"
 )
+IPE_ONLY = "Cette commande est réservée aux ingénieurs pour l'école."
+REGISTRATION_PROBLEMS = {
+    "unknown": "Ce code n'existe pas. Vérifiez-le, ou demandez-en un nouveau à l'administrateur.",
+    "used": "Ce code a déjà été utilisé. Demandez-en un nouveau à l'administrateur.",
+    "expired": "Ce code a expiré. Demandez-en un nouveau à l'administrateur.",
+    "revoked": "Ce code a été révoqué. Demandez-en un nouveau à l'administrateur.",
+}
+CASE_ACTIONS = {"ca", "cr", "cx", "cc", "cv"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +55,7 @@ class Incoming:
     text: str = ""  # message text, choice id, command arguments or media kind
     command: str = ""
     update_id: int | None = None
+    user_name: str = ""
 
 
 class ChatLocks:
@@ -49,38 +76,60 @@ class ChatLocks:
         return lock
 
 
+@dataclass
 class ConversationService:
     """What every channel calls: handle(incoming) -> Reply, with state kept in the database."""
 
-    def __init__(self, engine: DialogueEngine, db: Database) -> None:
-        self.engine = engine
-        self.db = db
-        self.locks = ChatLocks()
-
-    def _dispatch(self, state: State, incoming: Incoming) -> Reply:
-        engine = self.engine
-        if incoming.kind == "choice":
-            return engine.handle_choice(state, incoming.text)
-        if incoming.kind == "command":
-            return engine.command(state, incoming.command, incoming.text)
-        if incoming.kind == "media":
-            return engine.handle_media(state, incoming.text)
-        return engine.handle_text(state, incoming.text)
+    engine: DialogueEngine
+    db: Database
+    escalation: EscalationService | None = None
+    admin_ids: frozenset[int] = frozenset()
+    on_outbox: Callable[[], None] | None = None  # wakes the outbox worker
+    locks: ChatLocks = field(default_factory=ChatLocks)
 
     async def handle(self, incoming: Incoming) -> Reply | None:
         """The reply to send, or None when this update was already handled."""
         async with self.locks.get(incoming.chat_id):
-            if incoming.kind == "command" and incoming.command == "oublier":
-                return await self._forget(incoming)
             try:
-                return await self._handle_stored(incoming)
+                reply = await self._handle_stored(incoming)
             except _AlreadyHandled:
                 return None
             except (SQLAlchemyError, OSError) as exc:
                 log.warning("database unavailable, answering without state: %s", type(exc).__name__)
-                reply = self._dispatch(State(), incoming)
-                reply.text += DB_DOWN_NOTE
-                return reply
+                return self._stateless(incoming)
+        if self.on_outbox is not None:
+            self.on_outbox()
+        return reply
+
+    def _stateless(self, incoming: Incoming) -> Reply:
+        state = State()
+        if incoming.kind == "command" and incoming.command in (
+            "oublier",
+            "ipe",
+            "dossiers",
+            "dossier",
+        ):
+            return Reply(
+                "Souci technique : je ne peux pas faire cela pour l'instant. Réessaie dans "
+                "quelques minutes.",
+                kind="info",
+            )
+        if incoming.kind == "choice":
+            reply = self.engine.handle_choice(state, incoming.text)
+        elif incoming.kind == "command":
+            reply = self.engine.command(state, incoming.command, incoming.text)
+        elif incoming.kind == "media":
+            reply = self.engine.handle_media(state, incoming.text)
+        else:
+            reply = self.engine.handle_text(state, incoming.text)
+        if reply.effects or reply.kind in ("form", "submitted"):
+            return Reply(
+                "Souci technique : je ne peux pas enregistrer ta demande pour l'instant, et rien "
+                "n'a été envoyé. Réessaie /stage dans quelques minutes.",
+                kind="info",
+            )
+        reply.text += DB_DOWN_NOTE
+        return reply
 
     async def _handle_stored(self, incoming: Incoming) -> Reply:
         await self.db.ensure_ready()
@@ -92,25 +141,191 @@ class ConversationService:
                 except IntegrityError:
                     raise _AlreadyHandled from None
             state = await load_state(session, incoming.chat_id)
-            reply = self._dispatch(state, incoming)
-            await save_state(session, incoming.chat_id, state)
+            reply = await self._dispatch(session, state, incoming)
+            if reply.kind != "forgotten":
+                await save_state(session, incoming.chat_id, state)
         return reply
 
-    async def _forget(self, incoming: Incoming) -> Reply:
-        try:
-            async with self.db.sessions() as session, session.begin():
-                await delete_state(session, incoming.chat_id)
-        except (SQLAlchemyError, OSError):
+    async def _dispatch(self, session: AsyncSession, state: State, incoming: Incoming) -> Reply:
+        engine = self.engine
+        if incoming.kind == "command":
+            name = incoming.command
+            if name == "oublier":
+                return await self._forget(session, incoming.chat_id)
+            if name in ("ipe", "dossiers", "dossier"):
+                return await self._ipe_command(session, state, incoming)
+            reply = engine.command(state, name, incoming.text)
+        elif incoming.kind == "choice":
+            kind, _, arg = incoming.text.partition(":")
+            if kind in CASE_ACTIONS and self.escalation is not None:
+                return await self._case_action(session, state, incoming.chat_id, kind, arg)
+            if kind == "pr" and self.escalation is not None:
+                return await self._pupil_reply(session, state, incoming.chat_id, arg)
+            reply = engine.handle_choice(state, incoming.text)
+        elif incoming.kind == "media":
+            reply = engine.handle_media(state, incoming.text)
+        elif state.relay_case is not None and self.escalation is not None:
+            return await self._relay(session, state, incoming)
+        else:
+            reply = engine.handle_text(state, incoming.text)
+        for effect, payload in reply.effects:
+            if effect == "create_case" and self.escalation is not None:
+                case = await self.escalation.create_case(session, incoming.chat_id, payload)
+                reply.text = reply.text.format(reference=case.reference)
+        reply.effects = []
+        return reply
+
+    # -- privacy ----------------------------------------------------------------------------
+    async def _forget(self, session: AsyncSession, chat_id: int) -> Reply:
+        await delete_state(session, chat_id)
+        erased = 0
+        if self.escalation is not None:
+            erased = await self.escalation.erase_pupil(session, chat_id)
+        text = "C'est fait : j'ai effacé ton profil et notre conversation"
+        if erased:
+            text += f", ainsi que tes informations dans {erased} demande(s) d'aide"
+        text += ". Tu peux recommencer quand tu veux avec /start."
+        return Reply(text, kind="forgotten")
+
+    # -- IPE side ---------------------------------------------------------------------------
+    def is_admin(self, chat_id: int) -> bool:
+        return chat_id in self.admin_ids
+
+    async def _ipe_command(self, session: AsyncSession, state: State, incoming: Incoming) -> Reply:
+        if self.escalation is None:
+            return Reply("Les demandes d'aide ne sont pas activées sur ce bot.", kind="info")
+        chat_id = incoming.chat_id
+        if incoming.command == "ipe":
+            code = incoming.text.strip()
+            if not code:
+                return Reply(
+                    "Pour vous enregistrer comme ingénieur pour l'école : /ipe CODE, avec le code "
+                    "reçu de l'administrateur.",
+                    kind="info",
+                )
+            result = await contact_repo.redeem(session, code, chat_id, incoming.user_name)
+            if result.contact is None:
+                return Reply(REGISTRATION_PROBLEMS[result.problem or "unknown"], kind="info")
+            contact = result.contact
+            where = (
+                "toutes les académies (coordination nationale)"
+                if contact.academy_id == contact_repo.NATIONAL
+                else f"l'académie {of_academy(self.escalation.academy_name(contact.academy_id))}"
+            )
+            state.role = "teacher"
             return Reply(
-                "Je n'arrive pas à effacer tes données pour l'instant (souci technique). "
-                "Réessaie /oublier dans quelques minutes.",
+                f"C'est fait : vous recevrez ici les demandes d'aide des élèves de {where}. "
+                "/dossiers liste les demandes ouvertes.",
                 kind="info",
             )
+        contacts = await contact_repo.contacts_of_chat(session, chat_id)
+        admin = self.is_admin(chat_id)
+        if not contacts and not admin:
+            return Reply(IPE_ONLY, kind="info")
+        if incoming.command == "dossiers":
+            cases = await self.escalation.open_cases(session, chat_id, admin)
+            if not cases:
+                return Reply("Aucune demande ouverte pour vos académies.", kind="info")
+            lines = ["Demandes ouvertes :"]
+            choices = []
+            for case in cases[:30]:
+                status = STATUS_LABELS.get(case.status, case.status)
+                lines.append(f"• {case.reference} ({status})")
+                if len(choices) < 8:
+                    choices.append(Choice(f"{case.reference} ({status})", f"cv:{case.id}"))
+            return Reply("\n".join(lines), choices, kind="cases")
+        reference = incoming.text.strip()
+        case = await self.escalation.find_by_reference(session, reference) if reference else None
+        if case is not None:
+            case, _ = await self.escalation.visible_case(session, chat_id, case.id, admin)
+        if case is None:
+            return Reply(
+                "Demande introuvable dans vos académies. Usage : /dossier REFERENCE "
+                "(par exemple /dossier NAN-2026-0042).",
+                kind="info",
+            )
+        return await self._case_view(session, case)
+
+    async def _case_view(self, session: AsyncSession, case: Case) -> Reply:
+        assert self.escalation is not None
+        text = self.escalation.case_text(case, "📁 Demande")
+        events = await self.escalation.history(session, case)
+        if events:
+            text += "\n\nHistorique :"
+            for event in events[-10:]:
+                text += f"\n• {event.at:%d/%m %H:%M} {event.kind}"
+        return Reply(text, self.escalation.case_choices(case), kind="case")
+
+    async def _case_action(
+        self, session: AsyncSession, state: State, chat_id: int, kind: str, arg: str
+    ) -> Reply:
+        assert self.escalation is not None
+        if not arg.isdigit():
+            return Reply("Ce bouton n'est pas valable.", kind="info")
+        admin = self.is_admin(chat_id)
+        case, contacts = await self.escalation.visible_case(session, chat_id, int(arg), admin)
+        if case is None:
+            return Reply(
+                IPE_ONLY
+                if not contacts and not admin
+                else "Cette demande n'est pas dans vos académies.",
+                kind="info",
+            )
+        contact = next((c for c in contacts if c.academy_id == case.academy_id), None) or (
+            contacts[0] if contacts else None
+        )
+        if kind == "cv":
+            return await self._case_view(session, case)
+        if kind == "ca":
+            return Reply(await self.escalation.take(session, case, contact), kind="info")
+        if kind == "cx":
+            return Reply(
+                await self.escalation.finish(session, case, contact, "resolved"), kind="info"
+            )
+        if kind == "cc":
+            return Reply(
+                await self.escalation.finish(session, case, contact, "closed"), kind="info"
+            )
+        state.relay_case = case.id
         return Reply(
-            "C'est fait : j'ai effacé ton profil et notre conversation. "
-            "Tu peux recommencer quand tu veux avec /start.",
+            f"Écrivez votre message pour l'élève ({case.reference}) : je le lui transmets. "
+            "/annuler pour renoncer.",
             kind="info",
         )
+
+    async def _pupil_reply(
+        self, session: AsyncSession, state: State, chat_id: int, arg: str
+    ) -> Reply:
+        assert self.escalation is not None
+        case = await session.get(Case, int(arg)) if arg.isdigit() else None
+        if case is None or case.pupil_chat_id != chat_id:
+            return Reply("Ce bouton n'est pas valable.", kind="info")
+        state.relay_case = case.id
+        return Reply(
+            f"Écris ton message pour l'ingénieur pour l'école ({case.reference}), je le lui "
+            "transmets. /annuler pour renoncer.",
+            kind="info",
+        )
+
+    async def _relay(self, session: AsyncSession, state: State, incoming: Incoming) -> Reply:
+        assert self.escalation is not None and state.relay_case is not None
+        case = await session.get(Case, state.relay_case)
+        state.relay_case = None
+        text = incoming.text.strip()
+        if case is None or not text:
+            return Reply("Message non transmis.", kind="info")
+        key = f"{incoming.chat_id}:{incoming.update_id or uuid.uuid4().hex}"
+        if case.pupil_chat_id == incoming.chat_id:
+            return Reply(await self.escalation.relay_to_ipe(session, case, text, key), kind="info")
+        admin = self.is_admin(incoming.chat_id)
+        visible, contacts = await self.escalation.visible_case(
+            session, incoming.chat_id, case.id, admin
+        )
+        if visible is None:
+            return Reply(IPE_ONLY, kind="info")
+        contact = next((c for c in contacts if c.academy_id == case.academy_id), None)
+        text_out = await self.escalation.relay_to_pupil(session, case, contact, text, key)
+        return Reply(text_out, kind="info")
 
     async def state_of(self, chat_id: int) -> State:
         async with self.db.sessions() as session:
@@ -119,3 +334,26 @@ class ConversationService:
 
 class _AlreadyHandled(Exception):
     pass
+
+
+class Periodic:
+    """Call a coroutine function at most every `every` seconds (for the worker's loop)."""
+
+    def __init__(self, every: float, job: Callable[[], Awaitable[object]]) -> None:
+        self.every = every
+        self.job = job
+        self._last = float("-inf")
+
+    async def __call__(self) -> None:
+        now = time.monotonic()
+        if now - self._last >= self.every:
+            self._last = now
+            await self.job()
+
+
+async def run_reminders(service: ConversationService) -> int:
+    """Reminders and fallbacks for cases nobody took (one transaction)."""
+    if service.escalation is None:
+        return 0
+    async with service.db.sessions() as session, session.begin():
+        return await service.escalation.reminders(session)

@@ -6,11 +6,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot import escalation_form as form_steps
+from bot.academies import AcademyDirectory
 from bot.knowledge import KnowledgeBase, Topic
 from bot.matching import Matcher, MatchResult
-from bot.normalise import content_tokens, words
+from bot.normalise import analyse, words
 
-MAX_CHOICES = 10
+MAX_CHOICES = 14
 ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
 LEVELS = {
     "4e": "4e",
@@ -34,6 +36,11 @@ MEDIA_WORDS = {
     "animation": "le GIF",
     "poll": "le sondage",
 }
+ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
+_HELP_REQUEST = re.compile(
+    r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
+    r"\b(ingenieur|ingenieurs|ipe|humain|vraie personne|quelqu un|adulte|conseiller)\b"
+)
 _TEACHER_CUES = re.compile(
     r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
     r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
@@ -59,6 +66,8 @@ class State:
     academy: str | None = None
     last_topic: str | None = None
     choices: list[Choice] = field(default_factory=list)
+    form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
+    relay_case: int | None = None  # the next message goes to this case's other party
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +91,7 @@ class Reply:
     score: float = 0.0
     suggestions: list[str] = field(default_factory=list)
     source: str | None = None
+    effects: list[tuple[str, Any]] = field(default_factory=list)  # for the service to carry out
 
 
 def _tu(role: str | None, pupil: str, teacher: str) -> str:
@@ -91,9 +101,19 @@ def _tu(role: str | None, pupil: str, teacher: str) -> str:
 class DialogueEngine:
     """Turns a user's message or button press into a Reply, updating their State."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: Matcher | None = None,
+        academies: AcademyDirectory | None = None,
+    ) -> None:
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
+        self.academies = academies  # None: no escalation offered
+
+    @property
+    def escalation(self) -> bool:
+        return self.academies is not None and bool(self.academies.academies)
 
     # -- entry points -------------------------------------------------------------------
     def start(self, state: State) -> Reply:
@@ -110,13 +130,21 @@ class DialogueEngine:
     def handle_text(self, state: State, text: str) -> Reply:
         """A free-text message."""
         stripped = (text or "").strip()
-        if stripped.isdigit() and state.choices:
+        in_form = state.form is not None and not state.form.get("paused")
+        typed_answer = in_form and state.form["step"] not in ("contact", "consent")
+        if stripped.isdigit() and state.choices and not typed_answer:
             index = int(stripped) - 1
             if 0 <= index < len(state.choices):
                 return self.handle_choice(state, state.choices[index].id)
-        if state.role is None and _TEACHER_CUES.search(" ".join(words(stripped))):
+        said = " ".join(words(stripped))
+        if state.role is None and _TEACHER_CUES.search(said):
             state.role = "teacher"
-        if not content_tokens(stripped, self.kb.lexicon, keep_small_talk=True):
+        if state.form is not None and not state.form.get("paused"):
+            return self._offer(state, self._form_text(state, stripped))
+        if self.escalation and state.role != "teacher" and _HELP_REQUEST.search(said):
+            return self._offer(state, self.start_form(state))
+        tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
+        if not tokens and not other_sense:
             return self._offer(state, self._empty(state, stripped))
         result = self.matcher.match(stripped)
         return self._offer(state, self._reply_for(state, stripped, result))
@@ -124,6 +152,12 @@ class DialogueEngine:
     def handle_choice(self, state: State, choice_id: str) -> Reply:
         """A button press or a numbered choice; unknown ids get a polite refusal."""
         kind, _, arg = (choice_id or "").partition(":")
+        if kind == "f" and state.form is not None and self.escalation:
+            return self._offer(state, self._form_choice(state, arg))
+        if kind == "esc" and self.escalation:
+            return self._offer(state, self.start_form(state))
+        if state.form is not None:
+            state.form["paused"] = True
         if kind == "r" and arg in ROLE_LABELS:
             state.role = arg
             text = _tu(
@@ -169,7 +203,20 @@ class DialogueEngine:
             return self._offer(state, self.profile(state))
         if name == "annuler":
             state.choices = []
+            state.relay_case = None
+            if state.form is not None:
+                state.form = None
+                return Reply(
+                    _tu(
+                        state.role,
+                        "Ta demande est annulée : rien n'a été envoyé.",
+                        "La demande est annulée : rien n'a été envoyé.",
+                    ),
+                    kind="info",
+                )
             return Reply(_tu(state.role, "C'est annulé.", "C'est annulé."), kind="info")
+        if name == "stage" and self.escalation:
+            return self._offer(state, self.start_form(state))
         if args.strip():
             return self.handle_text(state, args)
         return self._offer(
@@ -272,7 +319,7 @@ class DialogueEngine:
 
     def _fallback(self, state: State, text: str, result: MatchResult) -> Reply:
         said = words(text, self.kb.lexicon)
-        if any(w.startswith("stage") for w in said) and "stag" not in result.tokens:
+        if any(w in ("stage", "stages") for w in said) and "stag" not in result.tokens:
             intro = _tu(
                 state.role,
                 "Je ne connais que les stages en entreprise de l'école (3e, seconde, lycée pro, "
@@ -309,6 +356,85 @@ class DialogueEngine:
             self.theme_choices(state),
             kind="fallback",
         )
+
+    # -- the request form ---------------------------------------------------------------------
+    def start_form(self, state: State) -> Reply:
+        """Start the request for an IPE, or resume a paused one where it stopped."""
+        assert self.academies is not None
+        if state.form is not None:
+            state.form.pop("paused", None)
+            intro = _tu(
+                state.role,
+                "On reprend ta demande là où tu l'avais laissée.",
+                "On reprend la demande là où vous l'aviez laissée.",
+            )
+        else:
+            state.form = form_steps.new_form()
+            intro = _tu(
+                state.role,
+                "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
+                "Quelques questions rapides (tu peux revenir en arrière ou annuler à tout moment) ; "
+                "rien n'est envoyé sans ton accord à la fin.",
+                "Je vais transmettre la demande à un ingénieur pour l'école de l'académie. Quelques "
+                "questions rapides ; rien n'est envoyé sans accord explicite à la fin.",
+            )
+        return self._form_reply(state, intro)
+
+    def _form_reply(self, state: State, intro: str = "") -> Reply:
+        assert self.academies is not None and state.form is not None
+        step = form_steps.prompt(state.form, state.role, self.academies)
+        text = f"{intro}\n\n{step.text}" if intro else step.text
+        choices = [Choice(label, choice_id) for label, choice_id in step.choices]
+        return Reply(text, choices, kind="form")
+
+    def _form_text(self, state: State, text: str) -> Reply:
+        assert self.academies is not None and state.form is not None
+        result = self.matcher.match(text) if len(text) > 3 else None
+        if result is not None and result.topic in self.matcher.urgent:
+            state.form["paused"] = True
+            reply = self.answer(state, self.kb.topics[result.topic], result.score)
+            reply.text += _tu(
+                state.role,
+                "\n\nTa demande de stage est en pause : tape /stage pour la reprendre.",
+                "\n\nLa demande est en pause : tapez /stage pour la reprendre.",
+            )
+            return reply
+        problem = form_steps.answer_text(state.form, text, state.role, self.academies)
+        return self._form_reply(state, problem or "")
+
+    def _form_choice(self, state: State, choice: str) -> Reply:
+        assert self.academies is not None and state.form is not None
+        state.form.pop("paused", None)
+        outcome = form_steps.answer_choice(state.form, choice, self.academies)
+        if outcome == "cancel":
+            state.form = None
+            return Reply(
+                _tu(
+                    state.role,
+                    "Ta demande est annulée : rien n'a été envoyé. Tu peux la refaire avec /stage.",
+                    "La demande est annulée : rien n'a été envoyé.",
+                ),
+                self.theme_choices(state),
+                kind="menu",
+            )
+        if outcome == "submit":
+            answers = dict(state.form["answers"])
+            state.form = None
+            text = _tu(
+                state.role,
+                "C'est envoyé ✅ Ta demande porte la référence {reference}. Un ingénieur pour "
+                "l'école de ton académie va la lire : je te préviens ici dès qu'il la prend en "
+                "charge. En attendant, continue tes recherches !",
+                "C'est envoyé ✅ Référence de la demande : {reference}. Vous serez prévenu·e ici "
+                "dès qu'un ingénieur pour l'école la prend en charge.",
+            )
+            return Reply(text, kind="submitted", effects=[("create_case", answers)])
+        if outcome == "invalid":
+            return self._form_reply(
+                state,
+                _tu(state.role, "Ce bouton n'est plus valable.", "Ce bouton n'est plus valable."),
+            )
+        return self._form_reply(state)
 
     def _offer(self, state: State, reply: Reply) -> Reply:
         reply.choices = reply.choices[:MAX_CHOICES]

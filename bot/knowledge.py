@@ -366,9 +366,13 @@ def load_lexicon(directory: Path, errors: list[KnowledgeError]) -> Lexicon:
     if not isinstance(not_int, list):
         errors.append(KnowledgeError(path.name, None, "not_internship", "doit être une liste"))
         ok = False
+    friends = data.get("false_friends") or {}
+    if not isinstance(friends, dict) or not all(isinstance(v, list) for v in friends.values()):
+        errors.append(KnowledgeError(path.name, None, "false_friends", "mot: [contextes, ...]"))
+        ok = False
     if not ok:
         return Lexicon()
-    return Lexicon.from_lists(sms, synonyms, not_int)
+    return Lexicon.from_lists(sms, synonyms, not_int, friends)
 
 
 def theme_files(directory: Path) -> list[Path]:

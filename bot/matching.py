@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge import KnowledgeBase
-from bot.normalise import SMALL_TALK, content_tokens, stem
+from bot.normalise import SMALL_TALK, analyse, stem
 
 SMALL_TALK_STEMS = frozenset(stem(w) for w in SMALL_TALK)
 
@@ -18,13 +19,15 @@ SMALL_TALK_STEMS = frozenset(stem(w) for w in SMALL_TALK)
 class Settings:
     """Thresholds and weights; defaults tuned on tests/data/dev_questions.tsv."""
 
-    answer_threshold: float = 52.0  # below: not answered
+    answer_threshold: float = 54.0  # below: not answered
     suggest_threshold: float = 38.0  # between suggest and answer: "did you mean"
     tie_margin: float = 4.0  # top two closer than this: "did you mean"
-    beta: float = 1.0  # F-beta over query and question coverage
-    unknown_weight: float = 0.55  # weight of a word the KB never uses, relative to max idf
-    bag_weight: float = 0.25  # share of the topic-wide vocabulary coverage
-    fuzzy_cutoff: float = 82.0  # typo tolerance for words not in the vocabulary
+    urgent_margin: float = 8.0  # how far behind the best an urgent topic (distress) still wins
+    beta: float = 1.5  # F-beta over query and question coverage
+    unknown_weight: float = 0.8  # weight of a word the KB never uses, relative to max idf
+    bag_weight: float = 0.3  # share of the topic-wide vocabulary coverage
+    char_weight: float = 0.0  # share of the character n-gram cosine (typos, word forms)
+    rare_damp: float = 0.5  # how much words seen in one or two entries are discounted
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,16 @@ class _Entry:
 
 
 def _tokens(text: str, kb: KnowledgeBase) -> list[str]:
-    full = content_tokens(text, kb.lexicon, keep_small_talk=True)
+    full, other_sense = analyse(text, kb.lexicon, keep_small_talk=True)
+    if other_sense and "stag" not in full:
+        return []  # "un stage de foot", "l'entretien de la voiture": not our subject
     core = [t for t in full if t not in SMALL_TALK_STEMS]
     return core or full
+
+
+def _char_ngrams(tokens: list[str]) -> Counter[str]:
+    text = " " + " ".join(tokens) + " "
+    return Counter(text[i : i + n] for n in (3, 4) for i in range(len(text) - n + 1))
 
 
 class Matcher:
@@ -79,7 +89,12 @@ class Matcher:
             for tok in set(tokens):
                 df[tok] += 1
         n = max(len(raw), 1)
-        self.idf = {tok: math.log((n + 1) / (count + 0.5)) for tok, count in df.items()}
+        # IDF, damped for words seen in fewer than three entries: such words are incidental
+        # to one phrasing ("ma mère", "fermé"), weak evidence that a message is on topic.
+        self.idf = {
+            tok: math.log((n + 1) / (count + 0.5)) * min(1.0, count / 3) ** self.settings.rare_damp
+            for tok, count in df.items()
+        }
         self.max_idf = max(self.idf.values(), default=1.0)
         self.vocab = list(self.idf)
         self.entries: list[_Entry] = []
@@ -93,8 +108,45 @@ class Matcher:
             for tok in unique:
                 self.postings[tok].append(index)
             self.topic_vocab[topic_id] |= unique
+        self._build_char_index([tokens for _, _, tokens in raw])
         self.urgent = {t.id for t in kb.topics.values() if t.urgent}
         self._fuzzy_cache: dict[str, tuple[str | None, float]] = {}
+
+    def _build_char_index(self, token_lists: list[list[str]]) -> None:
+        grams = [_char_ngrams(tokens) for tokens in token_lists]
+        df: dict[str, int] = defaultdict(int)
+        for g in grams:
+            for gram in g:
+                df[gram] += 1
+        n = max(len(grams), 1)
+        self.char_idf = {g: math.log((n + 1) / (c + 0.5)) for g, c in df.items()}
+        self.char_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index, g in enumerate(grams):
+            vec = self._char_vector(g)
+            for gram, w in vec.items():
+                self.char_postings[gram].append((index, w))
+
+    def _char_vector(self, grams: Counter[str]) -> dict[str, float]:
+        vec = {
+            g: (1 + math.log(c)) * self.char_idf[g] for g, c in grams.items() if g in self.char_idf
+        }
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        return {g: w / norm for g, w in vec.items()}
+
+    def _char_scores(self, tokens: list[str], skip: frozenset[int]) -> dict[str, float]:
+        """Best cosine of character 3-4-grams per topic."""
+        acc: dict[int, float] = defaultdict(float)
+        for gram, w in self._char_vector(_char_ngrams(tokens)).items():
+            for index, ew in self.char_postings.get(gram, ()):
+                acc[index] += w * ew
+        best: dict[str, float] = {}
+        for index, cos in acc.items():
+            if index in skip:
+                continue
+            topic_id = self.entries[index].topic_id
+            if cos > best.get(topic_id, 0.0):
+                best[topic_id] = cos
+        return best
 
     def _resolve(self, token: str) -> tuple[str | None, float]:
         """Map a query word to a vocabulary word, tolerating typos."""
@@ -104,11 +156,14 @@ class Matcher:
         if cached is not None:
             return cached
         result: tuple[str | None, float] = (None, 0.0)
-        if len(token) >= 4 and not token.isdigit():
-            cutoff = self.settings.fuzzy_cutoff if len(token) >= 6 else 85.0
-            best = process.extractOne(token, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is not None:
-                result = (best[0], best[1] / 100.0)
+        if len(token) >= 5 and not any(ch.isdigit() for ch in token):
+            # one edit for 5-7 letters, two from 8: "convension", "stgae", "entrprise"
+            max_edits = 1 if len(token) < 8 else 2
+            best = process.extractOne(
+                token, self.vocab, scorer=Levenshtein.distance, score_cutoff=max_edits
+            )
+            if best is not None and len(best[0]) >= 4:
+                result = (best[0], 1.0 - 0.1 * best[1])
         if len(self._fuzzy_cache) < 50_000:
             self._fuzzy_cache[token] = result
         return result
@@ -153,11 +208,14 @@ class Matcher:
                 f = (1 + b2) * cq * cd / (b2 * cq + cd)
                 if f > best.get(entry.topic_id, 0.0):
                     best[entry.topic_id] = f
+        chars = self._char_scores(tokens, skip) if s.char_weight else {}
+        word_weight = 1 - s.bag_weight - s.char_weight
         scores = {}
         for topic_id, f in best.items():
             vocab = self.topic_vocab[topic_id]
             bag = sum(weights[t] * query[t] for t in query if t in vocab) / total_q
-            scores[topic_id] = 100.0 * ((1 - s.bag_weight) * f + s.bag_weight * bag)
+            mixed = word_weight * f + s.bag_weight * bag + s.char_weight * chars.get(topic_id, 0.0)
+            scores[topic_id] = 100.0 * mixed
         return scores, tuple(tokens)
 
     def match(self, text: str, skip: frozenset[int] = frozenset()) -> MatchResult:
@@ -169,16 +227,19 @@ class Matcher:
         )
         if not ranked:
             return MatchResult((), None, 0.0, (), tokens)
-        urgent = next((c for c in ranked if c.topic_id in self.urgent), None)
-        if urgent is not None and urgent.score >= s.suggest_threshold:
-            others = tuple(c.topic_id for c in ranked if c is not urgent)[:2]
-            return MatchResult(
-                ranked,
-                urgent.topic_id,
-                max(urgent.score, s.answer_threshold),
-                others if ranked[0] is not urgent else (),
-                tokens,
+        urgent = next((c for c in ranked[:3] if c.topic_id in self.urgent), None)
+        if urgent is not None:
+            # Distress is never left to the fallback: answered when it leads with a low score,
+            # or when it comes close behind another topic (then offered alongside it).
+            leads = urgent is ranked[0] and urgent.score >= s.suggest_threshold
+            close = urgent.score >= ranked[0].score - s.urgent_margin and (
+                urgent.score >= s.answer_threshold - s.urgent_margin
             )
+            if leads or close:
+                others = tuple(c.topic_id for c in ranked[:2] if c is not urgent)
+                return MatchResult(
+                    ranked, urgent.topic_id, max(urgent.score, s.answer_threshold), others, tokens
+                )
         top = ranked[0]
         close = [c for c in ranked[1:3] if c.score >= top.score - s.tie_margin]
         if top.score >= s.answer_threshold and not close:

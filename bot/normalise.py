@@ -22,6 +22,16 @@ STOPWORDS = frozenset(
     quelles est-il estce y-a il-y ya aussi encore deja juste peu plus moins tout tous toute
     toutes
     """.split()
+) | frozenset(
+    # generic verbs, adverbs and fillers: they appear in questions of every topic
+    """
+    peut peux peuvent pourrait pourrais pourriez puis puisse dois doit doivent devons devez
+    faut fallait fais font faites veux veut voulais voudrais voudrait vais va vont allez
+    sais sait savoir savez dire dis dit comment quoi quand comme franchement vraiment genre
+    trop tres truc trucs chose choses quelque quelqu quelqu-un un-peu bref enfin donc voila
+    alors ou-pas ou aussi meme ete etait etais sera serait avoir eu mon ma mes notre nos
+    c-est cest chez cela celui celle ceux autre autres faire
+    """.split()
 )
 # Greetings and politeness are stopwords for topic matching but words of their own for the
 # small-talk topics; the matcher keeps them when they are all the message says.
@@ -100,6 +110,7 @@ class Lexicon:
     sms: Mapping[str, str] = field(default_factory=dict)
     synonyms: Mapping[str, str] = field(default_factory=dict)  # variant -> canonical
     not_internship: frozenset[str] = frozenset()
+    false_friends: Mapping[str, frozenset[str]] = field(default_factory=dict)  # stem -> contexts
 
     @classmethod
     def from_lists(
@@ -107,6 +118,7 @@ class Lexicon:
         sms: Mapping[str, str],
         synonyms: Mapping[str, Iterable[str]],
         not_internship: Iterable[str],
+        false_friends: Mapping[str, Iterable[str]] | None = None,
     ) -> Lexicon:
         """Build from the YAML shapes (canonical -> variants) with every key normalised."""
         flat: dict[str, str] = {}
@@ -120,7 +132,15 @@ class Lexicon:
             " ".join(_basic_words(str(k))): " ".join(_basic_words(str(v))) for k, v in sms.items()
         }
         not_int = frozenset(stem(w) for item in not_internship for w in _basic_words(str(item)))
-        return cls(sms=sms_flat, synonyms=flat, not_internship=not_int)
+        friends: dict[str, frozenset[str]] = {}
+        for word, contexts in (false_friends or {}).items():
+            key = stem(flat.get(w := " ".join(_basic_words(str(word))), w))
+            friends[key] = frozenset(
+                stem(x) for item in contexts for x in _basic_words(str(item)) if x not in STOPWORDS
+            )
+        if not_int:
+            friends["stag"] = friends.get("stag", frozenset()) | not_int
+        return cls(sms=sms_flat, synonyms=flat, not_internship=not_int, false_friends=friends)
 
 
 def _basic_words(text: str) -> list[str]:
@@ -158,19 +178,34 @@ def words(text: str, lexicon: Lexicon | None = None) -> list[str]:
 def content_tokens(
     text: str, lexicon: Lexicon | None = None, keep_small_talk: bool = False
 ) -> list[str]:
-    """Stemmed content words of a text; "stage" is dropped where it means a sports course."""
+    """Stemmed content words (see analyse)."""
+    return analyse(text, lexicon, keep_small_talk)[0]
+
+
+def analyse(
+    text: str, lexicon: Lexicon | None = None, keep_small_talk: bool = False
+) -> tuple[list[str], bool]:
+    """Stemmed content words, and whether a domain word was used in another sense.
+
+    A domain word used in another sense is dropped with its context.
+
+    "stage de foot", "entretien de la voiture", "convention de Genève": the words next to
+    the domain word (lexicon.false_friends) say it is not about internships.
+    """
     lexicon = lexicon or Lexicon()
     keep = SMALL_TALK if keep_small_talk else frozenset()
     stems = [stem(t) for t in words(text, lexicon) if t not in STOPWORDS or t in keep]
-    if lexicon.not_internship:
+    if lexicon.false_friends:
         drop: set[int] = set()
         for i, s in enumerate(stems):
-            if s != "stag":
+            contexts = lexicon.false_friends.get(s)
+            if not contexts:
                 continue
-            near = range(max(0, i - 2), min(len(stems), i + 4))
-            hits = [j for j in near if stems[j] in lexicon.not_internship]
+            near = range(max(0, i - 3), min(len(stems), i + 4))
+            hits = [j for j in near if stems[j] in contexts]
             if hits:
                 drop.add(i)
                 drop.update(hits)
         stems = [s for i, s in enumerate(stems) if i not in drop]
-    return stems
+        return stems, bool(drop)
+    return stems, False

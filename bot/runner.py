@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import timedelta
 
+from bot.academies import AcademyDirectory, load_academies
+from bot.cases import EscalationService, EscalationSettings
 from bot.config import Config
 from bot.conversation import ConversationService
 from bot.dialogue import DialogueEngine
@@ -45,8 +48,35 @@ def load_kb_or_exit(config: Config) -> KnowledgeBase:
     return result.kb
 
 
+def load_academies_or_none(config: Config) -> AcademyDirectory | None:
+    path = config.knowledge_dir / "academies.yaml"
+    if not path.exists():
+        log.warning("no academies.yaml: requests to an IPE are disabled")
+        return None
+    directory, errors = load_academies(path)
+    for error in errors:
+        log.error("academies: %s", error)
+    return directory if directory.academies else None
+
+
 def build_service(config: Config, kb: KnowledgeBase) -> ConversationService:
-    return ConversationService(DialogueEngine(kb), Database(config.database_url))
+    """The core, wired from the configuration: engine, database, escalation."""
+    academies = load_academies_or_none(config)
+    escalation = None
+    if academies is not None:
+        escalation = EscalationService(
+            academies,
+            EscalationSettings(
+                remind_after=timedelta(minutes=config.remind_after_minutes),
+                max_reminders=config.max_reminders,
+            ),
+        )
+    return ConversationService(
+        DialogueEngine(kb, academies=academies),
+        Database(config.database_url),
+        escalation=escalation,
+        admin_ids=config.admin_ids,
+    )
 
 
 def run_polling(config: Config) -> int:

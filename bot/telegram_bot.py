@@ -6,7 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
@@ -21,8 +21,9 @@ from telegram.ext import (
 )
 
 from bot.config import Config
-from bot.conversation import ConversationService, Incoming
-from bot.dialogue import Reply
+from bot.conversation import ConversationService, Incoming, Periodic, run_reminders
+from bot.dialogue import Choice, Reply
+from bot.outbox import Blocked, OutboxWorker, RetryLater, Transient
 from bot.telegram_render import render
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ COMMANDS = [
     BotCommand("menu", "Parcourir les thèmes"),
     BotCommand("aide", "Ce que je sais faire"),
     BotCommand("profil", "Changer de rôle ou de niveau"),
+    BotCommand("stage", "Demander l'aide d'un ingénieur pour l'école"),
     BotCommand("annuler", "Annuler l'action en cours"),
     BotCommand("oublier", "Effacer mes données"),
 ]
@@ -57,6 +59,30 @@ class BotServices:
     """What the handlers need, kept in application.bot_data."""
 
     conversation: ConversationService
+    worker: OutboxWorker | None = None
+    worker_task: asyncio.Task | None = None
+
+
+class TelegramSender:
+    """Outbox delivery through the Bot API, Telegram errors mapped to the outbox's."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> None:
+        for part, markup in render(Reply(text, list(choices))):
+            try:
+                await self.bot.send_message(chat_id, part, reply_markup=markup)
+            except Forbidden as exc:
+                raise Blocked(str(exc)) from exc
+            except RetryAfter as exc:
+                raise RetryLater(_seconds(exc.retry_after)) from exc
+            except BadRequest as exc:
+                if "chat not found" in str(exc).lower():
+                    raise Blocked(str(exc)) from exc
+                raise Transient(str(exc)) from exc
+            except (TimedOut, NetworkError) as exc:
+                raise Transient(type(exc).__name__) from exc
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
@@ -114,6 +140,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         " ".join(context.args or []),
         command=name,
         update_id=update.update_id,
+        user_name=update.effective_user.full_name if update.effective_user else "",
     )
     await _answer(update, context, incoming)
 
@@ -173,7 +200,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def post_init(application: Application) -> None:
-    db = services_of(application).conversation.db
+    services = services_of(application)
+    db = services.conversation.db
     try:
         await db.create_schema()
     except Exception as exc:
@@ -186,6 +214,25 @@ async def post_init(application: Application) -> None:
         await application.bot.set_my_commands(COMMANDS)
     except Exception as exc:
         log.warning("setMyCommands failed: %s", type(exc).__name__)
+    escalation = services.conversation.escalation
+    if escalation is not None:
+        reminders = Periodic(60.0, lambda: run_reminders(services.conversation))
+        services.worker = OutboxWorker(
+            db,
+            TelegramSender(application.bot),
+            on_blocked=escalation.on_blocked,
+            periodic=reminders,
+        )
+        services.conversation.on_outbox = services.worker.wake.set
+        services.worker_task = asyncio.create_task(services.worker.run())
+
+
+async def post_stop(application: Application) -> None:
+    services = services_of(application)
+    if services.worker is not None and services.worker_task is not None:
+        services.worker.stop()
+        await asyncio.gather(services.worker_task, return_exceptions=True)
+        services.worker = services.worker_task = None
 
 
 def build_application(
@@ -206,6 +253,7 @@ def build_application(
         )
         .concurrent_updates(True)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if rate_limiter:
@@ -216,7 +264,20 @@ def build_application(
     # Order matters: commands first, then buttons, then text, then everything else.
     application.add_handler(
         CommandHandler(
-            ["start", "menu", "aide", "help", "profil", "annuler", "oublier"], on_command
+            [
+                "start",
+                "menu",
+                "aide",
+                "help",
+                "profil",
+                "annuler",
+                "oublier",
+                "stage",
+                "ipe",
+                "dossiers",
+                "dossier",
+            ],
+            on_command,
         )
     )
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, on_command))

@@ -90,7 +90,12 @@ class FakeBotAPI:
 
     # -- what users do ----------------------------------------------------------------------
     def _user(self, user_id: int) -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": f"Élève {user_id}", "language_code": "fr"}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": f"Élève {user_id}",
+            "language_code": "fr",
+        }
 
     def _chat(self, chat_id: int, chat_type: str) -> dict[str, Any]:
         chat = {"id": chat_id, "type": chat_type}
@@ -162,7 +167,9 @@ class FakeBotAPI:
         return self._push(self.user_message(chat_id, voice=voice))
 
     def send_location(self, chat_id: int) -> int:
-        return self._push(self.user_message(chat_id, location={"latitude": 48.85, "longitude": 2.35}))
+        return self._push(
+            self.user_message(chat_id, location={"latitude": 48.85, "longitude": 2.35})
+        )
 
     def press(self, chat_id: int, message_id: int, data: str, user_id: int | None = None) -> int:
         """Press an inline button of the bot message (chat_id, message_id)."""
@@ -188,7 +195,14 @@ class FakeBotAPI:
         raise KeyError(f"no button {label_part!r} in chat {chat_id}")
 
     # -- faults -----------------------------------------------------------------------------
-    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None, chat_id: int | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int,
+        times: int = 1,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+    ) -> None:
         descriptions = {
             429: f"Too Many Requests: retry after {retry_after or 1}",
             403: "Forbidden: bot was blocked by the user",
@@ -239,7 +253,9 @@ class FakeBotAPI:
         path = request.path.split("?", 1)[0]
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
-            self._respond(request, 404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            self._respond(
+                request, 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+            )
             return
         method = path[len(prefix) :]
         params = self._parse(request.headers.get("Content-Type", ""), body)
@@ -252,7 +268,9 @@ class FakeBotAPI:
             return {}
         if "json" in content_type:
             return json.loads(body)
-        fields = {k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+        fields = {
+            k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()
+        }
         out: dict[str, Any] = {}
         for key, value in fields.items():
             if key in JSON_FIELDS:
@@ -291,7 +309,11 @@ class FakeBotAPI:
         with self._lock:
             self.calls.append((method, params))
             fault = self._fault_for(method, params)
-            if fault is None and method in {"sendMessage", "editMessageText"} and params.get("chat_id") in self.blocked:
+            if (
+                fault is None
+                and method in {"sendMessage", "editMessageText"}
+                and params.get("chat_id") in self.blocked
+            ):
                 fault = Fault(403, "Forbidden: bot was blocked by the user")
             if fault is not None:
                 payload: dict[str, Any] = {
@@ -323,7 +345,14 @@ class FakeBotAPI:
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return self._bot_user()
-        if method in {"deleteWebhook", "setMyCommands", "answerCallbackQuery", "setWebhook", "close", "logOut"}:
+        if method in {
+            "deleteWebhook",
+            "setMyCommands",
+            "answerCallbackQuery",
+            "setWebhook",
+            "close",
+            "logOut",
+        }:
             if method == "setMyCommands":
                 self.commands = params.get("commands", [])
             return True

@@ -33,3 +33,22 @@ def matcher(kb: KnowledgeBase) -> Matcher:
 @pytest.fixture
 def engine(kb: KnowledgeBase, matcher: Matcher) -> DialogueEngine:
     return DialogueEngine(kb, matcher)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request, tmp_path) -> str:
+    """A fresh, empty database: SQLite in a temporary file, and PostgreSQL from .ci/run."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_DATABASE_URL is not set: CI must test PostgreSQL for real")
+        pytest.skip("PostgreSQL: set TEST_DATABASE_URL (bash .ci/run starts a server)")
+    from bot.storage import Base, Database
+
+    db = Database(url)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.drop_all)
+    await db.dispose()
+    return url

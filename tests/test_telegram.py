@@ -12,14 +12,12 @@ import time
 from contextlib import asynccontextmanager
 
 import pytest
+from bot_api_server import FakeBotAPI
+from conftest import KNOWLEDGE_DIR, ROOT
 
 from bot.config import Config
-from bot.conversation import ConversationService
-from bot.dialogue import DialogueEngine
-from bot.storage import Database
+from bot.runner import build_service
 from bot.telegram_bot import build_application
-from bot_api_server import FakeBotAPI
-from conftest import ROOT
 
 PUPIL = 1001
 TEACHER = 1002
@@ -36,10 +34,16 @@ async def until(predicate, timeout: float = 15.0) -> bool:
 
 
 @asynccontextmanager
-async def running_bot(api: FakeBotAPI, kb, db_url: str, **build_kwargs):
-    config = Config(token=api.token, api_base_url=api.base_url, database_url=db_url)
-    service = ConversationService(DialogueEngine(kb), Database(db_url))
-    app = build_application(config, service, **build_kwargs)
+async def running_bot(api: FakeBotAPI, kb, db_url: str, **config_fields):
+    """The Application as `ipe-bot run` builds it, polling the loopback server."""
+    config = Config(
+        token=api.token,
+        api_base_url=api.base_url,
+        database_url=db_url,
+        knowledge_dir=KNOWLEDGE_DIR,
+        **config_fields,
+    )
+    app = build_application(config, build_service(config, kb))
     async with app:
         await app.post_init(app)
         await app.updater.start_polling(poll_interval=0, timeout=1)
@@ -49,6 +53,7 @@ async def running_bot(api: FakeBotAPI, kb, db_url: str, **build_kwargs):
         finally:
             await app.updater.stop()
             await app.stop()
+            await app.post_stop(app)
             await app.post_shutdown(app)
 
 
@@ -57,11 +62,6 @@ def api():
     server = FakeBotAPI().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def db_url(tmp_path):
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
 
 
 async def test_conversation_end_to_end(api, kb, db_url):
@@ -93,7 +93,7 @@ async def test_conversation_end_to_end(api, kb, db_url):
         assert related and all(data.startswith("t:") for _, data in related)
 
         # a related button -> that topic's answer
-        label, data = related[0]
+        _label, data = related[0]
         api.press(PUPIL, answer["message_id"], data)
         assert await until(lambda: len(api.sent[PUPIL]) == 3)
         topic = kb.topics[data[2:]]
@@ -181,7 +181,9 @@ async def test_groups_only_commands_and_mentions(api, kb, db_url):
     group = -4242
     async with running_bot(api, kb, db_url):
         api.send_text(group, "c'est quoi le stage de 3e", user_id=7, chat_type="group")
-        api.send_text(group, "@ipe_test_bot c'est quoi le stage de 3e", user_id=7, chat_type="group")
+        api.send_text(
+            group, "@ipe_test_bot c'est quoi le stage de 3e", user_id=7, chat_type="group"
+        )
         assert await until(lambda: len(api.sent[group]) >= 1)
         await asyncio.sleep(0.5)
         assert len(api.sent[group]) == 1

@@ -1,0 +1,213 @@
+"""The 30 académies: loading knowledge/academies.yaml and finding a pupil's académie from text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import KnowledgeError
+from bot.normalise import strip_accents
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_POSTCODE = re.compile(r"\b(\d{5})\b")
+_DEPT = re.compile(r"\b(2a|2b|97[1-6]|\d{1,2})\b")
+# Words that may stand around a bare département number: "93", "le 93", "dans le 69".
+_DEPT_FILLER = set(
+    "je j suis habite vis dans le la du de en au departement dept dep c est ca mon ma a".split()
+)
+
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces (hyphens and apostrophes too)."""
+    words = _NON_WORD.sub(" ", strip_accents(text)).split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+@dataclass(frozen=True)
+class Academy:
+    id: str
+    name: str
+    code: str
+    region: str
+    departements: tuple[tuple[str, str], ...]
+    aliases: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+
+
+def of_academy(name: str) -> str:
+    """ "l'académie de Lyon", "l'académie d'Aix-Marseille": the French elision."""
+    return f"d'{name}" if fold(name)[:1] in "aeiouy" else f"de {name}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a pupil's answer says about their académie.
+
+    `academy` is set when the text points to exactly one; `confident` is False when it was
+    guessed from a misspelling, so the bot asks for confirmation; `candidates` lists the
+    académies when the text is ambiguous.
+    """
+
+    academy: Academy | None
+    confident: bool = False
+    candidates: tuple[Academy, ...] = ()
+    matched: str = ""
+
+
+@dataclass
+class AcademyDirectory:
+    academies: dict[str, Academy] = field(default_factory=dict)
+    by_departement: dict[str, Academy] = field(default_factory=dict)
+    names: dict[str, Academy] = field(default_factory=dict)  # folded phrase -> académie
+    regions: dict[str, list[Academy]] = field(default_factory=dict)  # folded région -> académies
+
+    def get(self, key: str | None) -> Academy | None:
+        """By id, code or any name."""
+        if not key:
+            return None
+        if key in self.academies:
+            return self.academies[key]
+        folded = fold(key)
+        for academy in self.academies.values():
+            if academy.code.lower() == folded:
+                return academy
+        return self.names.get(folded)
+
+    def departement_of_postcode(self, postcode: str) -> str | None:
+        if postcode.startswith("97"):
+            return postcode[:3]
+        if postcode.startswith("20"):
+            return "2A" if int(postcode) < 20200 else "2B"
+        return postcode[:2]
+
+    def resolve(self, text: str) -> Resolution:
+        """Find the académie in "j'habite à Marseille", "93", "69003", "aix", "caen"..."""
+        folded = fold(text)
+        if not folded:
+            return Resolution(None)
+        for postcode in _POSTCODE.findall(folded):
+            dept = self.departement_of_postcode(postcode)
+            academy = self.by_departement.get(dept or "")
+            if academy is not None:
+                return Resolution(academy, True, (academy,), postcode)
+        words = folded.split()
+        numbers = [w for w in words if _DEPT.fullmatch(w)]
+        if len(numbers) == 1 and all(w in _DEPT_FILLER or w == numbers[0] for w in words):
+            code = numbers[0].upper()
+            code = code.zfill(2) if code.isdigit() and len(code) == 1 else code
+            academy = self.by_departement.get(code)
+            if academy is not None:
+                return Resolution(academy, True, (academy,), numbers[0])
+        # exact names, longest first ("saint denis de la reunion" before "saint denis")
+        padded = f" {folded} "
+        found: list[tuple[str, Academy]] = []
+        for phrase in sorted(self.names, key=len, reverse=True):
+            if f" {phrase} " in padded and not any(phrase in longer for longer, _ in found):
+                found.append((phrase, self.names[phrase]))
+        distinct = {a.id: a for _, a in found}
+        if len(distinct) == 1:
+            phrase, academy = found[0]
+            return Resolution(academy, True, (academy,), phrase)
+        if len(distinct) > 1:
+            return Resolution(None, False, tuple(distinct.values()), found[0][0])
+        for region in sorted(self.regions, key=len, reverse=True):
+            if f" {region} " in padded:
+                academies = tuple(self.regions[region])
+                if len(academies) == 1:
+                    return Resolution(academies[0], True, academies, region)
+                return Resolution(None, False, academies, region)
+        # a misspelling: the closest names, to confirm
+        candidates: dict[str, Academy] = {}
+        best_phrase = ""
+        for chunk in _chunks(words):
+            if len(chunk) <= 4:
+                continue
+            match = process.extractOne(chunk, list(self.names), scorer=fuzz.ratio, score_cutoff=84)
+            if match is not None:
+                academy = self.names[match[0]]
+                candidates.setdefault(academy.id, academy)
+                best_phrase = best_phrase or match[0]
+        if len(candidates) == 1:
+            academy = next(iter(candidates.values()))
+            return Resolution(academy, False, (academy,), best_phrase)
+        return Resolution(None, False, tuple(candidates.values()), best_phrase)
+
+
+def _chunks(words: list[str]) -> list[str]:
+    """Runs of one to four words, longest first, to compare with names."""
+    out = []
+    for size in (4, 3, 2, 1):
+        for i in range(len(words) - size + 1):
+            chunk = words[i : i + size]
+            if chunk[0] in _DEPT_FILLER:
+                continue
+            out.append(" ".join(chunk))
+    return out
+
+
+def load_academies(path: Path | str) -> tuple[AcademyDirectory, list[KnowledgeError]]:
+    """Read academies.yaml; entries with errors are left out and reported."""
+    path = Path(path)
+    errors: list[KnowledgeError] = []
+    directory = AcademyDirectory()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        errors.append(KnowledgeError(path.name, None, None, f"fichier illisible : {exc}"))
+        return directory, errors
+    entries = data.get("academies") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        errors.append(KnowledgeError(path.name, None, "academies", "liste manquante"))
+        return directory, errors
+    for i, raw in enumerate(entries, 1):
+        entry = str(raw.get("id")) if isinstance(raw, dict) else f"#{i}"
+        if not isinstance(raw, dict):
+            errors.append(KnowledgeError(path.name, entry, None, "doit être un objet"))
+            continue
+        missing = [k for k in ("id", "name", "code", "departements") if not raw.get(k)]
+        if missing:
+            for key in missing:
+                errors.append(KnowledgeError(path.name, entry, key, "champ manquant"))
+            continue
+        depts = []
+        for d in raw["departements"]:
+            if isinstance(d, dict) and d.get("code"):
+                depts.append((str(d["code"]).upper(), str(d.get("name", ""))))
+            else:
+                errors.append(KnowledgeError(path.name, entry, "departements", f"entrée {d!r}"))
+        academy = Academy(
+            id=str(raw["id"]),
+            name=str(raw["name"]),
+            code=str(raw["code"]).upper(),
+            region=str(raw.get("region", "")),
+            departements=tuple(depts),
+            aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+            cities=tuple(str(c) for c in raw.get("cities") or ()),
+        )
+        if academy.id in directory.academies:
+            errors.append(KnowledgeError(path.name, entry, "id", "identifiant en double"))
+            continue
+        directory.academies[academy.id] = academy
+        for code, _name in academy.departements:
+            if code in directory.by_departement:
+                other = directory.by_departement[code].id
+                errors.append(
+                    KnowledgeError(path.name, entry, "departements", f"{code} déjà dans {other}")
+                )
+            directory.by_departement[code] = academy
+        if academy.region:
+            directory.regions.setdefault(fold(academy.region), []).append(academy)
+        phrases = [academy.name, academy.id, *academy.aliases, *academy.cities]
+        phrases += [name for _, name in academy.departements if name]
+        for phrase in phrases:
+            key = fold(phrase)
+            if key and key not in directory.names:
+                directory.names[key] = academy
+    return directory, errors

@@ -1,0 +1,322 @@
+"""The pupil's request form: steps, validation with helpful re-asks, back, cancel, consent.
+
+Pure logic over a dict kept in the user's State, so a half-filled form survives a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.academies import AcademyDirectory, fold, of_academy
+
+MAX_ANSWER = 300
+STEPS = ("academy", "school", "level", "period", "sectors", "place", "tried", "contact", "consent")
+LEVEL_CHOICES = {
+    "4e": "4e",
+    "3e": "3e",
+    "2de": "2de générale et techno",
+    "cap": "CAP",
+    "bacpro": "Bac pro",
+    "bts": "BTS",
+    "autre": "Autre",
+}
+_LEVEL_WORDS = {
+    "4e": {"4e", "4eme", "quatrieme", "4"},
+    "3e": {"3e", "3eme", "troisieme", "3"},
+    "2de": {"2de", "2nde", "seconde", "2nd"},
+    "cap": {"cap"},
+    "bacpro": {"bac pro", "bacpro", "1re pro", "terminale pro", "2de pro", "seconde pro", "lp"},
+    "bts": {"bts"},
+}
+CONTACT_CHOICES = {
+    "bot": "Par cette messagerie (recommandé)",
+    "school": "Par mon établissement",
+}
+FIELD_LABELS = {
+    "academy": "Académie",
+    "school": "Établissement",
+    "level": "Classe",
+    "period": "Période ou date limite",
+    "sectors": "Secteurs souhaités",
+    "place": "Ville et distance possible",
+    "tried": "Déjà essayé",
+    "contact": "Réponse",
+}
+
+
+@dataclass(frozen=True)
+class FormPrompt:
+    """What to say at a step: text, and buttons as (label, choice id)."""
+
+    text: str
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+def new_form() -> dict[str, Any]:
+    return {"step": "academy", "answers": {}, "pending_academy": None}
+
+
+def _t(role: str | None, pupil: str, teacher: str) -> str:
+    return teacher if role == "teacher" else pupil
+
+
+NAV = (("⬅️ Retour", "f:back"), ("❌ Annuler", "f:cancel"))
+
+
+def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) -> FormPrompt:
+    """The question of the current step."""
+    step = form["step"]
+    n = STEPS.index(step) + 1
+    head = f"({n}/{len(STEPS) - 1}) " if step != "consent" else ""
+    if step == "academy":
+        pending = form.get("pending_academy")
+        if pending and pending in directory.academies:
+            name = directory.academies[pending].name
+            return FormPrompt(
+                head
+                + _t(
+                    role,
+                    f"Tu es bien dans l'académie {of_academy(name)} ?",
+                    f"Il s'agit bien de l'académie {of_academy(name)} ?",
+                ),
+                (("Oui", f"f:ac:{pending}"), ("Non", "f:ac:no"), NAV[1]),
+            )
+        return FormPrompt(
+            head
+            + _t(
+                role,
+                "Dans quelle académie est ton établissement ? Tu peux écrire ta ville, ton code "
+                "postal ou ton département (par exemple « Marseille », « 93 » ou « 69003 »).",
+                "Dans quelle académie est l'établissement ? Ville, code postal ou département "
+                "suffisent (par exemple « Marseille », « 93 » ou « 69003 »).",
+            ),
+            (NAV[1],),
+        )
+    if step == "school":
+        return FormPrompt(
+            head
+            + _t(
+                role,
+                "Quel est le nom de ton collège ou lycée, et sa ville ?",
+                "Quel est le nom de l'établissement, et sa ville ?",
+            ),
+            NAV,
+        )
+    if step == "level":
+        choices = tuple((label, f"f:lv:{key}") for key, label in LEVEL_CHOICES.items())
+        return FormPrompt(
+            head + _t(role, "En quelle classe es-tu ?", "En quelle classe est l'élève ?"),
+            choices + NAV,
+        )
+    if step == "period":
+        return FormPrompt(
+            head
+            + _t(
+                role,
+                "Quand a lieu ton stage (dates, ou date limite pour rendre la convention) ? "
+                "Par exemple « du 12 au 16 janvier » ou « avant les vacances de février ».",
+                "Quand a lieu le stage (dates, ou date limite de la convention) ?",
+            ),
+            (("Je ne sais pas", "f:skip"), *NAV),
+        )
+    if step == "sectors":
+        return FormPrompt(
+            head
+            + _t(
+                role,
+                "Dans quels métiers ou secteurs aimerais-tu faire ton stage ? (par exemple « boulangerie, informatique »)",
+                "Quels métiers ou secteurs intéressent l'élève ?",
+            ),
+            (("Peu importe", "f:skip"), *NAV),
+        )
+    if step == "place":
+        return FormPrompt(
+            head
+            + _t(
+                role,
+                "Dans quelle ville peux-tu faire ton stage, et jusqu'où peux-tu aller (en km ou "
+                "en temps de trajet) ? Par exemple « Créteil, 30 minutes en bus ».",
+                "Dans quelle ville, et jusqu'à quelle distance l'élève peut-il se déplacer ?",
+            ),
+            NAV,
+        )
+    if step == "tried":
+        return FormPrompt(
+            head
+            + _t(
+                role,
+                "Qu'as-tu déjà essayé ? (entreprises contactées, réponses reçues…)",
+                "Qu'a déjà essayé l'élève ? (entreprises contactées, réponses…)",
+            ),
+            (("Rien encore", "f:skip"), *NAV),
+        )
+    if step == "contact":
+        choices = tuple((label, f"f:ct:{key}") for key, label in CONTACT_CHOICES.items())
+        return FormPrompt(
+            head
+            + _t(
+                role,
+                "Comment l'ingénieur pour l'école peut-il te répondre ?",
+                "Comment l'ingénieur pour l'école peut-il répondre ?",
+            ),
+            choices + NAV,
+        )
+    return FormPrompt(
+        summary(form, directory)
+        + "\n\n"
+        + _t(
+            role,
+            "En appuyant sur « J'accepte », tu acceptes que ces informations soient transmises à "
+            "un ingénieur pour l'école de ton académie, pour qu'il t'aide à trouver un stage. "
+            "Rien n'est envoyé sans ton accord, et tu peux tout effacer avec /oublier.",
+            "En appuyant sur « J'accepte », vous acceptez que ces informations soient transmises "
+            "à un ingénieur pour l'école de l'académie. Rien n'est envoyé sans votre accord ; "
+            "/oublier efface tout.",
+        ),
+        (("✅ J'accepte, envoyer", "f:ok"), *NAV),
+    )
+
+
+def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
+    """The answers as the pupil will see them before consenting (plain text)."""
+    lines = ["Récapitulatif de ta demande :"]
+    for key, value in display_answers(form["answers"], directory).items():
+        lines.append(f"• {FIELD_LABELS[key]} : {value}")
+    return "\n".join(lines)
+
+
+def display_answers(answers: dict[str, str], directory: AcademyDirectory) -> dict[str, str]:
+    out = {}
+    for key in STEPS[:-1]:
+        if key not in answers:
+            continue
+        value = answers[key]
+        if key == "academy":
+            academy = directory.academies.get(value)
+            value = academy.name if academy else value
+        elif key == "level":
+            value = LEVEL_CHOICES.get(value, value)
+        elif key == "contact":
+            value = CONTACT_CHOICES.get(value, value)
+        out[key] = value or "—"
+    return out
+
+
+def _advance(form: dict[str, Any]) -> None:
+    form["step"] = STEPS[STEPS.index(form["step"]) + 1]
+
+
+def back(form: dict[str, Any]) -> None:
+    i = STEPS.index(form["step"])
+    form["pending_academy"] = None
+    if i > 0:
+        form["step"] = STEPS[i - 1]
+        form["answers"].pop(form["step"], None)
+
+
+def parse_level(text: str) -> str | None:
+    folded = fold(text)
+    for key, variants in _LEVEL_WORDS.items():
+        if folded in variants or any(f" {v} " in f" {folded} " for v in variants if len(v) > 1):
+            return key
+    return None
+
+
+def answer_text(
+    form: dict[str, Any], text: str, role: str | None, directory: AcademyDirectory
+) -> str | None:
+    """Take a typed answer for the current step; return a re-ask message when it won't do."""
+    step = form["step"]
+    text = " ".join(text.split())
+    if len(text) > MAX_ANSWER:
+        return _t(
+            role,
+            f"C'est un peu long : écris-le en moins de {MAX_ANSWER} caractères, s'il te plaît.",
+            f"C'est un peu long : moins de {MAX_ANSWER} caractères, s'il vous plaît.",
+        )
+    if step == "academy":
+        result = directory.resolve(text)
+        if result.academy is not None and result.confident:
+            form["answers"]["academy"] = result.academy.id
+            form["pending_academy"] = None
+            _advance(form)
+            return None
+        if result.academy is not None:
+            form["pending_academy"] = result.academy.id
+            return None
+        if result.candidates:
+            names = ", ".join(a.name for a in result.candidates[:6])
+            return _t(
+                role,
+                f"Ça peut être plusieurs académies ({names}). Écris ta ville ou ton code postal.",
+                f"Plusieurs académies possibles ({names}) : précisez la ville ou le code postal.",
+            )
+        return _t(
+            role,
+            "Je n'ai pas reconnu l'académie. Écris le nom de ta ville, ton code postal "
+            "(5 chiffres) ou ton numéro de département.",
+            "Je n'ai pas reconnu l'académie. Indiquez la ville, le code postal ou le département.",
+        )
+    if step == "level":
+        level = parse_level(text)
+        if level is None:
+            return _t(
+                role,
+                "Choisis ta classe avec les boutons, ou écris-la (par exemple « 3e », « CAP », « BTS »).",
+                "Choisissez la classe avec les boutons.",
+            )
+        form["answers"]["level"] = level
+        _advance(form)
+        return None
+    if step in ("contact", "consent"):
+        return _t(
+            role,
+            "Utilise les boutons ci-dessous, s'il te plaît.",
+            "Utilisez les boutons ci-dessous, s'il vous plaît.",
+        )
+    if len(fold(text)) < 2:
+        return _t(
+            role,
+            "Je n'ai pas compris : peux-tu écrire quelques mots ?",
+            "Pouvez-vous préciser en quelques mots ?",
+        )
+    form["answers"][step] = text
+    _advance(form)
+    return None
+
+
+def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory) -> str:
+    """Apply a button of the form; returns "cancel", "back", "submit", "ok" or "invalid"."""
+    step = form["step"]
+    if choice == "cancel":
+        return "cancel"
+    if choice == "back":
+        back(form)
+        return "back"
+    kind, _, arg = choice.partition(":")
+    if step == "academy" and kind == "ac":
+        if arg == "no":
+            form["pending_academy"] = None
+            return "ok"
+        if arg in directory.academies and arg == form.get("pending_academy"):
+            form["answers"]["academy"] = arg
+            form["pending_academy"] = None
+            _advance(form)
+            return "ok"
+        return "invalid"
+    if step == "level" and kind == "lv" and arg in LEVEL_CHOICES:
+        form["answers"]["level"] = arg
+        _advance(form)
+        return "ok"
+    if step in ("period", "sectors", "tried") and kind == "skip":
+        form["answers"][step] = ""
+        _advance(form)
+        return "ok"
+    if step == "contact" and kind == "ct" and arg in CONTACT_CHOICES:
+        form["answers"]["contact"] = arg
+        _advance(form)
+        return "ok"
+    if step == "consent" and kind == "ok":
+        return "submit"
+    return "invalid"

@@ -1,0 +1,224 @@
+"""Transactional outbox: messages written with the change they report, delivered by a worker.
+
+A row is enqueued in the same transaction as the case change, so a crash can never lose a
+notice. The worker claims due rows (SKIP LOCKED on PostgreSQL), sends them through a Sender,
+and records the outcome: sent; retried with backoff on network errors and 5xx; retried after
+Telegram's retry_after on 429; marked blocked on 403, its contact flagged unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue import Choice
+from bot.storage import Contact, Database, OutboxMessage, aware, utcnow
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 60
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = 600.0
+
+
+class DeliveryError(Exception):
+    """A send that did not go through."""
+
+
+class Blocked(DeliveryError):
+    """The recipient blocked the bot (HTTP 403): stop sending to them."""
+
+
+class RetryLater(DeliveryError):
+    """Rate limited (HTTP 429): try again after `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Transient(DeliveryError):
+    """Network error or 5xx: try again with backoff."""
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> None: ...
+
+
+async def enqueue(
+    session: AsyncSession,
+    key: str,
+    chat_id: int,
+    text: str,
+    choices: list[Choice] | None = None,
+    *,
+    case_id: int | None = None,
+    contact_id: int | None = None,
+) -> bool:
+    """Add a message unless one with the same key exists; True when added."""
+    existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+    if existing is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            dedupe_key=key[:80],
+            chat_id=chat_id,
+            text=text,
+            choices=json.dumps([asdict(c) for c in choices or []], ensure_ascii=False),
+            case_id=case_id,
+            contact_id=contact_id,
+            next_attempt_at=utcnow(),
+        )
+    )
+    return True
+
+
+def backoff(attempts: int) -> float:
+    return min(MAX_BACKOFF, 0.5 * 2 ** max(0, attempts - 1))
+
+
+async def _claim(db: Database, now: datetime, batch: int) -> list[OutboxMessage]:
+    async with db.sessions() as session, session.begin():
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == "pending",
+                OutboxMessage.next_attempt_at <= now,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(batch)
+        )
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = list((await session.scalars(query)).all())
+        for row in rows:
+            row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+        return rows
+
+
+async def deliver_due(
+    db: Database,
+    sender: Sender,
+    *,
+    now: datetime | None = None,
+    batch: int = 20,
+    on_blocked: Callable[[AsyncSession, OutboxMessage], Awaitable[None]] | None = None,
+) -> int:
+    """Send the due messages once; returns how many were sent."""
+    now = now or utcnow()
+    sent = 0
+    for row in await _claim(db, now, batch):
+        choices = [Choice(**c) for c in json.loads(row.choices or "[]")]
+        outcome: str
+        error = ""
+        delay = 0.0
+        try:
+            await sender.send(row.chat_id, row.text, choices)
+            outcome = "sent"
+        except Blocked:
+            outcome = "blocked"
+        except RetryLater as exc:
+            outcome, delay = "later", exc.seconds
+        except Transient as exc:
+            outcome, error = "transient", str(exc)[:200]
+        except Exception as exc:  # a bug or an unexpected answer: keep the row, retry slowly
+            log.exception("outbox %s: unexpected error", row.id)
+            outcome, error = "transient", type(exc).__name__
+        async with db.sessions() as session, session.begin():
+            fresh = await session.get(OutboxMessage, row.id)
+            if fresh is None:
+                continue
+            fresh.claimed_until = None
+            if outcome == "sent":
+                fresh.status, fresh.sent_at = "sent", utcnow()
+                sent += 1
+            elif outcome == "later":
+                fresh.next_attempt_at = utcnow() + timedelta(seconds=delay)
+            elif outcome == "transient":
+                fresh.attempts += 1
+                fresh.last_error = error
+                if fresh.attempts >= MAX_ATTEMPTS:
+                    fresh.status = "failed"
+                    log.error("outbox %s: giving up after %d attempts", row.id, fresh.attempts)
+                else:
+                    fresh.next_attempt_at = utcnow() + timedelta(seconds=backoff(fresh.attempts))
+            else:
+                fresh.status = "blocked"
+                log.info("outbox %s: recipient blocked the bot", row.id)
+                if fresh.contact_id is not None:
+                    contact = await session.get(Contact, fresh.contact_id)
+                    if contact is not None:
+                        contact.unreachable = True
+                if on_blocked is not None:
+                    await on_blocked(session, fresh)
+    return sent
+
+
+async def backlog(db: Database) -> int:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+        )
+        return len(rows.all())
+
+
+async def next_due_in(db: Database) -> float | None:
+    """Seconds until the next pending message is due (0 when one is due now)."""
+    async with db.sessions() as session:
+        when = await session.scalar(
+            select(OutboxMessage.next_attempt_at)
+            .where(OutboxMessage.status == "pending")
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(1)
+        )
+    if when is None:
+        return None
+    return max(0.0, (aware(when) - utcnow()).total_seconds())
+
+
+class OutboxWorker:
+    """Delivers the outbox and runs periodic jobs until stopped; woken when rows are added."""
+
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        *,
+        on_blocked: Callable[[AsyncSession, OutboxMessage], Awaitable[None]] | None = None,
+        periodic: Callable[[], Awaitable[None]] | None = None,
+        idle: float = 1.0,
+    ) -> None:
+        self.db = db
+        self.sender = sender
+        self.on_blocked = on_blocked
+        self.periodic = periodic
+        self.idle = idle
+        self.wake = asyncio.Event()
+        self._stopping = False
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                if self.periodic is not None:
+                    await self.periodic()
+                while await deliver_due(self.db, self.sender, on_blocked=self.on_blocked):
+                    pass
+            except Exception as exc:  # database down: keep trying, nothing is lost
+                log.warning("outbox worker: %s", type(exc).__name__)
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.idle)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self.wake.set()

@@ -1,0 +1,73 @@
+"""Finding a pupil's académie from what they type."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import KNOWLEDGE_DIR
+
+from bot.academies import load_academies
+
+
+@pytest.fixture(scope="module")
+def directory():
+    directory, errors = load_academies(KNOWLEDGE_DIR / "academies.yaml")
+    assert errors == []
+    return directory
+
+
+def test_thirty_academies_cover_every_departement(directory):
+    assert len(directory.academies) == 30
+    metro = {f"{n:02d}" for n in range(1, 96) if n != 20} | {"2A", "2B"}
+    overseas = {"971", "972", "973", "974", "976"}
+    assert metro | overseas <= set(directory.by_departement)
+    assert len({a.code for a in directory.academies.values()}) == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "academy"),
+    [
+        ("j'habite à Marseille", "aix-marseille"),
+        ("93", "creteil"),
+        ("dans le 93", "creteil"),
+        ("69003", "lyon"),
+        ("aix", "aix-marseille"),
+        ("caen", "normandie"),
+        ("Rouen", "normandie"),
+        ("la réunion", "la-reunion"),
+        ("97400", "la-reunion"),
+        ("2A", "corse"),
+        ("20200", "corse"),
+        ("St-Denis", "creteil"),
+        ("Bretagne", "rennes"),
+        ("académie de Nancy-Metz", "nancy-metz"),
+        ("Toulon", "nice"),
+        ("05", "aix-marseille"),
+    ],
+)
+def test_confident_answers(directory, text, academy):
+    result = directory.resolve(text)
+    assert result.academy is not None and result.academy.id == academy, (text, result)
+    assert result.confident
+
+
+def test_misspellings_are_proposed_for_confirmation(directory):
+    result = directory.resolve("marseile")
+    assert result.academy is not None and result.academy.id == "aix-marseille"
+    assert not result.confident
+
+
+def test_regions_with_several_academies_give_candidates(directory):
+    result = directory.resolve("ile de france")
+    assert result.academy is None
+    assert {a.id for a in result.candidates} == {"creteil", "paris", "versailles"}
+
+
+@pytest.mark.parametrize("text", ["j'ai 15 ans", "je sais pas", "", "😀", "stage de 3e"])
+def test_no_silent_guess(directory, text):
+    assert directory.resolve(text).academy is None
+
+
+def test_lookup_by_code_or_name(directory):
+    assert directory.get("NOR").id == "normandie"
+    assert directory.get("Créteil").id == "creteil"
+    assert directory.get("nowhere") is None
