@@ -160,7 +160,16 @@ class EscalationService:
         if case is None or case.status not in OPEN_STATUSES:
             return
         await session.flush()
-        await self.notify(session, case, "reroute")
+        others = await session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.case_id == case.id,
+                OutboxMessage.contact_id.is_not(None),
+                OutboxMessage.contact_id != row.contact_id,
+                OutboxMessage.status.in_(("pending", "sent")),
+            )
+        )
+        if others is None:  # nobody else has it: hand it to the next in line
+            await self.notify(session, case, "reroute")
 
     async def reminders(self, session: AsyncSession, now: datetime | None = None) -> int:
         """Remind the IPE of cases nobody took; then hand them to the fallback chain."""

@@ -153,7 +153,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="lancer le bot Telegram (long polling)")
     run.set_defaults(func=cmd_run)
+
+    from bot.admin_cli import add_parser as add_admin_parser
+
+    add_admin_parser(sub)
+    sub.choices["admin"].set_defaults(func=cmd_admin)
     return parser
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    return args.admin_func(args, _config(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -286,6 +286,8 @@ class DialogueEngine:
         choices = [
             Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related if r in self.kb.topics
         ][:4]
+        if topic.action == "escalate" and self.escalation:
+            choices.insert(0, Choice(ESCALATE_LABEL, "esc"))
         return Reply(
             text,
             choices,

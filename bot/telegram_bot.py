@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
+
+# Opt in to python-telegram-bot's coming behaviour: retry_after as a timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Bot, BotCommand, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode

@@ -16,7 +16,7 @@ def test_short_text_is_one_part():
 
 
 def test_long_text_is_split_under_the_limit_at_boundaries():
-    paragraphs = [("paragraphe %d " % i) * 30 for i in range(40)]
+    paragraphs = [f"paragraphe {i} " * 30 for i in range(40)]
     text = "\n\n".join(paragraphs)
     parts = split_text(text)
     assert len(parts) > 1

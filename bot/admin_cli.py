@@ -1,0 +1,198 @@
+"""`ipe-bot admin ...`: invites, the IPE directory, cases, CSV export, purge."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import sys
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot import contacts as contact_repo
+from bot.academies import AcademyDirectory, load_academies
+from bot.cases import STATUS_LABELS, EscalationService
+from bot.config import Config
+from bot.storage import Case, Database, aware
+
+CASE_FIELDS = [
+    "reference",
+    "academy",
+    "status",
+    "level",
+    "created_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "reminders",
+    "erased",
+]
+
+
+def _directory(config: Config) -> AcademyDirectory:
+    directory, errors = load_academies(config.knowledge_dir / "academies.yaml")
+    for error in errors:
+        print(f"erreur : {error}", file=sys.stderr)
+    return directory
+
+
+async def _with_db(config: Config, job):
+    db = Database(config.database_url)
+    try:
+        await db.create_schema()
+        async with db.sessions() as session, session.begin():
+            return await job(session)
+    finally:
+        await db.dispose()
+
+
+def cmd_invite(args: argparse.Namespace, config: Config) -> int:
+    if args.revoke:
+        done = asyncio.run(_with_db(config, lambda s: contact_repo.revoke_invite(s, args.revoke)))
+        print("Code révoqué." if done else "Code inconnu ou déjà utilisé.")
+        return 0 if done else 1
+    directory = _directory(config)
+    academy = directory.get(args.academy) if args.academy else None
+    if args.kind != "coordinator" and academy is None:
+        known = ", ".join(sorted(a.name for a in directory.academies.values()))
+        print(f"Académie inconnue : {args.academy!r}. Académies : {known}", file=sys.stderr)
+        return 2
+    academy_id = academy.id if academy else contact_repo.NATIONAL
+
+    async def job(session):
+        return await contact_repo.create_invite(session, academy_id, args.kind, args.days)
+
+    code = asyncio.run(_with_db(config, job))
+    where = academy.name if academy else "toutes les académies"
+    print(
+        f"Code d'inscription ({args.kind}, {where}), valable {args.days:g} jour(s), usage unique."
+    )
+    print("La personne envoie au bot : /ipe CODE")
+    print(code)
+    return 0
+
+
+def cmd_ipe(args: argparse.Namespace, config: Config) -> int:
+    if args.action == "remove":
+        done = asyncio.run(_with_db(config, lambda s: contact_repo.remove_contact(s, args.id)))
+        print("Contact retiré." if done else "Contact introuvable.")
+        return 0 if done else 1
+    directory = _directory(config)
+
+    async def job(session):
+        academy = directory.get(args.academy) if args.academy else None
+        return await contact_repo.list_contacts(session, academy.id if academy else None)
+
+    contacts = asyncio.run(_with_db(config, job))
+    if not contacts:
+        print("Aucun contact enregistré.")
+    for c in contacts:
+        academy = directory.academies.get(c.academy_id)
+        state = " (injoignable)" if c.unreachable else ""
+        name = academy.name if academy else "national"
+        print(f"{c.id}\t{c.kind}\t{name}\t{c.name or '-'}\tchat {c.chat_id}{state}")
+    return 0
+
+
+def _case_row(case: Case) -> dict:
+    def iso(value):
+        value = aware(value)
+        return value.isoformat() if value else ""
+
+    return {
+        "reference": case.reference,
+        "academy": case.academy_id,
+        "status": case.status,
+        "level": case.level,
+        "created_at": iso(case.created_at),
+        "acknowledged_at": iso(case.acknowledged_at),
+        "resolved_at": iso(case.resolved_at),
+        "closed_at": iso(case.closed_at),
+        "reminders": case.reminders,
+        "erased": case.erased,
+    }
+
+
+def cmd_cases(args: argparse.Namespace, config: Config) -> int:
+    directory = _directory(config)
+    academy = directory.get(args.academy) if args.academy else None
+    if args.academy and academy is None:
+        print(f"Académie inconnue : {args.academy!r}", file=sys.stderr)
+        return 2
+
+    async def job(session):
+        query = select(Case).order_by(Case.created_at)
+        if academy is not None:
+            query = query.where(Case.academy_id == academy.id)
+        if args.status:
+            query = query.where(Case.status == args.status)
+        return [_case_row(c) for c in (await session.scalars(query)).all()]
+
+    rows = asyncio.run(_with_db(config, job))
+    if args.json:
+        print(json.dumps({"cases": rows}, ensure_ascii=False))
+    elif args.csv == "-":
+        _write_csv(sys.stdout, rows)
+    elif args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as out:
+            _write_csv(out, rows)
+    else:
+        if not rows:
+            print("Aucune demande.")
+        for r in rows:
+            print(
+                f"{r['reference']}\t{STATUS_LABELS.get(r['status'], r['status'])}\t{r['created_at']}"
+            )
+    return 0
+
+
+def _write_csv(out, rows: list[dict]) -> None:
+    writer = csv.DictWriter(out, fieldnames=CASE_FIELDS)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def cmd_purge(args: argparse.Namespace, config: Config) -> int:
+    service = EscalationService(_directory(config))
+
+    async def job(session):
+        return await service.purge(session, timedelta(days=args.older_than))
+
+    count = asyncio.run(_with_db(config, job))
+    print(f"{count} demande(s) close(s) anonymisée(s).")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    admin = sub.add_parser("admin", help="administration : IPE, codes, demandes")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+
+    invite = admin_sub.add_parser("invite", help="créer (ou révoquer) un code d'inscription")
+    invite.add_argument("--academy", help="nom, ville ou code de l'académie")
+    invite.add_argument("--kind", choices=contact_repo.KINDS, default="ipe")
+    invite.add_argument("--days", type=float, default=7.0, help="validité en jours (défaut 7)")
+    invite.add_argument("--revoke", metavar="CODE", help="révoquer ce code au lieu d'en créer un")
+    invite.set_defaults(admin_func=cmd_invite)
+
+    ipe = admin_sub.add_parser("ipe", help="annuaire des IPE et contacts")
+    ipe_sub = ipe.add_subparsers(dest="action", required=True)
+    listing = ipe_sub.add_parser("list")
+    listing.add_argument("--academy")
+    remove = ipe_sub.add_parser("remove")
+    remove.add_argument("id", type=int)
+    ipe.set_defaults(admin_func=cmd_ipe)
+
+    cases = admin_sub.add_parser("cases", help="lister les demandes")
+    cases.add_argument("--academy")
+    cases.add_argument("--status", choices=list(STATUS_LABELS))
+    cases.add_argument("--json", action="store_true")
+    cases.add_argument("--csv", metavar="FILE", help="export CSV (- pour la sortie standard)")
+    cases.set_defaults(admin_func=cmd_cases)
+
+    purge = admin_sub.add_parser(
+        "purge", help="effacer les données personnelles des demandes closes"
+    )
+    purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    purge.set_defaults(admin_func=cmd_purge)

@@ -1,0 +1,445 @@
+"""A pupil who cannot find a placement is handed to the IPE of their académie."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from bot_api_server import FakeBotAPI
+from conftest import KNOWLEDGE_DIR, ROOT
+from sqlalchemy import func, select
+from test_telegram import running_bot, until
+
+from bot import contacts as contact_repo
+from bot.config import Config
+from bot.conversation import Incoming, run_reminders
+from bot.outbox import Blocked, RetryLater, Transient, deliver_due
+from bot.runner import build_service
+from bot.storage import Case, CaseEvent, OutboxMessage, utcnow
+
+PUPIL, PUPIL2 = 2001, 2002
+IPE_A, IPE_A2, IPE_B, FALLBACK_B, ADMIN = 3001, 3002, 3003, 3004, 3999
+
+FORM_ANSWERS = [
+    "j'habite à Marseille",
+    "Collège <b>Jean Moulin</b> & co, Marseille",
+    "3e",
+    "du 12 au 16 janvier",
+    "boulangerie, coiffure",
+    "Marseille, 30 minutes en bus",
+    "10 boulangeries, que des refus",
+]
+
+
+@pytest.fixture
+def api():
+    server = FakeBotAPI().start()
+    yield server
+    server.stop()
+
+
+def make_service(db_url: str, kb, **config_fields):
+    config = Config(
+        database_url=db_url,
+        knowledge_dir=KNOWLEDGE_DIR,
+        admin_ids=frozenset({ADMIN}),
+        **config_fields,
+    )
+    return build_service(config, kb)
+
+
+async def invite(service, academy: str, kind: str = "ipe") -> str:
+    await service.db.create_schema()
+    async with service.db.sessions() as session, session.begin():
+        return await contact_repo.create_invite(session, academy, kind)
+
+
+async def say(service, chat_id: int, text: str):
+    if text.startswith("/"):
+        name, _, args = text[1:].partition(" ")
+        return await service.handle(Incoming(chat_id, "command", args, command=name, user_name="X"))
+    return await service.handle(Incoming(chat_id, "text", text))
+
+
+async def press(service, chat_id: int, choice: str):
+    return await service.handle(Incoming(chat_id, "choice", choice))
+
+
+async def fill_form(service, chat_id: int, answers=FORM_ANSWERS):
+    reply = await say(service, chat_id, "/stage")
+    assert reply.kind == "form"
+    for answer in answers:
+        reply = await say(service, chat_id, answer)
+        assert reply.kind == "form", (answer, reply.text)
+    reply = await press(service, chat_id, "f:ct:bot")
+    assert "J'accepte" in reply.choices[0].label
+    return await press(service, chat_id, "f:ok")
+
+
+async def outbox_rows(service, chat_id: int | None = None) -> list[OutboxMessage]:
+    async with service.db.sessions() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if chat_id is not None:
+            query = query.where(OutboxMessage.chat_id == chat_id)
+        return list((await session.scalars(query)).all())
+
+
+class RecordingSender:
+    """A Sender that records deliveries and fails on demand."""
+
+    def __init__(self):
+        self.sent: list[tuple[int, str]] = []
+        self.failures: dict[int, list[Exception]] = {}
+
+    async def send(self, chat_id, text, choices):
+        queue = self.failures.get(chat_id)
+        if queue:
+            raise queue.pop(0)
+        self.sent.append((chat_id, text))
+
+
+# -- end to end through Telegram -----------------------------------------------------------------
+
+
+async def test_pupil_to_ipe_end_to_end_through_telegram(api, kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await service.db.dispose()
+    async with running_bot(api, kb, db_url):
+        api.send_text(IPE_A, f"/ipe {code}")
+        assert await until(lambda: len(api.sent[IPE_A]) == 1)
+        assert "Aix-Marseille" in api.last(IPE_A)["text"]
+
+        api.send_text(PUPIL, "je trouve pas de stage")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+        assert api.buttons(api.last(PUPIL))[0][1] == "esc"
+        api.press_button(PUPIL, "ingénieur pour l'école")
+        count = 2
+        assert await until(lambda: len(api.sent[PUPIL]) == count)
+        for answer in FORM_ANSWERS:
+            api.send_text(PUPIL, answer)
+            count += 1
+            assert await until(lambda n=count: len(api.sent[PUPIL]) == n), api.texts(PUPIL)[-1]
+        api.press_button(PUPIL, "messagerie")
+        count += 1
+        assert await until(lambda: len(api.sent[PUPIL]) == count)
+        summary = html.unescape(api.last(PUPIL)["text"])
+        assert "Aix-Marseille" in summary and "boulangerie" in summary
+        assert not api.sent[IPE_A][1:], "nothing is sent before consent"
+        api.press_button(PUPIL, "J'accepte")
+        count += 1
+        assert await until(lambda: len(api.sent[PUPIL]) == count)
+        confirmation = api.last(PUPIL)["text"]
+        assert "AIX-" in confirmation
+        reference = next(w for w in confirmation.split() if w.startswith("AIX-")).rstrip(".")
+
+        # the IPE gets the notice within seconds, the pupil's HTML escaped
+        assert await until(lambda: len(api.sent[IPE_A]) == 2, timeout=10)
+        notice = api.last(IPE_A)
+        assert reference in notice["text"]
+        assert "&lt;b&gt;Jean Moulin&lt;/b&gt; &amp; co" in notice["text"]
+        api.press_button(IPE_A, "Je prends en charge")
+        assert await until(lambda: len(api.sent[PUPIL]) == count + 1)
+        assert "prise en charge" in api.last(PUPIL)["text"]
+        count += 1
+
+        # the IPE replies, the pupil receives it and answers back
+        api.press_button(IPE_A, "Répondre")
+        assert await until(lambda: "Écrivez votre message" in api.texts(IPE_A)[-1])
+        api.send_text(IPE_A, "Bonjour, j'ai une piste chez un boulanger du 13e.")
+        assert await until(lambda: len(api.sent[PUPIL]) == count + 1)
+        relayed = api.last(PUPIL)
+        assert "piste chez un boulanger" in relayed["text"] and reference in relayed["text"]
+        count += 1
+        api.press_button(PUPIL, "Répondre")
+        count += 1
+        assert await until(lambda: len(api.sent[PUPIL]) == count)
+        api.send_text(PUPIL, "Merci ! Je l'appelle demain.")
+        assert await until(lambda: "Je l'appelle demain" in api.texts(IPE_A)[-1])
+
+        # the IPE looks at the case and resolves it; the pupil is told
+        api.send_text(IPE_A, f"/dossier {reference}")
+        assert await until(lambda: "Historique" in api.texts(IPE_A)[-1])
+        api.press_button(IPE_A, "Résolu")
+        assert await until(lambda: "résolue" in api.texts(PUPIL)[-1])
+
+
+async def test_academy_without_ipe_reaches_its_fallback_contact(kb, db_url):
+    service = make_service(db_url, kb)
+    code_ipe = await invite(service, "aix-marseille")
+    code_fallback = await invite(service, "lyon", "fallback")
+    await say(service, IPE_A, f"/ipe {code_ipe}")
+    await say(service, FALLBACK_B, f"/ipe {code_fallback}")
+    answers = ["69003", *FORM_ANSWERS[1:]]
+    reply = await fill_form(service, PUPIL, answers)
+    assert "LYO-" in reply.text
+    rows = await outbox_rows(service)
+    assert [r.chat_id for r in rows] == [FALLBACK_B]
+    assert "aucun IPE joignable" in rows[0].text
+    await service.db.dispose()
+
+
+async def test_national_coordinator_when_nobody_is_registered(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "", "coordinator")
+    await say(service, ADMIN + 1, f"/ipe {code}")
+    await fill_form(service, PUPIL, ["Rennes", *FORM_ANSWERS[1:]])
+    assert [r.chat_id for r in await outbox_rows(service)] == [ADMIN + 1]
+    await service.db.dispose()
+
+
+# -- the form ------------------------------------------------------------------------------------
+
+
+async def test_form_validates_goes_back_cancels_and_survives_a_restart(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    reply = await say(service, PUPIL, "/stage")
+    assert "académie" in reply.text
+    reply = await say(service, PUPIL, "je sais pas")
+    assert "reconnu" in reply.text  # a helpful re-ask
+    reply = await say(service, PUPIL, "marseile")  # misspelt: confirm, never guess silently
+    assert "Aix-Marseille" in reply.text and reply.choices[0].label == "Oui"
+    reply = await press(service, PUPIL, reply.choices[0].id)
+    assert "collège ou lycée" in reply.text
+    reply = await press(service, PUPIL, "f:back")
+    assert "académie" in reply.text
+    reply = await say(service, PUPIL, "93")
+    assert "collège ou lycée" in reply.text
+    reply = await say(service, PUPIL, "x" * 400)
+    assert "long" in reply.text
+    await say(service, PUPIL, "Lycée Voltaire, Bobigny")
+    await service.db.dispose()
+
+    # a new process: the pupil continues where they were
+    service = make_service(db_url, kb)
+    reply = await say(service, PUPIL, "en seconde")
+    assert "Quand a lieu ton stage" in reply.text
+    state = await service.state_of(PUPIL)
+    assert state.form["answers"]["level"] == "2de"
+    reply = await say(service, PUPIL, "/annuler")
+    assert "rien n'a été envoyé" in reply.text
+    assert await outbox_rows(service) == []
+    await service.db.dispose()
+
+
+async def test_plain_words_start_the_request(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    reply = await say(service, PUPIL, "je voudrais parler à un ingénieur pour l'école")
+    assert reply.kind == "form"
+    await service.db.dispose()
+
+
+async def test_distress_during_the_form_is_answered_and_the_form_waits(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    reply = await say(service, PUPIL, "je veux mourir")
+    assert reply.topic == "detresse" and "3114" in reply.text
+    reply = await say(service, PUPIL, "/stage")
+    assert "reprend" in reply.text
+    await service.db.dispose()
+
+
+# -- delivery ------------------------------------------------------------------------------------
+
+
+async def test_each_notice_is_delivered_exactly_once_despite_failures(kb, db_url):
+    service = make_service(db_url, kb)
+    for chat in (IPE_A, IPE_A2):
+        code = await invite(service, "aix-marseille")
+        await say(service, chat, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    sender = RecordingSender()
+    sender.failures[IPE_A] = [Transient("502"), RetryLater(0.0), Transient("timeout")]
+    for _ in range(10):
+        await deliver_due(service.db, sender, now=utcnow() + timedelta(hours=1))
+    assert sorted(chat for chat, _ in sender.sent) == [IPE_A, IPE_A2]
+    assert {r.status for r in await outbox_rows(service)} == {"sent"}
+    await service.db.dispose()
+
+
+async def test_blocked_ipe_is_marked_unreachable_and_the_case_goes_to_the_fallback(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    code = await invite(service, "aix-marseille", "fallback")
+    await say(service, FALLBACK_B, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    sender = RecordingSender()
+    sender.failures[IPE_A] = [Blocked("403")]
+    for _ in range(3):
+        await deliver_due(service.db, sender, on_blocked=service.escalation.on_blocked)
+    assert [chat for chat, _ in sender.sent] == [FALLBACK_B]
+    async with service.db.sessions() as session:
+        contacts = await contact_repo.list_contacts(session, "aix-marseille")
+    assert {c.chat_id: c.unreachable for c in contacts} == {IPE_A: True, FALLBACK_B: False}
+    await service.db.dispose()
+
+
+async def test_killed_before_sending_then_restarted_delivers_once(api, kb, db_url):
+    # the case is stored (with its outbox row) by a process that dies before sending
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    await service.db.dispose()
+    assert api.sent[IPE_A] == []
+    # the bot restarts: the notice goes out, once, even across a second restart
+    async with running_bot(api, kb, db_url):
+        assert await until(lambda: len(api.sent[IPE_A]) == 1)
+    async with running_bot(api, kb, db_url):
+        await asyncio.sleep(1.5)
+    assert len(api.sent[IPE_A]) == 1
+
+
+async def test_telegram_failures_during_notification(api, kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A2, f"/ipe {code}")
+    code = await invite(service, "aix-marseille", "fallback")
+    await say(service, FALLBACK_B, f"/ipe {code}")
+    await service.db.dispose()
+    api.fail("sendMessage", 500, times=2, chat_id=IPE_A)
+    api.fail("sendMessage", 429, retry_after=1, chat_id=IPE_A2)
+    async with running_bot(api, kb, db_url):
+        api.send_text(PUPIL, "/stage")
+        for answer in FORM_ANSWERS:
+            api.send_text(PUPIL, answer)
+        assert await until(
+            lambda: "Comment l'ingénieur" in api.texts(PUPIL)[-1] if api.sent[PUPIL] else False
+        )
+        api.press_button(PUPIL, "messagerie")
+        assert await until(lambda: "J'accepte" in str(api.last(PUPIL).get("reply_markup")))
+        api.blocked.add(IPE_A2)  # after the 429, the second IPE blocks the bot
+        api.press_button(PUPIL, "J'accepte")
+        assert await until(lambda: len(api.sent[IPE_A]) == 1, 20)
+        assert await until(lambda: len(api.calls_of("sendMessage")) >= 12, 20)
+        await asyncio.sleep(1.0)
+    # IPE_A got it once despite two 5xx; IPE_A2 (429, then blocked) is marked unreachable;
+    # the case had a reachable IPE, so the fallback is not disturbed
+    assert len(api.sent[IPE_A]) == 1
+    assert api.sent[IPE_A2] == [] and api.sent[FALLBACK_B] == []
+    service = make_service(db_url, kb)
+    async with service.db.sessions() as session:
+        contacts = {c.chat_id: c for c in await contact_repo.list_contacts(session)}
+    assert contacts[IPE_A2].unreachable and not contacts[IPE_A].unreachable
+    await service.db.dispose()
+
+
+async def test_reminders_then_fallback_when_nobody_takes_the_case(kb, db_url):
+    service = make_service(db_url, kb, remind_after_minutes=0, max_reminders=2)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    code = await invite(service, "", "coordinator")
+    await say(service, ADMIN + 1, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    for _ in range(4):
+        await run_reminders(service)
+    texts = [(r.chat_id, r.text.split("\n")[0]) for r in await outbox_rows(service)]
+    assert sum(1 for chat, t in texts if chat == IPE_A and "Rappel" in t) == 2
+    assert any(chat == ADMIN + 1 and "sans réponse" in t for chat, t in texts)
+    assert len(texts) == 4  # notice, two reminders, fallback: nothing twice
+    await service.db.dispose()
+
+
+# -- access and privacy --------------------------------------------------------------------------
+
+
+async def test_access_control_matrix(kb, db_url):
+    service = make_service(db_url, kb)
+    for chat, academy in ((IPE_A, "aix-marseille"), (IPE_B, "lyon")):
+        code = await invite(service, academy)
+        await say(service, chat, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    async with service.db.sessions() as session:
+        case = await session.scalar(select(Case))
+    actions = ["cv", "ca", "cr", "cx"]
+    expectations = {PUPIL: False, IPE_A: True, IPE_B: False, ADMIN: True}
+    for chat, allowed in expectations.items():
+        listing = await say(service, chat, "/dossiers")
+        assert (case.reference in listing.text) is allowed, (chat, listing.text)
+        view = await say(service, chat, f"/dossier {case.reference}")
+        assert ("Historique" in view.text) is allowed, (chat, view.text)
+        for action in actions[:1]:
+            reply = await press(service, chat, f"{action}:{case.id}")
+            assert ("Historique" in reply.text) is allowed, (chat, action, reply.text)
+    assert "réservée" in (await say(service, PUPIL, "/dossiers")).text
+    refused = await press(service, IPE_B, f"ca:{case.id}")
+    assert "pas dans vos académies" in refused.text
+    # forged callback data
+    for forged in ["ca:999999", "ca:abc", "cx:", "pr:1", "cr:-1", "ca:1:2"]:
+        reply = await press(service, IPE_B, forged)
+        assert "valable" in reply.text or "pas dans vos" in reply.text or "réservée" in reply.text
+    assert (await press(service, PUPIL2, f"pr:{case.id}")).text == "Ce bouton n'est pas valable."
+    # the allowed IPE acts; the case moves on
+    assert "pris en charge" in (await press(service, IPE_A, f"ca:{case.id}")).text
+    assert "résolue" in (await press(service, ADMIN, f"cx:{case.id}")).text
+    await service.db.dispose()
+
+
+async def test_forget_erases_profile_state_and_case_details(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    reply = await say(service, PUPIL, "/oublier")
+    assert "effacé" in reply.text and "1 demande" in reply.text
+    async with service.db.sessions() as session:
+        case = await session.scalar(select(Case))
+        assert case.pupil_chat_id is None and case.details == "{}" and case.erased
+        assert await session.scalar(select(func.count(Case.id))) == 1  # anonymous count stays
+        texts = (await session.scalars(select(CaseEvent.text))).all()
+        assert all(t is None for t in texts)
+    state = await service.state_of(PUPIL)
+    assert state.role is None and state.form is None
+    await service.db.dispose()
+
+
+async def test_invite_codes_are_single_use_and_can_expire_or_be_revoked(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    assert "Aix-Marseille" in (await say(service, IPE_A, f"/ipe {code}")).text
+    assert "déjà été utilisé" in (await say(service, IPE_B, f"/ipe {code}")).text
+    assert "n'existe pas" in (await say(service, IPE_B, "/ipe NOPE-NOPE")).text
+    async with service.db.sessions() as session, session.begin():
+        expired = await contact_repo.create_invite(session, "lyon", days=-1)
+        revoked = await contact_repo.create_invite(session, "lyon")
+        assert await contact_repo.revoke_invite(session, revoked)
+    assert "expiré" in (await say(service, IPE_B, f"/ipe {expired}")).text
+    assert "révoqué" in (await say(service, IPE_B, f"/ipe {revoked}")).text
+    await service.db.dispose()
+
+
+def test_admin_cli_invite_list_cases_csv_and_purge(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'admin.db'}"}
+
+    def cli(*args):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot", "admin", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return proc
+
+    proc = cli("invite", "--academy", "Marseille")
+    assert proc.returncode == 0, proc.stderr
+    code = proc.stdout.strip().splitlines()[-1]
+    assert len(contact_repo.normalise_code(code)) == 10
+    assert cli("invite", "--academy", "Atlantis").returncode == 2
+    assert "Aucun contact" in cli("ipe", "list").stdout
+    assert cli("cases", "--json").stdout.strip() == '{"cases": []}'
+    assert cli("cases", "--csv", "-").stdout.startswith("reference,academy,status")
+    assert "0 demande" in cli("purge", "--older-than", "30").stdout
+    assert cli("invite", "--revoke", code).returncode == 0
