@@ -10,7 +10,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge import KnowledgeBase
-from bot.normalise import SMALL_TALK, analyse, stem
+from bot.normalise import SMALL_TALK, WEAK_WORDS, analyse, stem
 
 SMALL_TALK_STEMS = frozenset(stem(w) for w in SMALL_TALK)
 
@@ -19,14 +19,15 @@ SMALL_TALK_STEMS = frozenset(stem(w) for w in SMALL_TALK)
 class Settings:
     """Thresholds and weights; defaults tuned on tests/data/dev_questions.tsv."""
 
-    answer_threshold: float = 54.0  # below: not answered
-    suggest_threshold: float = 38.0  # between suggest and answer: "did you mean"
+    answer_threshold: float = 46.0  # below: not answered
+    suggest_threshold: float = 36.0  # between suggest and answer: "did you mean"
     tie_margin: float = 4.0  # top two closer than this: "did you mean"
     urgent_margin: float = 8.0  # how far behind the best an urgent topic (distress) still wins
     beta: float = 1.5  # F-beta over query and question coverage
     unknown_weight: float = 0.8  # weight of a word the KB never uses, relative to max idf
     bag_weight: float = 0.3  # share of the topic-wide vocabulary coverage
     char_weight: float = 0.0  # share of the character n-gram cosine (typos, word forms)
+    weak_weight: float = 0.4  # negations: "pas", "rien"... count for less
     rare_damp: float = 0.5  # how much words seen in one or two entries are discounted
 
 
@@ -92,7 +93,9 @@ class Matcher:
         # IDF, damped for words seen in fewer than three entries: such words are incidental
         # to one phrasing ("ma mère", "fermé"), weak evidence that a message is on topic.
         self.idf = {
-            tok: math.log((n + 1) / (count + 0.5)) * min(1.0, count / 3) ** self.settings.rare_damp
+            tok: math.log((n + 1) / (count + 0.5))
+            * min(1.0, count / 3) ** self.settings.rare_damp
+            * (self.settings.weak_weight if tok in WEAK_WORDS else 1.0)
             for tok, count in df.items()
         }
         self.max_idf = max(self.idf.values(), default=1.0)

@@ -35,6 +35,8 @@ STOPWORDS = frozenset(
 )
 # Greetings and politeness are stopwords for topic matching but words of their own for the
 # small-talk topics; the matcher keeps them when they are all the message says.
+# Negations matter ("pas de stage") but are weak evidence alone ("je vais pas bien").
+WEAK_WORDS = frozenset({"pas", "rien", "personn", "aucun", "jamai", "non"})
 SMALL_TALK = frozenset({"merci", "bonjour", "salut", "ok", "oui", "non", "svp", "stp", "plait"})
 
 _ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|presqu|[cdjlmnst])['’`´]")
@@ -201,7 +203,7 @@ def analyse(
             contexts = lexicon.false_friends.get(s)
             if not contexts:
                 continue
-            near = range(max(0, i - 3), min(len(stems), i + 4))
+            near = range(max(0, i - 1), min(len(stems), i + 4))  # "stage de foot"
             hits = [j for j in near if stems[j] in contexts]
             if hits:
                 drop.add(i)
