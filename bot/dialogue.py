@@ -301,10 +301,16 @@ class DialogueEngine:
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
             if result.suggestions:
-                reply.choices = [
-                    Choice(self.kb.topics[t].title, f"t:{t}") for t in result.suggestions
-                ] + reply.choices
-                reply.choices = reply.choices[:MAX_CHOICES]
+                others = [self.kb.topics[t] for t in result.suggestions]
+                names = " ou ".join(f"« {t.title} »" for t in others)
+                reply.text += _tu(
+                    state.role,
+                    f"\n\nTu cherchais peut-être plutôt : {names} (bouton ci-dessous).",
+                    f"\n\nVous cherchiez peut-être plutôt : {names} (bouton ci-dessous).",
+                )
+                known = {c.id for c in reply.choices}
+                extra = [Choice(t.title, f"t:{t.id}") for t in others if f"t:{t.id}" not in known]
+                reply.choices = (extra + reply.choices)[:MAX_CHOICES]
             reply.suggestions = list(result.suggestions)
             return reply
         if result.suggestions:

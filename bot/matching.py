@@ -19,13 +19,15 @@ SMALL_TALK_STEMS = frozenset(stem(w) for w in SMALL_TALK)
 class Settings:
     """Thresholds and weights; defaults tuned on tests/data/dev_questions.tsv."""
 
-    answer_threshold: float = 46.0  # below: not answered
-    suggest_threshold: float = 36.0  # between suggest and answer: "did you mean"
-    tie_margin: float = 4.0  # top two closer than this: "did you mean"
+    answer_threshold: float = 35.0  # below: not answered
+    suggest_threshold: float = 28.0  # between suggest and answer: "did you mean"
+    tie_margin: float = 1.0  # top two closer than this: "did you mean" instead of an answer
+    also_margin: float = 6.0  # a runner-up this close is offered as a button beside the answer
     urgent_margin: float = 8.0  # how far behind the best an urgent topic (distress) still wins
-    beta: float = 1.5  # F-beta over query and question coverage
+    beta: float = 2.0  # F-beta over query and question coverage
     unknown_weight: float = 0.8  # weight of a word the KB never uses, relative to max idf
-    bag_weight: float = 0.3  # share of the topic-wide vocabulary coverage
+    bag_weight: float = 0.65  # share of the topic-wide vocabulary coverage
+    bag_saturation: float = 1.0  # topic-wide word counts saturate: c / (c + this)
     char_weight: float = 0.0  # share of the character n-gram cosine (typos, word forms)
     weak_weight: float = 0.4  # negations: "pas", "rien"... count for less
     rare_damp: float = 0.5  # how much words seen in one or two entries are discounted
@@ -102,7 +104,7 @@ class Matcher:
         self.vocab = list(self.idf)
         self.entries: list[_Entry] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
-        self.topic_vocab: dict[str, set[str]] = defaultdict(set)
+        self.topic_vocab: dict[str, Counter[str]] = defaultdict(Counter)
         for topic_id, text, tokens in raw:
             unique = frozenset(tokens)
             total = sum(self.idf[t] for t in unique)
@@ -110,7 +112,7 @@ class Matcher:
             self.entries.append(_Entry(topic_id, text, unique, total))
             for tok in unique:
                 self.postings[tok].append(index)
-            self.topic_vocab[topic_id] |= unique
+            self.topic_vocab[topic_id].update(unique)
         self._build_char_index([tokens for _, _, tokens in raw])
         self.urgent = {t.id for t in kb.topics.values() if t.urgent}
         self._fuzzy_cache: dict[str, tuple[str | None, float]] = {}
@@ -216,7 +218,16 @@ class Matcher:
         scores = {}
         for topic_id, f in best.items():
             vocab = self.topic_vocab[topic_id]
-            bag = sum(weights[t] * query[t] for t in query if t in vocab) / total_q
+            # words used in many of the topic's phrasings are central to it; a word seen once
+            # is incidental: saturate by count (1 -> 0.5, 3 -> 0.75, 9 -> 0.9)
+            bag = (
+                sum(
+                    weights[t] * query[t] * vocab[t] / (vocab[t] + s.bag_saturation)
+                    for t in query
+                    if t in vocab
+                )
+                / total_q
+            )
             mixed = word_weight * f + s.bag_weight * bag + s.char_weight * chars.get(topic_id, 0.0)
             scores[topic_id] = 100.0 * mixed
         return scores, tuple(tokens)
@@ -244,11 +255,17 @@ class Matcher:
                     ranked, urgent.topic_id, max(urgent.score, s.answer_threshold), others, tokens
                 )
         top = ranked[0]
-        close = [c for c in ranked[1:3] if c.score >= top.score - s.tie_margin]
-        if top.score >= s.answer_threshold and not close:
-            return MatchResult(ranked, top.topic_id, top.score, (), tokens)
+        tied = [c for c in ranked[1:3] if c.score >= top.score - s.tie_margin]
+        if top.score >= s.answer_threshold and not tied:
+            # answered; a runner-up close behind is offered beside the answer
+            also = tuple(
+                c.topic_id
+                for c in ranked[1:3]
+                if c.score >= top.score - s.also_margin and c.score >= s.answer_threshold
+            )
+            return MatchResult(ranked, top.topic_id, top.score, also, tokens)
         if top.score >= s.suggest_threshold:
-            suggestions = (top.topic_id, *(c.topic_id for c in close))
+            suggestions = (top.topic_id, *(c.topic_id for c in tied))
             if len(suggestions) == 1:
                 suggestions += tuple(
                     c.topic_id for c in ranked[1:3] if c.score >= s.suggest_threshold
