@@ -154,11 +154,33 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="lancer le bot Telegram (long polling)")
     run.set_defaults(func=cmd_run)
 
+    db = sub.add_parser("db", help="base de données")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="appliquer les migrations (Alembic)").set_defaults(
+        func=cmd_db_upgrade
+    )
+
     from bot.admin_cli import add_parser as add_admin_parser
 
     add_admin_parser(sub)
     sub.choices["admin"].set_defaults(func=cmd_admin)
     return parser
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.migrate import current
+    from bot.storage import Database
+
+    async def job() -> str | None:
+        db = Database(_config(args).database_url)
+        try:
+            await db.create_schema()
+            return await current(db.engine)
+        finally:
+            await db.dispose()
+
+    print(f"Base à jour (révision {asyncio.run(job())}).")
+    return 0
 
 
 def cmd_admin(args: argparse.Namespace) -> int:

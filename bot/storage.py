@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -163,6 +164,32 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class QuestionEvent(Base):
+    """One answered or unanswered question, or a 👍/👎, for statistics (no user identifier)."""
+
+    __tablename__ = "question_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # answer|did_you_mean|fallback|helpful|...
+    topic: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Unanswered(Base):
+    """A question the bot could not answer well, for the knowledge authors (no user id)."""
+
+    __tablename__ = "unanswered"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # fallback | did_you_mean | not_helpful
+    text: Mapped[str] = mapped_column(Text)
+    role: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    near: Mapped[str] = mapped_column(Text, default="[]")  # closest topic ids, JSON
+
+
 class Database:
     """An async engine and its session factory."""
 
@@ -181,10 +208,13 @@ class Database:
         self._next_try = 0.0
 
     async def create_schema(self) -> None:
-        async with self.engine.begin() as conn:
-            if self.url.startswith("sqlite"):
+        """Bring the schema up to date (Alembic migrations)."""
+        from bot.migrate import upgrade
+
+        if self.url.startswith("sqlite"):
+            async with self.engine.begin() as conn:
                 await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-            await conn.run_sync(Base.metadata.create_all)
+        await upgrade(self.engine)
         self.ready = True
 
     async def ensure_ready(self, retry_every: float = 5.0) -> None:

@@ -50,5 +50,6 @@ async def db_url(request, tmp_path) -> str:
     db = Database(url)
     async with db.engine.begin() as conn:
         await conn.run_sync(Base.metadata.drop_all)
+        await conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     await db.dispose()
     return url

@@ -26,7 +26,13 @@ def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 def test_ask_json_reads_one_question_per_line_in_order():
-    questions = ["c'est quoi le stage de 3e", "donne moi la recette des crêpes", "", "convention", "😀"]
+    questions = [
+        "c'est quoi le stage de 3e",
+        "donne moi la recette des crêpes",
+        "",
+        "convention",
+        "😀",
+    ]
     proc = run_cli("ask", "--json", "-", stdin="\n".join(questions) + "\n")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
