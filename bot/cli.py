@@ -104,8 +104,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import run_polling
+    from bot.runner import run_polling, run_webhook
 
+    if getattr(args, "webhook", False):
+        return run_webhook(_config(args))
     return run_polling(_config(args))
 
 
@@ -151,7 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="discuter avec l'assistant dans le terminal")
     chat.set_defaults(func=cmd_chat)
 
-    run = sub.add_parser("run", help="lancer le bot Telegram (long polling)")
+    run = sub.add_parser("run", help="lancer le bot Telegram (long polling, ou --webhook)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="mode webhook (WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_PORT, WEBHOOK_SECRET)",
+    )
     run.set_defaults(func=cmd_run)
 
     db = sub.add_parser("db", help="base de données")

@@ -31,6 +31,12 @@ def _ids(value: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "non", "off"}
+
+
 @dataclass(frozen=True)
 class Config:
     token: str | None = None
@@ -41,6 +47,13 @@ class Config:
     log_level: str = "INFO"
     remind_after_minutes: float = 24 * 60
     max_reminders: int = 2
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_secret: str = ""
+    webhook_path: str = "/telegram"
+    db_auto_migrate: bool = True
+    record_questions: bool = True
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -57,4 +70,11 @@ class Config:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             remind_after_minutes=float(env.get("REMIND_AFTER_MINUTES") or 24 * 60),
             max_reminders=int(env.get("MAX_REMINDERS") or 2),
+            webhook_url=(env.get("WEBHOOK_URL") or "").strip(),
+            webhook_listen=(env.get("WEBHOOK_LISTEN") or "0.0.0.0").strip(),
+            webhook_port=int(env.get("WEBHOOK_PORT") or 8080),
+            webhook_secret=(env.get("WEBHOOK_SECRET") or "").strip(),
+            webhook_path="/" + (env.get("WEBHOOK_PATH") or "telegram").strip().lstrip("/"),
+            db_auto_migrate=_flag(env.get("DB_AUTO_MIGRATE"), True),
+            record_questions=_flag(env.get("RECORD_QUESTIONS"), True),
         )

@@ -14,10 +14,12 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import contacts as contact_repo
+from bot import metrics
 from bot.academies import of_academy
 from bot.cases import STATUS_LABELS, EscalationService
 from bot.dialogue import Choice, DialogueEngine, Reply, State
@@ -89,14 +91,20 @@ class ConversationService:
 
     async def handle(self, incoming: Incoming) -> Reply | None:
         """The reply to send, or None when this update was already handled."""
+        started = time.perf_counter()
+        metrics.UPDATES.labels(incoming.kind).inc()
         async with self.locks.get(incoming.chat_id):
             try:
                 reply = await self._handle_stored(incoming)
             except _AlreadyHandled:
+                metrics.DUPLICATES.inc()
                 return None
             except (SQLAlchemyError, OSError) as exc:
                 log.warning("database unavailable, answering without state: %s", type(exc).__name__)
-                return self._stateless(incoming)
+                metrics.DB_ERRORS.inc()
+                reply = self._stateless(incoming)
+        metrics.ANSWERS.labels(reply.kind).inc()
+        metrics.LATENCY.observe(time.perf_counter() - started)
         if self.on_outbox is not None:
             self.on_outbox()
         return reply
@@ -134,6 +142,11 @@ class ConversationService:
     async def _handle_stored(self, incoming: Incoming) -> Reply:
         await self.db.ensure_ready()
         async with self.db.sessions() as session, session.begin():
+            if self.db.engine.dialect.name == "postgresql":
+                # replicas: one chat's updates are handled one at a time, whatever the process
+                await session.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": incoming.chat_id}
+                )
             if incoming.update_id is not None:
                 session.add(ProcessedUpdate(update_id=incoming.update_id, chat_id=incoming.chat_id))
                 try:

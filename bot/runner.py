@@ -94,3 +94,20 @@ def run_polling(config: Config) -> int:
     log.info("starting long polling with %d topics", len(kb.topics))
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
+
+
+def run_webhook(config: Config) -> int:
+    """Webhook mode (several replicas may share one PostgreSQL); stops on SIGTERM."""
+    if not config.token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    import asyncio
+
+    from bot.telegram_bot import build_application
+    from bot.webhook import serve_webhook
+
+    setup_logging(config.log_level)
+    kb = load_kb_or_exit(config)
+    application = build_application(config, build_service(config, kb))
+    asyncio.run(serve_webhook(application, config))
+    return 0

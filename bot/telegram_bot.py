@@ -63,6 +63,7 @@ class BotServices:
     """What the handlers need, kept in application.bot_data."""
 
     conversation: ConversationService
+    config: Config
     worker: OutboxWorker | None = None
     worker_task: asyncio.Task | None = None
 
@@ -207,7 +208,10 @@ async def post_init(application: Application) -> None:
     services = services_of(application)
     db = services.conversation.db
     try:
-        await db.create_schema()
+        if services.config.db_auto_migrate:
+            await db.create_schema()
+        else:
+            db.ready = True
     except Exception as exc:
         log.error(
             "database unreachable at start-up (%s): answering without memory until it returns",
@@ -263,7 +267,7 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
-    application.bot_data["services"] = BotServices(conversation)
+    application.bot_data["services"] = BotServices(conversation, config)
 
     # Order matters: commands first, then buttons, then text, then everything else.
     application.add_handler(
