@@ -95,8 +95,12 @@ def best_threshold(preds, items):
     n_out = sum(1 for i in items if not i.expected) or 1
     best = (0.0, 0.0, 0.0, 0.0)
     for t in range(0, 101):
-        acc = sum(1 for (p, s), i in zip(preds, items) if i.expected and s >= t and p in i.expected)
-        rej = sum(1 for (p, s), i in zip(preds, items) if not i.expected and s < t)
+        acc = sum(
+            1
+            for (p, s), i in zip(preds, items, strict=False)
+            if i.expected and s >= t and p in i.expected
+        )
+        rej = sum(1 for (p, s), i in zip(preds, items, strict=False) if not i.expected and s < t)
         total = acc / n_in + rej / n_out
         if total > best[0]:
             best = (total, t, acc / n_in, rej / n_out)
@@ -108,17 +112,29 @@ def main(path: str) -> None:
     items = read_labelled(path)
     strings = kb_strings(kb)
     bot, matcher = bot_predict(kb)
-    rows = [("wratio", wratio_predict(strings)), ("tfidf-char", tfidf_predict(strings)), ("bot (swept)", bot)]
-    print(f"{path}: {sum(1 for i in items if i.expected)} in scope, {sum(1 for i in items if not i.expected)} out")
+    rows = [
+        ("wratio", wratio_predict(strings)),
+        ("tfidf-char", tfidf_predict(strings)),
+        ("bot (swept)", bot),
+    ]
+    print(
+        f"{path}: {sum(1 for i in items if i.expected)} in scope, {sum(1 for i in items if not i.expected)} out"
+    )
     for name, predict in rows:
         preds = [predict(i.question) for i in items]
-        total, t, acc, rej = best_threshold(preds, items)
+        _total, t, acc, rej = best_threshold(preds, items)
         print(f"  {name:12s} best threshold {t:3.0f}: in-scope {acc:6.1%}  rejection {rej:6.1%}")
     answered = [matcher.match(i.question) for i in items]
-    acc = sum(1 for r, i in zip(answered, items) if i.expected and r.topic in i.expected)
-    rej = sum(1 for r, i in zip(answered, items) if not i.expected and r.topic is None)
+    acc = sum(
+        1 for r, i in zip(answered, items, strict=False) if i.expected and r.topic in i.expected
+    )
+    rej = sum(
+        1 for r, i in zip(answered, items, strict=False) if not i.expected and r.topic is None
+    )
     n_in = sum(1 for i in items if i.expected)
-    print(f"  {'bot (as is)':12s} shipped settings   : in-scope {acc / n_in:6.1%}  rejection {rej / (len(items) - n_in):6.1%}")
+    print(
+        f"  {'bot (as is)':12s} shipped settings   : in-scope {acc / n_in:6.1%}  rejection {rej / (len(items) - n_in):6.1%}"
+    )
 
 
 if __name__ == "__main__":

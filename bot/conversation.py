@@ -19,10 +19,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import contacts as contact_repo
-from bot import metrics
+from bot import insights, metrics
 from bot.academies import of_academy
 from bot.cases import STATUS_LABELS, EscalationService
 from bot.dialogue import Choice, DialogueEngine, Reply, State
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
 from bot.storage import (
     Case,
     Database,
@@ -87,6 +89,7 @@ class ConversationService:
     escalation: EscalationService | None = None
     admin_ids: frozenset[int] = frozenset()
     on_outbox: Callable[[], None] | None = None  # wakes the outbox worker
+    record_questions: bool = True  # the gaps inbox and statistics (no user identifier)
     locks: ChatLocks = field(default_factory=ChatLocks)
 
     async def handle(self, incoming: Incoming) -> Reply | None:
@@ -167,6 +170,10 @@ class ConversationService:
                 return await self._forget(session, incoming.chat_id)
             if name in ("ipe", "dossiers", "dossier"):
                 return await self._ipe_command(session, state, incoming)
+            if name == "stats":
+                return await self._stats(session, incoming.chat_id)
+            if name == "reload":
+                return self._reload(incoming.chat_id)
             reply = engine.command(state, name, incoming.text)
         elif incoming.kind == "choice":
             kind, _, arg = incoming.text.partition(":")
@@ -181,10 +188,15 @@ class ConversationService:
             return await self._relay(session, state, incoming)
         else:
             reply = engine.handle_text(state, incoming.text)
+            if self.record_questions:
+                await insights.record_reply(session, reply, state.role, incoming.text)
         for effect, payload in reply.effects:
             if effect == "create_case" and self.escalation is not None:
                 case = await self.escalation.create_case(session, incoming.chat_id, payload)
                 reply.text = reply.text.format(reference=case.reference)
+            elif effect == "feedback" and self.record_questions:
+                helpful, topic, question = payload
+                await insights.record_feedback(session, helpful, topic, question, state.role)
         reply.effects = []
         return reply
 
@@ -339,6 +351,42 @@ class ConversationService:
         contact = next((c for c in contacts if c.academy_id == case.academy_id), None)
         text_out = await self.escalation.relay_to_pupil(session, case, contact, text, key)
         return Reply(text_out, kind="info")
+
+    # -- authors and academies -------------------------------------------------------------------
+    async def _stats(self, session: AsyncSession, chat_id: int) -> Reply:
+        contacts = await contact_repo.contacts_of_chat(session, chat_id)
+        if not contacts and not self.is_admin(chat_id):
+            return Reply("Cette commande est réservée aux IPE et aux administrateurs.", kind="info")
+        national = self.is_admin(chat_id) or any(c.kind == "coordinator" for c in contacts)
+        scope = None if national else {c.academy_id for c in contacts}
+        stats = await insights.compute_stats(session, academies=scope)
+        titles = {t.id: t.title for t in self.engine.kb.topics.values()}
+        return Reply(insights.format_stats(stats, titles), kind="info")
+
+    def _reload(self, chat_id: int) -> Reply:
+        if not self.is_admin(chat_id):
+            return Reply("Cette commande est réservée aux administrateurs.", kind="info")
+        errors = self.reload_knowledge()
+        if errors:
+            listed = "\n".join(f"• {e}" for e in errors[:15])
+            return Reply(
+                f"Base de connaissances NON rechargée : {len(errors)} erreur(s). "
+                f"L'ancienne version reste en service.\n{listed}",
+                kind="info",
+            )
+        kb = self.engine.kb
+        return Reply(f"Base de connaissances rechargée : {len(kb.topics)} sujets.", kind="info")
+
+    def reload_knowledge(self) -> list[str]:
+        """Load knowledge/ again; on any error keep the current knowledge and return the errors."""
+        directory = self.engine.kb.directory
+        result = load_knowledge(directory)
+        if result.errors or not result.kb.topics:
+            return [str(e) for e in result.errors] or ["aucun sujet chargé"]
+        self.engine.kb = result.kb
+        self.engine.matcher = Matcher(result.kb, self.engine.matcher.settings)
+        log.info("knowledge reloaded: %d topics", len(result.kb.topics))
+        return []
 
     async def state_of(self, chat_id: int) -> State:
         async with self.db.sessions() as session:

@@ -65,6 +65,7 @@ class State:
     level: str | None = None
     academy: str | None = None
     last_topic: str | None = None
+    last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
     choices: list[Choice] = field(default_factory=list)
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
     relay_case: int | None = None  # the next message goes to this case's other party
@@ -92,6 +93,7 @@ class Reply:
     suggestions: list[str] = field(default_factory=list)
     source: str | None = None
     effects: list[tuple[str, Any]] = field(default_factory=list)  # for the service to carry out
+    near: list[str] = field(default_factory=list)  # closest topics, for the gaps inbox
 
 
 def _tu(role: str | None, pupil: str, teacher: str) -> str:
@@ -156,6 +158,21 @@ class DialogueEngine:
             return self._offer(state, self._form_choice(state, arg))
         if kind == "esc" and self.escalation:
             return self._offer(state, self.start_form(state))
+        if kind == "fb":
+            sign, _, topic_id = arg.partition(":")
+            if sign in ("+", "-") and topic_id in self.kb.topics:
+                helpful = sign == "+"
+                text = _tu(
+                    state.role,
+                    "Merci pour ton avis !"
+                    if helpful
+                    else "Merci, c'est noté : je vais m'améliorer.",
+                    "Merci pour votre avis !" if helpful else "Merci, c'est noté.",
+                )
+                question = state.last_question if state.last_topic == topic_id else None
+                return Reply(
+                    text, kind="feedback", effects=[("feedback", (helpful, topic_id, question))]
+                )
         if state.form is not None:
             state.form["paused"] = True
         if kind == "r" and arg in ROLE_LABELS:
@@ -298,6 +315,18 @@ class DialogueEngine:
         )
 
     def _reply_for(self, state: State, text: str, result: MatchResult) -> Reply:
+        reply = self._reply_for_match(state, text, result)
+        reply.near = [c.topic_id for c in result.candidates[:3]]
+        state.last_question = text[:500]
+        if reply.kind == "answer":
+            reply.choices = [
+                *reply.choices[: MAX_CHOICES - 2],
+                Choice("👍 Utile", f"fb:+:{reply.topic}"),
+                Choice("👎 Pas utile", f"fb:-:{reply.topic}"),
+            ]
+        return reply
+
+    def _reply_for_match(self, state: State, text: str, result: MatchResult) -> Reply:
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
             if result.suggestions:

@@ -31,7 +31,7 @@ STOPWORDS = frozenset(
     trop tres truc trucs chose choses quelque quelqu quelqu-un un-peu bref enfin donc voila
     alors ou-pas ou aussi meme ete etait etais sera serait avoir eu mon ma mes notre nos
     c-est cest chez cela celui celle ceux autre autres faire donne donner donnez donnes
-    explique expliquer expliquez explique-moi dis-moi dites-moi raconte
+    explique expliquer expliquez explique-moi dis-moi dites-moi raconte beaucoup bcp
     """.split()
 )
 # Greetings and politeness are stopwords for topic matching but words of their own for the

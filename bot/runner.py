@@ -76,6 +76,7 @@ def build_service(config: Config, kb: KnowledgeBase) -> ConversationService:
         Database(config.database_url),
         escalation=escalation,
         admin_ids=config.admin_ids,
+        record_questions=config.record_questions,
     )
 
 

@@ -41,6 +41,11 @@ COMMANDS = [
     BotCommand("annuler", "Annuler l'action en cours"),
     BotCommand("oublier", "Effacer mes données"),
 ]
+# Commands answered everywhere, groups included; in private chats any /word reaches the core.
+COMMAND_NAMES = [
+    *(c.command for c in COMMANDS),
+    *("help", "ipe", "dossiers", "dossier", "stats", "reload"),
+]
 MEDIA_ATTRIBUTES = (
     "sticker",
     "photo",
@@ -171,12 +176,16 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await query.answer()
     if query.message is None:
+        await query.answer()
         return
     chat_id = query.message.chat.id
     incoming = Incoming(chat_id, "choice", query.data or "", update_id=update.update_id)
     reply = await services(context).conversation.handle(incoming)
+    if reply is not None and reply.kind == "feedback":
+        await query.answer(reply.text[:200])  # a small toast, no new message
+        return
+    await query.answer()
     if reply is None:
         return
     parts = render(reply)
@@ -270,24 +279,7 @@ def build_application(
     application.bot_data["services"] = BotServices(conversation, config)
 
     # Order matters: commands first, then buttons, then text, then everything else.
-    application.add_handler(
-        CommandHandler(
-            [
-                "start",
-                "menu",
-                "aide",
-                "help",
-                "profil",
-                "annuler",
-                "oublier",
-                "stage",
-                "ipe",
-                "dossiers",
-                "dossier",
-            ],
-            on_command,
-        )
-    )
+    application.add_handler(CommandHandler(COMMAND_NAMES, on_command))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, on_command))
     application.add_handler(CallbackQueryHandler(on_choice))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))

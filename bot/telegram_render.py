@@ -34,12 +34,16 @@ def split_text(text: str, limit: int = TELEGRAM_MAX_TEXT) -> list[str]:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """One button per row: labels are short sentences, easier to hit on a phone."""
-    rows = []
+    """One button per row (labels are short sentences, easier to hit on a phone); 👍 👎 share one."""
+    rows: list[list[InlineKeyboardButton]] = []
     for choice in reply.choices:
         if len(choice.id.encode("utf-8")) > CALLBACK_MAX_BYTES:
             raise ValueError(f"callback data over 64 bytes: {choice.id!r}")
-        rows.append([InlineKeyboardButton(choice.label, callback_data=choice.id)])
+        button = InlineKeyboardButton(choice.label, callback_data=choice.id)
+        if choice.id.startswith("fb:") and rows and rows[-1][0].callback_data.startswith("fb:"):
+            rows[-1].append(button)  # 👍 and 👎 side by side
+        else:
+            rows.append([button])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

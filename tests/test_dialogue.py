@@ -27,8 +27,9 @@ def test_answer_names_its_source_and_offers_related_topics(engine, kb):
     reply = engine.handle_text(State(role="pupil"), "convention de stage")
     assert reply.kind == "answer"
     assert "Source : " in reply.text
-    assert reply.choices
-    assert all(c.id.startswith("t:") and c.id[2:] in kb.topics for c in reply.choices)
+    topics = [c for c in reply.choices if c.id.startswith("t:")]
+    assert topics and all(c.id[2:] in kb.topics for c in topics)
+    assert [c.id for c in reply.choices[-2:]] == ["fb:+:convention-stage", "fb:-:convention-stage"]
 
 
 def test_choosing_a_related_topic_by_number(engine):
@@ -124,3 +125,12 @@ def test_commands(engine):
     assert engine.command(state, "profil").kind == "role"
     assert "commande" in engine.command(state, "nimportequoi").text
     assert engine.command(state, "menu@ipe_bot").kind == "menu"
+
+
+def test_feedback_buttons_record_an_opinion_and_keep_the_choices(engine):
+    state = State(role="pupil")
+    answer = engine.handle_text(state, "convention de stage")
+    reply = engine.handle_choice(state, "fb:-:convention-stage")
+    assert reply.kind == "feedback"
+    assert reply.effects == [("feedback", (False, "convention-stage", "convention de stage"))]
+    assert state.choices == answer.choices

@@ -241,9 +241,18 @@ def test_healthcheck_passes_on_200_and_fails_otherwise():
 
 def documented_installs() -> list[tuple[str, list[str], list[str]]]:
     """(file, options, targets) of every `pip install` in the README and .ci/run, pip itself aside."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shell = {
+        "README.md": "\n".join(
+            re.findall(r"^```(?:sh|bash|shell)\n(.*?)^```", readme, re.M | re.S)
+        ),
+        ".ci/run": (ROOT / ".ci/run").read_text(encoding="utf-8"),
+    }
     found = []
-    for name in ("README.md", ".ci/run"):
-        for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+    for name, text in shell.items():
+        for line in text.splitlines():
+            if "pip install" not in line:
+                continue
             for part in re.split(r"&&|\|\||;", line):
                 words = shlex.split(part, comments=True)
                 parsed = pip_install_targets(words)

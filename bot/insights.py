@@ -1,0 +1,222 @@
+"""What the knowledge authors and the academies learn: the unanswered inbox and statistics.
+
+Nothing here stores a user identifier: a question event has an outcome, a topic, a role.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue import Reply
+from bot.normalise import words
+from bot.storage import Case, QuestionEvent, Unanswered, aware
+
+RECORDED = ("answer", "did_you_mean", "fallback")
+MAX_TEXT = 500
+
+
+async def record_reply(session: AsyncSession, reply: Reply, role: str | None, text: str) -> None:
+    """One event per question; fallbacks and "did you mean" also go to the gaps inbox."""
+    if reply.kind not in RECORDED:
+        return
+    session.add(QuestionEvent(outcome=reply.kind, topic=reply.topic, role=role, score=reply.score))
+    if reply.kind != "answer" and text.strip():
+        near = reply.suggestions or reply.near
+        session.add(
+            Unanswered(reason=reply.kind, text=text[:MAX_TEXT], role=role, near=json.dumps(near))
+        )
+
+
+async def record_feedback(
+    session: AsyncSession, helpful: bool, topic: str, question: str | None, role: str | None
+) -> None:
+    outcome = "helpful" if helpful else "not_helpful"
+    session.add(QuestionEvent(outcome=outcome, topic=topic, role=role, score=0.0))
+    if not helpful and question:
+        session.add(
+            Unanswered(
+                reason="not_helpful", text=question[:MAX_TEXT], role=role, near=json.dumps([topic])
+            )
+        )
+
+
+# -- the gaps inbox -------------------------------------------------------------------------------
+@dataclass
+class Gap:
+    """Similar unanswered questions, grouped."""
+
+    example: str
+    count: int = 0
+    texts: list[str] = field(default_factory=list)
+    reasons: Counter = field(default_factory=Counter)
+    near: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict:
+        return {
+            "example": self.example,
+            "count": self.count,
+            "questions": self.texts[:10],
+            "reasons": dict(self.reasons),
+            "closest_topics": [t for t, _ in self.near.most_common(3)],
+        }
+
+
+async def gaps(
+    session: AsyncSession, since: datetime | None = None, threshold: float = 70.0
+) -> list[Gap]:
+    """Unanswered questions clustered by similarity, most frequent first."""
+    query = select(Unanswered).order_by(Unanswered.id)
+    if since is not None:
+        query = query.where(Unanswered.at >= since)
+    clusters: list[tuple[str, Gap]] = []
+    for row in (await session.scalars(query)).all():
+        key = " ".join(words(row.text))
+        if not key:
+            continue
+        best, best_score = None, 0.0
+        for other_key, gap in clusters:
+            score = fuzz.token_sort_ratio(key, other_key)
+            if score > best_score:
+                best, best_score = gap, score
+        if best is None or best_score < threshold:
+            best = Gap(example=row.text)
+            clusters.append((key, best))
+        best.count += 1
+        if row.text not in best.texts:
+            best.texts.append(row.text)
+        best.reasons[row.reason] += 1
+        best.near.update(json.loads(row.near or "[]"))
+    return sorted((g for _, g in clusters), key=lambda g: -g.count)
+
+
+# -- statistics -----------------------------------------------------------------------------------
+@dataclass
+class Stats:
+    questions: int = 0
+    per_topic: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)
+    helpful: int = 0
+    not_helpful: int = 0
+    cases: Counter = field(default_factory=Counter)  # (academy, status) -> n
+    median_ack_hours: float | None = None
+    median_resolve_hours: float | None = None
+
+    @property
+    def answer_rate(self) -> float:
+        return self.outcomes["answer"] / self.questions if self.questions else 0.0
+
+    @property
+    def fallback_rate(self) -> float:
+        return self.outcomes["fallback"] / self.questions if self.questions else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "questions": self.questions,
+            "answer_rate": round(self.answer_rate, 3),
+            "fallback_rate": round(self.fallback_rate, 3),
+            "did_you_mean": self.outcomes["did_you_mean"],
+            "per_topic": dict(self.per_topic.most_common()),
+            "helpful": self.helpful,
+            "not_helpful": self.not_helpful,
+            "cases": {f"{a}/{s}": n for (a, s), n in sorted(self.cases.items())},
+            "median_hours_to_acknowledge": self.median_ack_hours,
+            "median_hours_to_resolve": self.median_resolve_hours,
+        }
+
+
+def _median_hours(pairs: list[tuple[datetime | None, datetime | None]]) -> float | None:
+    spans = [
+        (aware(end) - aware(start)).total_seconds() / 3600
+        for start, end in pairs
+        if start is not None and end is not None
+    ]
+    return round(statistics.median(spans), 2) if spans else None
+
+
+async def compute_stats(
+    session: AsyncSession, since: datetime | None = None, academies: set[str] | None = None
+) -> Stats:
+    """Question statistics (all académies: no user data) and case statistics for `academies`."""
+    stats = Stats()
+    query = select(QuestionEvent)
+    if since is not None:
+        query = query.where(QuestionEvent.at >= since)
+    for event in (await session.scalars(query)).all():
+        if event.outcome in RECORDED:
+            stats.questions += 1
+            stats.outcomes[event.outcome] += 1
+            if event.outcome == "answer" and event.topic:
+                stats.per_topic[event.topic] += 1
+        elif event.outcome == "helpful":
+            stats.helpful += 1
+        elif event.outcome == "not_helpful":
+            stats.not_helpful += 1
+    case_query = select(Case)
+    if since is not None:
+        case_query = case_query.where(Case.created_at >= since)
+    if academies is not None:
+        case_query = case_query.where(Case.academy_id.in_(academies))
+    cases = list((await session.scalars(case_query)).all())
+    for case in cases:
+        stats.cases[(case.academy_id, case.status)] += 1
+    stats.median_ack_hours = _median_hours([(c.created_at, c.acknowledged_at) for c in cases])
+    stats.median_resolve_hours = _median_hours([(c.created_at, c.resolved_at) for c in cases])
+    return stats
+
+
+def format_stats(stats: Stats, topic_titles: dict[str, str] | None = None) -> str:
+    titles = topic_titles or {}
+    lines = [
+        f"Questions : {stats.questions}",
+        f"Répondues : {stats.answer_rate:.0%} ; sans réponse : {stats.fallback_rate:.0%} ; "
+        f"« tu voulais dire » : {stats.outcomes['did_you_mean']}",
+        f"Avis : 👍 {stats.helpful}  👎 {stats.not_helpful}",
+        "",
+        "Sujets les plus demandés :",
+    ]
+    for topic, n in stats.per_topic.most_common(10):
+        lines.append(f"  {n:5d}  {titles.get(topic, topic)}")
+    lines += ["", "Demandes d'aide (académie / statut) :"]
+    if not stats.cases:
+        lines.append("  aucune")
+    for (academy, status), n in sorted(stats.cases.items()):
+        lines.append(f"  {n:5d}  {academy} / {status}")
+    ack = "—" if stats.median_ack_hours is None else f"{stats.median_ack_hours} h"
+    res = "—" if stats.median_resolve_hours is None else f"{stats.median_resolve_hours} h"
+    lines.append(f"Délai médian de prise en charge : {ack} ; de résolution : {res}")
+    return "\n".join(lines)
+
+
+def plot_stats(stats: Stats, path: str, topic_titles: dict[str, str] | None = None) -> None:
+    """Draw the statistics to a PNG file (needs matplotlib)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    titles = topic_titles or {}
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5))
+    top = stats.per_topic.most_common(12)
+    axes[0].barh([titles.get(t, t) for t, _ in reversed(top)], [n for _, n in reversed(top)])
+    axes[0].set_title("Sujets les plus demandés")
+    outcomes = ["answer", "did_you_mean", "fallback"]
+    labels = ["répondues", "« tu voulais dire »", "sans réponse"]
+    values = [stats.outcomes[o] for o in outcomes]
+    if sum(values):
+        axes[1].pie(values, labels=labels, autopct="%1.0f%%")
+    axes[1].set_title(f"{stats.questions} questions")
+    statuses = ["new", "acknowledged", "resolved", "closed"]
+    counts = [sum(n for (_, s), n in stats.cases.items() if s == status) for status in statuses]
+    axes[2].bar(["nouvelles", "prises en charge", "résolues", "closes"], counts)
+    axes[2].set_title("Demandes d'aide aux IPE")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
