@@ -196,3 +196,56 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     purge.set_defaults(admin_func=cmd_purge)
+
+
+def _since(value: str | None):
+    if not value:
+        return None
+    from datetime import UTC, datetime
+
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def cmd_gaps(args: argparse.Namespace, config: Config) -> int:
+    """`kb gaps`: unanswered questions grouped, most frequent first."""
+    from bot.insights import gaps
+
+    found = asyncio.run(_with_db(config, lambda s: gaps(s, _since(args.since))))[: args.limit]
+    if args.json:
+        print(json.dumps({"gaps": [g.as_dict() for g in found]}, ensure_ascii=False))
+        return 0
+    if not found:
+        print("Aucune question sans réponse enregistrée.")
+    for gap in found:
+        near = ", ".join(t for t, _ in gap.near.most_common(3)) or "—"
+        reasons = ", ".join(f"{r} {n}" for r, n in gap.reasons.most_common())
+        print(f"{gap.count:4d}× « {gap.example} »  ({reasons} ; sujets proches : {near})")
+        for other in gap.texts[1:4]:
+            print(f"       « {other} »")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, config: Config) -> int:
+    from bot.insights import compute_stats, format_stats, plot_stats
+    from bot.knowledge import load_knowledge
+
+    directory = _directory(config)
+    academy = directory.get(args.academy) if args.academy else None
+    if args.academy and academy is None:
+        print(f"Académie inconnue : {args.academy!r}", file=sys.stderr)
+        return 2
+    scope = {academy.id} if academy else None
+    stats = asyncio.run(_with_db(config, lambda s: compute_stats(s, _since(args.since), scope)))
+    titles = {t.id: t.title for t in load_knowledge(config.knowledge_dir).kb.topics.values()}
+    if args.json:
+        print(json.dumps(stats.as_dict(), ensure_ascii=False))
+    else:
+        print(format_stats(stats, titles))
+    if args.png:
+        try:
+            plot_stats(stats, args.png, titles)
+        except ImportError:
+            print("--png demande matplotlib : pip install matplotlib", file=sys.stderr)
+            return 1
+        print(f"Graphique : {args.png}")
+    return 0

@@ -146,6 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--json", action="store_true", help="JSON compact")
     export.set_defaults(func=cmd_kb_export)
 
+    gaps_parser = kb_sub.add_parser("gaps", help="questions sans réponse, regroupées")
+    gaps_parser.add_argument("--since", help="date ISO (AAAA-MM-JJ)")
+    gaps_parser.add_argument("--limit", type=int, default=50)
+    gaps_parser.add_argument("--json", action="store_true")
+    gaps_parser.set_defaults(func=lambda a: _admin(a, "cmd_gaps"))
+
+    stats = sub.add_parser("stats", help="statistiques : sujets, taux de réponse, demandes d'aide")
+    stats.add_argument("--since", help="date ISO (AAAA-MM-JJ)")
+    stats.add_argument("--academy", help="limiter les demandes d'aide à une académie")
+    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--png", metavar="FILE", help="dessiner les statistiques (matplotlib)")
+    stats.set_defaults(func=lambda a: _admin(a, "cmd_stats"))
+
     ev = sub.add_parser("eval", help="mesurer la précision sur un fichier étiqueté")
     ev.add_argument("file", type=Path)
     ev.set_defaults(func=cmd_eval)
@@ -188,6 +201,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     print(f"Base à jour (révision {asyncio.run(job())}).")
     return 0
+
+
+def _admin(args: argparse.Namespace, name: str) -> int:
+    from bot import admin_cli
+
+    return getattr(admin_cli, name)(args, _config(args))
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
