@@ -39,6 +39,11 @@ STOPWORDS = frozenset(
 # Negations matter ("pas de stage") but are weak evidence alone ("je vais pas bien").
 WEAK_WORDS = frozenset({"pas", "rien", "personn", "aucun", "jamai", "non"})
 SMALL_TALK = frozenset({"merci", "bonjour", "salut", "ok", "oui", "non", "svp", "stp", "plait"})
+# Soft words: dropped when a message has other content, kept when they are all it says
+# ("merci", "qu'est-ce que tu sais faire ?").
+SOFT_WORDS = SMALL_TALK | frozenset(
+    "peux peut sais sait savoir faire fais dire dis comment quoi quand donne explique".split()
+)
 
 _ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|presqu|[cdjlmnst])['’`´]")
 _ORDINAL_DIGITS = re.compile(
@@ -160,9 +165,10 @@ def words(text: str, lexicon: Lexicon | None = None) -> list[str]:
     lexicon = lexicon or Lexicon()
     out: list[str] = []
     for word in _basic_words(text[:MAX_INPUT_CHARS]):
-        if _J_CONTRACTION.match(word):
+        if word not in lexicon.sms and _J_CONTRACTION.match(word):
             out.append("je")
             word = word[1:]
+            word = {"sui": "suis", "sai": "sais", "pe": "peux"}.get(word, word)
         expanded = lexicon.sms.get(word)
         if expanded is not None:
             out.extend(expanded.split())
@@ -196,7 +202,7 @@ def analyse(
     the domain word (lexicon.false_friends) say it is not about internships.
     """
     lexicon = lexicon or Lexicon()
-    keep = SMALL_TALK if keep_small_talk else frozenset()
+    keep = SOFT_WORDS if keep_small_talk else frozenset()
     stems = [stem(t) for t in words(text, lexicon) if t not in STOPWORDS or t in keep]
     if lexicon.false_friends:
         drop: set[int] = set()
