@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="appliquer les migrations (Alembic)").set_defaults(
         func=cmd_db_upgrade
     )
+    revision = db_sub.add_parser("revision", help="écrire une migration d'après les modèles")
+    revision.add_argument("-m", "--message", required=True)
+    revision.set_defaults(func=cmd_db_revision)
 
     from bot.admin_cli import add_parser as add_admin_parser
 
@@ -207,6 +210,21 @@ def _admin(args: argparse.Namespace, name: str) -> int:
     from bot import admin_cli
 
     return getattr(admin_cli, name)(args, _config(args))
+
+
+def cmd_db_revision(args: argparse.Namespace) -> int:
+    """Autogenerate a migration: the models compared with a scratch database at head."""
+    import tempfile
+
+    from alembic import command
+
+    from bot.migrate import alembic_config
+
+    with tempfile.TemporaryDirectory() as scratch:
+        config = alembic_config(f"sqlite:///{scratch}/scratch.db")
+        command.upgrade(config, "head")
+        command.revision(config, message=args.message, autogenerate=True)
+    return 0
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
