@@ -36,6 +36,7 @@ MEDIA_WORDS = {
     "animation": "le GIF",
     "poll": "le sondage",
 }
+NO_FEEDBACK = {"salutation", "merci"}  # small talk: no 👍/👎 under it
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
 _HELP_REQUEST = re.compile(
     r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
@@ -318,7 +319,7 @@ class DialogueEngine:
         reply = self._reply_for_match(state, text, result)
         reply.near = [c.topic_id for c in result.candidates[:3]]
         state.last_question = text[:500]
-        if reply.kind == "answer":
+        if reply.kind == "answer" and reply.topic not in NO_FEEDBACK:
             reply.choices = [
                 *reply.choices[: MAX_CHOICES - 2],
                 Choice("👍 Utile", f"fb:+:{reply.topic}"),

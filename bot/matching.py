@@ -29,7 +29,7 @@ class Settings:
     bag_weight: float = 0.65  # share of the topic-wide vocabulary coverage
     unknown_cap: int = 3  # at most this many unknown words weigh on a message
     bag_saturation: float = 1.0  # topic-wide word counts saturate: c / (c + this)
-    weak_weight: float = 0.4  # negations: "pas", "rien"... count for less
+    weak_weight: float = 0.7  # negations: "pas", "rien"... count for less
     rare_damp: float = 0.5  # how much words seen in one or two entries are discounted
 
 
@@ -154,8 +154,8 @@ class Matcher:
             query[vocab_tok] = sim
             weights[vocab_tok] = w
             total_q += w
-        if not query or total_q <= 0:
-            return {}, tuple(tokens)
+        if not query or total_q <= 0 or all(t in WEAK_WORDS for t in query):
+            return {}, tuple(tokens)  # nothing known, or only "pas"/"rien": no evidence
         best: dict[str, float] = {}
         seen: set[int] = set(skip)
         b2 = s.beta * s.beta
