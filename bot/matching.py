@@ -23,7 +23,7 @@ class Settings:
     suggest_threshold: float = 27.0  # between suggest and answer: "did you mean"
     tie_margin: float = 1.0  # top two closer than this: "did you mean" instead of an answer
     also_margin: float = 6.0  # a runner-up this close is offered as a button beside the answer
-    urgent_margin: float = 8.0  # how far behind the best an urgent topic (distress) still wins
+    urgent_margin: float = 5.0  # how far behind the best an urgent topic (distress) still wins
     beta: float = 1.5  # F-beta over query and question coverage
     unknown_weight: float = 0.8  # weight of a word the KB never uses, relative to max idf
     bag_weight: float = 0.65  # share of the topic-wide vocabulary coverage
