@@ -67,6 +67,8 @@ def _tokens(text: str, kb: KnowledgeBase) -> list[str]:
     if other_sense and "stag" not in full:
         return []  # "un stage de foot", "l'entretien de la voiture": not our subject
     core = [t for t in full if t not in SOFT_STEMS]
+    if full and full[0] == "merci" and len(full) <= 3:
+        return ["merci"]  # "merci pour ta réponse", "merci c'est clair": thanks, not a question
     return core or full
 
 
