@@ -10,17 +10,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge import KnowledgeBase
-from bot.normalise import SOFT_WORDS, WEAK_WORDS, analyse, stem
-
-SOFT_STEMS = frozenset(stem(w) for w in SOFT_WORDS)
+from bot.normalise import WEAK_WORDS, analyse
 
 
 @dataclass(frozen=True)
 class Settings:
     """Thresholds and weights; defaults tuned on tests/data/dev_questions.tsv."""
 
-    answer_threshold: float = 34.0  # below: not answered
-    suggest_threshold: float = 27.0  # between suggest and answer: "did you mean"
+    answer_threshold: float = 36.0  # below: not answered
+    suggest_threshold: float = 29.0  # between suggest and answer: "did you mean"
     tie_margin: float = 1.0  # top two closer than this: "did you mean" instead of an answer
     also_margin: float = 6.0  # a runner-up this close is offered as a button beside the answer
     urgent_margin: float = 5.0  # how far behind the best an urgent topic (distress) still wins
@@ -66,7 +64,7 @@ def _tokens(text: str, kb: KnowledgeBase) -> list[str]:
     full, other_sense = analyse(text, kb.lexicon, keep_small_talk=True)
     if other_sense and "stag" not in full:
         return []  # "un stage de foot", "l'entretien de la voiture": not our subject
-    core = [t for t in full if t not in SOFT_STEMS]
+    core, _ = analyse(text, kb.lexicon)  # soft words are stopwords here (by word, not stem)
     if full and full[0] == "merci" and len(full) <= 3:
         return ["merci"]  # "merci pour ta réponse", "merci c'est clair": thanks, not a question
     return core or full
