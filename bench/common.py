@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import importlib
+import json
 import os
 import platform
 import resource
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -55,13 +58,29 @@ def max_rss_mib() -> float:
 
 
 def cpu_model() -> str:
+    """Model name from /proc/cpuinfo, with family, model and clock (some VMs name no model)."""
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        return platform.processor() or "unknown"
+    name = fields.get("model name", "unknown")
+    extra = [f"{k} {fields[k]}" for k in ("cpu family", "model") if k in fields]
+    if "cpu MHz" in fields:
+        extra.append(f"{float(fields['cpu MHz']):.0f} MHz")
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
+def memory_total() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 2**20:.1f} GiB"
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return "unknown"
 
 
 def machine() -> dict[str, str]:
@@ -74,6 +93,7 @@ def machine() -> dict[str, str]:
     return {
         "CPU": cpu_model(),
         "cores": f"{usable} usable ({os.cpu_count()} online)",
+        "memory": memory_total(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "OS": f"{platform.system()} {platform.release()}",
         "packages": ", ".join(versions),
@@ -126,6 +146,26 @@ class Report:
         if self.notes:
             lines += [""] + [f"- {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Report:
+        targets = [Target(**t) for t in data.get("targets", [])]
+        rows = [(label, value) for label, value in data.get("rows", [])]
+        return cls(data["title"], rows, targets, list(data.get("notes", [])))
+
+
+def cli(run: Callable[[bool], Report], doc: str | None) -> None:
+    """Command line of a benchmark module: --quick, and --json FILE to save the report."""
+    parser = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run")
+    parser.add_argument("--json", type=Path, help="write the report to this file")
+    args = parser.parse_args()
+    report = run(args.quick)
+    if args.json:
+        args.json.write_text(json.dumps(report.to_json(), ensure_ascii=False), encoding="utf-8")
 
 
 def ratio(value: float, baseline: float) -> str:

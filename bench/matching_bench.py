@@ -13,7 +13,6 @@ shuffles, drops, synonym swaps and the odd typo, so the vocabulary grows a littl
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
 import statistics
@@ -23,7 +22,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from bench.common import Report, heldout_questions, load_kb, ratio
+from bench.common import Report, cli, heldout_questions, load_kb, ratio
 from bot.knowledge import KnowledgeBase, Theme, Topic
 from bot.matching import Matcher
 from bot.normalise import words
@@ -157,19 +156,22 @@ def measure_scale(
         bot_times.append(_pass_time(matcher.match, queries))
     bot = statistics.median(bot_times)
     base = statistics.median(base_times)
-    agree = _agreement(kb, big, matcher, queries) if factor > 1 else None
+    agree = _agreement(kb, matcher, queries) if factor > 1 else None
     label = f"x{factor} ({len(big.topics)} topics, {len(matcher.entries)} entries, {len(matcher.vocab)} words)"
     report.add(f"{label}: Matcher build", f"{build * 1000:.0f} ms")
     report.add(f"x{factor}: bot Matcher.match per question (cold cache)", f"{cold * 1e6:.0f} µs")
     report.add(f"x{factor}: bot Matcher.match per question (warm, median)", f"{bot * 1e6:.0f} µs")
     report.add(f"x{factor}: extractOne WRatio per question (median)", f"{base * 1e6:.0f} µs")
-    report.add(f"x{factor}: ratio bot / extractOne (warm; cold)", f"{ratio(bot, base)}; {ratio(cold, base)}")
+    report.add(
+        f"x{factor}: ratio bot / extractOne (warm; cold)",
+        f"{ratio(bot, base)}; {ratio(cold, base)}",
+    )
     if agree is not None:
         report.add(f"x{factor}: best candidate is the x1 one (copies folded)", f"{agree:.1%}")
     return max(bot, cold) / base
 
 
-def _agreement(kb: KnowledgeBase, big: KnowledgeBase, matcher: Matcher, queries: list[str]) -> float:
+def _agreement(kb: KnowledgeBase, matcher: Matcher, queries: list[str]) -> float:
     """Share of queries whose best candidate, copies folded onto their original, is the x1 one.
 
     Copies of a topic score alike, so the scaled matcher often answers "did you mean" where the
@@ -210,9 +212,7 @@ def run(quick: bool = False) -> Report:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="x1 and x10 on a few questions")
-    run(parser.parse_args().quick)
+    cli(run, __doc__)
 
 
 if __name__ == "__main__":

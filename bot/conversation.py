@@ -108,8 +108,6 @@ class ConversationService:
                 reply = self._stateless(incoming)
         metrics.ANSWERS.labels(reply.kind).inc()
         metrics.LATENCY.observe(time.perf_counter() - started)
-        if self.on_outbox is not None:
-            self.on_outbox()
         return reply
 
     def _stateless(self, incoming: Incoming) -> Reply:
@@ -160,6 +158,9 @@ class ConversationService:
             reply = await self._dispatch(session, state, incoming)
             if reply.kind != "forgotten":
                 await save_state(session, incoming.chat_id, state)
+            queued = session.info.get("outbox_added", False)
+        if queued and self.on_outbox is not None:
+            self.on_outbox()  # committed: the worker may send it now
         return reply
 
     async def _dispatch(self, session: AsyncSession, state: State, incoming: Incoming) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class MatchResult:
-    """Ranked candidates; `topic` is set when the best one is confident and alone."""
+    """The five best candidates; `topic` is set when the best one is confident and alone."""
 
     candidates: tuple[Candidate, ...]
     topic: str | None
@@ -196,9 +197,8 @@ class Matcher:
         """Best topic, or suggestions when two are close, or nothing when out of scope."""
         s = self.settings
         scores, tokens = self.score_topics(text, skip)
-        ranked = tuple(
-            Candidate(t, round(v, 1)) for t, v in sorted(scores.items(), key=lambda kv: -kv[1])
-        )
+        best = heapq.nlargest(5, scores.items(), key=lambda kv: kv[1])
+        ranked = tuple(Candidate(t, round(v, 1)) for t, v in best)
         if not ranked:
             return MatchResult((), None, 0.0, (), tokens)
         urgent = next((c for c in ranked[:3] if c.topic_id in self.urgent), None)

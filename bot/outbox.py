@@ -17,7 +17,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue import Choice
@@ -68,6 +68,7 @@ async def enqueue(
     existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
     if existing is not None:
         return False
+    session.info["outbox_added"] = True  # the service wakes the delivery worker after commit
     session.add(
         OutboxMessage(
             dedupe_key=key[:80],
@@ -166,10 +167,10 @@ async def deliver_due(
 
 async def backlog(db: Database) -> int:
     async with db.sessions() as session:
-        rows = await session.scalars(
-            select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+        count = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
         )
-        return len(rows.all())
+        return count or 0
 
 
 async def next_due_in(db: Database) -> float | None:

@@ -15,6 +15,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
+    func,
     select,
 )
 from sqlalchemy.ext.asyncio import (
@@ -24,7 +26,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.pool import NullPool
 
 from bot.dialogue import State
 
@@ -190,6 +191,15 @@ class Unanswered(Base):
     near: Mapped[str] = mapped_column(Text, default="[]")  # closest topic ids, JSON
 
 
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers and a writer work together; NORMAL sync is safe with WAL."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
 class Database:
     """An async engine and its session factory."""
 
@@ -197,12 +207,12 @@ class Database:
         kwargs: dict = {"echo": echo}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}
-            if ":memory:" not in url:
-                kwargs["poolclass"] = NullPool
         else:
             kwargs["pool_pre_ping"] = True
         self.url = url
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.ready = False
         self._next_try = 0.0
@@ -211,9 +221,6 @@ class Database:
         """Bring the schema up to date (Alembic migrations)."""
         from bot.migrate import upgrade
 
-        if self.url.startswith("sqlite"):
-            async with self.engine.begin() as conn:
-                await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         await upgrade(self.engine)
         self.ready = True
 
@@ -241,6 +248,9 @@ class Database:
 
 async def load_state(session: AsyncSession, chat_id: int) -> State:
     row = await session.get(ChatState, chat_id)
+    # the session holds objects weakly: keep the row so that save_state finds it without a
+    # second SELECT
+    session.info.setdefault("chat_rows", {})[chat_id] = row
     if row is None:
         return State()
     try:
@@ -250,7 +260,8 @@ async def load_state(session: AsyncSession, chat_id: int) -> State:
 
 
 async def save_state(session: AsyncSession, chat_id: int, state: State) -> None:
-    row = await session.get(ChatState, chat_id)
+    loaded = session.info.get("chat_rows", {})
+    row = loaded[chat_id] if chat_id in loaded else await session.get(ChatState, chat_id)
     data = json.dumps(state.to_dict(), ensure_ascii=False)
     if row is None:
         session.add(ChatState(chat_id=chat_id, state=data, version=1, updated_at=utcnow()))
@@ -267,4 +278,4 @@ async def delete_state(session: AsyncSession, chat_id: int) -> None:
 
 
 async def count_states(session: AsyncSession) -> int:
-    return len((await session.execute(select(ChatState.chat_id))).all())
+    return await session.scalar(select(func.count()).select_from(ChatState)) or 0
