@@ -36,7 +36,7 @@ MEDIA_WORDS = {
     "animation": "le GIF",
     "poll": "le sondage",
 }
-NO_FEEDBACK = {"salutation", "merci"}  # small talk: no 👍/👎 under it
+SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
 _HELP_REQUEST = re.compile(
     r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
@@ -291,7 +291,9 @@ class DialogueEngine:
     def theme_menu(self, state: State, theme_id: str) -> Reply:
         theme = next(t for t in self.kb.themes if t.id == theme_id)
         topics = [
-            self.kb.topics[i] for i in theme.topic_ids if self.kb.topics[i].serves(state.role)
+            self.kb.topics[i]
+            for i in theme.topic_ids
+            if self.kb.topics[i].serves(state.role) and i not in SMALL_TALK_TOPICS
         ]
         choices = [Choice(t.title, f"t:{t.id}") for t in topics]
         choices.append(Choice("⬅️ Retour", "m"))
@@ -319,7 +321,7 @@ class DialogueEngine:
         reply = self._reply_for_match(state, text, result)
         reply.near = [c.topic_id for c in result.candidates[:3]]
         state.last_question = text[:500]
-        if reply.kind == "answer" and reply.topic not in NO_FEEDBACK:
+        if reply.kind == "answer" and reply.topic not in SMALL_TALK_TOPICS:
             reply.choices = [
                 *reply.choices[: MAX_CHOICES - 2],
                 Choice("👍 Utile", f"fb:+:{reply.topic}"),
@@ -408,6 +410,8 @@ class DialogueEngine:
             )
         else:
             state.form = form_steps.new_form()
+            if state.academy in self.academies.academies:
+                state.form["pending_academy"] = state.academy  # known: only confirm it
             intro = _tu(
                 state.role,
                 "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
@@ -458,6 +462,9 @@ class DialogueEngine:
         if outcome == "submit":
             answers = dict(state.form["answers"])
             state.form = None
+            state.academy = answers.get("academy")
+            if answers.get("level") in LEVELS:
+                state.level = answers["level"]
             text = _tu(
                 state.role,
                 "C'est envoyé ✅ Ta demande porte la référence {reference}. Un ingénieur pour "

@@ -443,3 +443,13 @@ def test_admin_cli_invite_list_cases_csv_and_purge(tmp_path):
     assert cli("cases", "--csv", "-").stdout.startswith("reference,academy,status")
     assert "0 demande" in cli("purge", "--older-than", "30").stdout
     assert cli("invite", "--revoke", code).returncode == 0
+
+
+async def test_a_second_request_only_confirms_the_known_academy(kb, db_url):
+    service = make_service(db_url, kb)
+    await fill_form(service, PUPIL)
+    state = await service.state_of(PUPIL)
+    assert state.academy == "aix-marseille" and state.level == "3e"
+    reply = await say(service, PUPIL, "/stage")
+    assert "Aix-Marseille" in reply.text and reply.choices[0].label == "Oui"
+    await service.db.dispose()
