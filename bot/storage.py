@@ -215,6 +215,7 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.ready = False
+        self.retry_every = 5.0  # seconds between attempts while the database is down
         self._next_try = 0.0
 
     async def create_schema(self) -> None:
@@ -224,14 +225,14 @@ class Database:
         await upgrade(self.engine)
         self.ready = True
 
-    async def ensure_ready(self, retry_every: float = 5.0) -> None:
+    async def ensure_ready(self) -> None:
         """Create the schema if that has not worked yet (database down at start-up)."""
         if self.ready:
             return
         now = time.monotonic()
         if now < self._next_try:
             raise ConnectionError("database not ready")
-        self._next_try = now + retry_every
+        self._next_try = now + self.retry_every
         await self.create_schema()
 
     async def ping(self) -> bool:

@@ -257,3 +257,21 @@ def test_ipe_bot_run_without_token_explains():
     )
     assert proc.returncode == 2
     assert "BotFather" in proc.stderr and "ipe-bot chat" in proc.stderr
+
+
+async def test_database_down_then_back_loses_nothing_after_it_returns(kb, tmp_path):
+    from bot.config import Config as BotConfig
+    from bot.conversation import Incoming
+
+    folder = tmp_path / "later"
+    config = BotConfig(database_url=f"sqlite+aiosqlite:///{folder / 'x.sqlite3'}")
+    service = build_service(config, kb)
+    service.db.retry_every = 0.0
+    reply = await service.handle(Incoming(PUPIL, "choice", "r:teacher"))
+    assert "souci technique" in reply.text  # told, and answered all the same
+    form = await service.handle(Incoming(PUPIL, "command", command="stage"))
+    assert "rien n'a été envoyé" in form.text  # no request taken while it is down
+    folder.mkdir()  # the database comes back
+    await service.handle(Incoming(PUPIL, "choice", "r:teacher"))
+    assert (await service.state_of(PUPIL)).role == "teacher"
+    await service.db.dispose()
