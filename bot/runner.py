@@ -80,35 +80,38 @@ def build_service(config: Config, kb: KnowledgeBase) -> ConversationService:
     )
 
 
-def run_polling(config: Config) -> int:
-    """Long polling until SIGINT/SIGTERM; returns an exit status."""
+def build_bot(config: Config):
+    """The Application wired to the core, or None (and a message) when there is no token."""
     if not config.token:
         print(NO_TOKEN_HELP, file=sys.stderr)
-        return 2
-    from telegram import Update
-
+        return None
     from bot.telegram_bot import build_application
 
     setup_logging(config.log_level)
     kb = load_kb_or_exit(config)
-    application = build_application(config, build_service(config, kb))
-    log.info("starting long polling with %d topics", len(kb.topics))
+    log.info("knowledge base: %d topics", len(kb.topics))
+    return build_application(config, build_service(config, kb))
+
+
+def run_polling(config: Config) -> int:
+    """Long polling until SIGINT/SIGTERM; returns an exit status."""
+    application = build_bot(config)
+    if application is None:
+        return 2
+    from telegram import Update
+
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
 
 
 def run_webhook(config: Config) -> int:
     """Webhook mode (several replicas may share one PostgreSQL); stops on SIGTERM."""
-    if not config.token:
-        print(NO_TOKEN_HELP, file=sys.stderr)
+    application = build_bot(config)
+    if application is None:
         return 2
     import asyncio
 
-    from bot.telegram_bot import build_application
     from bot.webhook import serve_webhook
 
-    setup_logging(config.log_level)
-    kb = load_kb_or_exit(config)
-    application = build_application(config, build_service(config, kb))
     asyncio.run(serve_webhook(application, config))
     return 0

@@ -40,6 +40,11 @@ async def db_url(request, tmp_path) -> str:
     """A fresh, empty database: SQLite in a temporary file, and PostgreSQL from .ci/run."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    return await empty_postgres()
+
+
+async def empty_postgres() -> str:
+    """TEST_DATABASE_URL with every table dropped; a failure in CI when it is not set."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         if os.environ.get("CI"):

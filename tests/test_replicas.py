@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bot_api_server import FakeBotAPI
-from conftest import KNOWLEDGE_DIR, ROOT
+from conftest import KNOWLEDGE_DIR, ROOT, empty_postgres
 
 from bot.knowledge import load_knowledge
-from bot.storage import Base, Database
+from bot.storage import Database
 
 SECRET = "replica-test-secret"
 QUESTIONS = [
@@ -32,15 +32,8 @@ QUESTIONS = [
 
 @pytest.fixture
 async def pg_url():
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_DATABASE_URL is not set: CI must test PostgreSQL for real")
-        pytest.skip("PostgreSQL: set TEST_DATABASE_URL (bash .ci/run starts a server)")
+    url = await empty_postgres()
     db = Database(url)
-    async with db.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.drop_all)
-        await conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     await db.create_schema()  # migrate once, before both replicas start
     await db.dispose()
     return url
