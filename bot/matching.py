@@ -18,8 +18,8 @@ from bot.normalise import WEAK_WORDS, analyse
 class Settings:
     """Thresholds and weights; defaults tuned on tests/data/dev_questions.tsv."""
 
-    answer_threshold: float = 36.0  # below: not answered
-    suggest_threshold: float = 29.0  # between suggest and answer: "did you mean"
+    answer_threshold: float = 39.0  # below: not answered
+    suggest_threshold: float = 31.0  # between suggest and answer: "did you mean"
     tie_margin: float = 1.0  # top two closer than this: "did you mean" instead of an answer
     also_margin: float = 6.0  # a runner-up this close is offered as a button beside the answer
     urgent_margin: float = 5.0  # how far behind the best an urgent topic (distress) still wins

@@ -31,7 +31,7 @@ STOPWORDS = frozenset(
     trop tres truc trucs chose choses quelque quelqu quelqu-un un-peu bref enfin donc voila
     alors ou-pas ou aussi meme ete etait etais sera serait avoir eu mon ma mes notre nos
     c-est cest chez cela celui celle ceux autre autres faire donne donner donnez donnes
-    explique expliquer expliquez explique-moi dis-moi dites-moi raconte beaucoup bcp
+    explique expliquer expliquez explique-moi dis-moi dites-moi raconte beaucoup bcp aime aimes
     """.split()
 )
 # Greetings and politeness are stopwords for topic matching but words of their own for the
@@ -42,7 +42,7 @@ SMALL_TALK = frozenset({"merci", "bonjour", "salut", "ok", "oui", "non", "svp", 
 # Soft words: dropped when a message has other content, kept when they are all it says
 # ("merci", "qu'est-ce que tu sais faire ?").
 SOFT_WORDS = SMALL_TALK | frozenset(
-    "peux peut sais sait savoir faire fais dire dis comment quoi quand donne explique".split()
+    "peux peut sais sait savoir faire fais dire dis comment quoi quand donne explique aime aimes".split()
 )
 
 _ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|presqu|[cdjlmnst])['’`´]")
