@@ -123,14 +123,7 @@ class ConversationService:
                 "quelques minutes.",
                 kind="info",
             )
-        if incoming.kind == "choice":
-            reply = self.engine.handle_choice(state, incoming.text)
-        elif incoming.kind == "command":
-            reply = self.engine.command(state, incoming.command, incoming.text)
-        elif incoming.kind == "media":
-            reply = self.engine.handle_media(state, incoming.text)
-        else:
-            reply = self.engine.handle_text(state, incoming.text)
+        reply = self._engine_reply(state, incoming)
         if reply.effects or reply.kind in ("form", "submitted"):
             return Reply(
                 "Souci technique : je ne peux pas enregistrer ta demande pour l'instant, et rien "
@@ -164,7 +157,6 @@ class ConversationService:
         return reply
 
     async def _dispatch(self, session: AsyncSession, state: State, incoming: Incoming) -> Reply:
-        engine = self.engine
         if incoming.kind == "command":
             name = incoming.command
             if name == "oublier":
@@ -175,22 +167,17 @@ class ConversationService:
                 return await self._stats(session, incoming.chat_id)
             if name == "reload":
                 return self._reload(incoming.chat_id)
-            reply = engine.command(state, name, incoming.text)
         elif incoming.kind == "choice":
             kind, _, arg = incoming.text.partition(":")
             if kind in CASE_ACTIONS and self.escalation is not None:
                 return await self._case_action(session, state, incoming.chat_id, kind, arg)
             if kind == "pr" and self.escalation is not None:
                 return await self._pupil_reply(session, state, incoming.chat_id, arg)
-            reply = engine.handle_choice(state, incoming.text)
-        elif incoming.kind == "media":
-            reply = engine.handle_media(state, incoming.text)
-        elif state.relay_case is not None and self.escalation is not None:
+        elif incoming.kind == "text" and state.relay_case is not None and self.escalation:
             return await self._relay(session, state, incoming)
-        else:
-            reply = engine.handle_text(state, incoming.text)
-            if self.record_questions:
-                await insights.record_reply(session, reply, state.role, incoming.text)
+        reply = self._engine_reply(state, incoming)
+        if incoming.kind == "text" and self.record_questions:
+            await insights.record_reply(session, reply, state.role, incoming.text)
         for effect, payload in reply.effects:
             if effect == "create_case" and self.escalation is not None:
                 case = await self.escalation.create_case(session, incoming.chat_id, payload)
@@ -200,6 +187,16 @@ class ConversationService:
                 await insights.record_feedback(session, helpful, topic, question, state.role)
         reply.effects = []
         return reply
+
+    def _engine_reply(self, state: State, incoming: Incoming) -> Reply:
+        """What the dialogue engine says to this action (no database involved)."""
+        if incoming.kind == "choice":
+            return self.engine.handle_choice(state, incoming.text)
+        if incoming.kind == "command":
+            return self.engine.command(state, incoming.command, incoming.text)
+        if incoming.kind == "media":
+            return self.engine.handle_media(state, incoming.text)
+        return self.engine.handle_text(state, incoming.text)
 
     # -- privacy ----------------------------------------------------------------------------
     async def _forget(self, session: AsyncSession, chat_id: int) -> Reply:
