@@ -55,6 +55,7 @@ class Topic:
     related: tuple[str, ...] = ()
     action: str | None = None
     urgent: bool = False
+    triggers: tuple[str, ...] = ()  # phrases that send a message here whatever its score
     file: str = ""
 
     def answer_for(self, role: str | None) -> str:
@@ -110,6 +111,8 @@ class KnowledgeBase:
                     "related": list(t.related),
                     "source": t.source,
                     "action": t.action,
+                    "urgent": t.urgent,
+                    "triggers": list(t.triggers),
                 }
                 for t in self.topics.values()
             ]
@@ -246,7 +249,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
     elif not _ID.match(topic_id):
         errors.append(KnowledgeError(file, entry, "id", "minuscules, chiffres et tirets seulement"))
     known = {"id", "title", "audience", "questions", "keywords", "answer", "related"}
-    known |= {"source", "action", "urgent"}
+    known |= {"source", "action", "urgent", "triggers"}
     for key in sorted(set(raw) - known, key=str):
         errors.append(KnowledgeError(file, entry, str(key), "champ inconnu"))
     title = _text(raw.get("title"))
@@ -292,6 +295,12 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
     urgent = raw.get("urgent", False)
     if not isinstance(urgent, bool):
         errors.append(KnowledgeError(file, entry, "urgent", "true ou false"))
+    triggers = _string_list(raw.get("triggers"), file, entry, "triggers", errors)
+    for i, phrase in enumerate(triggers, 1):
+        if len(words(phrase)) < 2:
+            errors.append(
+                KnowledgeError(file, entry, f"triggers[{i}]", f"« {phrase} » : au moins deux mots")
+            )
     if len(errors) > before:
         return None
     return Topic(
@@ -306,6 +315,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
         related=tuple(related),
         action=action,
         urgent=bool(urgent),
+        triggers=tuple(triggers),
         file=file,
     )
 

@@ -42,7 +42,7 @@ SMALL_TALK = frozenset({"merci", "bonjour", "salut", "ok", "oui", "non", "svp", 
 # Soft words: dropped when a message has other content, kept when they are all it says
 # ("merci", "qu'est-ce que tu sais faire ?").
 SOFT_WORDS = SMALL_TALK | frozenset(
-    "peux peut sais sait savoir faire fais dire dis comment quoi quand donne explique aime aimes".split()
+    "peux peut sais sait savoir faire fais dire dis comment quoi quand qui donne explique aime aimes".split()
 )
 
 _ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|presqu|[cdjlmnst])['’`´]")
@@ -146,9 +146,17 @@ class Lexicon:
             friends[key] = frozenset(
                 stem(x) for item in contexts for x in _basic_words(str(item)) if x not in STOPWORDS
             )
-        if not_int:
-            friends["stag"] = friends.get("stag", frozenset()) | not_int
         return cls(sms=sms_flat, synonyms=flat, not_internship=not_int, false_friends=friends)
+
+
+# What people add to a thank-you: "ok merci c'est clair", "super merci, top".
+THANKS_WORDS = frozenset(
+    stem(w)
+    for w in """merci ok super top cool genial parfait clair compris nickel sympa gentil bien
+    bon daccord accord impeccable excellent vu note reponse reponses info infos aide
+    conseil conseils beaucoup bcp infiniment enormement bonne journee soiree soir revoir
+    ciao bye""".split()
+)
 
 
 def _basic_words(text: str) -> list[str]:
@@ -204,14 +212,20 @@ def analyse(
     lexicon = lexicon or Lexicon()
     keep = SOFT_WORDS if keep_small_talk else frozenset()
     stems = [stem(t) for t in words(text, lexicon) if t not in STOPWORDS or t in keep]
-    if lexicon.false_friends:
+    not_int = lexicon.not_internship
+    if lexicon.false_friends or not_int:
         drop: set[int] = set()
         for i, s in enumerate(stems):
             contexts = lexicon.false_friends.get(s)
-            if not contexts:
+            if not contexts and s != "stag":
                 continue
-            near = range(max(0, i - 1), min(len(stems), i + 4))  # "stage de foot"
-            hits = [j for j in near if stems[j] in contexts]
+            hits = []
+            if contexts:  # "entretien de la voiture", "faute de frappe"
+                hits = [
+                    j for j in range(max(0, i - 1), min(len(stems), i + 4)) if stems[j] in contexts
+                ]
+            if s == "stag" and i + 1 < len(stems) and stems[i + 1] in not_int:
+                hits.append(i + 1)  # "stage de voile", not "refusé en stage pour mon voile"
             if hits:
                 drop.add(i)
                 drop.update(hits)

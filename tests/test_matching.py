@@ -8,10 +8,14 @@ from conftest import DATA
 from bot.evaluation import evaluate, format_report, read_labelled
 
 # Floors sit a few points under what the matcher reaches, so a regression fails CI.
-DEV_ACCURACY_FLOOR = 0.88
-DEV_REJECTION_FLOOR = 0.83
-HELDOUT_ACCURACY_FLOOR = 0.84
-HELDOUT_REJECTION_FLOOR = 0.82
+DEV_ACCURACY_FLOOR = 0.89
+DEV_REJECTION_FLOOR = 0.87
+HELDOUT_ACCURACY_FLOOR = 0.87
+HELDOUT_REJECTION_FLOOR = 0.88
+# blind_questions.tsv: written last, by a helper who saw only topic titles (a third long
+# stories); it measures settings chosen on the two other sets, and no KB wording comes from it
+BLIND_ACCURACY_FLOOR = 0.87
+BLIND_REJECTION_FLOOR = 0.80
 
 
 @pytest.mark.parametrize(
@@ -83,6 +87,40 @@ def test_typos_are_tolerated(matcher):
     assert matcher.match("convension de stgae").topic == "convention-stage"
 
 
+def test_distress_phrases_win_whatever_the_score(matcher):
+    for text in [
+        "je vais pas bien du tout",
+        "jpp",
+        "j'en peux vraiment plus de ma vie",
+        "mon tuteur m'a mis la main aux fesses",
+        "depuis lundi le chef me touche quand on est seuls en réserve",
+        "je veux plus me réveiller le matin",
+    ]:
+        result = matcher.match(text)
+        assert result.topic == "detresse", (text, result.candidates[:3])
+
+
+def test_a_veil_is_not_a_sailing_course(matcher):
+    # "stage de voile" is a sailing course; "refusé pour mon voile en stage" is discrimination
+    assert matcher.match("stage de voile cet été").topic is None
+    assert matcher.match("refusé en stage à cause de mon voile").topic == "discrimination"
+
+
+def test_a_long_story_is_answered_from_its_best_topic(matcher):
+    story = (
+        "Je suis en 3e à Marseille, mes parents connaissent personne qui a une entreprise et "
+        "toutes les boulangeries du quartier m'ont dit non pour le stage. Comment je fais ?"
+    )
+    result = matcher.match(story)
+    assert result.topic in {"pas-de-stage", "trouver-stage"}, result.candidates[:3]
+
+
+def test_thanks_with_a_word_or_two_more_is_thanks(matcher):
+    for text in ["ok merci c'est clair", "super merci, top", "merci bcp"]:
+        assert matcher.match(text).topic == "merci", text
+    assert matcher.match("merci mais c'est quoi une convention").topic == "convention-stage"
+
+
 def _check_set(matcher, name, acc_floor, rej_floor):
     report = evaluate(matcher, read_labelled(DATA / name))
     assert report.in_scope >= 150 and report.out_scope >= 40
@@ -98,7 +136,13 @@ def test_heldout_set_accuracy_floor(matcher):
     _check_set(matcher, "heldout_questions.tsv", HELDOUT_ACCURACY_FLOOR, HELDOUT_REJECTION_FLOOR)
 
 
-@pytest.mark.parametrize("name", ["dev_questions.tsv", "heldout_questions.tsv"])
+def test_blind_set_accuracy_floor(matcher):
+    _check_set(matcher, "blind_questions.tsv", BLIND_ACCURACY_FLOOR, BLIND_REJECTION_FLOOR)
+
+
+@pytest.mark.parametrize(
+    "name", ["dev_questions.tsv", "heldout_questions.tsv", "blind_questions.tsv"]
+)
 def test_question_sets_are_not_copied_from_the_knowledge_base(kb, name):
     from bot.normalise import words
 

@@ -44,10 +44,13 @@ def test_synonyms_map_to_canonical_word():
 
 
 def test_sports_stage_is_not_an_internship():
-    lexicon = Lexicon.from_lists({}, {}, ["foot", "permis"])
+    lexicon = Lexicon.from_lists({}, {}, ["foot", "permis", "recuperation", "voile"])
     assert "stag" not in content_tokens("un stage de foot cet été", lexicon)
     assert "stag" not in content_tokens("stage de récupération de points du permis", lexicon)
+    assert "stag" not in content_tokens("stage de voile", lexicon)
     assert "stag" in content_tokens("je cherche un stage en boulangerie", lexicon)
+    # the activity names the kind of stage only right after it
+    assert "stag" in content_tokens("refusé en stage à cause de mon voile", lexicon)
 
 
 def test_stem_joins_plurals_and_keeps_short_words():
