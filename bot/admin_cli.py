@@ -42,7 +42,7 @@ async def _with_db(config: Config, job):
     db = Database(config.database_url)
     try:
         await db.create_schema()
-        async with db.sessions() as session, session.begin():
+        async with db.transaction() as session:
             return await job(session)
     finally:
         await db.dispose()

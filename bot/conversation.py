@@ -28,9 +28,9 @@ from bot.matching import Matcher
 from bot.storage import (
     Case,
     Database,
-    ProcessedUpdate,
     delete_state,
     load_state,
+    mark_processed,
     save_state,
 )
 
@@ -135,16 +135,15 @@ class ConversationService:
 
     async def _handle_stored(self, incoming: Incoming) -> Reply:
         await self.db.ensure_ready()
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.transaction() as session:
             if self.db.engine.dialect.name == "postgresql":
                 # replicas: one chat's updates are handled one at a time, whatever the process
                 await session.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": incoming.chat_id}
                 )
             if incoming.update_id is not None:
-                session.add(ProcessedUpdate(update_id=incoming.update_id, chat_id=incoming.chat_id))
                 try:
-                    await session.flush()
+                    await mark_processed(session, incoming.update_id, incoming.chat_id)
                 except IntegrityError:
                     raise _AlreadyHandled from None
             state = await load_state(session, incoming.chat_id)
@@ -414,5 +413,5 @@ async def run_reminders(service: ConversationService) -> int:
     """Reminders and fallbacks for cases nobody took (one transaction)."""
     if service.escalation is None:
         return 0
-    async with service.db.sessions() as session, session.begin():
+    async with service.db.transaction() as session:
         return await service.escalation.reminders(session)

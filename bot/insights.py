@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue import Reply
@@ -27,7 +27,12 @@ async def record_reply(session: AsyncSession, reply: Reply, role: str | None, te
     """One event per question; fallbacks and "did you mean" also go to the gaps inbox."""
     if reply.kind not in RECORDED:
         return
-    session.add(QuestionEvent(outcome=reply.kind, topic=reply.topic, role=role, score=reply.score))
+    # a Core INSERT: this runs for every question, the ORM's unit of work adds nothing here
+    await session.execute(
+        insert(QuestionEvent).values(
+            outcome=reply.kind, topic=reply.topic, role=role, score=reply.score
+        )
+    )
     if reply.kind != "answer" and text.strip():
         near = reply.suggestions or reply.near
         session.add(

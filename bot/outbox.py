@@ -88,7 +88,7 @@ def backoff(attempts: int) -> float:
 
 
 async def _claim(db: Database, now: datetime, batch: int) -> list[OutboxMessage]:
-    async with db.sessions() as session, session.begin():
+    async with db.transaction() as session:
         query = (
             select(OutboxMessage)
             .where(
@@ -135,7 +135,7 @@ async def deliver_due(
         except Exception as exc:  # a bug or an unexpected answer: keep the row, retry slowly
             log.exception("outbox %s: unexpected error", row.id)
             outcome, error = "transient", type(exc).__name__
-        async with db.sessions() as session, session.begin():
+        async with db.transaction() as session:
             fresh = await session.get(OutboxMessage, row.id)
             if fresh is None:
                 continue

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -17,7 +20,9 @@ from sqlalchemy import (
     Text,
     event,
     func,
+    insert,
     select,
+    update,
 )
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -214,6 +219,9 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time: writers wait their turn here, in the event loop,
+        # rather than in SQLite's busy handler (sleeps of up to 100 ms between retries)
+        self._writer: asyncio.Lock | None = asyncio.Lock() if url.startswith("sqlite") else None
         self.ready = False
         self.retry_every = 5.0  # seconds between attempts while the database is down
         self._next_try = 0.0
@@ -235,6 +243,16 @@ class Database:
         self._next_try = now + self.retry_every
         await self.create_schema()
 
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside a transaction, committed on exit (rolled back on error)."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._writer is not None:
+                await stack.enter_async_context(self._writer)
+            session = await stack.enter_async_context(self.sessions())
+            await stack.enter_async_context(session.begin())
+            yield session
+
     async def ping(self) -> bool:
         try:
             async with self.engine.connect() as conn:
@@ -248,10 +266,12 @@ class Database:
 
 
 async def load_state(session: AsyncSession, chat_id: int) -> State:
-    row = await session.get(ChatState, chat_id)
-    # the session holds objects weakly: keep the row so that save_state finds it without a
-    # second SELECT
-    session.info.setdefault("chat_rows", {})[chat_id] = row
+    """The chat's State (a fresh one when none is stored or it cannot be read)."""
+    row = (
+        await session.execute(select(ChatState.state).where(ChatState.chat_id == chat_id))
+    ).first()
+    # remembered so that save_state knows whether to INSERT or UPDATE without a second SELECT
+    session.info.setdefault("chat_rows", {})[chat_id] = row is not None
     if row is None:
         return State()
     try:
@@ -261,15 +281,28 @@ async def load_state(session: AsyncSession, chat_id: int) -> State:
 
 
 async def save_state(session: AsyncSession, chat_id: int, state: State) -> None:
-    loaded = session.info.get("chat_rows", {})
-    row = loaded[chat_id] if chat_id in loaded else await session.get(ChatState, chat_id)
+    """Store the chat's State (Core statements: this runs on every update)."""
+    known = session.info.get("chat_rows", {})
+    exists = known[chat_id] if chat_id in known else await session.get(ChatState, chat_id)
     data = json.dumps(state.to_dict(), ensure_ascii=False)
-    if row is None:
-        session.add(ChatState(chat_id=chat_id, state=data, version=1, updated_at=utcnow()))
+    if exists:
+        await session.execute(
+            update(ChatState)
+            .where(ChatState.chat_id == chat_id)
+            .values(state=data, version=ChatState.version + 1, updated_at=utcnow())
+        )
     else:
-        row.state = data
-        row.version += 1
-        row.updated_at = utcnow()
+        await session.execute(
+            insert(ChatState).values(chat_id=chat_id, state=data, version=1, updated_at=utcnow())
+        )
+    known[chat_id] = True
+
+
+async def mark_processed(session: AsyncSession, update_id: int, chat_id: int) -> None:
+    """Record an update as handled; IntegrityError when it already was."""
+    await session.execute(
+        insert(ProcessedUpdate).values(update_id=update_id, chat_id=chat_id, handled_at=utcnow())
+    )
 
 
 async def delete_state(session: AsyncSession, chat_id: int) -> None:
