@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -101,6 +102,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(token: str) -> str:
     """A light French stemmer: enough to join plurals and verb forms, never below 4 letters."""
     if token.isdigit() or len(token) <= 4 or any(ch.isdigit() for ch in token):

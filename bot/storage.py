@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -32,6 +33,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot import sqlite_inline
 from bot.dialogue import State
 
 
@@ -201,7 +203,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(sqlite_inline.BUSY_TIMEOUT_SECONDS * 1000)}")
     cursor.close()
 
 
@@ -211,7 +213,8 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         kwargs: dict = {"echo": echo}
         if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
+            # aiosqlite's interface, without its thread hops (see bot/sqlite_inline.py)
+            kwargs["async_creator"] = sqlite_inline.creator(make_url(url).database or ":memory:")
         else:
             kwargs["pool_pre_ping"] = True
         self.url = url
