@@ -121,6 +121,9 @@ class Lexicon:
     synonyms: Mapping[str, str] = field(default_factory=dict)  # variant -> canonical
     not_internship: frozenset[str] = frozenset()
     false_friends: Mapping[str, frozenset[str]] = field(default_factory=dict)  # stem -> contexts
+    # words() of recent texts: a message is normalised by the engine, the matcher and the
+    # trigger check in turn
+    words_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_lists(
@@ -170,9 +173,21 @@ def _basic_words(text: str) -> list[str]:
     return text.split()
 
 
+WORDS_CACHE_SIZE = 1024
+
+
 def words(text: str, lexicon: Lexicon | None = None) -> list[str]:
     """Normalised words (no stemming, stopwords kept): accents, elisions, ordinals, SMS."""
     lexicon = lexicon or Lexicon()
+    cached = lexicon.words_cache.get(text)
+    if cached is None:
+        if len(lexicon.words_cache) >= WORDS_CACHE_SIZE:
+            lexicon.words_cache.clear()
+        cached = lexicon.words_cache[text] = tuple(_words(text, lexicon))
+    return list(cached)
+
+
+def _words(text: str, lexicon: Lexicon) -> list[str]:
     out: list[str] = []
     for word in _basic_words(text[:MAX_INPUT_CHARS]):
         if word not in lexicon.sms and _J_CONTRACTION.match(word):
