@@ -306,16 +306,22 @@ async def _run(quick: bool) -> Report:
         f"server process alone: sendMessage/s ({SERVER_CLIENTS} httpx clients)", f"{rate:.0f}"
     )
 
-    # 2. the comparison; echo before and after the bot
-    echo1 = await run_echo(plan, timeout=60.0)
-    _describe(report, echo1)
-    bot = await run_bot(kb, plan, rate_limiter=False, timeout=120.0)
-    _describe(report, bot)
-    echo2 = await run_echo(plan, timeout=60.0)
-    _describe(report, echo2)
-    echo_rate = (echo1.rate + echo2.rate) / 2
-    report.add("echo bot: mean of the runs before and after the bot", f"{echo_rate:.0f} updates/s")
-    report.add("ratio bot (rate_limiter=False) / echo bot", ratio(bot.rate, echo_rate))
+    # 2. the comparison: echo and bot in turn, twice (the machine's speed drifts)
+    echoes, bots = [], []
+    for _ in range(2):
+        echoes.append(await run_echo(plan, timeout=60.0))
+        _describe(report, echoes[-1])
+        bots.append(await run_bot(kb, plan, rate_limiter=False, timeout=120.0))
+        _describe(report, bots[-1])
+    echo1, bot = echoes[0], bots[0]
+    echo_rate = sum(r.rate for r in echoes) / len(echoes)
+    bot_rate = sum(r.rate for r in bots) / len(bots)
+    complete = all(r.complete for r in bots)
+    report.add(
+        "mean of the two runs: echo bot; bot (rate_limiter=False)",
+        f"{echo_rate:.0f}; {bot_rate:.0f} updates/s",
+    )
+    report.add("ratio bot (rate_limiter=False) / echo bot", ratio(bot_rate, echo_rate))
     # the limiter holds it to ~30 replies/s: fewer updates tell the same in less time
     limited_plan = workload(chats, min(per_chat, 2))
     limited_n = sum(len(t) for t in limited_plan.values())
@@ -348,19 +354,19 @@ async def _run(quick: bool) -> Report:
         f"{echo_peak:.1f} MiB; {bot_peak:.1f} MiB",
     )
     report.add(
-        "process peak RSS (ru_maxrss) after the first echo run / after the bot run",
+        "process peak RSS (ru_maxrss) after the first echo run / after the first bot run",
         f"{echo1.rss_mib:.0f} / {bot.rss_mib:.0f} MiB",
     )
 
     report.target(
-        f"bot (rate_limiter=False) >= {TARGET_RATE:.0f} updates/s",
-        f"{bot.rate:.0f}/s",
-        bot.complete and bot.rate >= TARGET_RATE,
+        f"bot (rate_limiter=False) >= {TARGET_RATE:.0f} updates/s (mean of two runs)",
+        f"{bot_rate:.0f}/s",
+        complete and bot_rate >= TARGET_RATE,
     )
     report.target(
         f"bot (rate_limiter=False) >= {TARGET_RATIO}x echo",
-        ratio(bot.rate, echo_rate),
-        bot.complete and bot.rate >= TARGET_RATIO * echo_rate,
+        ratio(bot_rate, echo_rate),
+        complete and bot_rate >= TARGET_RATIO * echo_rate,
     )
     report.target(
         f"bot as built >= {TARGET_RATE:.0f} updates/s",

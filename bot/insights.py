@@ -23,15 +23,17 @@ RECORDED = ("answer", "did_you_mean", "fallback")
 MAX_TEXT = 500
 
 
+_INSERT_EVENT = insert(QuestionEvent)
+
+
 async def record_reply(session: AsyncSession, reply: Reply, role: str | None, text: str) -> None:
     """One event per question; fallbacks and "did you mean" also go to the gaps inbox."""
     if reply.kind not in RECORDED:
         return
     # a Core INSERT: this runs for every question, the ORM's unit of work adds nothing here
     await session.execute(
-        insert(QuestionEvent).values(
-            outcome=reply.kind, topic=reply.topic, role=role, score=reply.score
-        )
+        _INSERT_EVENT,
+        {"outcome": reply.kind, "topic": reply.topic, "role": role, "score": reply.score},
     )
     if reply.kind != "answer" and text.strip():
         near = reply.suggestions or reply.near

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     event,
     func,
     insert,
@@ -268,11 +269,22 @@ class Database:
         await self.engine.dispose()
 
 
+# The statements run on every update, built once (building them costs more than SQLite).
+_LOAD_STATE = select(ChatState.state).where(ChatState.chat_id == bindparam("chat"))
+_UPDATE_STATE = (
+    update(ChatState)
+    .where(ChatState.chat_id == bindparam("chat"))
+    .values(state=bindparam("data"), version=ChatState.version + 1, updated_at=bindparam("at"))
+)
+_INSERT_STATE = insert(ChatState).values(
+    chat_id=bindparam("chat"), state=bindparam("data"), version=1, updated_at=bindparam("at")
+)
+_MARK_PROCESSED = insert(ProcessedUpdate)
+
+
 async def load_state(session: AsyncSession, chat_id: int) -> State:
     """The chat's State (a fresh one when none is stored or it cannot be read)."""
-    row = (
-        await session.execute(select(ChatState.state).where(ChatState.chat_id == chat_id))
-    ).first()
+    row = (await session.execute(_LOAD_STATE, {"chat": chat_id})).first()
     # remembered so that save_state knows whether to INSERT or UPDATE without a second SELECT
     session.info.setdefault("chat_rows", {})[chat_id] = row is not None
     if row is None:
@@ -287,24 +299,19 @@ async def save_state(session: AsyncSession, chat_id: int, state: State) -> None:
     """Store the chat's State (Core statements: this runs on every update)."""
     known = session.info.get("chat_rows", {})
     exists = known[chat_id] if chat_id in known else await session.get(ChatState, chat_id)
-    data = json.dumps(state.to_dict(), ensure_ascii=False)
-    if exists:
-        await session.execute(
-            update(ChatState)
-            .where(ChatState.chat_id == chat_id)
-            .values(state=data, version=ChatState.version + 1, updated_at=utcnow())
-        )
-    else:
-        await session.execute(
-            insert(ChatState).values(chat_id=chat_id, state=data, version=1, updated_at=utcnow())
-        )
+    params = {
+        "chat": chat_id,
+        "data": json.dumps(state.to_dict(), ensure_ascii=False),
+        "at": utcnow(),
+    }
+    await session.execute(_UPDATE_STATE if exists else _INSERT_STATE, params)
     known[chat_id] = True
 
 
 async def mark_processed(session: AsyncSession, update_id: int, chat_id: int) -> None:
     """Record an update as handled; IntegrityError when it already was."""
     await session.execute(
-        insert(ProcessedUpdate).values(update_id=update_id, chat_id=chat_id, handled_at=utcnow())
+        _MARK_PROCESSED, {"update_id": update_id, "chat_id": chat_id, "handled_at": utcnow()}
     )
 
 
