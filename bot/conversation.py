@@ -7,6 +7,7 @@ the case changes and the outbox rows they cause, so nothing is half done after a
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 import uuid
@@ -382,6 +383,7 @@ class ConversationService:
             return [str(e) for e in result.errors] or ["aucun sujet chargé"]
         self.engine.kb = result.kb
         self.engine.matcher = Matcher(result.kb, self.engine.matcher.settings)
+        gc.freeze()  # long-lived, like the first one (see telegram_bot.post_init)
         log.info("knowledge reloaded: %d topics", len(result.kb.topics))
         return []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from dataclasses import dataclass
@@ -242,6 +243,10 @@ async def post_init(application: Application) -> None:
         )
         services.conversation.on_outbox = services.worker.wake.set
         services.worker_task = asyncio.create_task(services.worker.run())
+    # The knowledge base, matcher and libraries are built and live as long as the process:
+    # out of the cyclic collector's sight, its collections only walk what updates allocate.
+    gc.collect()
+    gc.freeze()
 
 
 async def post_stop(application: Application) -> None:
