@@ -380,9 +380,13 @@ def load_lexicon(directory: Path, errors: list[KnowledgeError]) -> Lexicon:
     if not isinstance(friends, dict) or not all(isinstance(v, list) for v in friends.values()):
         errors.append(KnowledgeError(path.name, None, "false_friends", "mot: [contextes, ...]"))
         ok = False
+    domain = data.get("domain_words") or []
+    if not isinstance(domain, list):
+        errors.append(KnowledgeError(path.name, None, "domain_words", "doit être une liste"))
+        ok = False
     if not ok:
         return Lexicon()
-    return Lexicon.from_lists(sms, synonyms, not_int, friends)
+    return Lexicon.from_lists(sms, synonyms, not_int, friends, domain)
 
 
 def theme_files(directory: Path) -> list[Path]:

@@ -31,7 +31,8 @@ class Settings:
     weak_weight: float = 0.7  # negations: "pas", "rien"... count for less
     rare_damp: float = 0.5  # how much words seen in one or two entries are discounted
     # A long message (a pupil telling their story) spreads over names, places and feelings:
-    # its best topic scores lower for the same evidence, so it is answered from a lower score,
+    # its best topic scores lower for the same evidence, so it is answered from a lower score
+    # when it uses one of the domain words of synonyms.yaml (stage, entreprise, convention...),
     # and a close runner-up is offered beside the answer rather than instead of it.
     long_message: int = 6  # content words from which a message is long
     long_threshold: float = 28.0
@@ -265,7 +266,11 @@ class Matcher:
                     ranked, urgent.topic_id, max(urgent.score, s.answer_threshold), others, tokens
                 )
         top = ranked[0]
-        if len(tokens) >= s.long_message and top.score >= s.long_threshold:
+        if (
+            len(tokens) >= s.long_message
+            and top.score >= s.long_threshold
+            and (not self.kb.lexicon.domain or not self.kb.lexicon.domain.isdisjoint(tokens))
+        ):
             also = tuple(
                 c.topic_id
                 for c in ranked[1:3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -121,6 +122,7 @@ class Lexicon:
     synonyms: Mapping[str, str] = field(default_factory=dict)  # variant -> canonical
     not_internship: frozenset[str] = frozenset()
     false_friends: Mapping[str, frozenset[str]] = field(default_factory=dict)  # stem -> contexts
+    domain: frozenset[str] = frozenset()  # stems that show a message is about our subject
     # words() of recent texts: a message is normalised by the engine, the matcher and the
     # trigger check in turn
     words_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -132,15 +134,16 @@ class Lexicon:
         synonyms: Mapping[str, Iterable[str]],
         not_internship: Iterable[str],
         false_friends: Mapping[str, Iterable[str]] | None = None,
+        domain: Iterable[str] = (),
     ) -> Lexicon:
         """Build from the YAML shapes (canonical -> variants) with every key normalised."""
         flat: dict[str, str] = {}
         for canonical, variants in synonyms.items():
             canon = " ".join(_basic_words(str(canonical)))
             for variant in variants:
-                words = _basic_words(str(variant))
-                if len(words) == 1 and words[0] != canon:
-                    flat[words[0]] = canon
+                parts = _basic_words(str(variant))
+                if len(parts) == 1 and parts[0] != canon:
+                    flat[parts[0]] = canon
         sms_flat = {
             " ".join(_basic_words(str(k))): " ".join(_basic_words(str(v))) for k, v in sms.items()
         }
@@ -151,7 +154,10 @@ class Lexicon:
             friends[key] = frozenset(
                 stem(x) for item in contexts for x in _basic_words(str(item)) if x not in STOPWORDS
             )
-        return cls(sms=sms_flat, synonyms=flat, not_internship=not_int, false_friends=friends)
+        lexicon = cls(sms=sms_flat, synonyms=flat, not_internship=not_int, false_friends=friends)
+        # through words(), so that SMS spellings and synonyms land on the same stems
+        domain_stems = frozenset(stem(w) for item in domain for w in words(str(item), lexicon))
+        return dataclasses.replace(lexicon, domain=domain_stems)
 
 
 # What people add to a thank-you: "ok merci c'est clair", "super merci, top".

@@ -180,3 +180,35 @@ def test_export_has_every_topic(kb):
     exported = kb.export()["topics"]
     assert {t["id"] for t in exported} == set(kb.topics)
     assert all({"id", "title", "audience", "questions", "answer"} <= set(t) for t in exported)
+
+
+def test_triggers_are_checked_and_loaded(tmp_path):
+    write_theme(
+        tmp_path,
+        "a.yaml",
+        topic("alpha", urgent=True, triggers=["j'en peux plus", "aide"]),
+        topic("beta", triggers="pas une liste"),
+    )
+    result = load_knowledge(tmp_path)
+    messages = [str(e) for e in result.errors]
+    assert any("alpha" in m and "triggers[2]" in m for m in messages), messages
+    assert any("beta" in m and "triggers" in m for m in messages), messages
+    write_theme(tmp_path, "a.yaml", topic("alpha", urgent=True, triggers=["j'en peux plus"]))
+    assert load_knowledge(tmp_path).kb.topics["alpha"].triggers == ("j'en peux plus",)
+
+
+def test_domain_words_go_through_synonyms_and_stems(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha"))
+    (tmp_path / "synonyms.yaml").write_text(
+        yaml.safe_dump(
+            {"synonyms": {"entreprise": ["boîte"]}, "domain_words": ["Stages", "boîte"]},
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    result = load_knowledge(tmp_path)
+    assert result.errors == []
+    assert result.kb.lexicon.domain == {"stag", "entrepris"}
+    (tmp_path / "synonyms.yaml").write_text("domain_words: stage\n", encoding="utf-8")
+    messages = [str(e) for e in load_knowledge(tmp_path).errors]
+    assert any("synonyms.yaml" in m and "domain_words" in m for m in messages), messages
