@@ -247,9 +247,10 @@ class Matcher:
         triggered = self.triggered(text)
         if triggered is not None:
             # "j'en peux plus", "il me touche": the topic (distress) whatever the score
+            # no "did you mean" beside it: what else the words match is noise ("jpp de ma
+            # vie" -> "vie privée"); the topic's own related buttons stay
             score = max(scores.get(triggered, 0.0), s.answer_threshold)
-            others = tuple(c.topic_id for c in ranked[:2] if c.topic_id != triggered)
-            return MatchResult(ranked, triggered, round(score, 1), others, tokens)
+            return MatchResult(ranked, triggered, round(score, 1), (), tokens)
         if not ranked:
             return MatchResult((), None, 0.0, (), tokens)
         urgent = next((c for c in ranked[:3] if c.topic_id in self.urgent), None)
