@@ -34,7 +34,7 @@ class Settings:
     # its best topic scores lower for the same evidence, so it is answered from a lower score
     # when it uses one of the domain words of synonyms.yaml (stage, entreprise, convention...),
     # and a close runner-up is offered beside the answer rather than instead of it.
-    long_message: int = 6  # content words from which a message is long
+    long_message: int = 6  # distinct content words from which a message is long
     long_threshold: float = 28.0
 
 
@@ -268,7 +268,7 @@ class Matcher:
                 )
         top = ranked[0]
         if (
-            len(tokens) >= s.long_message
+            len(set(tokens)) >= s.long_message
             and top.score >= s.long_threshold
             and (not self.kb.lexicon.domain or not self.kb.lexicon.domain.isdisjoint(tokens))
         ):

@@ -124,6 +124,11 @@ def test_a_long_message_without_a_domain_word_needs_the_usual_score(matcher):
     assert matcher.match(text).topic is None, matcher.match(text).candidates[:3]
 
 
+def test_repeating_words_does_not_make_a_message_long(matcher):
+    short, repeated = matcher.match("cantine demain"), matcher.match("cantine demain " * 400)
+    assert (repeated.topic, repeated.suggestions) == (short.topic, short.suggestions)
+
+
 def test_thanks_with_a_word_or_two_more_is_thanks(matcher):
     for text in ["ok merci c'est clair", "super merci, top", "merci bcp"]:
         assert matcher.match(text).topic == "merci", text
