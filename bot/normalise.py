@@ -193,6 +193,9 @@ def words(text: str, lexicon: Lexicon | None = None) -> list[str]:
     return list(cached)
 
 
+_SAYING = frozenset("dit disent dire dis repondu repond repondent repondre".split())
+
+
 def _words(text: str, lexicon: Lexicon) -> list[str]:
     out: list[str] = []
     for word in _basic_words(text[:MAX_INPUT_CHARS]):
@@ -211,6 +214,10 @@ def _words(text: str, lexicon: Lexicon) -> list[str]:
             word = "2de"
         if word == "1e":
             word = "1re"
+        if word == "monde" and out[-2:] == ["tout", "le"]:
+            continue  # "tout le monde": everyone, not the world of work
+        if word == "non" and _SAYING.intersection(out[-3:]):
+            word = "refuse"  # "ils m'ont tous dit non": a refusal
         out.append(lexicon.synonyms.get(word, word))
     return out
 

@@ -63,3 +63,11 @@ def test_stem_joins_plurals_and_keeps_short_words():
 def test_noise_is_harmless():
     assert words("😀😀 <b>stage</b> !!!") == ["b", "stage", "b"]
     assert len(words("a " * 20_000)) < 2_000
+
+
+def test_everyone_and_saying_no_are_read_as_french_idioms():
+    assert "monde" not in words("tout le monde me dit non")
+    assert "refuse" in words("tout le monde me dit non")  # a refusal
+    assert "refuse" in words("ils m'ont tous répondu non")
+    assert "non" in words("non merci")  # a plain "non" stays
+    assert "monde" in words("le monde du travail")
