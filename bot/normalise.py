@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
     a au aux avec ce ces cet cette c d de des du elle elles en et eux il ils je j l la le
     les leur leurs lui ma mais me m mes moi mon ne n nos notre nous on ou par pour qu que
     qui sa se s ses son sur ta te t tes toi ton tu un une vos votre vous y est sont suis es
-    etes sommes ai as avons avez ont etre avoir fait faire ca cela ceci la-bas ici alors
+    etes sommes ai as avons avez ont etre avoir fait faire ca cela ceci la-bas ici alors entre
     donc car si dans tres bien bon bah ben euh hein ok oui non voila svp stp plait merci
     bonjour salut madame monsieur mme mr svp sil vous plait est-ce ce-que quel quelle quels
     quelles est-il estce y-a il-y ya aussi encore deja juste peu plus moins tout tous toute
