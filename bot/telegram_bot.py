@@ -6,12 +6,12 @@ import asyncio
 import gc
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Opt in to python-telegram-bot's coming behaviour: retry_after as a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Bot, BotCommand, LinkPreviewOptions, Message, Update
+from telegram import Bot, BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from bot.config import Config
-from bot.conversation import ConversationService, Incoming, Periodic, run_reminders
+from bot.conversation import ChatLocks, ConversationService, Incoming, Periodic, run_reminders
 from bot.dialogue import Choice, Reply
 from bot.outbox import Blocked, OutboxWorker, RetryLater, Transient
 from bot.telegram_render import render
@@ -72,6 +72,9 @@ class BotServices:
     config: Config
     worker: OutboxWorker | None = None
     worker_task: asyncio.Task | None = None
+    # a chat's replies leave in the order of its updates: each update holds its chat's turn
+    # from handling to sending (updates of different chats still run concurrently)
+    reply_order: ChatLocks = field(default_factory=ChatLocks)
 
 
 class TelegramSender:
@@ -132,9 +135,11 @@ def _seconds(value: object) -> float:
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
-    reply = await services(context).conversation.handle(incoming)
-    if reply is not None:
-        await send_reply(context, incoming.chat_id, reply)
+    bot_services = services(context)
+    async with bot_services.reply_order.get(incoming.chat_id):
+        reply = await bot_services.conversation.handle(incoming)
+        if reply is not None:
+            await send_reply(context, incoming.chat_id, reply)
 
 
 def _media_kind(message: Message) -> str:
@@ -182,6 +187,14 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat_id = query.message.chat.id
     incoming = Incoming(chat_id, "choice", query.data or "", update_id=update.update_id)
+    async with services(context).reply_order.get(chat_id):
+        await _answer_choice(context, query, incoming)
+
+
+async def _answer_choice(
+    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, incoming: Incoming
+) -> None:
+    chat_id = incoming.chat_id
     reply = await services(context).conversation.handle(incoming)
     if reply is not None and reply.kind == "feedback":
         await query.answer(reply.text[:200])  # a small toast, no new message

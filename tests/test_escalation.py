@@ -314,9 +314,10 @@ async def test_telegram_failures_during_notification(api, kb, db_url):
         api.send_text(PUPIL, "/stage")
         for answer in FORM_ANSWERS:
             api.send_text(PUPIL, answer)
-        assert await until(
+        ok = await until(
             lambda: "Comment l'ingénieur" in api.texts(PUPIL)[-1] if api.sent[PUPIL] else False
         )
+        assert ok, [t[:60] for t in api.texts(PUPIL)]
         api.press_button(PUPIL, "messagerie")
         assert await until(lambda: "J'accepte" in str(api.last(PUPIL).get("reply_markup")))
         api.blocked.add(IPE_A2)  # after the 429, the second IPE blocks the bot

@@ -157,6 +157,28 @@ async def test_hundred_chats_at_once_are_all_answered(api, kb, db_url):
         assert all(len(api.sent[c]) == 1 for c in chats)
 
 
+async def test_a_chats_replies_keep_the_order_of_its_messages(api, kb, db_url):
+    # a pupil typing fast: each reply must answer the message before it, in order
+    questions = {
+        "c'est quoi une convention de stage": "convention",
+        "c'est quoi le stage de 3e": "3e",
+        "comment faire un cv": "CV",
+        "c'est quoi une pfmp": "PFMP",
+    }
+    chats = range(7000, 7020)  # other chats at the same time, as in real traffic
+    async with running_bot(api, kb, db_url):
+        for _ in range(3):
+            for question in questions:
+                for chat in chats:
+                    api.send_text(chat, question)
+        assert await until(lambda: all(len(api.sent[c]) >= 12 for c in chats), timeout=60)
+    for chat in chats:
+        texts = api.texts(chat)
+        assert len(texts) == 12
+        for text, word in zip(texts, list(questions.values()) * 3, strict=True):
+            assert word in text, (word, text[:80])
+
+
 async def test_telegram_errors_do_not_kill_the_bot(api, kb, db_url):
     async with running_bot(api, kb, db_url):
         api.fail("sendMessage", 429, retry_after=1)
