@@ -298,7 +298,10 @@ async def load_state(session: AsyncSession, chat_id: int) -> State:
 async def save_state(session: AsyncSession, chat_id: int, state: State) -> None:
     """Store the chat's State (Core statements: this runs on every update)."""
     known = session.info.get("chat_rows", {})
-    exists = known[chat_id] if chat_id in known else await session.get(ChatState, chat_id)
+    if chat_id in known:
+        exists = known[chat_id]
+    else:  # not loaded in this transaction
+        exists = await session.get(ChatState, chat_id) is not None
     params = {
         "chat": chat_id,
         "data": json.dumps(state.to_dict(), ensure_ascii=False),
