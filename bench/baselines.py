@@ -21,9 +21,9 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluation import read_labelled  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
+from bot.understanding.evaluation import read_labelled  # noqa: E402
+from bot.understanding.knowledge import load_knowledge  # noqa: E402
+from bot.understanding.matching import Matcher  # noqa: E402
 
 
 def kb_strings(kb):

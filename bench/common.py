@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.understanding.knowledge import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"

@@ -32,13 +32,13 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench.api_process import RemoteBotAPI
 from bench.common import KNOWLEDGE_DIR, Report, cli, heldout_questions, load_kb, max_rss_mib, ratio
+from bot.channels.render import render
+from bot.channels.telegram import SORRY, build_application
 from bot.config import Config
 from bot.conversation import DB_DOWN_NOTE, Incoming
-from bot.dialogue import DialogueEngine, State
-from bot.knowledge import KnowledgeBase
+from bot.desks.pupil import DialogueEngine, State
 from bot.runner import build_service
-from bot.telegram_bot import SORRY, build_application
-from bot.telegram_render import render
+from bot.understanding.knowledge import KnowledgeBase
 
 CHATS, PER_CHAT = 200, 5
 QUICK_CHATS, QUICK_PER_CHAT = 40, 2

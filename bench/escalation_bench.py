@@ -7,7 +7,7 @@ On SQLite in a temporary directory, with two IPE registered in the académie of 
 - cases through `ConversationService.handle`, the request form answered as in
   tests/test_escalation.py `fill_form` (/stage, seven answers, contact choice, consent);
 - cases through `EscalationService.create_case`, one transaction each, as the consent does;
-- notices delivered by `bot.outbox.deliver_due` to an in-memory Sender until the outbox is empty.
+- notices delivered by `bot.cases.service.outbox.deliver_due` to an in-memory Sender until the outbox is empty.
 Baseline: plain INSERTs of one row per transaction into a table of the same database, through
 the same engine, run before and after the bot's work (the mean is used).
 """
@@ -23,16 +23,16 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot.cases.service.outbox import deliver_due
 from sqlalchemy import func, select, text
 
 from bench.common import KNOWLEDGE_DIR, Report, cli, load_kb, ratio
-from bot import contacts as contact_repo
+from bot.cases.service import contacts as contact_repo
 from bot.config import Config
 from bot.conversation import ConversationService, Incoming
-from bot.dialogue import Choice, Reply
-from bot.outbox import deliver_due
+from bot.desks.pupil import Choice, Reply
 from bot.runner import build_service
-from bot.storage import Case, Database, OutboxMessage
+from bot.store.models import Case, Database, OutboxMessage
 
 # as tests/test_escalation.py FORM_ANSWERS
 FORM_ANSWERS = [

@@ -4,7 +4,7 @@
 
 Per-question time of the bot's `Matcher.match` against plain
 `rapidfuzz.process.extractOne(query, choices, scorer=fuzz.WRatio)` over the same strings (every
-question, keyword and title of every topic), both normalised with `bot.normalise.words` joined
+question, keyword and title of every topic), both normalised with `bot.understanding.normalise.words` joined
 by spaces. The baseline's time includes normalising the query, as `match` does. Queries: the
 question texts of tests/data/heldout_questions.tsv. The scaled knowledge bases hold copies of
 every topic (ids suffixed -v2, -v3...) whose questions are varied by deterministic word
@@ -23,9 +23,9 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from bench.common import Report, cli, heldout_questions, load_kb, ratio
-from bot.knowledge import KnowledgeBase, Theme, Topic
-from bot.matching import Matcher
-from bot.normalise import words
+from bot.understanding.knowledge import KnowledgeBase, Theme, Topic
+from bot.understanding.matching import Matcher
+from bot.understanding.normalise import words
 
 # Swaps a pupil could make; some are unknown to the lexicon, so the vocabulary grows.
 WORD_SWAPS = {

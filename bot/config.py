@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.knowledge import default_knowledge_dir
+from bot.understanding.knowledge import default_knowledge_dir
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ipe-bot.sqlite3"

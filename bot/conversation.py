@@ -19,14 +19,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import contacts as contact_repo
-from bot import insights, metrics
-from bot.academies import of_academy
-from bot.cases import STATUS_LABELS, EscalationService
-from bot.dialogue import Choice, DialogueEngine, Reply, State
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher
-from bot.storage import (
+from bot import metrics
+from bot.cases import contacts as contact_repo
+from bot.cases import insights
+from bot.cases.academies import of_academy
+from bot.cases.service import STATUS_LABELS, EscalationService
+from bot.desks.pupil import Choice, DialogueEngine, Reply, State
+from bot.store.models import (
     Case,
     Database,
     delete_state,
@@ -34,6 +33,8 @@ from bot.storage import (
     mark_processed,
     save_state,
 )
+from bot.understanding.knowledge import load_knowledge
+from bot.understanding.matching import Matcher
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ import logging
 import sys
 from datetime import timedelta
 
-from bot.academies import AcademyDirectory, load_academies
-from bot.cases import EscalationService, EscalationSettings
+from bot.cases.academies import AcademyDirectory, load_academies
+from bot.cases.service import EscalationService, EscalationSettings
 from bot.config import Config
 from bot.conversation import ConversationService
-from bot.dialogue import DialogueEngine
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.storage import Database
+from bot.desks.pupil import DialogueEngine
+from bot.store.models import Database
+from bot.understanding.knowledge import KnowledgeBase, load_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def build_bot(config: Config):
     if not config.token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return None
-    from bot.telegram_bot import build_application
+    from bot.channels.telegram import build_application
 
     setup_logging(config.log_level)
     kb = load_kb_or_exit(config)
@@ -111,7 +111,7 @@ def run_webhook(config: Config) -> int:
         return 2
     import asyncio
 
-    from bot.webhook import serve_webhook
+    from bot.channels.webhook import serve_webhook
 
     asyncio.run(serve_webhook(application, config))
     return 0

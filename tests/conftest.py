@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue import DialogueEngine
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Matcher
+from bot.desks.pupil import DialogueEngine
+from bot.understanding.knowledge import KnowledgeBase, load_knowledge
+from bot.understanding.matching import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"
@@ -50,7 +50,7 @@ async def empty_postgres() -> str:
         if os.environ.get("CI"):
             pytest.fail("TEST_DATABASE_URL is not set: CI must test PostgreSQL for real")
         pytest.skip("PostgreSQL: set TEST_DATABASE_URL (bash .ci/run starts a server)")
-    from bot.storage import Base, Database
+    from bot.store.models import Base, Database
 
     db = Database(url)
     async with db.engine.begin() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import KNOWLEDGE_DIR
 
-from bot.academies import load_academies
+from bot.cases.academies import load_academies
 
 
 @pytest.fixture(scope="module")

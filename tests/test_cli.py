@@ -10,8 +10,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from bot.cli import main
-from bot.knowledge import load_knowledge
+from bot.cli.main import main
+from bot.understanding.knowledge import load_knowledge
 
 
 def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -92,8 +92,8 @@ def test_eval_prints_accuracy_and_misses(tmp_path, capsys):
 
 
 async def test_chat_in_terminal(tmp_path):
+    from bot.channels.console import run_chat
     from bot.config import Config
-    from bot.console import run_chat
     from bot.runner import build_service
 
     config = Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}")
@@ -111,4 +111,4 @@ async def test_chat_in_terminal(tmp_path):
 def test_python_dash_m_and_console_script_agree():
     proc = run_cli("--help")
     assert proc.returncode == 0 and "ipe-bot" in proc.stdout
-    assert Path(ROOT / "pyproject.toml").read_text().count('ipe-bot = "bot.cli:main"') == 1
+    assert Path(ROOT / "pyproject.toml").read_text().count('ipe-bot = "bot.cli.main:main"') == 1

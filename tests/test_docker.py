@@ -364,7 +364,7 @@ def test_dockerignore_sends_the_build_inputs_and_nothing_secret():
             for p in (ROOT / folder).rglob("*")
             if p.is_file() and "__pycache__" not in p.parts
         ]
-    assert "bot/migrations/script.py.mako" in inputs
+    assert "bot/store/migrations/script.py.mako" in inputs
     missing = [p for p in inputs if not in_build_context(p, rules)]
     assert missing == []
 

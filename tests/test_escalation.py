@@ -15,12 +15,12 @@ from conftest import KNOWLEDGE_DIR, ROOT
 from sqlalchemy import func, select
 from test_telegram import running_bot, until
 
-from bot import contacts as contact_repo
+from bot.cases import contacts as contact_repo
+from bot.cases.outbox import Blocked, RetryLater, Transient, deliver_due
 from bot.config import Config
 from bot.conversation import Incoming, run_reminders
-from bot.outbox import Blocked, RetryLater, Transient, deliver_due
 from bot.runner import build_service
-from bot.storage import Case, CaseEvent, OutboxMessage, utcnow
+from bot.store.models import Case, CaseEvent, OutboxMessage, utcnow
 
 PUPIL, PUPIL2 = 2001, 2002
 IPE_A, IPE_A2, IPE_B, FALLBACK_B, ADMIN = 3001, 3002, 3003, 3004, 3999

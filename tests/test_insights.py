@@ -12,11 +12,11 @@ import yaml
 from conftest import KNOWLEDGE_DIR, ROOT
 from sqlalchemy import func, inspect, select
 
+from bot.cases.insights import compute_stats, format_stats, gaps, plot_stats
 from bot.config import Config
 from bot.conversation import Incoming
-from bot.insights import compute_stats, format_stats, gaps, plot_stats
 from bot.runner import build_service
-from bot.storage import QuestionEvent, Unanswered
+from bot.store.models import QuestionEvent, Unanswered
 
 ADMIN, PUPIL, PUPIL2 = 4999, 4001, 4002
 UNANSWERED = "on peut faire le stage dans l'armée ?"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge import TELEGRAM_MAX_TEXT, load_knowledge
+from bot.understanding.knowledge import TELEGRAM_MAX_TEXT, load_knowledge
 
 REQUIRED_TOPICS = """
 stage-3e trouver-stage pas-de-stage pfmp stage-bts stage-seconde convention-stage banque-stages

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
-from bot.evaluation import evaluate, format_report, read_labelled
+from bot.understanding.evaluation import evaluate, format_report, read_labelled
 
 # Floors sit a few points under what the matcher reaches, so a regression fails CI.
 DEV_ACCURACY_FLOOR = 0.89
@@ -87,7 +87,7 @@ def test_distress_is_always_answered(matcher, text):
 
 
 def test_close_topics_give_did_you_mean(matcher):
-    from bot.matching import Settings
+    from bot.understanding.matching import Settings
 
     wide = matcher.__class__(matcher.kb, Settings(tie_margin=100.0))
     result = wide.match("stage convention")
@@ -123,7 +123,7 @@ def test_a_long_message_without_a_domain_word_needs_the_usual_score(matcher):
 
 
 def test_repeating_words_does_not_make_a_message_long(matcher):
-    from bot.matching import Settings
+    from bot.understanding.matching import Settings
 
     # only long messages can be answered here: a word repeated 400 times is still short
     strict = matcher.__class__(matcher.kb, Settings(answer_threshold=101.0, long_threshold=0.0))
@@ -160,7 +160,7 @@ def test_blind_set_accuracy_floor(matcher):
     "name", ["dev_questions.tsv", "heldout_questions.tsv", "blind_questions.tsv"]
 )
 def test_question_sets_are_not_copied_from_the_knowledge_base(kb, name):
-    from bot.normalise import words
+    from bot.understanding.normalise import words
 
     kb_questions = {" ".join(words(q)) for t in kb.topics.values() for q in t.questions}
     items = read_labelled(DATA / name)

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from bot.migrate import current, upgrade
-from bot.storage import Base, Database
+from bot.store.migrate import current, upgrade
+from bot.store.models import Base, Database
 
 
 async def test_upgrade_from_the_first_schema_keeps_the_data(db_url):

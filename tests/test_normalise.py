@@ -1,4 +1,4 @@
-from bot.normalise import Lexicon, content_tokens, stem, strip_accents, words
+from bot.understanding.normalise import Lexicon, content_tokens, stem, strip_accents, words
 
 
 def test_accents_case_and_ligatures():

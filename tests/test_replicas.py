@@ -18,8 +18,8 @@ import pytest
 from bot_api_server import FakeBotAPI
 from conftest import KNOWLEDGE_DIR, ROOT, empty_postgres
 
-from bot.knowledge import load_knowledge
-from bot.storage import Database
+from bot.store.models import Database
+from bot.understanding.knowledge import load_knowledge
 
 SECRET = "replica-test-secret"
 QUESTIONS = [

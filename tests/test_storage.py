@@ -6,9 +6,9 @@ import sqlite3
 import threading
 import time
 
-from bot import sqlite_inline
 from bot.conversation import DB_DOWN_NOTE, ConversationService, Incoming
-from bot.storage import Database, load_state
+from bot.store import sqlite_inline
+from bot.store.models import Database, load_state
 
 
 def _service(engine, url: str) -> ConversationService:

@@ -15,9 +15,9 @@ import pytest
 from bot_api_server import FakeBotAPI
 from conftest import KNOWLEDGE_DIR, ROOT
 
+from bot.channels.telegram import build_application
 from bot.config import Config
 from bot.runner import build_service
-from bot.telegram_bot import build_application
 
 PUPIL = 1001
 TEACHER = 1002

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 from conftest import KNOWLEDGE_DIR
 
+from bot.channels.telegram import build_application
+from bot.channels.webhook import SECRET_HEADER, build_web_app
 from bot.config import Config
 from bot.runner import build_service
-from bot.telegram_bot import build_application
-from bot.webhook import SECRET_HEADER, build_web_app
 
 
 def web_app(kb, db_url: str):

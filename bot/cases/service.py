@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import contacts as contact_repo
-from bot.academies import AcademyDirectory, of_academy
-from bot.dialogue import Choice
-from bot.escalation_form import FIELD_LABELS, display_answers
-from bot.outbox import enqueue
-from bot.storage import Case, CaseCounter, CaseEvent, Contact, OutboxMessage, aware, utcnow
+from bot.cases import contacts as contact_repo
+from bot.cases.academies import AcademyDirectory, of_academy
+from bot.cases.outbox import enqueue
+from bot.desks.forms import FIELD_LABELS, display_answers
+from bot.desks.pupil import Choice
+from bot.store.models import Case, CaseCounter, CaseEvent, Contact, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)
 

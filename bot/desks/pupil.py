@@ -6,11 +6,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot import escalation_form as form_steps
-from bot.academies import AcademyDirectory
-from bot.knowledge import KnowledgeBase, Topic
-from bot.matching import Matcher, MatchResult
-from bot.normalise import analyse, words
+from bot.cases.academies import AcademyDirectory
+from bot.desks import forms as form_steps
+from bot.understanding.knowledge import KnowledgeBase, Topic
+from bot.understanding.matching import Matcher, MatchResult
+from bot.understanding.normalise import analyse, words
 
 MAX_CHOICES = 14
 ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}

@@ -15,9 +15,9 @@ from rapidfuzz import fuzz
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue import Reply
-from bot.normalise import words
-from bot.storage import Case, QuestionEvent, Unanswered, aware
+from bot.desks.pupil import Reply
+from bot.store.models import Case, QuestionEvent, Unanswered, aware
+from bot.understanding.normalise import words
 
 RECORDED = ("answer", "did_you_mean", "fallback")
 MAX_TEXT = 500

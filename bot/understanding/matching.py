@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.knowledge import KnowledgeBase
-from bot.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
+from bot.understanding.knowledge import KnowledgeBase
+from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.matching import Matcher
+from bot.understanding.matching import Matcher
 
 OUT_OF_SCOPE = "-"
 

@@ -34,8 +34,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot import sqlite_inline
-from bot.dialogue import State
+from bot.desks.pupil import State
+from bot.store import sqlite_inline
 
 
 def utcnow() -> datetime:
@@ -232,7 +232,7 @@ class Database:
 
     async def create_schema(self) -> None:
         """Bring the schema up to date (Alembic migrations)."""
-        from bot.migrate import upgrade
+        from bot.store.migrate import upgrade
 
         await upgrade(self.engine)
         self.ready = True

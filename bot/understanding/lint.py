@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
+from bot.understanding.knowledge import KnowledgeBase
+from bot.understanding.matching import Matcher
 
 
 @dataclass(frozen=True)

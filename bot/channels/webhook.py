@@ -23,10 +23,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import metrics
+from bot.cases.outbox import backlog
+from bot.channels.telegram import post_init, post_shutdown, post_stop, services_of
 from bot.config import Config
-from bot.outbox import backlog
-from bot.storage import Case
-from bot.telegram_bot import post_init, post_shutdown, post_stop, services_of
+from bot.store.models import Case
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from bot.conversation import ConversationService, Incoming
-from bot.dialogue import Reply
+from bot.desks.pupil import Reply
 
 QUIT_WORDS = {"/quit", "/quitter", "/exit", "quitter", "exit"}
 CONSOLE_CHAT = 0  # the terminal user's chat id in the database

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.normalise import Lexicon, strip_accents, words
+from bot.understanding.normalise import Lexicon, strip_accents, words
 
 ROLES = ("pupil", "teacher")
 AUDIENCES = ("pupil", "teacher", "both")

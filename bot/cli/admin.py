@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import contacts as contact_repo
-from bot.academies import AcademyDirectory, load_academies
-from bot.cases import STATUS_LABELS, EscalationService
+from bot.cases import contacts as contact_repo
+from bot.cases.academies import AcademyDirectory, load_academies
+from bot.cases.service import STATUS_LABELS, EscalationService
 from bot.config import Config
-from bot.storage import Case, Database, aware
+from bot.store.models import Case, Database, aware
 
 CASE_FIELDS = [
     "reference",
@@ -208,7 +208,7 @@ def _since(value: str | None):
 
 def cmd_gaps(args: argparse.Namespace, config: Config) -> int:
     """`kb gaps`: unanswered questions grouped, most frequent first."""
-    from bot.insights import gaps
+    from bot.cases.insights import gaps
 
     found = asyncio.run(_with_db(config, lambda s: gaps(s, _since(args.since))))[: args.limit]
     if args.json:
@@ -226,8 +226,8 @@ def cmd_gaps(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
-    from bot.insights import compute_stats, format_stats, plot_stats
-    from bot.knowledge import load_knowledge
+    from bot.cases.insights import compute_stats, format_stats, plot_stats
+    from bot.understanding.knowledge import load_knowledge
 
     directory = _directory(config)
     academy = directory.get(args.academy) if args.academy else None

@@ -12,11 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Config
-from bot.dialogue import DialogueEngine, State
-from bot.evaluation import evaluate, format_report, read_labelled
-from bot.kb_lint import lint
-from bot.knowledge import LoadResult, default_knowledge_dir, load_knowledge
-from bot.matching import Matcher
+from bot.desks.pupil import DialogueEngine, State
+from bot.understanding.evaluation import evaluate, format_report, read_labelled
+from bot.understanding.knowledge import LoadResult, default_knowledge_dir, load_knowledge
+from bot.understanding.lint import lint
+from bot.understanding.matching import Matcher
 
 
 def _load(args: argparse.Namespace, strict: bool = False) -> LoadResult:
@@ -53,7 +53,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             payload = ask_payload(engine, question, args.role)
             print(json.dumps(payload, ensure_ascii=False), flush=True)
         else:
-            from bot.console import render
+            from bot.channels.console import render
 
             print(render(engine.handle_text(State(role=args.role), question)))
             print()
@@ -96,7 +96,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.console import run_chat
+    from bot.channels.console import run_chat
     from bot.runner import build_service
 
     kb = _load(args).kb
@@ -183,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     revision.add_argument("-m", "--message", required=True)
     revision.set_defaults(func=cmd_db_revision)
 
-    from bot.admin_cli import add_parser as add_admin_parser
+    from bot.cli.admin import add_parser as add_admin_parser
 
     add_admin_parser(sub)
     sub.choices["admin"].set_defaults(func=cmd_admin)
@@ -191,8 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from bot.migrate import current
-    from bot.storage import Database
+    from bot.store.migrate import current
+    from bot.store.models import Database
 
     async def job() -> str | None:
         db = Database(_config(args).database_url)
@@ -207,7 +207,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _admin(args: argparse.Namespace, name: str) -> int:
-    from bot import admin_cli
+    from bot.cli import admin as admin_cli
 
     return getattr(admin_cli, name)(args, _config(args))
 
@@ -218,7 +218,7 @@ def cmd_db_revision(args: argparse.Namespace) -> int:
 
     from alembic import command
 
-    from bot.migrate import alembic_config
+    from bot.store.migrate import alembic_config
 
     with tempfile.TemporaryDirectory() as scratch:
         config = alembic_config(f"sqlite:///{scratch}/scratch.db")

@@ -25,11 +25,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.cases.outbox import Blocked, OutboxWorker, RetryLater, Transient
+from bot.channels.render import render
 from bot.config import Config
 from bot.conversation import ChatLocks, ConversationService, Incoming, Periodic, run_reminders
-from bot.dialogue import Choice, Reply
-from bot.outbox import Blocked, OutboxWorker, RetryLater, Transient
-from bot.telegram_render import render
+from bot.desks.pupil import Choice, Reply
 
 log = logging.getLogger(__name__)
 

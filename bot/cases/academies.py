@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import KnowledgeError
-from bot.normalise import strip_accents
+from bot.understanding.knowledge import KnowledgeError
+from bot.understanding.normalise import strip_accents
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _POSTCODE = re.compile(r"\b(\d{5})\b")

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage import Contact, Invite, aware, utcnow
+from bot.store.models import Contact, Invite, aware, utcnow
 
 KINDS = ("ipe", "fallback", "coordinator")
 NATIONAL = "*"

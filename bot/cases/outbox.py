@@ -20,8 +20,8 @@ from typing import Protocol
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue import Choice
-from bot.storage import Contact, Database, OutboxMessage, aware, utcnow
+from bot.desks.pupil import Choice
+from bot.store.models import Contact, Database, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)
 

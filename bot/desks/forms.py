@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.academies import AcademyDirectory, fold, of_academy
+from bot.cases.academies import AcademyDirectory, fold, of_academy
 
 MAX_ANSWER = 300
 STEPS = ("academy", "school", "level", "period", "sectors", "place", "tried", "contact", "consent")
