@@ -2,7 +2,7 @@
 
 In the bot's process, the test server's threads share the GIL with the event loop they serve,
 and a thread per connection tops out at a few hundred requests per second: it, not the bot,
-set the pace. Here FakeBotAPI's own request parsing and dispatch (tests/bot_api_server.py)
+set the pace. Here FakeBotAPI's own request parsing and dispatch (tests/support/bot_api_server.py)
 run in a child process behind a small asyncio HTTP/1.1 server (keep-alive, Content-Length
 bodies, which is what httpx sends), so that the bot and the server each have a core.
 

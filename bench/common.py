@@ -46,10 +46,17 @@ def heldout_questions() -> list[str]:
 
 
 def bot_api_server() -> ModuleType:
-    """tests/bot_api_server.py (the loopback Bot API server), imported from tests/."""
-    if str(TESTS_DIR) not in sys.path:
-        sys.path.insert(0, str(TESTS_DIR))
-    return importlib.import_module("bot_api_server")
+    """tests/support/bot_api_server.py (the loopback Bot API server), imported from tests/."""
+    return importlib.import_module("support.bot_api_server")
+
+
+def harness() -> ModuleType:
+    """tests/support/harness.py: the bot wired and started as the end-to-end tests do."""
+    return importlib.import_module("support.harness")
+
+
+if str(TESTS_DIR) not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR))
 
 
 def max_rss_mib() -> float:

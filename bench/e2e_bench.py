@@ -2,7 +2,7 @@
 
     python -m bench.e2e_bench [--quick]
 
-The Application polls tests/bot_api_server.py's FakeBotAPI, served by asyncio in a process of
+The Application polls tests/support/bot_api_server.py's FakeBotAPI, served by asyncio in a process of
 its own (bench/api_process.py), while 200 chats each send 5 held-out questions (1000 updates,
 all queued at once). Time runs from the push until every chat has all its replies. Compared
 with a bare echo bot (one MessageHandler sending the text back) against the same server, run
@@ -21,8 +21,7 @@ import os
 import tempfile
 import time
 import tracemalloc
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +30,22 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench.api_process import RemoteBotAPI
-from bench.common import KNOWLEDGE_DIR, Report, cli, heldout_questions, load_kb, max_rss_mib, ratio
+from bench.common import (
+    KNOWLEDGE_DIR,
+    Report,
+    cli,
+    harness,
+    heldout_questions,
+    load_kb,
+    max_rss_mib,
+    ratio,
+)
 from bot.channels.render import render
-from bot.channels.telegram import SORRY, build_application
+from bot.channels.telegram import SORRY
 from bot.config import Config
 from bot.conversation import DB_DOWN_NOTE, Incoming
-from bot.desks.pupil import DialogueEngine, State
+from bot.desks.dialogue import DialogueEngine
+from bot.messages import State
 from bot.runner import build_service
 from bot.understanding.knowledge import KnowledgeBase
 
@@ -95,19 +104,6 @@ def expected_bot_messages(app: Application, plan: dict[int, list[str]]) -> dict[
 
 
 # -- applications -------------------------------------------------------------------------------
-def bot_application(
-    api: RemoteBotAPI, kb: KnowledgeBase, db_url: str, rate_limiter: bool
-) -> Application:
-    """The bot as `running_bot` builds it (Config + build_service + build_application)."""
-    config = Config(
-        token=api.token,
-        api_base_url=api.base_url,
-        database_url=db_url,
-        knowledge_dir=KNOWLEDGE_DIR,
-    )
-    return build_application(config, build_service(config, kb), rate_limiter=rate_limiter)
-
-
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     await context.bot.send_message(message.chat_id, message.text or "")
@@ -119,24 +115,6 @@ def echo_application(api: RemoteBotAPI) -> Application:
     application = builder.concurrent_updates(True).build()
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
     return application
-
-
-@asynccontextmanager
-async def polling(app: Application, full_bot: bool) -> AsyncIterator[Application]:
-    """Start and stop like `running_bot` (post_init/post_stop/post_shutdown for the bot)."""
-    async with app:
-        if full_bot:
-            await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            if full_bot:
-                await app.post_stop(app)
-                await app.post_shutdown(app)
 
 
 # -- measuring ------------------------------------------------------------------------------------
@@ -162,7 +140,7 @@ async def measure(
     timeout: float,
 ) -> Run:
     """Push every update of the plan at once and wait for every reply."""
-    async with polling(app, full_bot):
+    async with harness().polling(app, full_bot):
         # connections, first queries, caches: not measured
         await api.push([(chat, WARMUP_TEXT) for chat in warmup])
         await _wait(api, warmup, 30.0)
@@ -201,7 +179,7 @@ async def run_bot(
     try:
         with tempfile.TemporaryDirectory(prefix="ipe-bench-") as tmp:
             db_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bot.sqlite3'}"
-            app = bot_application(api, kb, db_url, rate_limiter)
+            app = harness().bot_application(api, kb, db_url, rate_limiter=rate_limiter)
             expected = expected_bot_messages(app, plan)
             warmup = expected_bot_messages(app, {c: [WARMUP_TEXT] for c in WARMUP_CHATS})
             name = "bot as built (AIORateLimiter)" if rate_limiter else "bot, rate_limiter=False"

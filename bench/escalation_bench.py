@@ -23,14 +23,14 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.cases.service.outbox import deliver_due
 from sqlalchemy import func, select, text
 
 from bench.common import KNOWLEDGE_DIR, Report, cli, load_kb, ratio
-from bot.cases.service import contacts as contact_repo
+from bot.cases import contacts as contact_repo
+from bot.cases.outbox import deliver_due
 from bot.config import Config
 from bot.conversation import ConversationService, Incoming
-from bot.desks.pupil import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.runner import build_service
 from bot.store.models import Case, Database, OutboxMessage
 

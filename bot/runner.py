@@ -10,7 +10,7 @@ from bot.cases.academies import AcademyDirectory, load_academies
 from bot.cases.service import EscalationService, EscalationSettings
 from bot.config import Config
 from bot.conversation import ConversationService
-from bot.desks.pupil import DialogueEngine
+from bot.desks.dialogue import DialogueEngine
 from bot.store.models import Database
 from bot.understanding.knowledge import KnowledgeBase, load_knowledge
 

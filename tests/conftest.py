@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.desks.pupil import DialogueEngine
+from bot.desks.dialogue import DialogueEngine
 from bot.understanding.knowledge import KnowledgeBase, load_knowledge
 from bot.understanding.matching import Matcher
 

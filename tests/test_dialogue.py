@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.desks.pupil import State
+from bot.messages import State
 
 
 def test_start_offers_roles(engine):

@@ -10,10 +10,10 @@ import sys
 from datetime import timedelta
 
 import pytest
-from bot_api_server import FakeBotAPI
 from conftest import KNOWLEDGE_DIR, ROOT
 from sqlalchemy import func, select
-from test_telegram import running_bot, until
+from support.bot_api_server import FakeBotAPI
+from support.harness import running_bot, until
 
 from bot.cases import contacts as contact_repo
 from bot.cases.outbox import Blocked, RetryLater, Transient, deliver_due

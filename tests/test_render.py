@@ -7,7 +7,7 @@ import html
 import pytest
 
 from bot.channels.render import TELEGRAM_MAX_TEXT, keyboard, render, split_text
-from bot.desks.pupil import Choice, Reply
+from bot.messages import Choice, Reply
 
 
 def test_short_text_is_one_part():
@@ -49,7 +49,7 @@ def test_callback_data_over_64_bytes_is_refused():
 
 
 def test_every_choice_the_engine_offers_fits_in_callback_data(engine, kb):
-    from bot.desks.pupil import State
+    from bot.messages import State
 
     state = State(role="pupil")
     replies = [engine.start(state), engine.menu(state), engine.profile(state)]

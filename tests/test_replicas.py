@@ -15,8 +15,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from bot_api_server import FakeBotAPI
 from conftest import KNOWLEDGE_DIR, ROOT, empty_postgres
+from support.bot_api_server import FakeBotAPI
 
 from bot.store.models import Database
 from bot.understanding.knowledge import load_knowledge

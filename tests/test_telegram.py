@@ -8,53 +8,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from contextlib import asynccontextmanager
 
 import pytest
-from bot_api_server import FakeBotAPI
-from conftest import KNOWLEDGE_DIR, ROOT
+from conftest import ROOT
+from support.bot_api_server import FakeBotAPI
+from support.harness import running_bot, until
 
-from bot.channels.telegram import build_application
-from bot.config import Config
 from bot.runner import build_service
 
 PUPIL = 1001
 TEACHER = 1002
-
-
-async def until(predicate, timeout: float = 15.0) -> bool:
-    """Wait without blocking the event loop the bot runs on."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.02)
-    return predicate()
-
-
-@asynccontextmanager
-async def running_bot(api: FakeBotAPI, kb, db_url: str, **config_fields):
-    """The Application as `ipe-bot run` builds it, polling the loopback server."""
-    config = Config(
-        token=api.token,
-        api_base_url=api.base_url,
-        database_url=db_url,
-        knowledge_dir=KNOWLEDGE_DIR,
-        **config_fields,
-    )
-    app = build_application(config, build_service(config, kb))
-    async with app:
-        await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_stop(app)
-            await app.post_shutdown(app)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desks.pupil import Reply
+from bot.messages import Reply
 from bot.store.models import Case, QuestionEvent, Unanswered, aware
 from bot.understanding.normalise import words
 

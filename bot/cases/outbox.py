@@ -20,7 +20,7 @@ from typing import Protocol
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desks.pupil import Choice
+from bot.messages import Choice
 from bot.store.models import Contact, Database, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)

@@ -11,22 +11,63 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
-from bot.cases.academies import AcademyDirectory, of_academy
+from bot.cases.academies import AcademyDirectory
+from bot.cases.details import case_choices, case_text
 from bot.cases.outbox import enqueue
-from bot.desks.forms import FIELD_LABELS, display_answers
-from bot.desks.pupil import Choice
+from bot.messages import Choice
 from bot.store.models import Case, CaseCounter, CaseEvent, Contact, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)
 
 OPEN_STATUSES = ("new", "acknowledged")
-STATUS_LABELS = {
-    "new": "nouvelle",
-    "acknowledged": "prise en charge",
-    "resolved": "résolue",
-    "closed": "close",
-}
 MAX_RELAY = 2000
+
+
+class CaseNotOpen(Exception):
+    """The case is resolved or closed (or, for taking it, no longer new): nothing was done."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(case.reference)
+        self.case = case
+
+
+class PupilGone(Exception):
+    """The pupil erased their data: the case cannot reach them any more."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cases one chat may act on, resolved once per update from the IPE directory."""
+
+    chat_id: int
+    contacts: tuple[Contact, ...] = ()
+    admin: bool = False
+
+    @property
+    def staff(self) -> bool:
+        return self.admin or bool(self.contacts)
+
+    @property
+    def national(self) -> bool:
+        return self.admin or any(c.kind == "coordinator" for c in self.contacts)
+
+    @property
+    def academies(self) -> set[str] | None:
+        """The académies this chat acts on; None means all of them."""
+        return None if self.national else {c.academy_id for c in self.contacts}
+
+    def can_see(self, case: Case) -> bool:
+        return self.admin or contact_repo.can_see(list(self.contacts), case.academy_id)
+
+    def contact_for(self, case: Case) -> Contact | None:
+        """The contact this chat acts as on the case (its académie's first, else any)."""
+        same = next((c for c in self.contacts if c.academy_id == case.academy_id), None)
+        return same or (self.contacts[0] if self.contacts else None)
+
+
+async def resolve_scope(session: AsyncSession, chat_id: int, admin_ids: frozenset[int]) -> Scope:
+    contacts = await contact_repo.contacts_of_chat(session, chat_id)
+    return Scope(chat_id, tuple(contacts), chat_id in admin_ids)
 
 
 @dataclass(frozen=True)
@@ -60,39 +101,6 @@ class EscalationService:
     ) -> None:
         self.directory = directory
         self.settings = settings or EscalationSettings()
-
-    # -- texts ------------------------------------------------------------------------------
-    def academy_name(self, academy_id: str) -> str:
-        academy = self.directory.academies.get(academy_id)
-        return academy.name if academy else academy_id
-
-    def case_text(self, case: Case, title: str) -> str:
-        answers = json.loads(case.details or "{}")
-        lines = [
-            f"{title} {case.reference} — académie {of_academy(self.academy_name(case.academy_id))}"
-        ]
-        lines.append(f"Statut : {STATUS_LABELS.get(case.status, case.status)}")
-        if case.erased:
-            lines.append("(données personnelles effacées à la demande de l'élève)")
-        for key, value in display_answers(answers, self.directory).items():
-            if key != "academy":
-                lines.append(f"• {FIELD_LABELS[key]} : {value}")
-        return "\n".join(lines)
-
-    @staticmethod
-    def case_choices(case: Case) -> list[Choice]:
-        if case.status == "new":
-            return [
-                Choice("✋ Je prends en charge", f"ca:{case.id}"),
-                Choice("✉️ Répondre à l'élève", f"cr:{case.id}"),
-            ]
-        if case.status == "acknowledged":
-            return [
-                Choice("✉️ Répondre à l'élève", f"cr:{case.id}"),
-                Choice("✅ Résolu", f"cx:{case.id}"),
-                Choice("🗂 Clore sans suite", f"cc:{case.id}"),
-            ]
-        return []
 
     # -- creation and notification ------------------------------------------------------------
     async def create_case(
@@ -131,7 +139,7 @@ class EscalationService:
         }[why]
         if level in ("fallback", "coordinator") and why != "fallback":
             title += " — aucun IPE joignable pour cette académie"
-        text = self.case_text(case, title)
+        text = case_text(case, title, self.directory)
         count = 0
         suffix = f"{why}:{case.reminders}" if why == "reminder" else why
         for contact in targets:
@@ -140,7 +148,7 @@ class EscalationService:
                 f"case:{case.id}:{suffix}:{contact.id}",
                 contact.chat_id,
                 text,
-                self.case_choices(case),
+                case_choices(case),
                 case_id=case.id,
                 contact_id=contact.id,
             )
@@ -194,24 +202,14 @@ class EscalationService:
         return done
 
     # -- access -----------------------------------------------------------------------------
-    async def visible_case(
-        self, session: AsyncSession, chat_id: int, case_id: int, is_admin: bool = False
-    ) -> tuple[Case | None, list[Contact]]:
-        contacts = await contact_repo.contacts_of_chat(session, chat_id)
+    async def visible_case(self, session: AsyncSession, scope: Scope, case_id: int) -> Case | None:
         case = await session.get(Case, case_id)
-        if case is None:
-            return None, contacts
-        if is_admin or contact_repo.can_see(contacts, case.academy_id):
-            return case, contacts
-        return None, contacts
+        return case if case is not None and scope.can_see(case) else None
 
-    async def open_cases(
-        self, session: AsyncSession, chat_id: int, is_admin: bool = False
-    ) -> list[Case]:
-        contacts = await contact_repo.contacts_of_chat(session, chat_id)
+    async def open_cases(self, session: AsyncSession, scope: Scope) -> list[Case]:
         query = select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.created_at)
-        if not is_admin and not any(c.kind == "coordinator" for c in contacts):
-            query = query.where(Case.academy_id.in_({c.academy_id for c in contacts}))
+        if scope.academies is not None:
+            query = query.where(Case.academy_id.in_(scope.academies))
         return list((await session.scalars(query)).all())
 
     async def find_by_reference(self, session: AsyncSession, reference: str) -> Case | None:
@@ -224,9 +222,10 @@ class EscalationService:
         return list(rows.all())
 
     # -- actions ----------------------------------------------------------------------------
-    async def take(self, session: AsyncSession, case: Case, contact: Contact | None) -> str:
+    async def take(self, session: AsyncSession, case: Case, contact: Contact | None) -> None:
+        """Acknowledge a new case; CaseNotOpen when it is no longer new."""
         if case.status != "new":
-            return f"La demande {case.reference} est déjà {STATUS_LABELS[case.status]}."
+            raise CaseNotOpen(case)
         case.status = "acknowledged"
         case.acknowledged_at = utcnow()
         case.assignee_id = contact.id if contact else None
@@ -240,13 +239,13 @@ class EscalationService:
                 "ingénieur pour l'école. Il va te répondre ici même.",
                 case_id=case.id,
             )
-        return f"Vous avez pris en charge la demande {case.reference}."
 
     async def finish(
         self, session: AsyncSession, case: Case, contact: Contact | None, status: str
-    ) -> str:
+    ) -> None:
+        """Mark an open case resolved or closed and tell the pupil; CaseNotOpen otherwise."""
         if case.status not in OPEN_STATUSES:
-            return f"La demande {case.reference} est déjà {STATUS_LABELS[case.status]}."
+            raise CaseNotOpen(case)
         case.status = status
         now = utcnow()
         if status == "resolved":
@@ -264,15 +263,15 @@ class EscalationService:
             await enqueue(
                 session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
             )
-        return f"Demande {case.reference} : {STATUS_LABELS[status]}."
 
     async def relay_to_pupil(
         self, session: AsyncSession, case: Case, contact: Contact | None, text: str, key: str
-    ) -> str:
+    ) -> None:
+        """Queue the IPE's message for the pupil (taking a new case); CaseNotOpen, PupilGone."""
         if case.status not in OPEN_STATUSES:
-            return f"La demande {case.reference} est {STATUS_LABELS[case.status]} : message non envoyé."
+            raise CaseNotOpen(case)
         if case.pupil_chat_id is None:
-            return "L'élève a effacé ses données : il n'est plus joignable par le bot."
+            raise PupilGone(case.reference)
         if case.status == "new":
             await self.take(session, case, contact)
         text = text[:MAX_RELAY]
@@ -285,11 +284,11 @@ class EscalationService:
             [Choice("↩️ Répondre", f"pr:{case.id}")],
             case_id=case.id,
         )
-        return f"Message transmis à l'élève ({case.reference})."
 
-    async def relay_to_ipe(self, session: AsyncSession, case: Case, text: str, key: str) -> str:
+    async def relay_to_ipe(self, session: AsyncSession, case: Case, text: str, key: str) -> None:
+        """Queue the pupil's message for the case's IPE (else the académie's); CaseNotOpen."""
         if case.status not in OPEN_STATUSES:
-            return f"Ta demande {case.reference} est {STATUS_LABELS[case.status]} : tape /stage pour en faire une nouvelle."
+            raise CaseNotOpen(case)
         text = text[:MAX_RELAY]
         session.add(_event(case, "message-from-pupil", "pupil", text))
         targets: list[Contact] = []
@@ -309,7 +308,6 @@ class EscalationService:
                 case_id=case.id,
                 contact_id=contact.id,
             )
-        return f"Message transmis ({case.reference})."
 
     # -- privacy ----------------------------------------------------------------------------
     async def erase_pupil(self, session: AsyncSession, chat_id: int) -> int:

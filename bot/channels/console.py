@@ -6,8 +6,8 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.conversation import ConversationService, Incoming
-from bot.desks.pupil import Reply
+from bot.conversation import ConversationService
+from bot.messages import Incoming, Reply
 
 QUIT_WORDS = {"/quit", "/quitter", "/exit", "quitter", "exit"}
 CONSOLE_CHAT = 0  # the terminal user's chat id in the database

@@ -6,7 +6,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.desks.pupil import Reply
+from bot.messages import Reply
 
 TELEGRAM_MAX_TEXT = 4096
 CALLBACK_MAX_BYTES = 64

@@ -27,9 +27,10 @@ from telegram.ext import (
 
 from bot.cases.outbox import Blocked, OutboxWorker, RetryLater, Transient
 from bot.channels.render import render
+from bot.concurrency import ChatLocks, Periodic
 from bot.config import Config
-from bot.conversation import ChatLocks, ConversationService, Incoming, Periodic, run_reminders
-from bot.desks.pupil import Choice, Reply
+from bot.conversation import ConversationService, run_reminders
+from bot.messages import Choice, Incoming, Reply
 
 log = logging.getLogger(__name__)
 

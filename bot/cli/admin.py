@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory, load_academies
-from bot.cases.service import STATUS_LABELS, EscalationService
+from bot.cases.details import STATUS_LABELS
+from bot.cases.service import EscalationService
 from bot.config import Config
 from bot.store.models import Case, Database, aware
 

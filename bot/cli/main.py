@@ -12,7 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Config
-from bot.desks.pupil import DialogueEngine, State
+from bot.desks.dialogue import DialogueEngine
+from bot.messages import State
 from bot.understanding.evaluation import evaluate, format_report, read_labelled
 from bot.understanding.knowledge import LoadResult, default_knowledge_dir, load_knowledge
 from bot.understanding.lint import lint

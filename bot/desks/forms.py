@@ -9,18 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
+from bot.cases.details import CONTACT_CHOICES, FIELD_LABELS, LEVEL_CHOICES, display_answers
+from bot.messages import by_role
 
 MAX_ANSWER = 300
 STEPS = ("academy", "school", "level", "period", "sectors", "place", "tried", "contact", "consent")
-LEVEL_CHOICES = {
-    "4e": "4e",
-    "3e": "3e",
-    "2de": "2de générale et techno",
-    "cap": "CAP",
-    "bacpro": "Bac pro",
-    "bts": "BTS",
-    "autre": "Autre",
-}
 _LEVEL_WORDS = {
     "4e": {"4e", "4eme", "quatrieme", "4"},
     "3e": {"3e", "3eme", "troisieme", "3"},
@@ -28,20 +21,6 @@ _LEVEL_WORDS = {
     "cap": {"cap"},
     "bacpro": {"bac pro", "bacpro", "1re pro", "terminale pro", "2de pro", "seconde pro", "lp"},
     "bts": {"bts"},
-}
-CONTACT_CHOICES = {
-    "bot": "Par cette messagerie (recommandé)",
-    "school": "Par mon établissement",
-}
-FIELD_LABELS = {
-    "academy": "Académie",
-    "school": "Établissement",
-    "level": "Classe",
-    "period": "Période ou date limite",
-    "sectors": "Secteurs souhaités",
-    "place": "Ville et distance possible",
-    "tried": "Déjà essayé",
-    "contact": "Réponse",
 }
 
 
@@ -55,10 +34,6 @@ class FormPrompt:
 
 def new_form() -> dict[str, Any]:
     return {"step": "academy", "answers": {}, "pending_academy": None}
-
-
-def _t(role: str | None, pupil: str, teacher: str) -> str:
-    return teacher if role == "teacher" else pupil
 
 
 NAV = (("⬅️ Retour", "f:back"), ("❌ Annuler", "f:cancel"))
@@ -75,7 +50,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             name = directory.academies[pending].name
             return FormPrompt(
                 head
-                + _t(
+                + by_role(
                     role,
                     f"Tu es bien dans l'académie {of_academy(name)} ?",
                     f"Il s'agit bien de l'académie {of_academy(name)} ?",
@@ -84,7 +59,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             )
         return FormPrompt(
             head
-            + _t(
+            + by_role(
                 role,
                 "Dans quelle académie est ton établissement ? Tu peux écrire ta ville, ton code "
                 "postal ou ton département (par exemple « Marseille », « 93 » ou « 69003 »).",
@@ -96,7 +71,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step == "school":
         return FormPrompt(
             head
-            + _t(
+            + by_role(
                 role,
                 "Quel est le nom de ton collège ou lycée, et sa ville ?",
                 "Quel est le nom de l'établissement, et sa ville ?",
@@ -106,13 +81,13 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step == "level":
         choices = tuple((label, f"f:lv:{key}") for key, label in LEVEL_CHOICES.items())
         return FormPrompt(
-            head + _t(role, "En quelle classe es-tu ?", "En quelle classe est l'élève ?"),
+            head + by_role(role, "En quelle classe es-tu ?", "En quelle classe est l'élève ?"),
             choices + NAV,
         )
     if step == "period":
         return FormPrompt(
             head
-            + _t(
+            + by_role(
                 role,
                 "Quand a lieu ton stage (dates, ou date limite pour rendre la convention) ? "
                 "Par exemple « du 12 au 16 janvier » ou « avant les vacances de février ».",
@@ -123,7 +98,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step == "sectors":
         return FormPrompt(
             head
-            + _t(
+            + by_role(
                 role,
                 "Dans quels métiers ou secteurs aimerais-tu faire ton stage ? (par exemple « boulangerie, informatique »)",
                 "Quels métiers ou secteurs intéressent l'élève ?",
@@ -133,7 +108,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step == "place":
         return FormPrompt(
             head
-            + _t(
+            + by_role(
                 role,
                 "Dans quelle ville peux-tu faire ton stage, et jusqu'où peux-tu aller (en km ou "
                 "en temps de trajet) ? Par exemple « Créteil, 30 minutes en bus ».",
@@ -144,7 +119,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step == "tried":
         return FormPrompt(
             head
-            + _t(
+            + by_role(
                 role,
                 "Qu'as-tu déjà essayé ? (entreprises contactées, réponses reçues…)",
                 "Qu'a déjà essayé l'élève ? (entreprises contactées, réponses…)",
@@ -155,7 +130,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
         choices = tuple((label, f"f:ct:{key}") for key, label in CONTACT_CHOICES.items())
         return FormPrompt(
             head
-            + _t(
+            + by_role(
                 role,
                 "Comment l'ingénieur pour l'école peut-il te répondre ?",
                 "Comment l'ingénieur pour l'école peut-il répondre ?",
@@ -165,7 +140,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     return FormPrompt(
         summary(form, directory)
         + "\n\n"
-        + _t(
+        + by_role(
             role,
             "En appuyant sur « J'accepte », tu acceptes que ces informations soient transmises à "
             "un ingénieur pour l'école de ton académie, pour qu'il t'aide à trouver un stage. "
@@ -184,23 +159,6 @@ def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
     for key, value in display_answers(form["answers"], directory).items():
         lines.append(f"• {FIELD_LABELS[key]} : {value}")
     return "\n".join(lines)
-
-
-def display_answers(answers: dict[str, str], directory: AcademyDirectory) -> dict[str, str]:
-    out = {}
-    for key in STEPS[:-1]:
-        if key not in answers:
-            continue
-        value = answers[key]
-        if key == "academy":
-            academy = directory.academies.get(value)
-            value = academy.name if academy else value
-        elif key == "level":
-            value = LEVEL_CHOICES.get(value, value)
-        elif key == "contact":
-            value = CONTACT_CHOICES.get(value, value)
-        out[key] = value or "—"
-    return out
 
 
 def _advance(form: dict[str, Any]) -> None:
@@ -230,7 +188,7 @@ def answer_text(
     step = form["step"]
     text = " ".join(text.split())
     if len(text) > MAX_ANSWER:
-        return _t(
+        return by_role(
             role,
             f"C'est un peu long : écris-le en moins de {MAX_ANSWER} caractères, s'il te plaît.",
             f"C'est un peu long : moins de {MAX_ANSWER} caractères, s'il vous plaît.",
@@ -247,12 +205,12 @@ def answer_text(
             return None
         if result.candidates:
             names = ", ".join(a.name for a in result.candidates[:6])
-            return _t(
+            return by_role(
                 role,
                 f"Ça peut être plusieurs académies ({names}). Écris ta ville ou ton code postal.",
                 f"Plusieurs académies possibles ({names}) : précisez la ville ou le code postal.",
             )
-        return _t(
+        return by_role(
             role,
             "Je n'ai pas reconnu l'académie. Écris le nom de ta ville, ton code postal "
             "(5 chiffres) ou ton numéro de département.",
@@ -261,7 +219,7 @@ def answer_text(
     if step == "level":
         level = parse_level(text)
         if level is None:
-            return _t(
+            return by_role(
                 role,
                 "Choisis ta classe avec les boutons, ou écris-la (par exemple « 3e », « CAP », « BTS »).",
                 "Choisissez la classe avec les boutons.",
@@ -270,13 +228,13 @@ def answer_text(
         _advance(form)
         return None
     if step in ("contact", "consent"):
-        return _t(
+        return by_role(
             role,
             "Utilise les boutons ci-dessous, s'il te plaît.",
             "Utilisez les boutons ci-dessous, s'il vous plaît.",
         )
     if len(fold(text)) < 2:
-        return _t(
+        return by_role(
             role,
             "Je n'ai pas compris : peux-tu écrire quelques mots ?",
             "Pouvez-vous préciser en quelques mots ?",

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.desks.pupil import State
+from bot.messages import State
 from bot.store import sqlite_inline
 
 

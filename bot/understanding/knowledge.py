@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.understanding.normalise import Lexicon, strip_accents, words
+from bot.understanding.topics import KnowledgeBase, KnowledgeError, Theme, Topic
+
+__all__ = ["KnowledgeBase", "KnowledgeError", "LoadResult", "Theme", "Topic", "load_knowledge"]
 
 ROLES = ("pupil", "teacher")
 AUDIENCES = ("pupil", "teacher", "both")
@@ -20,103 +23,6 @@ MIN_QUESTIONS = 10
 MAX_TITLE = 40
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SPECIAL_FILES = {"synonyms.yaml", "academies.yaml"}
-
-
-@dataclass(frozen=True)
-class KnowledgeError:
-    """One problem in the knowledge base, located by file, entry and field."""
-
-    file: str
-    entry: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.entry:
-            where += f", entrée « {self.entry} »"
-        if self.field:
-            where += f", champ « {self.field} »"
-        return f"{where} : {self.message}"
-
-
-@dataclass(frozen=True)
-class Topic:
-    """One question topic and its answers."""
-
-    id: str
-    title: str
-    audience: str
-    questions: tuple[str, ...]
-    answers: dict[str, str]  # role -> text ("pupil"/"teacher")
-    source: str
-    theme: str
-    keywords: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    action: str | None = None
-    urgent: bool = False
-    triggers: tuple[str, ...] = ()  # phrases that send a message here whatever its score
-    file: str = ""
-
-    def answer_for(self, role: str | None) -> str:
-        """The answer in the register of the role (pupil "tu" by default)."""
-        if role in self.answers:
-            return self.answers[role]
-        return self.answers.get("pupil") or self.answers["teacher"]
-
-    def serves(self, role: str | None) -> bool:
-        """True when the topic belongs in this role's menus."""
-        return role is None or self.audience in ("both", role)
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A group of topics, one YAML file, one entry of the menu."""
-
-    id: str
-    title: str
-    order: int
-    topic_ids: tuple[str, ...]
-
-
-@dataclass
-class KnowledgeBase:
-    """Topics and themes in menu order, plus the lexicon used for matching."""
-
-    topics: dict[str, Topic] = field(default_factory=dict)
-    themes: list[Theme] = field(default_factory=list)
-    lexicon: Lexicon = field(default_factory=Lexicon)
-    directory: Path | None = None
-
-    def topic(self, topic_id: str) -> Topic | None:
-        return self.topics.get(topic_id)
-
-    def themes_for(self, role: str | None) -> list[Theme]:
-        """Themes that hold at least one topic for this role."""
-        return [t for t in self.themes if any(self.topics[i].serves(role) for i in t.topic_ids)]
-
-    def export(self) -> dict[str, Any]:
-        """Plain data for `kb export --json`."""
-        return {
-            "topics": [
-                {
-                    "id": t.id,
-                    "title": t.title,
-                    "audience": t.audience,
-                    "theme": t.theme,
-                    "questions": list(t.questions),
-                    "keywords": list(t.keywords),
-                    "answer": t.answer_for("pupil" if t.audience != "teacher" else "teacher"),
-                    "answers": dict(t.answers),
-                    "related": list(t.related),
-                    "source": t.source,
-                    "action": t.action,
-                    "urgent": t.urgent,
-                    "triggers": list(t.triggers),
-                }
-                for t in self.topics.values()
-            ]
-        }
 
 
 @dataclass

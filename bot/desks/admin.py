@@ -1,0 +1,56 @@
+"""The authors' desk: /stats for IPE and administrators, /reload for administrators."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from dataclasses import dataclass
+
+from bot.cases import insights
+from bot.desks.dialogue import DialogueEngine
+from bot.desks.turn import Turn
+from bot.messages import Reply
+from bot.understanding.knowledge import load_knowledge
+from bot.understanding.matching import Matcher
+
+log = logging.getLogger(__name__)
+
+
+def reload_knowledge(engine: DialogueEngine) -> list[str]:
+    """Load knowledge/ again; on any error keep the current knowledge and return the errors."""
+    result = load_knowledge(engine.kb.directory)
+    if result.errors or not result.kb.topics:
+        return [str(e) for e in result.errors] or ["aucun sujet chargé"]
+    engine.kb = result.kb
+    engine.matcher = Matcher(result.kb, engine.matcher.settings)
+    gc.freeze()  # long-lived, like the first one (see channels.telegram.post_init)
+    log.info("knowledge reloaded: %d topics", len(result.kb.topics))
+    return []
+
+
+@dataclass
+class AdminDesk:
+    engine: DialogueEngine
+
+    async def stats(self, turn: Turn) -> Reply:
+        scope = await turn.scope()
+        if not scope.staff:
+            return Reply("Cette commande est réservée aux IPE et aux administrateurs.", kind="info")
+        stats = await insights.compute_stats(turn.session, academies=scope.academies)
+        titles = {t.id: t.title for t in self.engine.kb.topics.values()}
+        return Reply(insights.format_stats(stats, titles), kind="info")
+
+    async def reload(self, turn: Turn) -> Reply:
+        if not turn.is_admin:
+            return Reply("Cette commande est réservée aux administrateurs.", kind="info")
+        errors = reload_knowledge(self.engine)
+        if errors:
+            listed = "\n".join(f"• {e}" for e in errors[:15])
+            return Reply(
+                f"Base de connaissances NON rechargée : {len(errors)} erreur(s). "
+                f"L'ancienne version reste en service.\n{listed}",
+                kind="info",
+            )
+        return Reply(
+            f"Base de connaissances rechargée : {len(self.engine.kb.topics)} sujets.", kind="info"
+        )

@@ -1,0 +1,355 @@
+"""Channel-independent dialogue engine: (state, message or choice) -> Reply."""
+
+from __future__ import annotations
+
+import re
+
+from bot.cases.academies import AcademyDirectory
+from bot.desks import request
+from bot.messages import Choice, Reply, State, by_role
+from bot.understanding.knowledge import KnowledgeBase, Topic
+from bot.understanding.matching import Matcher, MatchResult
+from bot.understanding.normalise import analyse, words
+
+MAX_CHOICES = 14
+ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
+LEVELS = {
+    "4e": "4e",
+    "3e": "3e",
+    "2de": "2de générale et techno",
+    "cap": "CAP",
+    "bacpro": "Bac pro",
+    "lycee": "1re / Terminale",
+    "bts": "BTS / études sup",
+}
+MEDIA_WORDS = {
+    "sticker": "le sticker",
+    "photo": "la photo",
+    "voice": "le message vocal",
+    "video": "la vidéo",
+    "video_note": "la vidéo",
+    "audio": "l'audio",
+    "document": "le document",
+    "location": "la position",
+    "contact": "le contact",
+    "animation": "le GIF",
+    "poll": "le sondage",
+}
+SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
+ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
+_HELP_REQUEST = re.compile(
+    r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
+    r"\b(ingenieur|ingenieurs|ipe|humain|vraie personne|quelqu un|adulte|conseiller)\b"
+)
+_TEACHER_CUES = re.compile(
+    r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
+    r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
+    r"|professeur principal|professeure principale|en tant qu(?:e |e )?(?:prof|enseignant)"
+    r"|mes collegues|nos collegues|equipe pedagogique)"
+)
+
+
+class DialogueEngine:
+    """Turns a user's message or button press into a Reply, updating their State."""
+
+    levels = LEVELS
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: Matcher | None = None,
+        academies: AcademyDirectory | None = None,
+    ) -> None:
+        self.kb = kb
+        self.matcher = matcher or Matcher(kb)
+        self.academies = academies  # None: no escalation offered
+
+    @property
+    def escalation(self) -> bool:
+        return self.academies is not None and bool(self.academies.academies)
+
+    # -- entry points -------------------------------------------------------------------
+    def start(self, state: State) -> Reply:
+        text = (
+            "Bonjour ! Je suis l'assistant des stages et de la découverte des métiers, avec les "
+            "Ingénieurs pour l'école.\nPose-moi ta question en quelques mots (par exemple « c'est "
+            "quoi le stage de 3e ? »).\n\nPour commencer, tu es :"
+        )
+        return self._offer(state, Reply(text, self.role_choices(), kind="role"))
+
+    def role_choices(self) -> list[Choice]:
+        return [Choice(label, f"r:{role}") for role, label in ROLE_LABELS.items()]
+
+    def handle_text(self, state: State, text: str) -> Reply:
+        """A free-text message."""
+        stripped = (text or "").strip()
+        in_form = state.form is not None and not state.form.get("paused")
+        typed_answer = in_form and state.form["step"] not in ("contact", "consent")
+        if stripped.isdigit() and state.choices and not typed_answer:
+            index = int(stripped) - 1
+            if 0 <= index < len(state.choices):
+                return self.handle_choice(state, state.choices[index].id)
+        said = " ".join(words(stripped))
+        if state.role is None and _TEACHER_CUES.search(said):
+            state.role = "teacher"
+        if state.form is not None and not state.form.get("paused"):
+            return self._offer(state, request.on_text(self, state, stripped))
+        if self.escalation and state.role != "teacher" and _HELP_REQUEST.search(said):
+            return self._offer(state, request.start(self, state))
+        tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
+        if not tokens and not other_sense:
+            return self._offer(state, self._empty(state, stripped))
+        result = self.matcher.match(stripped)
+        return self._offer(state, self._reply_for(state, stripped, result))
+
+    def handle_choice(self, state: State, choice_id: str) -> Reply:
+        """A button press or a numbered choice; unknown ids get a polite refusal."""
+        kind, _, arg = (choice_id or "").partition(":")
+        if kind == "f" and state.form is not None and self.escalation:
+            return self._offer(state, request.on_choice(self, state, arg))
+        if kind == "esc" and self.escalation:
+            return self._offer(state, request.start(self, state))
+        if kind == "fb":
+            sign, _, topic_id = arg.partition(":")
+            if sign in ("+", "-") and topic_id in self.kb.topics:
+                helpful = sign == "+"
+                text = by_role(
+                    state.role,
+                    "Merci pour ton avis !"
+                    if helpful
+                    else "Merci, c'est noté : je vais m'améliorer.",
+                    "Merci pour votre avis !" if helpful else "Merci, c'est noté.",
+                )
+                question = state.last_question if state.last_topic == topic_id else None
+                return Reply(
+                    text, kind="feedback", effects=[("feedback", (helpful, topic_id, question))]
+                )
+        if state.form is not None:
+            state.form["paused"] = True
+        if kind == "r" and arg in ROLE_LABELS:
+            state.role = arg
+            text = by_role(
+                arg,
+                "C'est noté, je te tutoie 🙂 Pose ta question ou choisis un thème :",
+                "C'est noté. Posez votre question ou choisissez un thème :",
+            )
+            return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
+        if kind == "t" and arg in self.kb.topics:
+            return self._offer(state, self.answer(state, self.kb.topics[arg]))
+        if kind == "m" and not arg:
+            return self._offer(state, self.menu(state))
+        if kind == "th":
+            theme = next((t for t in self.kb.themes if t.id == arg), None)
+            if theme is not None:
+                return self._offer(state, self.theme_menu(state, theme.id))
+        if kind == "lv" and arg in LEVELS:
+            state.level = arg
+            return self._offer(state, Reply(f"Niveau enregistré : {LEVELS[arg]}.", kind="info"))
+        return self._offer(
+            state,
+            Reply(
+                by_role(
+                    state.role,
+                    "Ce bouton n'est plus valable. Voici le menu :",
+                    "Ce bouton n'est plus valable. Voici le menu :",
+                ),
+                self.theme_choices(state),
+                kind="menu",
+            ),
+        )
+
+    def command(self, state: State, name: str, args: str = "") -> Reply:
+        """A slash command, the same in every channel."""
+        name = name.split("@", 1)[0].lower()
+        if name == "start":
+            return self.start(state)
+        if name == "menu":
+            return self._offer(state, self.menu(state))
+        if name in ("aide", "help"):
+            return self.help(state)
+        if name == "profil":
+            return self._offer(state, self.profile(state))
+        if name == "annuler":
+            state.choices = []
+            state.relay_case = None
+            if state.form is not None:
+                state.form = None
+                return Reply(
+                    by_role(
+                        state.role,
+                        "Ta demande est annulée : rien n'a été envoyé.",
+                        "La demande est annulée : rien n'a été envoyé.",
+                    ),
+                    kind="info",
+                )
+            return Reply(by_role(state.role, "C'est annulé.", "C'est annulé."), kind="info")
+        if name == "stage" and self.escalation:
+            return self._offer(state, request.start(self, state))
+        if args.strip():
+            return self.handle_text(state, args)
+        return self._offer(
+            state,
+            Reply(
+                by_role(
+                    state.role,
+                    f"Je ne connais pas la commande /{name}. Essaie /menu ou /aide.",
+                    f"Je ne connais pas la commande /{name}. Essayez /menu ou /aide.",
+                ),
+                kind="info",
+            ),
+        )
+
+    def profile(self, state: State) -> Reply:
+        role = ROLE_LABELS.get(state.role or "", "non précisé")
+        level = LEVELS.get(state.level or "", "non précisé")
+        text = (
+            f"Ton profil : {role}, niveau {level}.\nChange-le avec les boutons :"
+            if state.role != "teacher"
+            else f"Votre profil : {role}.\nChangez-le avec les boutons :"
+        )
+        choices = self.role_choices()
+        if state.role != "teacher":
+            choices += [Choice(label, f"lv:{key}") for key, label in LEVELS.items()]
+        return Reply(text, choices, kind="role")
+
+    def handle_media(self, state: State, media: str) -> Reply:
+        """A sticker, photo, voice note, document, location...: answered in words."""
+        what = MEDIA_WORDS.get(media, "ce message")
+        text = by_role(
+            state.role,
+            f"Merci pour {what} ! Je ne comprends que le texte écrit : pose-moi ta question en "
+            "quelques mots, ou choisis un thème :",
+            f"Merci pour {what}. Je ne comprends que le texte écrit : posez votre question en "
+            "quelques mots, ou choisissez un thème :",
+        )
+        return self._offer(state, Reply(text, self.theme_choices(state), kind="fallback"))
+
+    def menu(self, state: State) -> Reply:
+        text = by_role(state.role, "Choisis un thème :", "Choisissez un thème :")
+        return Reply(text, self.theme_choices(state), kind="menu")
+
+    def help(self, state: State) -> Reply:
+        topic = self.kb.topics.get("aide")
+        if topic is not None:
+            return self._offer(state, self.answer(state, topic))
+        return self._offer(state, self.menu(state))
+
+    # -- building replies ---------------------------------------------------------------
+    def theme_choices(self, state: State) -> list[Choice]:
+        return [Choice(t.title, f"th:{t.id}") for t in self.kb.themes_for(state.role)]
+
+    def theme_menu(self, state: State, theme_id: str) -> Reply:
+        theme = next(t for t in self.kb.themes if t.id == theme_id)
+        topics = [
+            self.kb.topics[i]
+            for i in theme.topic_ids
+            if self.kb.topics[i].serves(state.role) and i not in SMALL_TALK_TOPICS
+        ]
+        choices = [Choice(t.title, f"t:{t.id}") for t in topics]
+        choices.append(Choice("⬅️ Retour", "m"))
+        text = f"{theme.title} — " + by_role(
+            state.role, "choisis un sujet :", "choisissez un sujet :"
+        )
+        return Reply(text, choices, kind="menu")
+
+    def answer(self, state: State, topic: Topic, score: float = 100.0) -> Reply:
+        state.last_topic = topic.id
+        text = f"{topic.answer_for(state.role)}\n\nSource : {topic.source}"
+        choices = [
+            Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related if r in self.kb.topics
+        ][:4]
+        if topic.action == "escalate" and self.escalation:
+            choices.insert(0, Choice(ESCALATE_LABEL, "esc"))
+        return Reply(
+            text,
+            choices,
+            kind="answer",
+            topic=topic.id,
+            score=score,
+            source=topic.source,
+        )
+
+    def _reply_for(self, state: State, text: str, result: MatchResult) -> Reply:
+        reply = self._reply_for_match(state, text, result)
+        reply.near = [c.topic_id for c in result.candidates[:3]]
+        state.last_question = text[:500]
+        if reply.kind == "answer" and reply.topic not in SMALL_TALK_TOPICS:
+            reply.choices = [
+                *reply.choices[: MAX_CHOICES - 2],
+                Choice("👍 Utile", f"fb:+:{reply.topic}"),
+                Choice("👎 Pas utile", f"fb:-:{reply.topic}"),
+            ]
+        return reply
+
+    def _reply_for_match(self, state: State, text: str, result: MatchResult) -> Reply:
+        if result.topic is not None:
+            reply = self.answer(state, self.kb.topics[result.topic], result.score)
+            if result.suggestions:
+                others = [self.kb.topics[t] for t in result.suggestions]
+                names = " ou ".join(f"« {t.title} »" for t in others)
+                reply.text += by_role(
+                    state.role,
+                    f"\n\nTu cherchais peut-être plutôt : {names} (bouton ci-dessous).",
+                    f"\n\nVous cherchiez peut-être plutôt : {names} (bouton ci-dessous).",
+                )
+                known = {c.id for c in reply.choices}
+                extra = [Choice(t.title, f"t:{t.id}") for t in others if f"t:{t.id}" not in known]
+                reply.choices = (extra + reply.choices)[:MAX_CHOICES]
+            reply.suggestions = list(result.suggestions)
+            return reply
+        if result.suggestions:
+            choices = [Choice(self.kb.topics[t].title, f"t:{t}") for t in result.suggestions]
+            choices.append(Choice(by_role(state.role, "Autre chose", "Autre chose"), "m"))
+            return Reply(
+                by_role(state.role, "Tu voulais dire :", "Vouliez-vous dire :"),
+                choices,
+                kind="did_you_mean",
+                score=result.score,
+                suggestions=list(result.suggestions),
+            )
+        return self._fallback(state, text, result)
+
+    def _fallback(self, state: State, text: str, result: MatchResult) -> Reply:
+        said = words(text, self.kb.lexicon)
+        if any(w in ("stage", "stages") for w in said) and "stag" not in result.tokens:
+            intro = by_role(
+                state.role,
+                "Je ne connais que les stages en entreprise de l'école (3e, seconde, lycée pro, "
+                "BTS), pas les stages de sport, de loisirs ou de permis.",
+                "Je ne traite que les stages en milieu professionnel des élèves (3e, seconde, "
+                "lycée professionnel, BTS), pas les stages sportifs, de loisirs ou de permis.",
+            )
+        else:
+            intro = by_role(
+                state.role,
+                "Je n'ai pas compris ta question, ou elle sort de ce que je connais (les stages, "
+                "la découverte des métiers et l'orientation).",
+                "Je n'ai pas compris votre question, ou elle sort de ce que je connais (les "
+                "stages, la découverte des métiers et les partenariats école-entreprise).",
+            )
+        more = by_role(
+            state.role,
+            "Essaie avec d'autres mots, ou choisis un thème :",
+            "Reformulez-la, ou choisissez un thème :",
+        )
+        return Reply(
+            f"{intro}\n{more}", self.theme_choices(state), kind="fallback", score=result.score
+        )
+
+    def _empty(self, state: State, text: str) -> Reply:
+        intro = by_role(
+            state.role,
+            "Écris-moi ta question en quelques mots, par exemple « comment trouver un stage ? ».",
+            "Écrivez-moi votre question en quelques mots, par exemple « comment aider mes élèves "
+            "à trouver un stage ? ».",
+        )
+        return Reply(
+            intro + "\n" + by_role(state.role, "Ou choisis un thème :", "Ou choisissez un thème :"),
+            self.theme_choices(state),
+            kind="fallback",
+        )
+
+    def _offer(self, state: State, reply: Reply) -> Reply:
+        reply.choices = reply.choices[:MAX_CHOICES]
+        state.choices = list(reply.choices)
+        return reply

@@ -1,0 +1,138 @@
+"""The IPE's desk: registration, the list of open cases, one case, and the actions on it.
+
+Access is the update's `Scope` (resolved once); the case service does the work and raises
+`CaseNotOpen` when there is nothing to do; this desk chooses the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.cases import contacts as contact_repo
+from bot.cases.academies import of_academy
+from bot.cases.details import STATUS_LABELS, academy_name, case_choices, case_text
+from bot.cases.service import CaseNotOpen, EscalationService
+from bot.desks.turn import Turn
+from bot.messages import Choice, Reply
+from bot.store.models import Case
+
+IPE_ONLY = "Cette commande est réservée aux ingénieurs pour l'école."
+NOT_ENABLED = "Les demandes d'aide ne sont pas activées sur ce bot."
+REGISTRATION_PROBLEMS = {
+    "unknown": "Ce code n'existe pas. Vérifiez-le, ou demandez-en un nouveau à l'administrateur.",
+    "used": "Ce code a déjà été utilisé. Demandez-en un nouveau à l'administrateur.",
+    "expired": "Ce code a expiré. Demandez-en un nouveau à l'administrateur.",
+    "revoked": "Ce code a été révoqué. Demandez-en un nouveau à l'administrateur.",
+}
+CASE_ACTIONS = ("ca", "cr", "cx", "cc", "cv")
+
+
+def not_open(case: Case) -> str:
+    return f"La demande {case.reference} est déjà {STATUS_LABELS[case.status]}."
+
+
+@dataclass
+class IpeDesk:
+    escalation: EscalationService
+
+    async def register(self, turn: Turn) -> Reply:
+        """/ipe CODE: this chat becomes the contact the invitation was made for."""
+        code = turn.incoming.text.strip()
+        if not code:
+            return Reply(
+                "Pour vous enregistrer comme ingénieur pour l'école : /ipe CODE, avec le code "
+                "reçu de l'administrateur.",
+                kind="info",
+            )
+        result = await contact_repo.redeem(
+            turn.session, code, turn.chat_id, turn.incoming.user_name
+        )
+        if result.contact is None:
+            return Reply(REGISTRATION_PROBLEMS[result.problem or "unknown"], kind="info")
+        contact = result.contact
+        where = (
+            "toutes les académies (coordination nationale)"
+            if contact.academy_id == contact_repo.NATIONAL
+            else f"l'académie {of_academy(academy_name(self.escalation.directory, contact.academy_id))}"
+        )
+        turn.state.role = "teacher"
+        return Reply(
+            f"C'est fait : vous recevrez ici les demandes d'aide des élèves de {where}. "
+            "/dossiers liste les demandes ouvertes.",
+            kind="info",
+        )
+
+    async def list_cases(self, turn: Turn) -> Reply:
+        """/dossiers: the open cases of this chat's académies, oldest first."""
+        scope = await turn.scope()
+        if not scope.staff:
+            return Reply(IPE_ONLY, kind="info")
+        cases = await self.escalation.open_cases(turn.session, scope)
+        if not cases:
+            return Reply("Aucune demande ouverte pour vos académies.", kind="info")
+        lines = ["Demandes ouvertes :"]
+        choices = []
+        for case in cases[:30]:
+            status = STATUS_LABELS.get(case.status, case.status)
+            lines.append(f"• {case.reference} ({status})")
+            if len(choices) < 8:
+                choices.append(Choice(f"{case.reference} ({status})", f"cv:{case.id}"))
+        return Reply("\n".join(lines), choices, kind="cases")
+
+    async def show_case(self, turn: Turn) -> Reply:
+        """/dossier REFERENCE."""
+        scope = await turn.scope()
+        if not scope.staff:
+            return Reply(IPE_ONLY, kind="info")
+        reference = turn.incoming.text.strip()
+        case = (
+            await self.escalation.find_by_reference(turn.session, reference) if reference else None
+        )
+        if case is not None:
+            case = await self.escalation.visible_case(turn.session, scope, case.id)
+        if case is None:
+            return Reply(
+                "Demande introuvable dans vos académies. Usage : /dossier REFERENCE "
+                "(par exemple /dossier NAN-2026-0042).",
+                kind="info",
+            )
+        return await self._view(turn, case)
+
+    async def case_action(self, turn: Turn) -> Reply:
+        """A button under a case: view, take, reply, resolved, closed."""
+        kind, _, arg = turn.incoming.text.partition(":")
+        if not arg.isdigit():
+            return Reply("Ce bouton n'est pas valable.", kind="info")
+        scope = await turn.scope()
+        case = await self.escalation.visible_case(turn.session, scope, int(arg))
+        if case is None:
+            text = "Cette demande n'est pas dans vos académies." if scope.staff else IPE_ONLY
+            return Reply(text, kind="info")
+        contact = scope.contact_for(case)
+        if kind == "cv":
+            return await self._view(turn, case)
+        if kind == "cr":
+            turn.state.relay_case = case.id
+            return Reply(
+                f"Écrivez votre message pour l'élève ({case.reference}) : je le lui transmets. "
+                "/annuler pour renoncer.",
+                kind="info",
+            )
+        try:
+            if kind == "ca":
+                await self.escalation.take(turn.session, case, contact)
+                return Reply(f"Vous avez pris en charge la demande {case.reference}.", kind="info")
+            status = "resolved" if kind == "cx" else "closed"
+            await self.escalation.finish(turn.session, case, contact, status)
+        except CaseNotOpen:
+            return Reply(not_open(case), kind="info")
+        return Reply(f"Demande {case.reference} : {STATUS_LABELS[status]}.", kind="info")
+
+    async def _view(self, turn: Turn, case: Case) -> Reply:
+        text = case_text(case, "📁 Demande", self.escalation.directory)
+        events = await self.escalation.history(turn.session, case)
+        if events:
+            text += "\n\nHistorique :"
+            for event in events[-10:]:
+                text += f"\n• {event.at:%d/%m %H:%M} {event.kind}"
+        return Reply(text, case_choices(case), kind="case")

@@ -1,0 +1,102 @@
+"""The pupil's request to an IPE as a conversation: start or resume, typed answers, buttons.
+
+The steps and their validation are in `forms`; this module says them and reacts to answers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.desks import forms as form_steps
+from bot.messages import Choice, Reply, State, by_role
+
+if TYPE_CHECKING:
+    from bot.desks.dialogue import DialogueEngine
+
+
+def start(engine: DialogueEngine, state: State) -> Reply:
+    """Start the request for an IPE, or resume a paused one where it stopped."""
+    assert engine.academies is not None
+    if state.form is not None:
+        state.form.pop("paused", None)
+        intro = by_role(
+            state.role,
+            "On reprend ta demande là où tu l'avais laissée.",
+            "On reprend la demande là où vous l'aviez laissée.",
+        )
+    else:
+        state.form = form_steps.new_form()
+        if state.academy in engine.academies.academies:
+            state.form["pending_academy"] = state.academy  # known: only confirm it
+        intro = by_role(
+            state.role,
+            "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
+            "Quelques questions rapides (tu peux revenir en arrière ou annuler à tout moment) ; "
+            "rien n'est envoyé sans ton accord à la fin.",
+            "Je vais transmettre la demande à un ingénieur pour l'école de l'académie. Quelques "
+            "questions rapides ; rien n'est envoyé sans accord explicite à la fin.",
+        )
+    return _prompt(engine, state, intro)
+
+
+def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
+    assert engine.academies is not None and state.form is not None
+    step = form_steps.prompt(state.form, state.role, engine.academies)
+    text = f"{intro}\n\n{step.text}" if intro else step.text
+    choices = [Choice(label, choice_id) for label, choice_id in step.choices]
+    return Reply(text, choices, kind="form")
+
+
+def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
+    assert engine.academies is not None and state.form is not None
+    result = engine.matcher.match(text) if len(text) > 3 else None
+    if result is not None and result.topic in engine.matcher.urgent:
+        state.form["paused"] = True
+        reply = engine.answer(state, engine.kb.topics[result.topic], result.score)
+        reply.text += by_role(
+            state.role,
+            "\n\nTa demande de stage est en pause : tape /stage pour la reprendre.",
+            "\n\nLa demande est en pause : tapez /stage pour la reprendre.",
+        )
+        return reply
+    problem = form_steps.answer_text(state.form, text, state.role, engine.academies)
+    return _prompt(engine, state, problem or "")
+
+
+def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
+    assert engine.academies is not None and state.form is not None
+    state.form.pop("paused", None)
+    outcome = form_steps.answer_choice(state.form, choice, engine.academies)
+    if outcome == "cancel":
+        state.form = None
+        return Reply(
+            by_role(
+                state.role,
+                "Ta demande est annulée : rien n'a été envoyé. Tu peux la refaire avec /stage.",
+                "La demande est annulée : rien n'a été envoyé.",
+            ),
+            engine.theme_choices(state),
+            kind="menu",
+        )
+    if outcome == "submit":
+        answers = dict(state.form["answers"])
+        state.form = None
+        state.academy = answers.get("academy")
+        if answers.get("level") in engine.levels:
+            state.level = answers["level"]
+        text = by_role(
+            state.role,
+            "C'est envoyé ✅ Ta demande porte la référence {reference}. Un ingénieur pour "
+            "l'école de ton académie va la lire : je te préviens ici dès qu'il la prend en "
+            "charge. En attendant, continue tes recherches !",
+            "C'est envoyé ✅ Référence de la demande : {reference}. Vous serez prévenu·e ici "
+            "dès qu'un ingénieur pour l'école la prend en charge.",
+        )
+        return Reply(text, kind="submitted", effects=[("create_case", answers)])
+    if outcome == "invalid":
+        return _prompt(
+            engine,
+            state,
+            by_role(state.role, "Ce bouton n'est plus valable.", "Ce bouton n'est plus valable."),
+        )
+    return _prompt(engine, state)

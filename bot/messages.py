@@ -1,0 +1,73 @@
+"""The core's vocabulary: what comes in, what goes out, what a chat remembers.
+
+Plain data, imported by every layer; it imports nothing of ours (the floor of the house).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One user action, whatever the channel."""
+
+    chat_id: int
+    kind: str  # text | choice | command | media
+    text: str = ""  # message text, choice id, command arguments or media kind
+    command: str = ""
+    update_id: int | None = None
+    user_name: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button or a numbered option: a French label and an opaque id (≤ 64 bytes)."""
+
+    label: str
+    id: str
+
+
+@dataclass
+class State:
+    """What the bot remembers about one user; stored per chat."""
+
+    role: str | None = None
+    level: str | None = None
+    academy: str | None = None
+    last_topic: str | None = None
+    last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
+    choices: list[Choice] = field(default_factory=list)
+    form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
+    relay_case: int | None = None  # the next message goes to this case's other party
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> State:
+        data = dict(data or {})
+        choices = [Choice(**c) for c in data.pop("choices", []) or []]
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known, choices=choices)
+
+
+@dataclass
+class Reply:
+    """What to show: plain French text (the channel escapes it) and choices."""
+
+    text: str
+    choices: list[Choice] = field(default_factory=list)
+    kind: str = "info"  # answer | did_you_mean | fallback | menu | role | info
+    topic: str | None = None
+    score: float = 0.0
+    suggestions: list[str] = field(default_factory=list)
+    source: str | None = None
+    effects: list[tuple[str, Any]] = field(default_factory=list)  # for the service to carry out
+    near: list[str] = field(default_factory=list)  # closest topics, for the gaps inbox
+
+
+def by_role(role: str | None, pupil: str, teacher: str) -> str:
+    """The pupil's wording (tu) or the adults' (vous)."""
+    return teacher if role == "teacher" else pupil
