@@ -390,8 +390,13 @@ def _text(
     return value
 
 
-def build_net(data: Any, file: str = "safety.yaml") -> tuple[SafetyNet | None, list[SafetyError]]:
-    """The net described by the YAML data, or None with the errors."""
+def build_net(
+    data: Any, file: str = "safety.yaml", real_words: Iterable[str] = ()
+) -> tuple[SafetyNet | None, list[SafetyError]]:
+    """The net described by the YAML data, or None with the errors.
+
+    real_words: more words never corrected as typos (see REAL_WORDS_FILE).
+    """
     errors: list[SafetyError] = []
     if not isinstance(data, dict):
         return None, [SafetyError(file, None, None, "le fichier doit être un dictionnaire")]
@@ -475,6 +480,7 @@ def build_net(data: Any, file: str = "safety.yaml") -> tuple[SafetyNet | None, l
         "reporters",
     )
     not_typos = _strings(data.get("not_typos"), file, "not_typos", "not_typos", errors)
+    not_typos.extend(real_words)
 
     msgs = data.get("messages")
     if not isinstance(msgs, dict):
@@ -632,10 +638,29 @@ def builtin_net(errors: Iterable[SafetyError] = ()) -> SafetyNet:
     return net
 
 
-def load_safety(path: str | Path) -> SafetyNet:
-    """The net of the file; on any mistake, the built-in net with the errors in .errors."""
+REAL_WORDS_FILE = "safety_real_words.txt"
+
+
+def read_real_words(path: Path) -> list[str]:
+    """Words of the real-words file (one a line, # comments); none when it is missing."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [w for line in lines if (w := line.split("#", 1)[0].strip())]
+
+
+def load_safety(path: str | Path, real_words_path: str | Path | None = None) -> SafetyNet:
+    """The net of the file; on any mistake, the built-in net with the errors in .errors.
+
+    real_words_path: real French words never taken for typos of an alarm word ("perdre" is
+    not "pendre"); by default REAL_WORDS_FILE next to the YAML file. Optional.
+    """
     path = Path(path)
     file = path.name
+    real_words = read_real_words(
+        Path(real_words_path) if real_words_path else path.with_name(REAL_WORDS_FILE)
+    )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:
@@ -647,7 +672,7 @@ def load_safety(path: str | Path) -> SafetyNet:
             where = f" (ligne {mark.line + 1})"
         return builtin_net([SafetyError(file, None, None, f"YAML illisible{where} : {e}")])
     try:
-        net, errors = build_net(data, file)
+        net, errors = build_net(data, file, real_words)
     except Exception as e:  # never let a bad file take the bot down
         return builtin_net([SafetyError(file, None, None, f"erreur inattendue : {e!r}")])
     if net is None:
