@@ -22,7 +22,7 @@ TELEGRAM_MAX_TEXT = 4096
 MIN_QUESTIONS = 10
 MAX_TITLE = 40
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SPECIAL_FILES = {"synonyms.yaml", "academies.yaml"}
+SPECIAL_FILES = {"synonyms.yaml", "academies.yaml", "safety.yaml"}  # not themes
 
 
 @dataclass

@@ -1,0 +1,206 @@
+"""The safety net: recall on the dev set, figures of speech, reporters, validation, fallback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.safety import (
+    BUILTIN_SOURCE,
+    CATEGORIES,
+    PUPIL_MAX_CHARS,
+    SafetyNet,
+    SafetySignal,
+    build_net,
+    load_safety,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFETY_YAML = ROOT / "knowledge" / "safety.yaml"
+DEV = ROOT / "tests" / "data" / "safety_dev.tsv"
+
+
+@pytest.fixture(scope="module")
+def net() -> SafetyNet:
+    loaded = load_safety(SAFETY_YAML)
+    assert not loaded.errors, "\n".join(map(str, loaded.errors))
+    assert not loaded.fallback
+    return loaded
+
+
+def _dev() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in DEV.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            label, category, message = line.split("\t")
+            rows.append((label, category, message))
+    return rows
+
+
+def test_dev_set_shape():
+    rows = _dev()
+    labels = [r[0] for r in rows]
+    assert len(rows) >= 150
+    assert labels.count("strong") >= 90 and labels.count("weak") >= 15
+    assert labels.count("none") >= 45
+    assert {r[1] for r in rows if r[0] == "strong"} == set(CATEGORIES)
+
+
+def test_strong_recall_is_total(net: SafetyNet):
+    missed = [
+        m
+        for label, _, m in _dev()
+        if label == "strong" and getattr(net.assess(m), "level", "") != "strong"
+    ]
+    assert missed == []
+
+
+def test_weak_lines_get_at_least_weak(net: SafetyNet):
+    missed = [m for label, _, m in _dev() if label == "weak" and net.assess(m) is None]
+    assert missed == []
+
+
+def test_false_alarms_at_most_5_percent(net: SafetyNet):
+    none = [m for label, _, m in _dev() if label == "none"]
+    alarms = [m for m in none if getattr(net.assess(m), "level", "") == "strong"]
+    assert len(alarms) <= 0.05 * len(none), alarms
+
+
+def test_strong_categories_mostly_right(net: SafetyNet):
+    strong = [(c, m) for label, c, m in _dev() if label == "strong"]
+    right = sum(1 for c, m in strong if getattr(net.assess(m), "category", "") == c)
+    assert right >= 0.9 * len(strong)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mort de rire",
+        "mdr",
+        "ptdr ce prof me tue",
+        "je meurs de faim",
+        "ça me tue",
+        "on va tuer le boss ce soir",
+        "je fais mon stage chez mon père",
+        "mon père travaille dans une banque",
+        "ma mère va me tuer si j'ai pas de stage",
+        "je vais me prendre un stage en boulangerie",
+        "il faut savoir perdre",
+        "je suis crevé",
+        "stage à l'étranger, c'est possible ?",
+        "je travaille seulement le matin",
+        "j'ai frappé à toutes les portes",
+    ],
+)
+def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
+    assert net.assess(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("jveuuux mouriiir", "suicide"),
+        ("JE VEUX MOURIR", "suicide"),
+        ("je veux me sucider", "suicide"),
+        ("je me fais harseler", "harassment"),
+        ("mon beau-père me frappe", "home_violence"),
+        ("il m'a mis la main aux fesses", "sexual"),
+        ("mon tuteur m'a giflé", "assault"),
+        ("sale noir", "abuse"),
+        ("i want to die", "suicide"),
+        ("my boss touched me", "sexual"),
+    ],
+)
+def test_spellings_and_typos(net: SafetyNet, text: str, category: str):
+    assert net.assess(text) == SafetySignal("strong", category, "self")
+
+
+def test_mdr_does_not_hide_real_distress(net: SafetyNet):
+    assert getattr(net.assess("jveux mourir mdr"), "level", "") == "strong"
+
+
+def test_teacher_reporting_a_pupil_is_other(net: SafetyNet):
+    signal = net.assess("Une élève m'a confié que son beau-père la frappe")
+    assert signal == SafetySignal("strong", "home_violence", "other")
+    assert net.assess("mon fils se fait harceler au collège").reporter == "other"
+    assert net.assess("il veut mourir", role="teacher").reporter == "other"
+    assert net.assess("je veux mourir", role="pupil").reporter == "self"
+    # a pupil speaking of a classmate who hurts them is not an adult reporting
+    assert net.assess("un élève de ma classe me frappe").reporter == "self"
+
+
+def test_messages(net: SafetyNet):
+    for category in CATEGORIES:
+        text = net.message(SafetySignal("strong", category, "self"), role="pupil")
+        assert len(text) < PUPIL_MAX_CHARS
+        for number in ("3114", "119", "3018", "114", "112"):
+            assert number in text, (category, number)
+        assert "adulte de confiance" in text and "pas de ta faute" in text
+        adult = net.message(SafetySignal("strong", category, "other"), role=None)
+        for words in ("119", "information préoccupante", "chef d'établissement", "procureur"):
+            assert words in adult
+        assert "vous" in adult.lower() and " tu " not in adult
+    assert len(net.message(SafetySignal("strong", "suicide", "self"))) <= 500
+    first = net.message(SafetySignal("strong", "suicide", "self")).split("\n")[1]
+    assert "3114" in first
+    for category in ("home_violence", "sexual"):
+        assert "119" in net.message(SafetySignal("strong", category, "self")).split("\n")[1]
+    assert "3018" in net.message(SafetySignal("strong", "harassment", "self")).split("\n")[1]
+    assert "39 28" in net.message(SafetySignal("strong", "abuse", "self"))
+    assert "3114" in net.footer("pupil") and "119" in net.footer("teacher")
+    assert net.message(SafetySignal("strong", "sexual", "self"), role="teacher").startswith(
+        net.texts.adult_intro["sexual"]
+    )
+
+
+def _data() -> dict:
+    return yaml.safe_load(SAFETY_YAML.read_text(encoding="utf-8"))
+
+
+def test_validation_errors_name_file_entry_field():
+    data = _data()
+    data["categories"]["suicide"]["strong"][2] = "(veux mourir"
+    data["categories"]["sexual"]["weak"].append("<inconnue> photos")
+    data["messages"]["pupil"]["harassment"] = "Appelle le 3018."
+    net, errors = build_net(data, "safety.yaml")
+    assert net is None
+    texts = [str(e) for e in errors]
+    assert any(
+        e.file == "safety.yaml" and e.entry == "suicide" and e.field == "strong[3]" for e in errors
+    ), texts
+    assert any(e.entry == "sexual" and e.field.startswith("weak[") for e in errors), texts
+    assert any(e.field == "pupil.harassment" and "3114" in e.message for e in errors), texts
+    assert "safety.yaml, entrée « suicide », champ « strong[3] »" in "\n".join(texts)
+
+
+def test_broken_file_falls_back_to_builtin(tmp_path: Path):
+    bad = tmp_path / "safety.yaml"
+    bad.write_text("categories: [oops\n", encoding="utf-8")
+    net = load_safety(bad)
+    assert net.fallback and net.source == BUILTIN_SOURCE
+    assert net.errors and net.errors[0].file == "safety.yaml"
+    assert net.assess("jveux mourir").level == "strong"
+    assert net.assess("mon beau-père me frappe").level == "strong"
+    assert net.assess("mort de rire") is None
+    assert "3114" in net.message(net.assess("envie de mourir"))
+    # a file with a bad phrase is refused as a whole
+    data = _data()
+    data["categories"]["assault"]["strong"].append("...")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    net = load_safety(wrong)
+    assert net.fallback and any(e.entry == "assault" for e in net.errors)
+    assert load_safety(tmp_path / "missing.yaml").fallback
+
+
+def test_fast_enough(net: SafetyNet):
+    messages = [m for _, _, m in _dev()]
+    messages = (messages * (1000 // len(messages) + 1))[:1000]
+    start = time.perf_counter()
+    for m in messages:
+        net.assess(m)
+    per_message = (time.perf_counter() - start) / len(messages)
+    assert per_message < 0.001
