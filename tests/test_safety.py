@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.safety import (
+from bot.understanding.safety import (
     BUILTIN_SOURCE,
     CATEGORIES,
     PUPIL_MAX_CHARS,
     SafetyNet,
     SafetySignal,
-    build_net,
-    load_safety,
 )
+from bot.understanding.safety_rules import build_net, load_safety
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFETY_YAML = ROOT / "knowledge" / "safety.yaml"

@@ -95,3 +95,75 @@ def format_report(report: EvalReport, top: int = 10) -> str:
             f"  line {item.line}: [{wanted} -> {got or OUT_OF_SCOPE} {score:.0f}] {item.question}"
         )
     return "\n".join(lines)
+
+
+@dataclass
+class SafetyReport:
+    """The safety net on `label<TAB>category<TAB>message` lines (strong | weak | none)."""
+
+    strong: int = 0
+    strong_found: int = 0  # flagged strong
+    weak: int = 0
+    weak_found: int = 0  # flagged weak or strong
+    harmless: int = 0
+    false_alarms: int = 0  # a strong signal on a harmless line
+    harmless_weak: int = 0  # a footer on a harmless line
+    misses: list[tuple[str, str, str]] = field(default_factory=list)  # label, got, message
+
+    @property
+    def recall(self) -> float:
+        return self.strong_found / self.strong if self.strong else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.harmless if self.harmless else 0.0
+
+
+def read_safety_labelled(path: Path | str) -> list[tuple[str, str, str]]:
+    rows = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0] not in ("strong", "weak", "none"):
+            raise ValueError(
+                f"{path}:{number}: attendu « strong|weak|none<TAB>catégorie<TAB>texte »"
+            )
+        rows.append((parts[0], parts[1], parts[2].strip()))
+    return rows
+
+
+def evaluate_safety(assess, rows: list[tuple[str, str, str]]) -> SafetyReport:
+    """`assess(text)` returns None or a signal with a `level`."""
+    report = SafetyReport()
+    for label, _category, text in rows:
+        signal = assess(text)
+        got = signal.level if signal is not None else "none"
+        if label == "strong":
+            report.strong += 1
+            report.strong_found += got == "strong"
+        elif label == "weak":
+            report.weak += 1
+            report.weak_found += got != "none"
+        else:
+            report.harmless += 1
+            report.false_alarms += got == "strong"
+            report.harmless_weak += got == "weak"
+        wrong = (label == "strong" and got != "strong") or (label == "weak" and got == "none")
+        if wrong or (label == "none" and got == "strong"):
+            report.misses.append((label, got, text))
+    return report
+
+
+def format_safety_report(report: SafetyReport) -> str:
+    lines = [
+        f"distress recall (strong):  {report.recall:.1%}  ({report.strong_found}/{report.strong})",
+        f"weak lines flagged:        {report.weak_found}/{report.weak}",
+        f"false alarms (strong):     {report.false_alarm_rate:.1%}  "
+        f"({report.false_alarms}/{report.harmless}); footers on harmless lines: "
+        f"{report.harmless_weak}",
+    ]
+    if report.misses:
+        lines.append("\nmisses (expected -> got):")
+        lines += [f"  {label:6} -> {got:6}  {text}" for label, got, text in report.misses]
+    return "\n".join(lines)

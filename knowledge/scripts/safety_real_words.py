@@ -5,7 +5,7 @@ words that sit one letter away from such a word ("perdre" / "pendre", "centre" /
 listed here so that they are never corrected. Run after adding phrases to knowledge/safety.yaml:
 
     python -m venv /tmp/wordlist && /tmp/wordlist/bin/pip install pyspellchecker rapidfuzz pyyaml
-    /tmp/wordlist/bin/python tools/safety_real_words.py
+    /tmp/wordlist/bin/python knowledge/scripts/safety_real_words.py
 
 (pyspellchecker is a tool of this script only, not a dependency of the bot.)
 """
@@ -20,12 +20,12 @@ sys.path.insert(0, str(ROOT))
 
 from spellchecker import SpellChecker  # noqa: E402
 
-from bot.safety import REAL_WORDS_FILE, load_safety  # noqa: E402
+from bot.understanding.safety_rules import REAL_WORDS_FILE, load_safety  # noqa: E402
 
 HEADER = """\
 # Vrais mots français que le filet de sécurité ne corrige jamais en mot d'alerte
 # (« perdre » n'est pas une faute de frappe de « pendre »). Fichier généré par
-# tools/safety_real_words.py à partir du dictionnaire de fréquences de pyspellchecker ;
+# knowledge/scripts/safety_real_words.py à partir du dictionnaire de fréquences de pyspellchecker ;
 # on peut y ajouter des mots à la main (un par ligne). Voir aussi `not_typos` dans safety.yaml.
 """
 

@@ -1,0 +1,354 @@
+"""The safety net: spots a pupil in danger (suicide, violence, sexual abuse, harassment...).
+
+Phrases and answer texts live in knowledge/safety.yaml (see the comment at its top for the
+pattern syntax). Every phrase is compiled once into a regular expression over the message's
+normalised words (accents removed, elisions split, SMS spelling expanded, repeated letters
+squeezed), so that assessing a message costs a few regex searches. Words of 6 letters or more
+that the net does not know are corrected towards the net's own vocabulary (one typo; two from
+9 letters), never towards another first letter and never when listed in `not_typos`.
+
+Loading and validating the file is `safety_rules.load_safety`: a file with a mistake gives a
+minimal built-in net, with the errors, so that the bot never runs without a safety net.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.understanding.normalise import strip_accents
+
+CATEGORIES = ("suicide", "home_violence", "sexual", "assault", "abuse", "harassment")
+LEVELS = ("strong", "weak")
+NUMBERS_REQUIRED = ("3114", "119", "3018", "114", "112")
+PUPIL_MAX_CHARS = 700
+FOOTER_MAX_CHARS = 300
+ADULT_MAX_CHARS = 4096
+DEFAULT_GAP = 3
+MAX_GAP = 12
+MAX_INPUT_CHARS = 2000
+FUZZY_MIN_LEN = 6
+FUZZY_CACHE_SIZE = 4096
+BUILTIN_SOURCE = "<filet intégré>"
+_TOP_KEYS = {
+    "version",
+    "sms",
+    "lists",
+    "categories",
+    "harmless",
+    "reporters",
+    "not_typos",
+    "messages",
+}
+
+Level = Literal["strong", "weak"]
+Reporter = Literal["self", "other"]
+
+
+@dataclass(frozen=True)
+class SafetySignal:
+    """What the net found: how serious, what about, and who speaks."""
+
+    level: Level
+    category: str
+    reporter: Reporter  # "other": an adult (teacher, CPE, parent) speaks about a pupil
+
+
+@dataclass(frozen=True)
+class SafetyError:
+    """One problem in the safety file, located by file, entry and field."""
+
+    file: str
+    entry: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.entry:
+            where += f", entrée « {self.entry} »"
+        if self.field:
+            where += f", champ « {self.field} »"
+        return f"{where} : {self.message}"
+
+
+class PatternError(ValueError):
+    """A phrase that cannot be compiled (message in French, for the editors)."""
+
+
+# --- normalisation -----------------------------------------------------------------------
+
+_ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|[cdjlmnst])['’`´]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_WORD_PATTERN = re.compile(r"[^a-z0-9*]+")
+_REPEATS = re.compile(r"([a-z])\1+")  # every doubled letter: "frappe" = "frape", "mouriiir"
+_LONG_REPEATS = re.compile(r"([a-z])\1{2,}")
+_J_CONTRACTION = re.compile(r"^j[bcdfgklmnpqrstvwxz][a-z]{2,}$")
+
+
+def _raw_words(text: str, pattern: bool = False) -> list[str]:
+    text = strip_accents(text)
+    text = _ELISION.sub(lambda m: m.group(1) + "e ", text)
+    return (_NON_WORD_PATTERN if pattern else _NON_WORD).sub(" ", text).split()
+
+
+def _squeeze(word: str) -> str:
+    return _REPEATS.sub(r"\1", word)
+
+
+class Normaliser:
+    """Words as the net compares them: messages and phrases go through the same steps."""
+
+    def __init__(self, sms: Mapping[str, str]) -> None:
+        self.sms: dict[str, list[str]] = {}
+        for key, value in sms.items():
+            words = _raw_words(str(key))
+            if len(words) == 1:
+                # an expansion is itself normalised, without SMS (no loops)
+                self.sms[_LONG_REPEATS.sub(r"\1", words[0])] = _raw_words(str(value))
+
+    def words(self, text: str, pattern: bool = False) -> list[str]:
+        out: list[str] = []
+        for word in _raw_words(text, pattern):
+            star = pattern and word.endswith("*")
+            base = word.rstrip("*") if star else word
+            base = _LONG_REPEATS.sub(r"\1", base)  # "jveuuux": the SMS key is "jveux"
+            expanded = self.sms.get(base)
+            if expanded is None and _J_CONTRACTION.match(base):
+                expanded = ["je", base[1:]]  # "jveux", "jmennuie"
+            parts = expanded if expanded is not None else [base]
+            parts = [_squeeze(p) for p in parts if p]
+            if star and parts:
+                parts[-1] += "*"
+            out.extend(parts)
+        return out
+
+
+# --- phrases ------------------------------------------------------------------------------
+
+
+def _word_regex(word: str) -> str:
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + r"[a-z0-9]* "
+    return re.escape(word) + " "
+
+
+@dataclass
+class _Compiled:
+    regex: str
+    literals: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+
+def compile_phrase(
+    phrase: str, normaliser: Normaliser, lists: Mapping[str, list[list[str]]]
+) -> _Compiled:
+    """One phrase of the YAML syntax as a regex over ' word word ' (raises PatternError)."""
+    out = _Compiled("")
+    parts: list[str] = []
+    kinds: list[str] = []
+    i, n = 0, len(phrase)
+
+    def words_of(text: str) -> list[str]:
+        ws = normaliser.words(text, pattern=True)
+        for w in ws:
+            if "*" in w[:-1] or (w.endswith("*") and len(w) - 1 < 4):
+                raise PatternError(f"« {w} » : * seulement en fin de mot, après 4 lettres au moins")
+            if w.endswith("*"):
+                out.prefixes.add(w[:-1])
+            else:
+                out.literals.add(w)
+        return ws
+
+    def alternatives(choices: Iterable[list[str]], optional: bool) -> str:
+        options = ["".join(_word_regex(w) for w in c) for c in choices]
+        return "(?:" + "|".join(options) + ")" + ("?" if optional else "")
+
+    while i < n:
+        c = phrase[i]
+        if c.isspace():
+            i += 1
+        elif c in "([":
+            close = ")" if c == "(" else "]"
+            j = phrase.find(close, i + 1)
+            if j < 0:
+                raise PatternError(f"« {c} » sans « {close} »")
+            inner = phrase[i + 1 : j]
+            if any(x in inner for x in "()[]<>"):
+                raise PatternError("pas de groupe ni de <liste> à l'intérieur d'un groupe")
+            choices = [words_of(a) for a in inner.split("|")]
+            if any(not ch for ch in choices):
+                raise PatternError(f"choix vide dans « {phrase[i : j + 1]} »")
+            parts.append(alternatives(choices, optional=c == "["))
+            kinds.append("opt" if c == "[" else "word")
+            i = j + 1
+        elif c in ")]>":
+            raise PatternError(f"« {c} » sans ouverture")
+        elif c == "<":
+            j = phrase.find(">", i + 1)
+            if j < 0:
+                raise PatternError("« < » sans « > »")
+            name = phrase[i + 1 : j].strip()
+            if name not in lists:
+                raise PatternError(f"liste inconnue <{name}> (voir le bloc `lists`)")
+            for choice in lists[name]:
+                for w in choice:
+                    (out.prefixes.add(w[:-1]) if w.endswith("*") else out.literals.add(w))
+            parts.append(alternatives(lists[name], optional=False))
+            kinds.append("word")
+            i = j + 1
+        elif phrase.startswith("...", i) or c == "…":
+            j = i + (3 if c == "." else 1)
+            m = re.match(r"\d+", phrase[j:])
+            gap = int(m.group()) if m else DEFAULT_GAP
+            if not 1 <= gap <= MAX_GAP:
+                raise PatternError(f"écart de 1 à {MAX_GAP} mots")
+            if m:
+                j += len(m.group())
+            parts.append(r"(?:\S+ ){0," + str(gap) + "}")
+            kinds.append("gap")
+            i = j
+        else:
+            m = re.compile(r"(?:[^()\[\]<>.…]|\.(?!\.\.))+").match(phrase, i)
+            if m is None:  # a lone "." or ".."
+                i += 1
+                continue
+            ws = words_of(m.group())
+            parts.extend(_word_regex(w) for w in ws)
+            kinds.extend("word" for _ in ws)
+            i = m.end()
+    if "word" not in kinds:
+        raise PatternError("phrase sans aucun mot obligatoire")
+    if kinds[0] == "gap" or kinds[-1] == "gap":
+        raise PatternError("« ... » seulement entre deux mots")
+    out.regex = "(?<= )" + "".join(parts)
+    return out
+
+
+# --- the net ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Texts:
+    pupil: Mapping[str, str]
+    adult_intro: Mapping[str, str]
+    adult_body: str
+    footer: Mapping[str, str]
+
+
+class SafetyNet:
+    """Compiled phrases and answer texts; assess() is the only hot path."""
+
+    def __init__(
+        self,
+        phrases: Mapping[str, Mapping[str, list[_Compiled]]],
+        harmless: list[_Compiled],
+        reporters: list[_Compiled],
+        normaliser: Normaliser,
+        not_typos: Iterable[str],
+        texts: _Texts,
+        source: str,
+        errors: tuple[SafetyError, ...] = (),
+    ) -> None:
+        self.source = source
+        self.errors = errors
+        self.texts = texts
+        self._normaliser = normaliser
+        self._regex: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for level in LEVELS:
+            self._regex[level] = [
+                (cat, re.compile("|".join(c.regex for c in phrases[cat][level])))
+                for cat in CATEGORIES
+                if phrases[cat][level]
+            ]
+        self._harmless = re.compile("|".join(c.regex for c in harmless)) if harmless else None
+        self._reporters = re.compile("|".join(c.regex for c in reporters)) if reporters else None
+        literals: set[str] = set()
+        prefixes: set[str] = set()
+        for cat in CATEGORIES:
+            for level in LEVELS:
+                for c in phrases[cat][level]:
+                    literals |= c.literals
+                    prefixes |= c.prefixes
+        self._known = (
+            frozenset(literals)
+            | frozenset(w for c in harmless for w in c.literals)
+            | frozenset(_squeeze(w) for t in not_typos for w in _raw_words(t))
+        )
+        self._vocab: dict[str, list[str]] = {}
+        for w in sorted(literals):
+            if len(w) >= FUZZY_MIN_LEN and not w.isdigit():
+                self._vocab.setdefault(w[0], []).append(w)
+        self._prefixes: dict[str, list[str]] = {}
+        for p in sorted(prefixes):
+            if len(p) >= 5:
+                self._prefixes.setdefault(p[0], []).append(p)
+        self._fix_cache: dict[str, str] = {}
+
+    @property
+    def fallback(self) -> bool:
+        """True when this is the built-in net (the file was missing or refused)."""
+        return self.source == BUILTIN_SOURCE
+
+    # --- matching --------------------------------------------------------------------------
+
+    def _fix(self, word: str) -> str:
+        """The net's own word this one is a typo of, or the word itself."""
+        if len(word) < FUZZY_MIN_LEN or word in self._known or not word.isalpha():
+            return word
+        cached = self._fix_cache.get(word)
+        if cached is not None:
+            return cached
+        fixed = word
+        limit = 1 if len(word) < 10 else 2
+        candidates = self._vocab.get(word[0], ())
+        best = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
+        if best is not None:
+            fixed = best[0]
+        else:
+            for p in self._prefixes.get(word[0], ()):
+                if word[: len(p)] != p and Levenshtein.distance(word[: len(p)], p) <= 1:
+                    fixed = p + word[len(p) :]
+                    break
+        if len(self._fix_cache) >= FUZZY_CACHE_SIZE:
+            self._fix_cache.clear()
+        self._fix_cache[word] = fixed
+        return fixed
+
+    def prepared(self, text: str) -> str:
+        """The message as the phrases see it: ' word word ', harmless expressions as '_'."""
+        words = [self._fix(w) for w in self._normaliser.words(text[:MAX_INPUT_CHARS])]
+        s = " " + " ".join(words) + " "
+        if self._harmless is not None:
+            s = self._harmless.sub("_ ", s)
+        return s
+
+    def assess(self, text: str, role: str | None = None) -> SafetySignal | None:
+        """A signal when the message shows someone in danger, else None."""
+        s = self.prepared(text)
+        for level in LEVELS:
+            for category, regex in self._regex[level]:
+                if regex.search(s):
+                    other = role == "teacher" or (
+                        self._reporters is not None and self._reporters.search(s) is not None
+                    )
+                    return SafetySignal(level, category, "other" if other else "self")  # type: ignore[arg-type]
+        return None
+
+    # --- texts -------------------------------------------------------------------------------
+
+    def message(self, signal: SafetySignal, role: str | None = None) -> str:
+        """The help message: the pupil's (tu), or the adults' (vous) for a teacher or parent."""
+        if role == "teacher" or signal.reporter == "other":
+            intro = self.texts.adult_intro.get(signal.category, "")
+            return (intro + "\n" + self.texts.adult_body).strip()
+        return self.texts.pupil[signal.category].strip()
+
+    def footer(self, role: str | None = None) -> str:
+        """One line added under an ordinary answer after a weak signal."""
+        return self.texts.footer["teacher" if role == "teacher" else "pupil"].strip()
