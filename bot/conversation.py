@@ -55,7 +55,7 @@ class ConversationService:
         self.desks: dict[str, object | None] = {
             "pupil": PupilDesk(self.engine, cases, self.record_questions),
             "ipe": IpeDesk(cases) if cases else None,
-            "thread": ThreadDesk(cases) if cases else None,
+            "thread": ThreadDesk(cases, self.engine) if cases else None,
             "admin": AdminDesk(self.engine),
         }
 

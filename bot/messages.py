@@ -66,6 +66,7 @@ class Reply:
     source: str | None = None
     effects: list[tuple[str, Any]] = field(default_factory=list)  # for the service to carry out
     near: list[str] = field(default_factory=list)  # closest topics, for the gaps inbox
+    safety: str | None = None  # the safety net's signal on the message: weak | strong
 
 
 def by_role(role: str | None, pupil: str, teacher: str) -> str:

@@ -39,11 +39,28 @@ def test_ask_json_reads_one_question_per_line_in_order():
     assert len(lines) == len(questions)
     payloads = [json.loads(line) for line in lines]
     for p in payloads:
-        assert set(p) == {"topic", "score", "answer", "suggestions"}
+        assert set(p) == {"topic", "score", "answer", "suggestions", "safety"}
+        assert p["safety"] in (None, "weak", "strong")
         assert isinstance(p["score"], int | float) and 0 <= p["score"] <= 100
         assert (p["topic"] is None) == (p["answer"] is None)
     assert payloads[0]["topic"] == "stage-3e"
     assert payloads[1]["topic"] is None
+    assert payloads[0]["safety"] is None
+
+
+def test_ask_json_says_what_the_safety_net_found():
+    questions = [
+        "je veux me tuer ce soir",
+        "je me sens nul en stage, j'arrive à rien",
+        "c koi un cv",
+    ]
+    proc = run_cli("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    strong, weak, none = (json.loads(line) for line in proc.stdout.splitlines())
+    assert strong["safety"] == "strong" and "3114" in strong["answer"]
+    assert strong["topic"] == "detresse"
+    assert weak["safety"] == "weak"
+    assert none["safety"] is None and none["topic"] == "cv-lettre"
 
 
 def test_ask_text_with_role(capsys):

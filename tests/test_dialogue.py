@@ -59,9 +59,15 @@ def test_menus_follow_the_role(engine, kb):
     for role in ("pupil", "teacher"):
         state = State(role=role)
         for theme_choice in engine.menu(state).choices:
-            reply = engine.handle_choice(state, theme_choice.id)
-            for c in reply.choices[:-1]:
-                assert kb.topics[c.id[2:]].serves(role)
+            seen, choice_id = [], theme_choice.id
+            while choice_id:  # every page, through ➡️ Suite
+                reply = engine.handle_choice(state, choice_id)
+                assert len(reply.choices) <= 10 and reply.choices[-1].label == "⬅️ Retour"
+                seen += [c.id[2:] for c in reply.choices if c.id.startswith("t:")]
+                choice_id = next((c.id for c in reply.choices if c.label == "➡️ Suite"), None)
+            theme = next(t for t in kb.themes if f"th:{t.id}" == theme_choice.id)
+            expected = [i for i in theme.topic_ids if kb.topics[i].serves(role)]
+            assert set(seen) == set(expected) - {"salutation", "merci"}
 
 
 def test_fallback_offers_the_theme_menu(engine):
@@ -107,8 +113,19 @@ def test_bad_input_always_gets_a_clear_answer(engine):
 
 def test_distress_is_answered(engine):
     reply = engine.handle_text(State(role="pupil"), "je veux mourir")
-    assert reply.topic == "detresse"
-    assert "3114" in reply.text
+    assert reply.kind == "safety" and reply.safety == "strong"
+    assert "3114" in reply.text and not reply.choices  # no 👍/👎 under a crisis answer
+
+
+def test_a_weak_signal_adds_a_footer_to_the_answer(engine):
+    reply = engine.handle_text(State(role="pupil"), "mon tuteur me crie dessus tout le temps")
+    assert reply.safety == "weak" and reply.kind == "answer"
+    assert reply.text.endswith(engine.kb.safety.footer("pupil"))
+
+
+def test_a_family_stage_is_not_a_crisis(engine):
+    reply = engine.handle_text(State(role="pupil"), "je peux faire mon stage chez mon père ?")
+    assert reply.safety is None and reply.topic == "stage-famille"
 
 
 def test_state_round_trips_through_a_dict(engine):

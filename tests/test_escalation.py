@@ -241,9 +241,26 @@ async def test_distress_during_the_form_is_answered_and_the_form_waits(kb, db_ur
     await service.db.create_schema()
     await say(service, PUPIL, "/stage")
     reply = await say(service, PUPIL, "je veux mourir")
-    assert reply.topic == "detresse" and "3114" in reply.text
+    assert reply.kind == "safety" and "3114" in reply.text
     reply = await say(service, PUPIL, "/stage")
     assert "reprend" in reply.text
+    await service.db.dispose()
+
+
+async def test_distress_in_a_reply_to_the_ipe_gets_the_helplines_and_still_reaches_the_ipe(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    async with service.db.sessions() as session:
+        case = await session.scalar(select(Case))
+    await press(service, PUPIL, f"pr:{case.id}")
+    reply = await say(service, PUPIL, "franchement j'ai envie d'en finir, personne m'aide")
+    assert reply.safety == "strong" and reply.text.index("3114") < reply.text.index("transmis")
+    relayed = [r for r in await outbox_rows(service, IPE_A) if "Message de l'élève" in r.text]
+    assert len(relayed) == 1 and "en finir" in relayed[0].text
     await service.db.dispose()
 
 

@@ -72,7 +72,7 @@ def test_short_query_is_not_fooled_by_a_long_question_containing_it(matcher):
         "je veux mourir",
         "on se moque de moi tous les jours au college",
         "jsuis harcelé en stage jsais pas quoi faire",
-        # trigger phrases: answered whatever the score
+        # short or idiomatic ones
         "je vais pas bien du tout",
         "jpp",
         "j'en peux vraiment plus de ma vie",
@@ -81,9 +81,9 @@ def test_short_query_is_not_fooled_by_a_long_question_containing_it(matcher):
         "je veux plus me réveiller le matin",
     ],
 )
-def test_distress_is_always_answered(matcher, text):
-    result = matcher.match(text)
-    assert result.topic == "detresse", (text, result.candidates[:3])
+def test_distress_is_always_answered(kb, text):
+    signal = kb.safety.assess(text)
+    assert signal is not None and signal.level == "strong", text
 
 
 def test_close_topics_give_did_you_mean(matcher):
@@ -138,7 +138,7 @@ def test_thanks_with_a_word_or_two_more_is_thanks(matcher):
 
 
 def _check_set(matcher, name, acc_floor, rej_floor):
-    report = evaluate(matcher, read_labelled(DATA / name))
+    report = evaluate(matcher, read_labelled(DATA / name), matcher.kb.safety)
     assert report.in_scope >= 150 and report.out_scope >= 40
     assert report.accuracy >= acc_floor, format_report(report)
     assert report.rejection >= rej_floor, format_report(report)

@@ -18,6 +18,7 @@ from bot.understanding.evaluation import evaluate, format_report, read_labelled
 from bot.understanding.knowledge import LoadResult, default_knowledge_dir, load_knowledge
 from bot.understanding.lint import lint
 from bot.understanding.matching import Matcher
+from bot.understanding.topics import CRISIS_TOPIC
 
 
 def _load(args: argparse.Namespace, strict: bool = False) -> LoadResult:
@@ -33,12 +34,16 @@ def _load(args: argparse.Namespace, strict: bool = False) -> LoadResult:
 def ask_payload(engine: DialogueEngine, text: str, role: str | None) -> dict:
     """The JSON shape of `ask --json`: topic is null when the bot would not answer."""
     reply = engine.handle_text(State(role=role), text)
-    answered = reply.kind == "answer"
+    answered = reply.kind in ("answer", "safety")
+    topic = reply.topic
+    if reply.kind == "safety":  # the safety net answered first: the crisis topic, if there is one
+        topic = CRISIS_TOPIC if CRISIS_TOPIC in engine.kb.topics else None
     return {
-        "topic": reply.topic if answered else None,
+        "topic": topic if answered else None,
         "score": round(reply.score, 1),
         "answer": reply.text if answered else None,
         "suggestions": list(reply.suggestions),
+        "safety": reply.safety,
     }
 
 
@@ -84,7 +89,7 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     kb = _load(args).kb
-    report = evaluate(Matcher(kb), read_labelled(args.file))
+    report = evaluate(Matcher(kb), read_labelled(args.file), kb.safety)
     print(format_report(report))
     return 0
 

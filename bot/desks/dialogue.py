@@ -10,8 +10,11 @@ from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
+from bot.understanding.safety import SafetySignal
+from bot.understanding.topics import CRISIS_TOPIC
 
 MAX_CHOICES = 14
+MENU_PAGE = 8  # topics per page of a theme's menu
 ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
 LEVELS = {
     "4e": "4e",
@@ -36,6 +39,7 @@ MEDIA_WORDS = {
     "poll": "le sondage",
 }
 SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
+NO_FEEDBACK_TOPICS = {*SMALL_TALK_TOPICS, CRISIS_TOPIC}  # no 👍/👎 under a crisis answer
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
 _HELP_REQUEST = re.compile(
     r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
@@ -89,6 +93,36 @@ class DialogueEngine:
             index = int(stripped) - 1
             if 0 <= index < len(state.choices):
                 return self.handle_choice(state, state.choices[index].id)
+        signal = self.kb.safety.assess(stripped, state.role) if self.kb.safety else None
+        if signal is not None and signal.level == "strong":
+            return self._offer(state, self.crisis(state, signal))
+        reply = self._text_reply(state, stripped)
+        if signal is not None and self.kb.safety is not None:
+            reply.text += "\n\n" + self.kb.safety.footer(state.role)
+            reply.safety = signal.level
+        return reply
+
+    def crisis(self, state: State, signal: SafetySignal) -> Reply:
+        """The safety message first; a request being filled waits at its step."""
+        assert self.kb.safety is not None
+        text = self.kb.safety.message(signal, state.role)
+        if state.form is not None and not state.form.get("paused"):
+            state.form["paused"] = True
+            text += by_role(
+                state.role,
+                "\n\nTa demande de stage est en pause : tape /stage pour la reprendre là où tu "
+                "en étais.",
+                "\n\nLa demande est en pause : tapez /stage pour la reprendre là où vous en étiez.",
+            )
+        else:
+            text += by_role(
+                state.role,
+                "\n\nTu peux aussi continuer à m'écrire ici pour tes questions sur les stages.",
+                "\n\nVous pouvez aussi continuer à m'écrire ici pour vos questions.",
+            )
+        return Reply(text, kind="safety", safety=signal.level)
+
+    def _text_reply(self, state: State, stripped: str) -> Reply:
         said = " ".join(words(stripped))
         if state.role is None and _TEACHER_CUES.search(said):
             state.role = "teacher"
@@ -139,9 +173,11 @@ class DialogueEngine:
         if kind == "m" and not arg:
             return self._offer(state, self.menu(state))
         if kind == "th":
-            theme = next((t for t in self.kb.themes if t.id == arg), None)
+            theme_id, _, page = arg.partition(":")
+            theme = next((t for t in self.kb.themes if t.id == theme_id), None)
             if theme is not None:
-                return self._offer(state, self.theme_menu(state, theme.id))
+                number = int(page) if page.isdigit() and len(page) < 3 else 0
+                return self._offer(state, self.theme_menu(state, theme.id, number))
         if kind == "lv" and arg in LEVELS:
             state.level = arg
             return self._offer(state, Reply(f"Niveau enregistré : {LEVELS[arg]}.", kind="info"))
@@ -238,15 +274,21 @@ class DialogueEngine:
     def theme_choices(self, state: State) -> list[Choice]:
         return [Choice(t.title, f"th:{t.id}") for t in self.kb.themes_for(state.role)]
 
-    def theme_menu(self, state: State, theme_id: str) -> Reply:
+    def theme_menu(self, state: State, theme_id: str, page: int = 0) -> Reply:
+        """A theme's topics, MENU_PAGE at a time, with ➡️ Suite and ⬅️ Retour."""
         theme = next(t for t in self.kb.themes if t.id == theme_id)
         topics = [
             self.kb.topics[i]
             for i in theme.topic_ids
             if self.kb.topics[i].serves(state.role) and i not in SMALL_TALK_TOPICS
         ]
-        choices = [Choice(t.title, f"t:{t.id}") for t in topics]
-        choices.append(Choice("⬅️ Retour", "m"))
+        pages = max(1, -(-len(topics) // MENU_PAGE))
+        page = min(page, pages - 1)
+        shown = topics[page * MENU_PAGE : (page + 1) * MENU_PAGE]
+        choices = [Choice(t.title, f"t:{t.id}") for t in shown]
+        if page + 1 < pages:
+            choices.append(Choice("➡️ Suite", f"th:{theme.id}:{page + 1}"))
+        choices.append(Choice("⬅️ Retour", f"th:{theme.id}:{page - 1}" if page else "m"))
         text = f"{theme.title} — " + by_role(
             state.role, "choisis un sujet :", "choisissez un sujet :"
         )
@@ -273,7 +315,7 @@ class DialogueEngine:
         reply = self._reply_for_match(state, text, result)
         reply.near = [c.topic_id for c in result.candidates[:3]]
         state.last_question = text[:500]
-        if reply.kind == "answer" and reply.topic not in SMALL_TALK_TOPICS:
+        if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS:
             reply.choices = [
                 *reply.choices[: MAX_CHOICES - 2],
                 Choice("👍 Utile", f"fb:+:{reply.topic}"),

@@ -49,16 +49,6 @@ def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
 
 def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     assert engine.academies is not None and state.form is not None
-    result = engine.matcher.match(text) if len(text) > 3 else None
-    if result is not None and result.topic in engine.matcher.urgent:
-        state.form["paused"] = True
-        reply = engine.answer(state, engine.kb.topics[result.topic], result.score)
-        reply.text += by_role(
-            state.role,
-            "\n\nTa demande de stage est en pause : tape /stage pour la reprendre.",
-            "\n\nLa demande est en pause : tapez /stage pour la reprendre.",
-        )
-        return reply
     problem = form_steps.answer_text(state.form, text, state.role, engine.academies)
     return _prompt(engine, state, problem or "")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.cases.details import STATUS_LABELS
 from bot.cases.service import CaseNotOpen, EscalationService, PupilGone
+from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.turn import Turn
 from bot.messages import Reply
@@ -16,6 +17,7 @@ from bot.store.models import Case
 @dataclass
 class ThreadDesk:
     escalation: EscalationService
+    engine: DialogueEngine  # its knowledge base holds the safety net (reloaded with it)
 
     async def pupil_reply(self, turn: Turn) -> Reply:
         """↩️ Répondre under an IPE's message: the pupil's next text goes to that case."""
@@ -41,15 +43,7 @@ class ThreadDesk:
             return Reply("Message non transmis.", kind="info")
         key = f"{incoming.chat_id}:{incoming.update_id or uuid.uuid4().hex}"
         if case.pupil_chat_id == incoming.chat_id:
-            try:
-                await self.escalation.relay_to_ipe(turn.session, case, text, key)
-            except CaseNotOpen:
-                return Reply(
-                    f"Ta demande {case.reference} est {STATUS_LABELS[case.status]} : tape /stage "
-                    "pour en faire une nouvelle.",
-                    kind="info",
-                )
-            return Reply(f"Message transmis ({case.reference}).", kind="info")
+            return await self._from_pupil(turn, case, text, key)
         scope = await turn.scope()
         if not scope.can_see(case):
             return Reply(IPE_ONLY, kind="info")
@@ -67,3 +61,26 @@ class ThreadDesk:
                 "L'élève a effacé ses données : il n'est plus joignable par le bot.", kind="info"
             )
         return Reply(f"Message transmis à l'élève ({case.reference}).", kind="info")
+
+    async def _from_pupil(self, turn: Turn, case: Case, text: str, key: str) -> Reply:
+        """Relay the pupil's text; a pupil in distress reads the helplines first."""
+        safety = self.engine.kb.safety
+        signal = safety.assess(text, turn.state.role) if safety is not None else None
+        try:
+            await self.escalation.relay_to_ipe(turn.session, case, text, key)
+            reply = Reply(f"Message transmis ({case.reference}).", kind="info")
+        except CaseNotOpen:
+            reply = Reply(
+                f"Ta demande {case.reference} est {STATUS_LABELS[case.status]} : tape /stage "
+                "pour en faire une nouvelle.",
+                kind="info",
+            )
+        if signal is not None and safety is not None:
+            if signal.level == "strong":
+                crisis = self.engine.crisis(turn.state, signal)
+                reply.text = f"{crisis.text}\n\n{reply.text}"
+                reply.kind = "safety"
+            else:
+                reply.text += "\n\n" + safety.footer(turn.state.role)
+            reply.safety = signal.level
+        return reply

@@ -6,7 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.understanding.matching import Matcher
+from bot.understanding.matching import Matcher, MatchResult
+from bot.understanding.safety import SafetyNet
+from bot.understanding.topics import CRISIS_TOPIC
 
 OUT_OF_SCOPE = "-"
 
@@ -54,10 +56,16 @@ def read_labelled(path: Path | str) -> list[Labelled]:
     return items
 
 
-def evaluate(matcher: Matcher, items: list[Labelled]) -> EvalReport:
+def evaluate(
+    matcher: Matcher, items: list[Labelled], safety: SafetyNet | None = None
+) -> EvalReport:
+    """As the bot answers: the safety net first (a strong signal is CRISIS_TOPIC), then the matcher."""
     report = EvalReport()
     for item in items:
         result = matcher.match(item.question)
+        signal = safety.assess(item.question) if safety is not None else None
+        if signal is not None and signal.level == "strong":
+            result = MatchResult(result.candidates, CRISIS_TOPIC, 100.0, (), result.tokens)
         got = result.topic
         if item.expected:
             report.in_scope += 1

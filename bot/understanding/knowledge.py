@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from bot.understanding.normalise import Lexicon, strip_accents, words
+from bot.understanding.safety_rules import builtin_net, load_safety
 from bot.understanding.topics import KnowledgeBase, KnowledgeError, Theme, Topic
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "LoadResult", "Theme", "Topic", "load_knowledge"]
@@ -22,7 +23,8 @@ TELEGRAM_MAX_TEXT = 4096
 MIN_QUESTIONS = 10
 MAX_TITLE = 40
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SPECIAL_FILES = {"synonyms.yaml", "academies.yaml", "safety.yaml"}  # not themes
+SAFETY_FILE = "safety.yaml"
+SPECIAL_FILES = {"synonyms.yaml", "academies.yaml", SAFETY_FILE}  # not themes
 
 
 @dataclass
@@ -350,5 +352,10 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
             related = tuple(r for r in topic.related if r in topics and r != topic.id)
             topics[topic.id] = replace(topic, related=related)
     themes.sort(key=lambda t: (t.order, strip_accents(t.title)))
-    kb = KnowledgeBase(topics=topics, themes=themes, lexicon=lexicon, directory=directory)
+    safety_file = directory / SAFETY_FILE
+    safety = load_safety(safety_file) if safety_file.exists() else builtin_net()
+    errors += [KnowledgeError(e.file, e.entry, e.field, e.message) for e in safety.errors]
+    kb = KnowledgeBase(
+        topics=topics, themes=themes, lexicon=lexicon, directory=directory, safety=safety
+    )
     return LoadResult(kb, errors)

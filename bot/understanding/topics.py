@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.understanding.normalise import Lexicon
+from bot.understanding.safety import SafetyNet
+
+CRISIS_TOPIC = "detresse"  # the topic the safety net's answer stands for (ask --json, eval)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class KnowledgeBase:
     themes: list[Theme] = field(default_factory=list)
     lexicon: Lexicon = field(default_factory=Lexicon)
     directory: Path | None = None
+    safety: SafetyNet | None = None  # knowledge/safety.yaml, or the built-in net
 
     def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
