@@ -19,6 +19,9 @@ class Incoming:
     command: str = ""
     update_id: int | None = None
     user_name: str = ""
+    user_id: int | None = None  # who acted: rights are checked on the user, not the chat
+    private: bool = True  # a one-to-one chat with the bot (False in groups and channels)
+    edited: bool = False  # an edit of an earlier message
 
 
 @dataclass(frozen=True)

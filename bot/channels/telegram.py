@@ -147,6 +147,16 @@ def _media_kind(message: Message) -> str:
     return next((a for a in MEDIA_ATTRIBUTES if getattr(message, a, None)), "other")
 
 
+def _who(update: Update) -> dict:
+    """Who acted, and where: the user (not the chat) holds rights; groups are not private."""
+    chat = update.effective_chat
+    return {
+        "user_id": update.effective_user.id if update.effective_user else None,
+        "private": chat is not None and chat.type == ChatType.PRIVATE,
+        "edited": update.edited_message is not None,
+    }
+
+
 # -- handlers: parse the update, call the core, render ----------------------------------------
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
@@ -158,6 +168,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         command=name,
         update_id=update.update_id,
         user_name=update.effective_user.full_name if update.effective_user else "",
+        **_who(update),
     )
     await _answer(update, context, incoming)
 
@@ -171,13 +182,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         start = text.lower().index(mention)
         text = (text[:start] + text[start + len(mention) :]).strip()
-    incoming = Incoming(update.effective_chat.id, "text", text, update_id=update.update_id)
+    incoming = Incoming(
+        update.effective_chat.id, "text", text, update_id=update.update_id, **_who(update)
+    )
     await _answer(update, context, incoming)
 
 
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     kind = _media_kind(update.effective_message)
-    incoming = Incoming(update.effective_chat.id, "media", kind, update_id=update.update_id)
+    incoming = Incoming(
+        update.effective_chat.id, "media", kind, update_id=update.update_id, **_who(update)
+    )
     await _answer(update, context, incoming)
 
 
@@ -187,7 +202,9 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         return
     chat_id = query.message.chat.id
-    incoming = Incoming(chat_id, "choice", query.data or "", update_id=update.update_id)
+    incoming = Incoming(
+        chat_id, "choice", query.data or "", update_id=update.update_id, **_who(update)
+    )
     async with services(context).reply_order.get(chat_id):
         await _answer_choice(context, query, incoming)
 
