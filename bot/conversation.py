@@ -11,31 +11,41 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
+from bot.cases.outbox import cancel_copy
 from bot.cases.service import EscalationService
 from bot.concurrency import ChatLocks
 from bot.desks.admin import AdminDesk
 from bot.desks.dialogue import DialogueEngine
-from bot.desks.ipe import NOT_ENABLED, IpeDesk
-from bot.desks.pupil import PupilDesk, engine_reply
-from bot.desks.routes import CHOICE_ROUTES, COMMAND_ROUTES
+from bot.desks.ipe import IpeDesk
+from bot.desks.pupil import DB_DOWN_NOTE, PupilDesk, stateless_reply
+from bot.desks.routes import (
+    CHOICE_ROUTES,
+    COMMAND_ROUTES,
+    private_only,
+    refuse_disabled,
+    refuse_private,
+)
 from bot.desks.thread import ThreadDesk
 from bot.desks.turn import Turn
-from bot.messages import Incoming, Reply, State
-from bot.store.models import Database, load_state, mark_processed, save_state
+from bot.messages import Incoming, Reply, State, clean_text
+from bot.store.chats import load_state, mark_processed, prune_processed, save_state
+from bot.store.database import Database
+from bot.store.models import utcnow
 
-__all__ = ["ConversationService", "Incoming", "run_reminders"]
+__all__ = ["DB_DOWN_NOTE", "ConversationService", "Incoming", "run_reminders"]
 log = logging.getLogger(__name__)
 
-DB_DOWN_NOTE = (
-    "\n\n(Petit souci technique : je ne peux pas me souvenir de notre conversation pour "
-    "l'instant, mais je réponds quand même.)"
-)
+# PostgreSQL advisory locks: a namespace of ours, then the chat (hashed into 32 bits)
+_CHAT_LOCK = text("SELECT pg_advisory_xact_lock(7301, hashtext(:chat))")
+PROCESSED_KEPT = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
 
 
 @dataclass
@@ -63,6 +73,7 @@ class ConversationService:
         """The reply to send, or None when this update was already handled."""
         started = time.perf_counter()
         metrics.UPDATES.labels(incoming.kind).inc()
+        incoming = replace(incoming, text=clean_text(incoming.text))
         async with self.locks.get(incoming.chat_id):
             try:
                 reply = await self._handle_stored(incoming)
@@ -72,74 +83,66 @@ class ConversationService:
             except (SQLAlchemyError, OSError) as exc:
                 log.warning("database unavailable, answering without state: %s", type(exc).__name__)
                 metrics.DB_ERRORS.inc()
-                reply = self._stateless(incoming)
+                reply = stateless_reply(self.engine, incoming, incoming.command in COMMAND_ROUTES)
         metrics.ANSWERS.labels(reply.kind).inc()
         metrics.LATENCY.observe(time.perf_counter() - started)
         return reply
 
     def route(self, incoming: Incoming, state: State) -> Callable[[Turn], Awaitable[Reply]]:
         """The desk action for this update, from the routing tables."""
-        desk, action = "pupil", "reply"
+        desk, action, name = "pupil", "reply", incoming.command
         if incoming.kind == "command":
-            desk, action = COMMAND_ROUTES.get(incoming.command, (desk, action))
+            desk, action = COMMAND_ROUTES.get(name, (desk, action))
         elif incoming.kind == "choice":
-            desk, action = CHOICE_ROUTES.get(incoming.text.partition(":")[0], (desk, action))
+            name = incoming.text.partition(":")[0]
+            desk, action = CHOICE_ROUTES.get(name, (desk, action))
         elif incoming.kind == "text" and state.relay_case is not None:
             desk, action = "thread", "relay"
+        if not incoming.private and private_only(incoming.kind, name, desk):
+            return refuse_private
         target = self.desks[desk]
         if target is None:  # no cases on this bot: say so to a command, else the pupil desk
             if incoming.kind == "command":
-                return _disabled
+                return refuse_disabled
             target, action = self.desks["pupil"], "reply"
         return getattr(target, action)
 
-    def _stateless(self, incoming: Incoming) -> Reply:
-        if incoming.kind == "command" and incoming.command in COMMAND_ROUTES:
-            return Reply(
-                "Souci technique : je ne peux pas faire cela pour l'instant. Réessaie dans "
-                "quelques minutes.",
-                kind="info",
-            )
-        reply = engine_reply(self.engine, State(), incoming)
-        if reply.effects or reply.kind in ("form", "submitted"):
-            return Reply(
-                "Souci technique : je ne peux pas enregistrer ta demande pour l'instant, et rien "
-                "n'a été envoyé. Réessaie /stage dans quelques minutes.",
-                kind="info",
-            )
-        reply.text += DB_DOWN_NOTE
-        return reply
-
     async def _handle_stored(self, incoming: Incoming) -> Reply:
         await self.db.ensure_ready()
-        async with self.db.transaction() as session:
+        queued = False
+
+        async def turn(session: AsyncSession) -> Reply:
+            nonlocal queued
             if self.db.engine.dialect.name == "postgresql":
                 # replicas: one chat's updates are handled one at a time, whatever the process
-                await session.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": incoming.chat_id}
-                )
+                await session.execute(_CHAT_LOCK, {"chat": str(incoming.chat_id)})
             if incoming.update_id is not None:
                 try:
                     await mark_processed(session, incoming.update_id, incoming.chat_id)
                 except IntegrityError:
                     raise _AlreadyHandled from None
             state = await load_state(session, incoming.chat_id)
-            turn = Turn(session, state, incoming, self.admin_ids)
-            reply = await self.route(incoming, state)(turn)
+            reply = await self.route(incoming, state)(
+                Turn(session, state, incoming, self.admin_ids)
+            )
             if reply.kind != "forgotten":
                 await save_state(session, incoming.chat_id, state)
             queued = session.info.get("outbox_added", False)
+            return reply
+
+        reply = await self.db.run(turn)
         if queued and self.on_outbox is not None:
             self.on_outbox()  # committed: the worker may send it now
         return reply
 
+    async def delivered(self, reply: Reply) -> None:
+        """The channel sent the reply: its durable copy, if any, is not needed."""
+        if reply.receipt is not None:
+            await cancel_copy(self.db, reply.receipt)
+
     async def state_of(self, chat_id: int) -> State:
         async with self.db.sessions() as session:
             return await load_state(session, chat_id)
-
-
-async def _disabled(turn: Turn) -> Reply:
-    return Reply(NOT_ENABLED, kind="info")
 
 
 class _AlreadyHandled(Exception):
@@ -147,8 +150,10 @@ class _AlreadyHandled(Exception):
 
 
 async def run_reminders(service: ConversationService) -> int:
-    """Reminders and fallbacks for cases nobody took (one transaction)."""
-    if service.escalation is None:
-        return 0
+    """The periodic upkeep: reminders and fallbacks for cases nobody took, and forgetting the
+    update ids older than Telegram's redelivery window (one transaction)."""
     async with service.db.transaction() as session:
+        await prune_processed(session, utcnow() - PROCESSED_KEPT)
+        if service.escalation is None:
+            return 0
         return await service.escalation.reminders(session)

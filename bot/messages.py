@@ -44,6 +44,7 @@ class State:
     choices: list[Choice] = field(default_factory=list)
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
     relay_case: int | None = None  # the next message goes to this case's other party
+    recent: dict[str, list[float]] = field(default_factory=dict)  # per-chat limits (desks.limits)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,6 +71,29 @@ class Reply:
     effects: list[tuple[str, Any]] = field(default_factory=list)  # for the service to carry out
     near: list[str] = field(default_factory=list)  # closest topics, for the gaps inbox
     safety: str | None = None  # the safety net's signal on the message: weak | strong
+    receipt: str | None = None  # an outbox copy of this reply, cancelled once it is delivered
+
+
+MAX_ROW_ID = 2**31 - 1  # case, contact and outbox ids are 32-bit integers in the database
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store: no NUL byte (PostgreSQL refuses it), no unpaired surrogate."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "ignore").decode("utf-8")
+    return text
+
+
+def parse_id(text: str) -> int | None:
+    """A database row id typed or sent in a button: ASCII digits only, within 32 bits."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ROW_ID else None
 
 
 def by_role(role: str | None, pupil: str, teacher: str) -> str:

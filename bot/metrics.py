@@ -22,6 +22,10 @@ DB_ERRORS = Counter(
     "ipe_database_errors_total", "Updates answered without the database", registry=REGISTRY
 )
 
+LIMITED = Counter(
+    "ipe_limited_total", "Actions refused by a per-chat limit", ["action"], registry=REGISTRY
+)
+
 
 def render() -> bytes:
     return generate_latest(REGISTRY)

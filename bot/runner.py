@@ -11,7 +11,7 @@ from bot.cases.service import EscalationService, EscalationSettings
 from bot.config import Config
 from bot.conversation import ConversationService
 from bot.desks.dialogue import DialogueEngine
-from bot.store.models import Database
+from bot.store.database import Database
 from bot.understanding.knowledge import KnowledgeBase, load_knowledge
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def build_service(config: Config, kb: KnowledgeBase) -> ConversationService:
         )
     return ConversationService(
         DialogueEngine(kb, academies=academies),
-        Database(config.database_url),
+        Database(config.database_url, busy_timeout=0.0),  # waits in Database.run, not the loop
         escalation=escalation,
         admin_ids=config.admin_ids,
         record_questions=config.record_questions,

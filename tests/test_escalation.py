@@ -81,9 +81,14 @@ async def fill_form(service, chat_id: int, answers=FORM_ANSWERS):
     return await press(service, chat_id, "f:ok")
 
 
-async def outbox_rows(service, chat_id: int | None = None) -> list[OutboxMessage]:
+async def outbox_rows(
+    service, chat_id: int | None = None, copies: bool = False
+) -> list[OutboxMessage]:
+    """Queued messages; without the durable copies of the pupil's confirmation unless asked."""
     async with service.db.sessions() as session:
         query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if not copies:
+            query = query.where(OutboxMessage.dedupe_key.not_like("%:pupil:created"))
         if chat_id is not None:
             query = query.where(OutboxMessage.chat_id == chat_id)
         return list((await session.scalars(query)).all())
@@ -277,8 +282,33 @@ async def test_each_notice_is_delivered_exactly_once_despite_failures(kb, db_url
     sender.failures[IPE_A] = [Transient("502"), RetryLater(0.0), Transient("timeout")]
     for _ in range(10):
         await deliver_due(service.db, sender, now=utcnow() + timedelta(hours=1))
-    assert sorted(chat for chat, _ in sender.sent) == [IPE_A, IPE_A2]
-    assert {r.status for r in await outbox_rows(service)} == {"sent"}
+    # no channel confirmed the direct reply here: its durable copy went out too
+    assert sorted(chat for chat, _ in sender.sent) == [PUPIL, IPE_A, IPE_A2]
+    assert {r.status for r in await outbox_rows(service, copies=True)} == {"sent"}
+    await service.db.dispose()
+
+
+async def test_the_pupils_confirmation_survives_a_crash_and_is_not_sent_twice(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    # killed after the case was saved, before the reply left: the copy is sent after the grace
+    reply = await fill_form(service, PUPIL)
+    assert reply.receipt and "AIX-2026-0001" in reply.text
+    sender = RecordingSender()
+    await deliver_due(service.db, sender)  # within the grace: only the IPE's notice
+    assert [chat for chat, _ in sender.sent] == [IPE_A]
+    await deliver_due(service.db, sender, now=utcnow() + timedelta(minutes=1))
+    assert [chat for chat, _ in sender.sent] == [IPE_A, PUPIL]
+    assert "AIX-2026-0001" in sender.sent[-1][1]
+    # the consent button pressed again: the request is there, not "plus valable"
+    again = await press(service, PUPIL, "f:ok")
+    assert again.kind == "status" and "AIX-2026-0001" in again.text
+    # a second pupil whose reply did go out: the copy is cancelled, never sent
+    reply = await fill_form(service, PUPIL2)
+    await service.delivered(reply)
+    await deliver_due(service.db, sender, now=utcnow() + timedelta(minutes=1))
+    assert PUPIL2 not in [chat for chat, _ in sender.sent]
     await service.db.dispose()
 
 
@@ -468,6 +498,10 @@ async def test_a_second_request_only_confirms_the_known_academy(kb, db_url):
     await fill_form(service, PUPIL)
     state = await service.state_of(PUPIL)
     assert state.academy == "aix-marseille" and state.level == "3e"
+    reply = await say(service, PUPIL, "/stage")  # one request at a time: the open one is shown
+    assert reply.kind == "status" and "AIX-2026" in reply.text and "nouvelle" in reply.text
+    async with service.db.sessions() as session, session.begin():
+        (await session.scalar(select(Case))).status = "resolved"
     reply = await say(service, PUPIL, "/stage")
     assert "Aix-Marseille" in reply.text and reply.choices[0].label == "Oui"
     await service.db.dispose()

@@ -6,8 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
+from bot.store.database import Database
 from bot.store.migrate import current, upgrade
-from bot.store.models import Base, Database
+from bot.store.models import Base
 
 
 async def test_upgrade_from_the_first_schema_keeps_the_data(db_url):

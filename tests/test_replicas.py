@@ -18,7 +18,7 @@ import pytest
 from conftest import KNOWLEDGE_DIR, ROOT, empty_postgres
 from support.bot_api_server import FakeBotAPI
 
-from bot.store.models import Database
+from bot.store.database import Database
 from bot.understanding.knowledge import load_knowledge
 
 SECRET = "replica-test-secret"

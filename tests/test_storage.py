@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
 
 from bot.conversation import DB_DOWN_NOTE, ConversationService, Incoming
-from bot.store import sqlite_inline
-from bot.store.models import Database, load_state
+from bot.store.chats import load_state
+from bot.store.database import Database
 
 
 def _service(engine, url: str) -> ConversationService:
@@ -37,19 +38,52 @@ async def test_in_memory_database_works(engine):
     await service.db.dispose()
 
 
-async def test_another_process_holding_the_write_lock_gives_the_degraded_answer(
-    engine, tmp_path, monkeypatch
-):
-    monkeypatch.setattr(sqlite_inline, "BUSY_TIMEOUT_SECONDS", 0.3)
+async def test_another_process_holding_the_write_lock_never_blocks_the_event_loop(engine, tmp_path):
     path = tmp_path / "bot.sqlite3"
-    service = _service(engine, f"sqlite+aiosqlite:///{path}")
+    service = ConversationService(
+        engine=engine, db=Database(f"sqlite+aiosqlite:///{path}", busy_timeout=0)
+    )
     await service.db.create_schema()
     other = sqlite3.connect(path, isolation_level=None)  # e.g. an `ipe-bot admin` command
+    other.execute("BEGIN IMMEDIATE")
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    asyncio.get_running_loop().call_later(1.0, lambda: other.execute("ROLLBACK"))
+    try:
+        started = time.monotonic()
+        reply = await service.handle(Incoming(9, "text", "stage de 3e", update_id=1))
+        waited = time.monotonic() - started
+    finally:
+        ticking.cancel()
+        other.close()
+    assert reply is not None and DB_DOWN_NOTE not in reply.text  # waited, then stored
+    assert waited >= 0.9
+    assert max(gaps) < 0.25  # the loop kept running: other chats, polling, the outbox
+    await service.db.dispose()
+
+
+async def test_a_lock_held_too_long_gives_the_degraded_answer(engine, tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    service = ConversationService(
+        engine=engine, db=Database(f"sqlite+aiosqlite:///{path}", busy_timeout=0)
+    )
+    service.db.lock_wait = 0.5
+    await service.db.create_schema()
+    other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
         started = time.monotonic()
         reply = await service.handle(Incoming(9, "text", "stage de 3e", update_id=1))
-        assert time.monotonic() - started < 5  # waited the busy timeout, not forever
+        assert time.monotonic() - started < 3
         assert reply is not None and DB_DOWN_NOTE in reply.text  # answered all the same
     finally:
         other.execute("ROLLBACK")

@@ -21,7 +21,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Choice
-from bot.store.models import Contact, Database, OutboxMessage, aware, utcnow
+from bot.store.database import Database
+from bot.store.models import Contact, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,12 @@ async def enqueue(
     *,
     case_id: int | None = None,
     contact_id: int | None = None,
+    delay: timedelta = timedelta(0),
 ) -> bool:
-    """Add a message unless one with the same key exists; True when added."""
+    """Add a message unless one with the same key exists; True when added.
+
+    delay: a copy of a direct reply waits this long, so that it is only sent when the direct
+    reply did not go out (`cancel_copy` marks it delivered)."""
     existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
     if existing is not None:
         return False
@@ -77,10 +82,20 @@ async def enqueue(
             choices=json.dumps([asdict(c) for c in choices or []], ensure_ascii=False),
             case_id=case_id,
             contact_id=contact_id,
-            next_attempt_at=utcnow(),
+            next_attempt_at=utcnow() + delay,
         )
     )
     return True
+
+
+async def cancel_copy(db: Database, key: str) -> bool:
+    """The direct reply went out: its outbox copy is not needed (unless already being sent)."""
+    async with db.transaction() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+        if row is None or row.status != "pending" or row.claimed_until is not None:
+            return False
+        row.status, row.sent_at, row.last_error = "sent", utcnow(), "direct reply"
+        return True
 
 
 def backoff(attempts: int) -> float:

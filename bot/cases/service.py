@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 OPEN_STATUSES = ("new", "acknowledged")
 MAX_RELAY = 2000
+CONFIRM_GRACE = timedelta(seconds=30)  # the direct reply's head start on its durable copy
 
 
 class CaseNotOpen(Exception):
@@ -123,6 +124,25 @@ class EscalationService:
         session.add(_event(case, "created", "pupil"))
         await self.notify(session, case, "new")
         return case
+
+    async def confirm_to_pupil(self, session: AsyncSession, case: Case, text: str) -> str:
+        """A durable copy of the pupil's confirmation (with the reference), sent only if the
+        direct reply has not gone out after CONFIRM_GRACE; returns the copy's key."""
+        key = f"case:{case.id}:pupil:created"
+        if case.pupil_chat_id is not None:
+            await enqueue(
+                session, key, case.pupil_chat_id, text, case_id=case.id, delay=CONFIRM_GRACE
+            )
+        return key
+
+    async def open_case_of(self, session: AsyncSession, pupil_chat_id: int) -> Case | None:
+        """The pupil's most recent open case, if any."""
+        return await session.scalar(
+            select(Case)
+            .where(Case.pupil_chat_id == pupil_chat_id, Case.status.in_(OPEN_STATUSES))
+            .order_by(Case.id.desc())
+            .limit(1)
+        )
 
     async def notify(self, session: AsyncSession, case: Case, why: str) -> int:
         """Queue the notice to the case's recipients (IPE, else fallback, else coordinator)."""

@@ -60,5 +60,6 @@ async def run_chat(
             reply = await service.handle(parse_line(line, chat_id))
             if reply is not None:
                 out("\n" + render(reply) + "\n")
+                await service.delivered(reply)
     finally:
         await service.db.dispose()

@@ -141,6 +141,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
         reply = await bot_services.conversation.handle(incoming)
         if reply is not None:
             await send_reply(context, incoming.chat_id, reply)
+            await bot_services.conversation.delivered(reply)
 
 
 def _media_kind(message: Message) -> str:
@@ -231,6 +232,7 @@ async def _answer_choice(
                 return
             log.info("could not edit menu in place (%s); sending it", type(exc).__name__)
     await send_reply(context, chat_id, reply)
+    await services(context).conversation.delivered(reply)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,7 +16,8 @@ from bot.cases.academies import AcademyDirectory, load_academies
 from bot.cases.details import STATUS_LABELS
 from bot.cases.service import EscalationService
 from bot.config import Config
-from bot.store.models import Case, Database, aware
+from bot.store.database import Database
+from bot.store.models import Case, aware
 
 CASE_FIELDS = [
     "reference",

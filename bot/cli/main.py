@@ -197,8 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.store.database import Database
     from bot.store.migrate import current
-    from bot.store.models import Database
 
     async def job() -> str | None:
         db = Database(_config(args).database_url)

@@ -89,7 +89,8 @@ class DialogueEngine:
         stripped = (text or "").strip()
         in_form = state.form is not None and not state.form.get("paused")
         typed_answer = in_form and state.form["step"] not in ("contact", "consent")
-        if stripped.isdigit() and state.choices and not typed_answer:
+        digits = stripped.isascii() and stripped.isdigit() and len(stripped) <= 3
+        if digits and state.choices and not typed_answer:
             index = int(stripped) - 1
             if 0 <= index < len(state.choices):
                 return self.handle_choice(state, state.choices[index].id)
@@ -176,7 +177,7 @@ class DialogueEngine:
             theme_id, _, page = arg.partition(":")
             theme = next((t for t in self.kb.themes if t.id == theme_id), None)
             if theme is not None:
-                number = int(page) if page.isdigit() and len(page) < 3 else 0
+                number = int(page) if page.isascii() and page.isdigit() and len(page) < 3 else 0
                 return self._offer(state, self.theme_menu(state, theme.id, number))
         if kind == "lv" and arg in LEVELS:
             state.level = arg

@@ -13,7 +13,7 @@ from bot.cases.academies import of_academy
 from bot.cases.details import STATUS_LABELS, academy_name, case_choices, case_text
 from bot.cases.service import CaseNotOpen, EscalationService
 from bot.desks.turn import Turn
-from bot.messages import Choice, Reply
+from bot.messages import Choice, Reply, parse_id
 from bot.store.models import Case
 
 IPE_ONLY = "Cette commande est réservée aux ingénieurs pour l'école."
@@ -101,10 +101,11 @@ class IpeDesk:
     async def case_action(self, turn: Turn) -> Reply:
         """A button under a case: view, take, reply, resolved, closed."""
         kind, _, arg = turn.incoming.text.partition(":")
-        if not arg.isdigit():
+        case_id = parse_id(arg)
+        if case_id is None:
             return Reply("Ce bouton n'est pas valable.", kind="info")
         scope = await turn.scope()
-        case = await self.escalation.visible_case(turn.session, scope, int(arg))
+        case = await self.escalation.visible_case(turn.session, scope, case_id)
         if case is None:
             text = "Cette demande n'est pas dans vos académies." if scope.staff else IPE_ONLY
             return Reply(text, kind="info")

@@ -9,11 +9,58 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.cases import insights
+from bot.cases.details import STATUS_LABELS
 from bot.cases.service import EscalationService
+from bot.desks import request
 from bot.desks.dialogue import DialogueEngine
+from bot.desks.limits import allow
 from bot.desks.turn import Turn
-from bot.messages import Incoming, Reply, State
-from bot.store.models import delete_state
+from bot.messages import Choice, Incoming, Reply, State, by_role
+from bot.store.chats import delete_state
+from bot.store.models import Case
+
+TOO_MANY_REQUESTS = (
+    "Tu as déjà envoyé plusieurs demandes aujourd'hui : je ne peux pas en transmettre une autre "
+    "avant demain. Ta demande en cours reste active ; tape /stage pour la voir."
+)
+STATUS_NEXT = {
+    "new": (
+        "Un ingénieur pour l'école va la prendre en charge : je te préviens ici dès que c'est "
+        "fait.",
+        "Un ingénieur pour l'école va la prendre en charge : vous serez prévenu·e ici.",
+    ),
+    "acknowledged": (
+        "Un ingénieur pour l'école s'en occupe et te répond ici. Pour lui écrire, utilise le "
+        "bouton ci-dessous.",
+        "Un ingénieur pour l'école s'en occupe et vous répond ici. Pour lui écrire, utilisez "
+        "le bouton ci-dessous.",
+    ),
+}
+
+
+def _starts_request(incoming: Incoming) -> bool:
+    if incoming.kind == "command":
+        return incoming.command == "stage"
+    return incoming.kind == "choice" and incoming.text in ("esc", "f:ok")
+
+
+def case_status(case: Case, role: str | None) -> Reply:
+    """Where the pupil's open request stands, and what happens next."""
+    status = STATUS_LABELS.get(case.status, case.status)
+    pupil, teacher = STATUS_NEXT.get(case.status, ("", ""))
+    text = by_role(
+        role,
+        f"Ta demande {case.reference} est déjà envoyée (statut : {status}). {pupil}",
+        f"La demande {case.reference} est déjà envoyée (statut : {status}). {teacher}",
+    )
+    choices = []
+    if case.status == "acknowledged":
+        choices = [
+            Choice(
+                by_role(role, "↩️ Écrire à l'ingénieur", "↩️ Écrire à l'ingénieur"), f"pr:{case.id}"
+            )
+        ]
+    return Reply(text.strip(), choices, kind="status")
 
 
 def engine_reply(engine: DialogueEngine, state: State, incoming: Incoming) -> Reply:
@@ -27,6 +74,32 @@ def engine_reply(engine: DialogueEngine, state: State, incoming: Incoming) -> Re
     return engine.handle_text(state, incoming.text)
 
 
+DB_DOWN_NOTE = (
+    "\n\n(Petit souci technique : je ne peux pas me souvenir de notre conversation pour "
+    "l'instant, mais je réponds quand même.)"
+)
+
+
+def stateless_reply(engine: DialogueEngine, incoming: Incoming, routed_command: bool) -> Reply:
+    """The answer while the database is down: questions yes, nothing that must be stored."""
+    if incoming.kind == "command" and routed_command:
+        return Reply(
+            "Souci technique : je ne peux pas faire cela pour l'instant. Réessaie dans "
+            "quelques minutes.",
+            kind="info",
+        )
+    reply = engine_reply(engine, State(), incoming)
+    if reply.effects or reply.kind in ("form", "submitted"):
+        return Reply(
+            "Souci technique : je ne peux pas enregistrer ta demande pour l'instant, et rien "
+            "n'a été envoyé. Réessaie /stage dans quelques minutes.",
+            kind="info",
+        )
+    if reply.kind != "safety":  # the helplines stand alone
+        reply.text += DB_DOWN_NOTE
+    return reply
+
+
 @dataclass
 class PupilDesk:
     engine: DialogueEngine
@@ -35,13 +108,24 @@ class PupilDesk:
 
     async def reply(self, turn: Turn) -> Reply:
         state, incoming, session = turn.state, turn.incoming, turn.session
+        in_form = state.form is not None and not state.form.get("paused")
+        if incoming.edited and incoming.kind == "text" and in_form:
+            return request.edit_ignored(self.engine, state)
+        if self.escalation is not None and state.form is None and _starts_request(incoming):
+            case = await self.escalation.open_case_of(session, incoming.chat_id)
+            if case is not None:  # one request at a time: show the open one
+                return case_status(case, state.role)
         reply = engine_reply(self.engine, state, incoming)
-        if incoming.kind == "text" and self.record_questions:
+        if incoming.kind == "text" and self.record_questions and reply.safety is None:
             await insights.record_reply(session, reply, state.role, incoming.text)
         for effect, payload in reply.effects:
             if effect == "create_case" and self.escalation is not None:
+                if not allow(state, "case"):
+                    reply = Reply(TOO_MANY_REQUESTS, kind="info")
+                    break
                 case = await self.escalation.create_case(session, incoming.chat_id, payload)
                 reply.text = reply.text.format(reference=case.reference)
+                reply.receipt = await self.escalation.confirm_to_pupil(session, case, reply.text)
             elif effect == "feedback" and self.record_questions:
                 helpful, topic, question = payload
                 await insights.record_feedback(session, helpful, topic, question, state.role)
@@ -58,4 +142,10 @@ class PupilDesk:
         if erased:
             text += f", ainsi que tes informations dans {erased} demande(s) d'aide"
         text += ". Tu peux recommencer quand tu veux avec /start."
+        if (await turn.scope()).contacts:  # an IPE: say what stays
+            text = (
+                "C'est fait : j'ai effacé votre profil et notre conversation. Votre inscription "
+                "comme ingénieur pour l'école reste active (vous recevez toujours les demandes "
+                "de votre académie) : pour la retirer, demandez-le à l'administrateur."
+            )
         return Reply(text, kind="forgotten")

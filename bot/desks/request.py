@@ -90,3 +90,18 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
             by_role(state.role, "Ce bouton n'est plus valable.", "Ce bouton n'est plus valable."),
         )
     return _prompt(engine, state)
+
+
+def edit_ignored(engine: DialogueEngine, state: State) -> Reply:
+    """An edited message during the form: not taken as an answer; the current step again."""
+    return _prompt(
+        engine,
+        state,
+        by_role(
+            state.role,
+            "Je ne tiens pas compte des messages modifiés pendant la demande. Pour corriger une "
+            "réponse, utilise ⬅️ Retour.",
+            "Je ne tiens pas compte des messages modifiés pendant la demande. Pour corriger une "
+            "réponse, utilisez ⬅️ Retour.",
+        ),
+    )

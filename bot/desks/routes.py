@@ -7,7 +7,9 @@ makes starts with a prefix listed in CHOICE_ROUTES (tests/test_architecture.py c
 
 from __future__ import annotations
 
-from bot.desks.ipe import CASE_ACTIONS
+from bot.desks.ipe import CASE_ACTIONS, NOT_ENABLED
+from bot.desks.turn import Turn
+from bot.messages import Reply
 
 COMMAND_ROUTES: dict[str, tuple[str, str]] = {
     "oublier": ("pupil", "forget"),
@@ -24,3 +26,30 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
     "pr": ("thread", "pupil_reply"),  # the pupil's ↩️ Répondre under an IPE's message
 }
+
+# Only in a one-to-one chat with the bot: what shows or changes a pupil's request (personal
+# data) and every IPE or administrator action. A group gets a polite refusal instead.
+PRIVATE_DESKS = frozenset({"ipe", "thread", "admin"})
+PRIVATE_COMMANDS = frozenset({"stage"})
+PRIVATE_PREFIXES = frozenset({"f", "esc"})
+
+
+def private_only(kind: str, name: str, desk: str) -> bool:
+    """True when this command or button prefix may not be used outside a private chat."""
+    if desk in PRIVATE_DESKS:
+        return True
+    return name in PRIVATE_COMMANDS if kind == "command" else name in PRIVATE_PREFIXES
+
+
+PRIVATE_ONLY = (
+    "Pour protéger les informations personnelles, cela se fait seulement en message privé avec "
+    "moi : ouvrez une conversation privée avec le bot."
+)
+
+
+async def refuse_private(turn: Turn) -> Reply:
+    return Reply(PRIVATE_ONLY, kind="info")
+
+
+async def refuse_disabled(turn: Turn) -> Reply:
+    return Reply(NOT_ENABLED, kind="info")

@@ -9,8 +9,9 @@ from bot.cases.details import STATUS_LABELS
 from bot.cases.service import CaseNotOpen, EscalationService, PupilGone
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
+from bot.desks.limits import allow
 from bot.desks.turn import Turn
-from bot.messages import Reply
+from bot.messages import Reply, by_role, parse_id
 from bot.store.models import Case
 
 
@@ -22,7 +23,8 @@ class ThreadDesk:
     async def pupil_reply(self, turn: Turn) -> Reply:
         """↩️ Répondre under an IPE's message: the pupil's next text goes to that case."""
         _, _, arg = turn.incoming.text.partition(":")
-        case = await turn.session.get(Case, int(arg)) if arg.isdigit() else None
+        case_id = parse_id(arg)
+        case = await turn.session.get(Case, case_id) if case_id is not None else None
         if case is None or case.pupil_chat_id != turn.chat_id:
             return Reply("Ce bouton n'est pas valable.", kind="info")
         turn.state.relay_case = case.id
@@ -36,6 +38,27 @@ class ThreadDesk:
         """The text after a Répondre button, to the case's other party."""
         state, incoming = turn.state, turn.incoming
         assert state.relay_case is not None
+        if incoming.edited:  # an edit of an earlier message is not a new message
+            return Reply(
+                by_role(
+                    state.role,
+                    "Je ne transmets pas les messages modifiés : envoie ton message à nouveau.",
+                    "Je ne transmets pas les messages modifiés : envoyez votre message à nouveau.",
+                ),
+                kind="info",
+            )
+        if not allow(state, "relay"):
+            state.relay_case = None
+            return Reply(
+                by_role(
+                    state.role,
+                    "Tu as envoyé beaucoup de messages en peu de temps : attends un peu avant "
+                    "d'en envoyer d'autres.",
+                    "Beaucoup de messages en peu de temps : merci d'attendre un peu avant d'en "
+                    "envoyer d'autres.",
+                ),
+                kind="info",
+            )
         case = await turn.session.get(Case, state.relay_case)
         state.relay_case = None
         text = incoming.text.strip()

@@ -23,11 +23,16 @@ class Turn:
         return self.incoming.chat_id
 
     @property
+    def user_id(self) -> int:
+        """Who acted: rights belong to the user (the chat, for channels without users)."""
+        return self.incoming.user_id if self.incoming.user_id is not None else self.chat_id
+
+    @property
     def is_admin(self) -> bool:
-        return self.chat_id in self.admin_ids
+        return self.user_id in self.admin_ids
 
     async def scope(self) -> Scope:
-        """Which académies this chat may act on: read from the directory once per update."""
+        """Which académies this user may act on: read from the directory once per update."""
         if self._scope is None:
-            self._scope = await resolve_scope(self.session, self.chat_id, self.admin_ids)
+            self._scope = await resolve_scope(self.session, self.user_id, self.admin_ids)
         return self._scope
