@@ -53,10 +53,6 @@ def parse_rule(text: str, known: Mapping[str, object]) -> ConceptRule:
     return ConceptRule(text, families, window, vetoes)
 
 
-def _token_match(token: str, word: str) -> bool:
-    return word.startswith(token[:-1]) if token.endswith("*") else word == token
-
-
 class Families:
     """Finds, in one pass, where each family occurs in a list of words."""
 
@@ -75,24 +71,34 @@ class Families:
     def positions(self, words: list[str]) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
         n = len(words)
-
-        def add(name: str, rest: tuple[str, ...], i: int) -> None:
-            if rest:
-                if i + len(rest) >= n:
-                    return
-                for k, token in enumerate(rest, 1):
-                    if not _token_match(token, words[i + k]):
-                        return
-            spots = found.setdefault(name, [])
-            if not spots or spots[-1] != i:
-                spots.append(i)
-
+        exact, prefix = self._exact, self._prefix
         for i, word in enumerate(words):
-            for name, rest in self._exact.get(word, ()):
-                add(name, rest, i)
-            for stem, name, rest in self._prefix.get(word[:3], ()):
-                if word.startswith(stem):
-                    add(name, rest, i)
+            cands = exact.get(word, [])
+            more = prefix.get(word[:3])
+            if more:
+                cands = cands + [(name, rest) for stem, name, rest in more if word.startswith(stem)]
+            for name, rest in cands:
+                if rest:
+                    if i + len(rest) >= n:
+                        continue
+                    k = i
+                    for token in rest:
+                        k += 1
+                        w = words[k]
+                        if token[-1] == "*":
+                            if not w.startswith(token[:-1]):
+                                break
+                        elif w != token:
+                            break
+                    else:
+                        rest = ()
+                    if rest:
+                        continue
+                spots = found.get(name)
+                if spots is None:
+                    found[name] = [i]
+                elif spots[-1] != i:
+                    spots.append(i)
         return found
 
 
