@@ -14,8 +14,9 @@ normalisation and the removal of harmless expressions), so it costs one pass ove
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 DEFAULT_WINDOW = 5
 MAX_WINDOW = 15
@@ -117,3 +118,48 @@ def fires(rule: ConceptRule, found: Mapping[str, list[int]]) -> bool:
             if not vetoed:
                 return True
     return False
+
+
+Rules = dict[str, dict[str, list[ConceptRule]]]
+
+
+def read_concepts(
+    raw: Any, lists: Mapping[str, object], categories: Sequence[str], levels: Sequence[str]
+) -> tuple[Rules, dict[str, list[str]], list[tuple[str | None, str]]]:
+    """The `concepts` block (optional): category -> strong|weak -> rules, and category -> veto
+    (families that also silence the category's phrases nearby); with (field, message) problems."""
+    rules: Rules = {}
+    vetoes: dict[str, list[str]] = {}
+    problems: list[tuple[str | None, str]] = []
+    if raw is None:
+        return rules, vetoes, problems
+    if not isinstance(raw, dict):
+        return rules, vetoes, [(None, "un dictionnaire est attendu")]
+    for cat, by_level in raw.items():
+        if cat not in categories:
+            problems.append((str(cat), "catégorie inconnue"))
+            continue
+        if not isinstance(by_level, dict):
+            problems.append((str(cat), "veto, strong, weak attendus"))
+            continue
+        for level, items in by_level.items():
+            where = f"{cat}.{level}"
+            if level not in (*levels, "veto"):
+                problems.append((where, "veto, strong ou weak"))
+                continue
+            if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+                problems.append((where, "une liste de textes est attendue"))
+                continue
+            for i, text in enumerate(items, 1):
+                if level == "veto":
+                    if text not in lists:
+                        problems.append((where, f"famille inconnue « {text} »"))
+                    vetoes.setdefault(cat, []).append(text)
+                    continue
+                try:
+                    rule = parse_rule(text, lists)
+                except ConceptError as e:
+                    problems.append((f"{where}[{i}]", f"« {text} » : {e}"))
+                    continue
+                rules.setdefault(cat, {}).setdefault(level, []).append(rule)
+    return rules, vetoes, problems

@@ -28,7 +28,7 @@ from bot.understanding.safety import (
     _Texts,
     compile_phrase,
 )
-from bot.understanding.safety_concepts import ConceptError, ConceptRule, parse_rule
+from bot.understanding.safety_concepts import read_concepts
 
 
 def _strings(value: Any, file: str, entry: str, name: str, errors: list[SafetyError]) -> list[str]:
@@ -140,7 +140,8 @@ def build_net(
             "strong": compile_all(strong, cat, "strong"),
             "weak": compile_all(weak, cat, "weak"),
         }
-    concepts, vetoes = _concepts(data.get("concepts"), lists, file, errors)
+    concepts, vetoes, problems = read_concepts(data.get("concepts"), lists, CATEGORIES, LEVELS)
+    errors.extend(SafetyError(file, "concepts", where, message) for where, message in problems)
     harmless = compile_all(
         _strings(data.get("harmless"), file, "harmless", "harmless", errors),
         "harmless",
@@ -194,48 +195,6 @@ def build_net(
         vetoes,
     )
     return net, []
-
-
-def _concepts(
-    raw: Any, lists: dict[str, list[list[str]]], file: str, errors: list[SafetyError]
-) -> tuple[dict[str, dict[str, list[ConceptRule]]], dict[str, list[str]]]:
-    """The `concepts` block (optional): category -> strong|weak -> rules over `lists`, and
-    category -> veto: families that silence the category's phrases nearby."""
-    out: dict[str, dict[str, list[ConceptRule]]] = {}
-    vetoes: dict[str, list[str]] = {}
-    if raw is None:
-        return out, vetoes
-    if not isinstance(raw, dict):
-        errors.append(SafetyError(file, "concepts", None, "un dictionnaire est attendu"))
-        return out, vetoes
-    for cat, by_level in raw.items():
-        if cat not in CATEGORIES:
-            errors.append(SafetyError(file, "concepts", str(cat), "catégorie inconnue"))
-            continue
-        if not isinstance(by_level, dict):
-            errors.append(SafetyError(file, "concepts", str(cat), "strong, weak attendus"))
-            continue
-        for level, items in by_level.items():
-            if level == "veto":
-                for name in _strings(items, file, "concepts", f"{cat}.veto", errors):
-                    if name not in lists:
-                        errors.append(
-                            SafetyError(file, "concepts", f"{cat}.veto", f"famille inconnue {name}")
-                        )
-                    vetoes.setdefault(cat, []).append(name)
-                continue
-            if level not in LEVELS:
-                errors.append(SafetyError(file, "concepts", f"{cat}.{level}", "strong ou weak"))
-                continue
-            for i, text in enumerate(_strings(items, file, "concepts", f"{cat}.{level}", errors)):
-                try:
-                    rule = parse_rule(text, lists)
-                except ConceptError as e:
-                    field = f"{cat}.{level}[{i + 1}]"
-                    errors.append(SafetyError(file, "concepts", field, f"« {text} » : {e}"))
-                    continue
-                out.setdefault(cat, {}).setdefault(level, []).append(rule)
-    return out, vetoes
 
 
 # The net used when the file is missing or refused: the core phrases only.
