@@ -20,6 +20,8 @@ from bot.understanding.safety_rules import build_net, load_safety
 ROOT = Path(__file__).resolve().parent.parent
 SAFETY_YAML = ROOT / "knowledge" / "safety.yaml"
 DEV = ROOT / "tests" / "data" / "safety_dev.tsv"
+# written by the net's author / written blind by someone else: both must pass
+LABELLED = [DEV, ROOT / "tests" / "data" / "safety_questions.tsv"]
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +32,9 @@ def net() -> SafetyNet:
     return loaded
 
 
-def _dev() -> list[tuple[str, str, str]]:
+def _dev(path: Path = DEV) -> list[tuple[str, str, str]]:
     rows = []
-    for line in DEV.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             label, category, message = line.split("\t")
             rows.append((label, category, message))
@@ -48,22 +50,25 @@ def test_dev_set_shape():
     assert {r[1] for r in rows if r[0] == "strong"} == set(CATEGORIES)
 
 
-def test_strong_recall_is_total(net: SafetyNet):
+@pytest.mark.parametrize("path", LABELLED, ids=lambda p: p.stem)
+def test_strong_recall_is_total(net: SafetyNet, path: Path):
     missed = [
         m
-        for label, _, m in _dev()
+        for label, _, m in _dev(path)
         if label == "strong" and getattr(net.assess(m), "level", "") != "strong"
     ]
     assert missed == []
 
 
-def test_weak_lines_get_at_least_weak(net: SafetyNet):
-    missed = [m for label, _, m in _dev() if label == "weak" and net.assess(m) is None]
+@pytest.mark.parametrize("path", LABELLED, ids=lambda p: p.stem)
+def test_weak_lines_get_at_least_weak(net: SafetyNet, path: Path):
+    missed = [m for label, _, m in _dev(path) if label == "weak" and net.assess(m) is None]
     assert missed == []
 
 
-def test_false_alarms_at_most_5_percent(net: SafetyNet):
-    none = [m for label, _, m in _dev() if label == "none"]
+@pytest.mark.parametrize("path", LABELLED, ids=lambda p: p.stem)
+def test_false_alarms_at_most_5_percent(net: SafetyNet, path: Path):
+    none = [m for label, _, m in _dev(path) if label == "none"]
     alarms = [m for m in none if getattr(net.assess(m), "level", "") == "strong"]
     assert len(alarms) <= 0.05 * len(none), alarms
 
@@ -196,10 +201,87 @@ def test_broken_file_falls_back_to_builtin(tmp_path: Path):
 
 
 def test_fast_enough(net: SafetyNet):
-    messages = [m for _, _, m in _dev()]
-    messages = (messages * (1000 // len(messages) + 1))[:1000]
+    messages = [m for path in LABELLED for _, _, m in _dev(path)]
+    messages = (messages * (2000 // len(messages) + 1))[:2000]
+    for m in messages[:200]:  # typo cache warm, as in a running bot
+        net.assess(m)
     start = time.perf_counter()
     for m in messages:
         net.assess(m)
     per_message = (time.perf_counter() - start) / len(messages)
-    assert per_message < 0.001
+    assert per_message < 0.0006  # about 0.25 ms on a quiet machine; margin for loaded CI
+    start = time.perf_counter()
+    load_safety(SAFETY_YAML)
+    assert time.perf_counter() - start < 0.5  # about 0.1 s
+
+
+# --- concept rules ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ma belle-sœur m'a cogné la tête contre le mur", "home_violence"),
+        ("mon daron m'a collé une droite", "home_violence"),
+        ("my stepdad chokes me when he is angry", "home_violence"),
+        ("ma mère me brûle avec sa cigarette", "home_violence"),
+        ("un inconnu m'a mis un coup de poing dans le métro", "assault"),
+        ("un mec m'a sorti un couteau au parc", "assault"),
+        ("j'ai préparé des cachets, toute la plaquette", "suicide"),
+        ("je préfère disparaître", "suicide"),
+        ("je suis au bord du toit, je vais sauter", "suicide"),
+        ("un vieux m'a envoyé une photo de lui à poil", "sexual"),
+        ("si tu m'envoies pas une autre vidéo je la montre à ta classe", "sexual"),
+        ("au stage ils m'appellent le gogol", "abuse"),
+        ("ils se moquent de moi sur snap depuis la rentrée", "harassment"),
+    ],
+)
+def test_concepts_generalise(net: SafetyNet, text: str, category: str):
+    signal = net.assess(text)
+    assert signal is not None and signal.level == "strong", text
+    assert signal.category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma sœur m'a frappé avec un oreiller 😂",
+        "mon cousin m'a défoncé à fifa hier",
+        "dans le jeu mon perso se fait tabasser par un boss",
+        "mon frère me tape pour rigoler mdr",
+        "le chef m'a montré comment affûter un couteau",
+        "j'ai pris un doliprane pour ma migraine",
+        "dans le roman le héros pense à la mort",
+        "mon tuteur m'a touché deux mots de mon retard",
+        "mon grand-père est mort, je vais à l'enterrement demain",
+        "je me suis coupé les ongles",
+        "la corde à sauter c'est en EPS",
+    ],
+)
+def test_same_words_in_games_jokes_and_fiction_stay_quiet(net: SafetyNet, text: str):
+    assert getattr(net.assess(text), "level", None) != "strong", text
+
+
+def test_harm_act_with_family_actor_is_home_violence(net: SafetyNet):
+    assert net.assess("mon beau-père me cogne") == SafetySignal("strong", "home_violence", "self")
+    assert net.assess("un mec me cogne") == SafetySignal("strong", "assault", "self")
+    assert net.assess("ma sœur me cogne mdr") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["j'ai pas le moral", "je pleure tous les soirs", "crises d'angoisse", "c'est quoi le 3018 ?"],
+)
+def test_weak_signals(net: SafetyNet, text: str):
+    assert getattr(net.assess(text), "level", None) == "weak", text
+
+
+def test_concept_rule_errors_are_located():
+    data = _data()
+    data["concepts"]["assault"]["strong"].append("coups + inconnue")
+    data["concepts"]["suicide"]["strong"].append("coups ++")
+    net, errors = build_net(data, "safety.yaml")
+    assert net is None
+    fields = {(e.entry, e.field) for e in errors}
+    assert ("concepts", f"assault.strong[{len(data['concepts']['assault']['strong'])}]") in fields
+    assert any(f and f.startswith("suicide.strong[") for _, f in fields)

@@ -22,6 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.understanding.normalise import strip_accents
+from bot.understanding.safety_concepts import ConceptRule, Families, fires
 
 CATEGORIES = ("suicide", "home_violence", "sexual", "assault", "abuse", "harassment")
 LEVELS = ("strong", "weak")
@@ -29,6 +30,7 @@ NUMBERS_REQUIRED = ("3114", "119", "3018", "114", "112")
 PUPIL_MAX_CHARS = 700
 FOOTER_MAX_CHARS = 300
 ADULT_MAX_CHARS = 4096
+PHRASE_VETO_WINDOW = 10
 DEFAULT_GAP = 3
 MAX_GAP = 12
 MAX_INPUT_CHARS = 2000
@@ -40,6 +42,7 @@ _TOP_KEYS = {
     "sms",
     "lists",
     "categories",
+    "concepts",
     "harmless",
     "reporters",
     "not_typos",
@@ -89,10 +92,14 @@ _NON_WORD_PATTERN = re.compile(r"[^a-z0-9*]+")
 _REPEATS = re.compile(r"([a-z])\1+")  # every doubled letter: "frappe" = "frape", "mouriiir"
 _LONG_REPEATS = re.compile(r"([a-z])\1{2,}")
 _J_CONTRACTION = re.compile(r"^j[bcdfgklmnpqrstvwxz][a-z]{2,}$")
+_CENSORED = re.compile(r"(?<=[a-z])[*@#$%]+(?=[a-z])")  # "f*ggot", "n@gger"
+_LAUGH = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61c\U0001f92a]")
 
 
 def _raw_words(text: str, pattern: bool = False) -> list[str]:
     text = strip_accents(text)
+    if not pattern:
+        text = _LAUGH.sub(" lol ", _CENSORED.sub("", text))
     text = _ELISION.sub(lambda m: m.group(1) + "e ", text)
     return (_NON_WORD_PATTERN if pattern else _NON_WORD).sub(" ", text).split()
 
@@ -254,18 +261,32 @@ class SafetyNet:
         texts: _Texts,
         source: str,
         errors: tuple[SafetyError, ...] = (),
+        concepts: Mapping[str, Mapping[str, list[ConceptRule]]] | None = None,
+        lists: Mapping[str, list[list[str]]] | None = None,
+        vetoes: Mapping[str, list[str]] | None = None,
     ) -> None:
         self.source = source
         self.errors = errors
         self.texts = texts
         self._normaliser = normaliser
-        self._regex: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        self._regex: dict[str, dict[str, re.Pattern[str]]] = {}
         for level in LEVELS:
-            self._regex[level] = [
-                (cat, re.compile("|".join(c.regex for c in phrases[cat][level])))
+            self._regex[level] = {
+                cat: re.compile("|".join(c.regex for c in phrases[cat][level]))
                 for cat in CATEGORIES
                 if phrases[cat][level]
-            ]
+            }
+        self._concepts = {
+            (cat, level): rules
+            for cat, by_level in (concepts or {}).items()
+            for level, rules in by_level.items()
+            if rules
+        }
+        self._vetoes = {cat: tuple(v) for cat, v in (vetoes or {}).items() if v}
+        used = {
+            f for rules in self._concepts.values() for r in rules for f in r.families + r.vetoes
+        } | {f for v in self._vetoes.values() for f in v}
+        self._families = Families(lists or {}, used) if used else None
         self._harmless = re.compile("|".join(c.regex for c in harmless)) if harmless else None
         self._reporters = re.compile("|".join(c.regex for c in reporters)) if reporters else None
         literals: set[str] = set()
@@ -275,6 +296,10 @@ class SafetyNet:
                 for c in phrases[cat][level]:
                     literals |= c.literals
                     prefixes |= c.prefixes
+        for name in used:
+            for item in (lists or {})[name]:
+                literals |= {w for w in item if not w.endswith("*")}
+                prefixes |= {w[:-1] for w in item if w.endswith("*")}
         self._known = (
             frozenset(literals)
             | frozenset(w for c in harmless for w in c.literals)
@@ -331,14 +356,32 @@ class SafetyNet:
     def assess(self, text: str, role: str | None = None) -> SafetySignal | None:
         """A signal when the message shows someone in danger, else None."""
         s = self.prepared(text)
+        found = self._families.positions(s.split()) if self._families is not None else {}
         for level in LEVELS:
-            for category, regex in self._regex[level]:
-                if regex.search(s):
+            for category in CATEGORIES:
+                regex = self._regex[level].get(category)
+                rules = self._concepts.get((category, level), ())
+                if (regex is not None and self._phrase(regex, s, category, found)) or any(
+                    fires(r, found) for r in rules
+                ):
                     other = role == "teacher" or (
                         self._reporters is not None and self._reporters.search(s) is not None
                     )
                     return SafetySignal(level, category, "other" if other else "self")  # type: ignore[arg-type]
         return None
+
+    def _phrase(
+        self, regex: re.Pattern[str], s: str, category: str, found: Mapping[str, list[int]]
+    ) -> bool:
+        """A phrase matches, away from the category's veto words (games, jokes, films)."""
+        vetoes = self._vetoes.get(category)
+        for m in regex.finditer(s):
+            if not vetoes:
+                return True
+            at = s.count(" ", 0, m.start())
+            if not any(abs(q - at) <= PHRASE_VETO_WINDOW for v in vetoes for q in found.get(v, ())):
+                return True
+        return False
 
     # --- texts -------------------------------------------------------------------------------
 

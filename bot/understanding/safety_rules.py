@@ -28,6 +28,7 @@ from bot.understanding.safety import (
     _Texts,
     compile_phrase,
 )
+from bot.understanding.safety_concepts import read_concepts
 
 
 def _strings(value: Any, file: str, entry: str, name: str, errors: list[SafetyError]) -> list[str]:
@@ -139,6 +140,8 @@ def build_net(
             "strong": compile_all(strong, cat, "strong"),
             "weak": compile_all(weak, cat, "weak"),
         }
+    concepts, vetoes, problems = read_concepts(data.get("concepts"), lists, CATEGORIES, LEVELS)
+    errors.extend(SafetyError(file, "concepts", where, message) for where, message in problems)
     harmless = compile_all(
         _strings(data.get("harmless"), file, "harmless", "harmless", errors),
         "harmless",
@@ -178,7 +181,19 @@ def build_net(
     if errors:
         return None, errors
     texts = _Texts(pupil, intro, body, footer)
-    net = SafetyNet(phrases, harmless, reporters, normaliser, not_typos, texts, file)
+    net = SafetyNet(
+        phrases,
+        harmless,
+        reporters,
+        normaliser,
+        not_typos,
+        texts,
+        file,
+        (),
+        concepts,
+        lists,
+        vetoes,
+    )
     return net, []
 
 
