@@ -8,14 +8,14 @@ from conftest import DATA
 from bot.understanding.evaluation import evaluate, format_report, read_labelled
 
 # Floors sit a few points under what the matcher reaches, so a regression fails CI.
-DEV_ACCURACY_FLOOR = 0.89
-DEV_REJECTION_FLOOR = 0.87
-HELDOUT_ACCURACY_FLOOR = 0.87
+DEV_ACCURACY_FLOOR = 0.91
+DEV_REJECTION_FLOOR = 0.89
+HELDOUT_ACCURACY_FLOOR = 0.92
 HELDOUT_REJECTION_FLOOR = 0.88
 # blind_questions.tsv: written last, by a helper who saw only topic titles (a third long
 # stories); it measures settings chosen on the two other sets, and no KB wording comes from it
-BLIND_ACCURACY_FLOOR = 0.87
-BLIND_REJECTION_FLOOR = 0.84
+BLIND_ACCURACY_FLOOR = 0.90
+BLIND_REJECTION_FLOOR = 0.89
 
 
 @pytest.mark.parametrize(
