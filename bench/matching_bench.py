@@ -23,8 +23,9 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from bench.common import Report, cli, heldout_questions, load_kb, ratio
+from bot.understanding.classifier import TopicClassifier
 from bot.understanding.knowledge import KnowledgeBase, Theme, Topic
-from bot.understanding.matching import Matcher
+from bot.understanding.matching import Matcher, Settings
 from bot.understanding.normalise import words
 
 # Swaps a pupil could make; some are unknown to the lexicon, so the vocabulary grows.
@@ -137,9 +138,13 @@ def measure_scale(
 ) -> float:
     """Print build time, per-question times and the ratio at one scale; returns the ratio."""
     big = scaled_kb(kb, factor)
+    # the classifier (one weight per n-gram and topic) is measured at x1 only: at x100 its
+    # 3,600 classes would need gigabytes; the scaled runs measure the word scores
     start = time.perf_counter()
-    matcher = Matcher(big)
+    matcher = Matcher(big, Settings(classifier=factor == 1))
     build = time.perf_counter() - start
+    if factor == 1:
+        measure_classifier(big, queries, report)
     choices = choice_strings(big)
     lexicon = big.lexicon
 
@@ -171,13 +176,36 @@ def measure_scale(
     return max(bot, cold) / base
 
 
+def measure_classifier(kb: KnowledgeBase, queries: list[str], report: Report) -> None:
+    """Training time, memory and the share of Matcher.match time of the classifier at x1."""
+    start = time.perf_counter()
+    classifier = TopicClassifier(kb)
+    train = time.perf_counter() - start
+    words_only = Matcher(kb, Settings(classifier=False))
+    both = Matcher(kb)
+    for m in (words_only, both):
+        _pass_time(m.match, queries)  # warm the typo caches
+    plain = statistics.median(_pass_time(words_only.match, queries) for _ in range(3))
+    full = statistics.median(_pass_time(both.match, queries) for _ in range(3))
+    predict = statistics.median(_pass_time(classifier.predict, queries) for _ in range(3))
+    weights = classifier._coef.nbytes
+    features = sum(len(vocabulary) for _, vocabulary, _ in classifier._parts)
+    report.add("x1: classifier training", f"{train * 1000:.0f} ms")
+    report.add("x1: classifier weights", f"{weights / 2**20:.1f} MiB ({features} n-grams x topics)")
+    report.add("x1: classifier predict per question (median)", f"{predict * 1e6:.0f} µs")
+    report.add(
+        "x1: Matcher.match per question, words only; with classifier (median)",
+        f"{plain * 1e6:.0f} µs; {full * 1e6:.0f} µs",
+    )
+
+
 def _agreement(kb: KnowledgeBase, matcher: Matcher, queries: list[str]) -> float:
     """Share of queries whose best candidate, copies folded onto their original, is the x1 one.
 
     Copies of a topic score alike, so the scaled matcher often answers "did you mean" where the
     x1 one answers: the best candidate, not the decision, is what should agree.
     """
-    small = Matcher(kb)
+    small = Matcher(kb, Settings(classifier=False))
 
     def best(m: Matcher, q: str) -> str | None:
         ranked = m.match(q).candidates

@@ -8,14 +8,14 @@ from conftest import DATA
 from bot.understanding.evaluation import evaluate, format_report, read_labelled
 
 # Floors sit a few points under what the matcher reaches, so a regression fails CI.
-DEV_ACCURACY_FLOOR = 0.89
-DEV_REJECTION_FLOOR = 0.87
-HELDOUT_ACCURACY_FLOOR = 0.87
+DEV_ACCURACY_FLOOR = 0.91
+DEV_REJECTION_FLOOR = 0.89
+HELDOUT_ACCURACY_FLOOR = 0.92
 HELDOUT_REJECTION_FLOOR = 0.88
 # blind_questions.tsv: written last, by a helper who saw only topic titles (a third long
 # stories); it measures settings chosen on the two other sets, and no KB wording comes from it
-BLIND_ACCURACY_FLOOR = 0.87
-BLIND_REJECTION_FLOOR = 0.84
+BLIND_ACCURACY_FLOOR = 0.90
+BLIND_REJECTION_FLOOR = 0.89
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,8 @@ def test_distress_is_always_answered(kb, text):
 def test_close_topics_give_did_you_mean(matcher):
     from bot.understanding.matching import Settings
 
-    wide = matcher.__class__(matcher.kb, Settings(tie_margin=100.0))
+    # the word scores' own "did you mean" (the classifier would settle it)
+    wide = matcher.__class__(matcher.kb, Settings(tie_margin=100.0, classifier=False))
     result = wide.match("stage convention")
     assert result.topic is None and len(result.suggestions) >= 2
 
@@ -126,7 +127,9 @@ def test_repeating_words_does_not_make_a_message_long(matcher):
     from bot.understanding.matching import Settings
 
     # only long messages can be answered here: a word repeated 400 times is still short
-    strict = matcher.__class__(matcher.kb, Settings(answer_threshold=101.0, long_threshold=0.0))
+    strict = matcher.__class__(
+        matcher.kb, Settings(answer_threshold=101.0, long_threshold=0.0, classifier=False)
+    )
     assert strict.match("stage convention " * 400).topic is None
     assert strict.match("stage convention entreprise patron signature tuteur").topic
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bot.understanding.classifier import TopicClassifier
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
 
@@ -36,6 +37,16 @@ class Settings:
     # and a close runner-up is offered beside the answer rather than instead of it.
     long_message: int = 6  # distinct content words from which a message is long
     long_threshold: float = 28.0
+    # The learned classifier (bot/understanding/classifier.py) beside the word scores; the
+    # matcher's gating still decides what is out of scope. Chosen on tests/data/dev only.
+    classifier: bool = True
+    clf_switch: float = 0.6  # an answered message goes to the classifier's topic from this
+    clf_switch_score: float = 20.0  # ... when the matcher gives that topic at least this
+    clf_floor: float = 0.1  # an answer the classifier gives less than this is not sure...
+    clf_floor_score: float = 70.0  # ... unless the matcher scored it this high: "did you mean"
+    clf_promote: float = 0.7  # an unanswered message is answered when the classifier is this
+    clf_promote_rank: int = 3  # sure of a topic among the matcher's best few
+    clf_promote_gap: float = 23.0  # whose score is at most this far under answer_threshold
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,7 @@ class Matcher:
             if phrase
         ]
         self._fuzzy_cache: dict[str, tuple[str | None, float]] = {}
+        self.classifier = TopicClassifier(kb) if self.settings.classifier else None
 
     def _resolve(self, token: str) -> tuple[str | None, float]:
         """Map a query word to a vocabulary word, tolerating typos."""
@@ -239,9 +251,67 @@ class Matcher:
         return None
 
     def match(self, text: str, skip: frozenset[int] = frozenset()) -> MatchResult:
-        """Best topic, or suggestions when two are close, or nothing when out of scope."""
-        s = self.settings
+        """Best topic, or suggestions when two are close, or nothing when out of scope.
+
+        The word scores decide first; the classifier then corrects the topic, promotes an
+        unanswered message both agree on, or withdraws an answer it finds very unlikely.
+        Distress (triggers, urgent topics) is left as the word scores decide. With `skip`
+        (leave-one-out lint) the classifier is not used: it was trained on the skipped text.
+        """
         scores, tokens = self.score_topics(text, skip)
+        result, special = self._decide(text, scores, tokens)
+        if special or self.classifier is None or skip:
+            return result
+        return self._combine(text, result, scores)
+
+    def _combine(self, text: str, result: MatchResult, scores: dict[str, float]) -> MatchResult:
+        s = self.settings
+        assert self.classifier is not None
+        predictions = self.classifier.predict(text, k=5)
+        if not predictions:
+            return result
+        first = predictions[0]
+        guess = first.topic_id
+        if result.topic is not None:
+            if (
+                guess != result.topic
+                and first.probability >= s.clf_switch
+                and scores.get(guess, 0.0) >= s.clf_switch_score
+                and guess not in self.urgent
+            ):
+                # the classifier is sure of another topic the words also point to: answer it,
+                # and offer the word scores' choice beside it
+                return MatchResult(
+                    result.candidates,
+                    guess,
+                    round(scores[guess], 1),
+                    (result.topic,),
+                    result.tokens,
+                )
+            sure = next((p.probability for p in predictions if p.topic_id == result.topic), 0.0)
+            if sure < s.clf_floor and result.score < s.clf_floor_score:
+                # the words answered, the classifier finds it very unlikely: "did you mean"
+                return MatchResult(
+                    result.candidates, None, result.score, (result.topic,), result.tokens
+                )
+            return result
+        near = [c.topic_id for c in result.candidates[: s.clf_promote_rank]]
+        if (
+            guess in near
+            and first.probability >= s.clf_promote
+            and scores.get(guess, 0.0) >= s.answer_threshold - s.clf_promote_gap
+        ):
+            also = tuple(t for t in result.suggestions if t != guess)[:2]
+            return MatchResult(
+                result.candidates, guess, round(scores[guess], 1), also, result.tokens
+            )
+        return result
+
+    def _decide(
+        self, text: str, scores: dict[str, float], tokens: tuple[str, ...]
+    ) -> tuple[MatchResult, bool]:
+        """The word scores' decision, and whether it came from a distress path."""
+        s = self.settings
         best = heapq.nlargest(5, scores.items(), key=lambda kv: kv[1])
         ranked = tuple(Candidate(t, round(v, 1)) for t, v in best)
         triggered = self.triggered(text)
@@ -250,9 +320,9 @@ class Matcher:
             # no "did you mean" beside it: what else the words match is noise ("jpp de ma
             # vie" -> "vie privée"); the topic's own related buttons stay
             score = max(scores.get(triggered, 0.0), s.answer_threshold)
-            return MatchResult(ranked, triggered, round(score, 1), (), tokens)
+            return MatchResult(ranked, triggered, round(score, 1), (), tokens), True
         if not ranked:
-            return MatchResult((), None, 0.0, (), tokens)
+            return MatchResult((), None, 0.0, (), tokens), False
         urgent = next((c for c in ranked[:3] if c.topic_id in self.urgent), None)
         if urgent is not None:
             # Distress is never left to the fallback: answered when it leads with a low score,
@@ -265,7 +335,7 @@ class Matcher:
                 others = tuple(c.topic_id for c in ranked[:2] if c is not urgent)
                 return MatchResult(
                     ranked, urgent.topic_id, max(urgent.score, s.answer_threshold), others, tokens
-                )
+                ), True
         top = ranked[0]
         if (
             len(set(tokens)) >= s.long_message
@@ -277,7 +347,7 @@ class Matcher:
                 for c in ranked[1:3]
                 if c.score >= top.score - s.also_margin and c.score >= s.long_threshold
             )
-            return MatchResult(ranked, top.topic_id, top.score, also, tokens)
+            return MatchResult(ranked, top.topic_id, top.score, also, tokens), False
         tied = [c for c in ranked[1:3] if c.score >= top.score - s.tie_margin]
         if top.score >= s.answer_threshold and not tied:
             # answered; a runner-up close behind is offered beside the answer
@@ -286,12 +356,12 @@ class Matcher:
                 for c in ranked[1:3]
                 if c.score >= top.score - s.also_margin and c.score >= s.answer_threshold
             )
-            return MatchResult(ranked, top.topic_id, top.score, also, tokens)
+            return MatchResult(ranked, top.topic_id, top.score, also, tokens), False
         if top.score >= s.suggest_threshold:
             suggestions = (top.topic_id, *(c.topic_id for c in tied))
             if len(suggestions) == 1:
                 suggestions += tuple(
                     c.topic_id for c in ranked[1:3] if c.score >= s.suggest_threshold
                 )
-            return MatchResult(ranked, None, top.score, suggestions, tokens)
-        return MatchResult(ranked, None, top.score, (), tokens)
+            return MatchResult(ranked, None, top.score, suggestions, tokens), False
+        return MatchResult(ranked, None, top.score, (), tokens), False
