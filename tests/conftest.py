@@ -50,7 +50,8 @@ async def empty_postgres() -> str:
         if os.environ.get("CI"):
             pytest.fail("TEST_DATABASE_URL is not set: CI must test PostgreSQL for real")
         pytest.skip("PostgreSQL: set TEST_DATABASE_URL (bash .ci/run starts a server)")
-    from bot.store.models import Base, Database
+    from bot.store.database import Database
+    from bot.store.models import Base
 
     db = Database(url)
     async with db.engine.begin() as conn:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -81,20 +79,10 @@ def test_hand_made_margins_equal_sklearns(kb):
     texts = ["jtrouve pa de stage", "convension de stgae", "how do i find an internship"]
     normal = [classifier.normalise(t) for t in texts]
     features = classifier.vectoriser.transform(normal)
-    reference = features @ classifier._coef + classifier._intercept  # decision_function()
+    scorer = classifier._scorer
+    reference = features @ scorer._coef + scorer._intercept  # decision_function()
     mine = np.array([classifier.margins(n) for n in normal])
     assert np.allclose(reference, mine, atol=1e-5)
-
-
-def test_trains_and_predicts_fast_on_the_shipped_kb(kb):
-    start = time.perf_counter()
-    classifier = TopicClassifier(kb)
-    trained = time.perf_counter() - start
-    assert trained < 5.0  # about 0.5 s on the benchmark machine; generous for CI
-    start = time.perf_counter()
-    for _ in range(50):
-        classifier.predict("est ce que je peux faire mon stage chez mon oncle")
-    assert (time.perf_counter() - start) / 50 < 0.005  # about 0.15 ms
 
 
 def test_the_classifier_settles_what_the_words_leave_open(kb, matcher):

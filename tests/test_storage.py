@@ -67,7 +67,9 @@ async def test_another_process_holding_the_write_lock_never_blocks_the_event_loo
         other.close()
     assert reply is not None and DB_DOWN_NOTE not in reply.text  # waited, then stored
     assert waited >= 0.9
-    assert max(gaps) < 0.25  # the loop kept running: other chats, polling, the outbox
+    assert (
+        max(gaps) < 0.5
+    )  # the loop kept running (blocked, it would stop for a second): other chats, polling, the outbox
     await service.db.dispose()
 
 

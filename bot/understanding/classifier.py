@@ -10,16 +10,14 @@ a topic: it always picks one. Rejecting out-of-scope messages stays with the mat
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from bot.understanding.knowledge import KnowledgeBase
+from bot.understanding.ngrams import LinearScorer, ngram_union
 from bot.understanding.normalise import stem, words
 
 
@@ -60,77 +58,21 @@ class TopicClassifier:
         self.model: LinearSVC | None = None
         if len(self.classes) < 2:
             return  # nothing to tell apart: predict() returns the only topic, if any
-        self.vectoriser = FeatureUnion(
-            [
-                (
-                    "chars",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=s.char_ngrams,
-                        sublinear_tf=True,
-                        dtype=np.float32,
-                    ),
-                ),
-                (
-                    "words",
-                    TfidfVectorizer(
-                        analyzer="word",
-                        ngram_range=s.word_ngrams,
-                        token_pattern=r"\S+",
-                        sublinear_tf=True,
-                        dtype=np.float32,
-                    ),
-                ),
-            ]
-        )
+        self.vectoriser = ngram_union(s.char_ngrams, s.word_ngrams)
         features = self.vectoriser.fit_transform(texts)
         self.model = LinearSVC(C=s.c, random_state=0)
         self.model.fit(features, labels)
         self.classes = tuple(str(c) for c in self.model.classes_)
-        # Prediction does the vectorisers' work by hand for one text: sklearn's transform()
-        # costs about a millisecond a call in validation and sparse bookkeeping. Each part
-        # keeps its analyser, vocabulary, idf and its rows of the weights (features x classes).
-        coef = np.ascontiguousarray(self.model.coef_.T, dtype=np.float32)
-        self._parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray]] = []
-        for _, vectoriser in self.vectoriser.transformer_list:
-            self._parts.append(
-                (
-                    vectoriser.build_analyzer(),
-                    {str(g): int(i) for g, i in vectoriser.vocabulary_.items()},
-                    vectoriser.idf_.astype(np.float64),
-                )
-            )
-        self._coef = coef
-        sizes = [len(vocabulary) for _, vocabulary, _ in self._parts]
-        self._offsets = [sum(sizes[:i]) for i in range(len(sizes))]
-        self._intercept = self.model.intercept_.astype(np.float32)
-        self.model.coef_ = None  # the copy above is the one used: do not keep two
+        self._scorer = LinearScorer(self.vectoriser, self.model.coef_, self.model.intercept_)
+        self.model.coef_ = None  # the scorer's copy is the one used: do not keep two
 
     def normalise(self, text: str) -> str:
         """The matcher's normalisation, stems included, stopwords kept (they shape phrasing)."""
         return " ".join(stem(w) for w in words(text, self.kb.lexicon))
 
     def margins(self, normal: str) -> np.ndarray | None:
-        """One-vs-rest decision values of a normalised text (None when no n-gram is known).
-
-        The same figures as `model.decision_function(vectoriser.transform([normal]))`:
-        sublinear tf x idf, l2-normalised per vectoriser, times the weights.
-        """
-        rows: list[int] = []
-        values: list[float] = []
-        for (analyse, vocabulary, idf), offset in zip(self._parts, self._offsets, strict=True):
-            counts = Counter(i for g in analyse(normal) if (i := vocabulary.get(g)) is not None)
-            if not counts:
-                continue
-            index = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            weight = (1.0 + np.log(tf)) * idf[index]
-            weight /= np.sqrt(weight @ weight)
-            rows.extend((index + offset).tolist())
-            values.extend(weight.tolist())
-        if not rows:
-            return None
-        return np.asarray(values, dtype=np.float32) @ self._coef[rows] + self._intercept
+        """One-vs-rest decision values of a normalised text (None when no n-gram is known)."""
+        return self._scorer.scores(normal)
 
     def predict(self, text: str, k: int = 5) -> tuple[Prediction, ...]:
         """The k most likely topics, best first (empty when the text has no words)."""

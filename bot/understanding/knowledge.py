@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 
 from bot.understanding.normalise import Lexicon, strip_accents, words
+from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
 from bot.understanding.safety_rules import builtin_net, load_safety
-from bot.understanding.topics import KnowledgeBase, KnowledgeError, Theme, Topic
+from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase, KnowledgeError, Theme, Topic
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "LoadResult", "Theme", "Topic", "load_knowledge"]
 
@@ -355,6 +356,14 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
     safety_file = directory / SAFETY_FILE
     safety = load_safety(safety_file) if safety_file.exists() else builtin_net()
     errors += [KnowledgeError(e.file, e.entry, e.field, e.message) for e in safety.errors]
+    examples, problems = read_examples(directory / EXAMPLES_FILE)
+    errors += [KnowledgeError(EXAMPLES_FILE, None, None, p) for p in problems]
+    if examples:
+        ordinary = [q for t in topics.values() if t.id != CRISIS_TOPIC for q in t.questions]
+        safety.model = SafetyModel(
+            [(label, cat, safety.prepared(text)) for label, cat, text in examples],
+            [safety.prepared(q) for q in ordinary],
+        )
     kb = KnowledgeBase(
         topics=topics, themes=themes, lexicon=lexicon, directory=directory, safety=safety
     )

@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.understanding.normalise import strip_accents
 from bot.understanding.safety_concepts import ConceptRule, Families, fires
+from bot.understanding.safety_model import SafetyModel
 
 CATEGORIES = ("suicide", "home_violence", "sexual", "assault", "abuse", "harassment")
 LEVELS = ("strong", "weak")
@@ -288,6 +289,8 @@ class SafetyNet:
         } | {f for v in self._vetoes.values() for f in v}
         self._families = Families(lists or {}, used) if used else None
         self._harmless = re.compile("|".join(c.regex for c in harmless)) if harmless else None
+        self.model: SafetyModel | None = None  # trained by load_knowledge, when it can be
+        self._veto_names = {name for names in self._vetoes.values() for name in names}
         self._reporters = re.compile("|".join(c.regex for c in reporters)) if reporters else None
         literals: set[str] = set()
         prefixes: set[str] = set()
@@ -354,9 +357,26 @@ class SafetyNet:
         return s
 
     def assess(self, text: str, role: str | None = None) -> SafetySignal | None:
-        """A signal when the message shows someone in danger, else None."""
+        """A signal when the message shows someone in danger, else None: the rules first,
+        then (when they found nothing strong) the learned model, if one was trained."""
         s = self.prepared(text)
-        found = self._families.positions(s.split()) if self._families is not None else {}
+        positions = self._families.positions(s.split()) if self._families is not None else {}
+        found = self._rules(s, positions)
+        if (found is None or found[0] == "weak") and self.model is not None:
+            # a game or a joke nearby, or the rules' own weak signal: the model must be surer
+            vetoed = any(positions.get(v) for v in self._veto_names)
+            cautious = vetoed or found is not None
+            guess = self.model.guess(s, self.model.settings.upgrade_at if cautious else None)
+            if guess is not None and (found is None or guess[0] == "strong"):
+                found = guess
+        if found is None:
+            return None
+        other = role == "teacher" or (
+            self._reporters is not None and self._reporters.search(s) is not None
+        )
+        return SafetySignal(found[0], found[1], "other" if other else "self")  # type: ignore[arg-type]
+
+    def _rules(self, s: str, found: Mapping[str, list[int]]) -> tuple[str, str] | None:
         for level in LEVELS:
             for category in CATEGORIES:
                 regex = self._regex[level].get(category)
@@ -364,10 +384,7 @@ class SafetyNet:
                 if (regex is not None and self._phrase(regex, s, category, found)) or any(
                     fires(r, found) for r in rules
                 ):
-                    other = role == "teacher" or (
-                        self._reporters is not None and self._reporters.search(s) is not None
-                    )
-                    return SafetySignal(level, category, "other" if other else "self")  # type: ignore[arg-type]
+                    return level, category
         return None
 
     def _phrase(

@@ -1,0 +1,95 @@
+"""A learned backstop for the safety net: a linear model over character and word n-grams.
+
+The phrase and concept rules of knowledge/safety.yaml are precise but only know the wordings
+their authors thought of. This model is trained when the knowledge base loads, on the labelled
+examples in knowledge/safety_examples.tsv (distress by category, mild signals, harmless
+messages with alarming words) and on every topic's questions as ordinary messages. It is only
+asked when the rules found nothing strong: a confident distress guess becomes a strong signal,
+a hesitant one a weak signal (the helpline footer). Thresholds were chosen by cross-validation
+on the examples (see README, "Safety net").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from bot.understanding.ngrams import LinearScorer, ngram_union
+
+EXAMPLES_FILE = "safety_examples.tsv"
+LABELS = ("strong", "weak", "none")
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    strong_at: float = 0.65  # P(distress) at or above: a strong signal
+    upgrade_at: float = 0.85  # P(distress) that turns the rules' weak signal into a strong one
+    weak_at: float = 0.4  # P(distress or a mild signal) at or above: a weak signal
+    ordinary_weight: float = 0.3  # weight of the topics' questions, used as ordinary messages
+    c: float = 10.0
+
+
+def read_examples(path: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """`label<TAB>category<TAB>message` lines, and the problems found (line numbers)."""
+    rows, problems = [], []
+    if not path.exists():
+        return rows, problems
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0] not in LABELS or not parts[2].strip():
+            problems.append(
+                f"ligne {number} : attendu « strong|weak|none<TAB>catégorie<TAB>texte »"
+            )
+            continue
+        rows.append((parts[0], parts[1].strip(), parts[2].strip()))
+    return rows, problems
+
+
+class SafetyModel:
+    """P(distress) and the likeliest category of a message already prepared by the net."""
+
+    def __init__(
+        self,
+        examples: Iterable[tuple[str, str, str]],
+        ordinary: Iterable[str],
+        settings: ModelSettings | None = None,
+    ) -> None:
+        self.settings = s = settings or ModelSettings()
+        texts, labels, weights = [], [], []
+        for label, category, text in examples:
+            texts.append(text)
+            labels.append(category if label == "strong" else label)
+            weights.append(1.0)
+        for text in ordinary:
+            texts.append(text)
+            labels.append("none")
+            weights.append(s.ordinary_weight)
+        union = ngram_union((2, 5), (1, 2))
+        features = union.fit_transform(texts)
+        model = LogisticRegression(C=s.c, max_iter=3000)
+        model.fit(features, labels, sample_weight=np.asarray(weights))
+        self.classes = tuple(str(c) for c in model.classes_)
+        self._distress = np.array([c not in ("none", "weak") for c in self.classes])
+        self._weak = np.array([c == "weak" for c in self.classes])
+        self._scorer = LinearScorer(union, model.coef_, model.intercept_)
+
+    def guess(self, prepared: str, strong_at: float | None = None) -> tuple[str, str] | None:
+        """(level, category) when the model sees distress or a mild signal, else None."""
+        scores = self._scorer.scores(prepared)
+        if scores is None or len(self.classes) < 2:
+            return None
+        exp = np.exp(scores - scores.max())
+        probs = exp / exp.sum()
+        distress = float(probs[self._distress].sum())
+        concern = distress + float(probs[self._weak].sum())
+        if concern < self.settings.weak_at:
+            return None
+        category = self.classes[int(np.argmax(np.where(self._distress, probs, -1.0)))]
+        strong = distress >= (self.settings.strong_at if strong_at is None else strong_at)
+        return ("strong" if strong else "weak"), category
