@@ -32,7 +32,8 @@ from bot.config import Config
 from bot.conversation import ConversationService, Incoming
 from bot.messages import Choice, Reply
 from bot.runner import build_service
-from bot.store.models import Case, Database, OutboxMessage
+from bot.store.database import Database
+from bot.store.models import Case, OutboxMessage
 
 # as tests/test_escalation.py FORM_ANSWERS
 FORM_ANSWERS = [
