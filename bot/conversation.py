@@ -1,9 +1,8 @@
 """Per update: load the chat, route to one desk, save — in one database transaction.
 
 Every channel calls `handle(incoming)`. The transaction holds the state, the case changes and
-the outbox rows they cause, so nothing is half done after a crash. Commands and button prefixes
-go to desks through the routing tables in `desks.routes`; free text goes to the pupil desk unless the chat
-is in the middle of a relayed message.
+the outbox rows they cause, so nothing is half done after a crash. Commands and buttons go to
+desks through `desks.routes`; free text to the pupil desk, or to the thread desk in a thread.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from bot.desks.routes import (
     refuse_disabled,
     refuse_private,
 )
-from bot.desks.thread import ThreadDesk
+from bot.desks.thread import ThreadDesk, end_thread
 from bot.desks.turn import Turn
 from bot.messages import Incoming, Reply, State, clean_text
 from bot.store.chats import load_state, mark_processed, prune_processed, save_state
@@ -122,6 +121,7 @@ class ConversationService:
                 except IntegrityError:
                     raise _AlreadyHandled from None
             state = await load_state(session, incoming.chat_id)
+            end_thread(state, incoming)
             reply = await self.route(incoming, state)(
                 Turn(session, state, incoming, self.admin_ids)
             )

@@ -43,7 +43,9 @@ class State:
     last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
     choices: list[Choice] = field(default_factory=list)
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
-    relay_case: int | None = None  # the next message goes to this case's other party
+    relay_case: int | None = None  # thread mode: this chat's texts go to the case's other party
+    pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
+    staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
     recent: dict[str, list[float]] = field(default_factory=dict)  # per-chat limits (desks.limits)
 
     def to_dict(self) -> dict[str, Any]:

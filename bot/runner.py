@@ -70,6 +70,7 @@ def build_service(config: Config, kb: KnowledgeBase) -> ConversationService:
                 remind_after=timedelta(minutes=config.remind_after_minutes),
                 max_reminders=config.max_reminders,
             ),
+            admin_ids=config.admin_ids,
         )
     return ConversationService(
         DialogueEngine(kb, academies=academies),

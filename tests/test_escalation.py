@@ -263,7 +263,7 @@ async def test_distress_in_a_reply_to_the_ipe_gets_the_helplines_and_still_reach
         case = await session.scalar(select(Case))
     await press(service, PUPIL, f"pr:{case.id}")
     reply = await say(service, PUPIL, "franchement j'ai envie d'en finir, personne m'aide")
-    assert reply.safety == "strong" and reply.text.index("3114") < reply.text.index("transmis")
+    assert reply.safety == "strong" and reply.text.index("3114") < reply.text.index("Transmis")
     relayed = [r for r in await outbox_rows(service, IPE_A) if "Message de l'élève" in r.text]
     assert len(relayed) == 1 and "en finir" in relayed[0].text
     await service.db.dispose()

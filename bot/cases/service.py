@@ -12,15 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
-from bot.cases.details import case_choices, case_text
 from bot.cases.outbox import enqueue
+from bot.cases.routing import OPEN_STATUSES, Router, event
 from bot.messages import Choice
 from bot.store.models import Case, CaseCounter, CaseEvent, Contact, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)
 
-OPEN_STATUSES = ("new", "acknowledged")
-MAX_RELAY = 2000
 CONFIRM_GRACE = timedelta(seconds=30)  # the direct reply's head start on its durable copy
 
 
@@ -34,6 +32,10 @@ class CaseNotOpen(Exception):
 
 class PupilGone(Exception):
     """The pupil erased their data: the case cannot reach them any more."""
+
+
+class NobodyToReach(Exception):
+    """No IPE, fallback or coordinator can receive the case's messages."""
 
 
 @dataclass(frozen=True)
@@ -90,18 +92,18 @@ async def next_reference(session: AsyncSession, code: str, year: int) -> str:
     return f"{prefix}-{counter.last:04d}"
 
 
-def _event(case: Case, kind: str, actor: str = "system", text: str | None = None) -> CaseEvent:
-    return CaseEvent(case_id=case.id, kind=kind, actor=actor, text=text, at=utcnow())
-
-
 class EscalationService:
     """Case life cycle; every message it sends goes through the outbox, in the same transaction."""
 
     def __init__(
-        self, directory: AcademyDirectory, settings: EscalationSettings | None = None
+        self,
+        directory: AcademyDirectory,
+        settings: EscalationSettings | None = None,
+        admin_ids: frozenset[int] = frozenset(),
     ) -> None:
         self.directory = directory
         self.settings = settings or EscalationSettings()
+        self.router = Router(directory, self.settings, admin_ids)
 
     # -- creation and notification ------------------------------------------------------------
     async def create_case(
@@ -121,7 +123,7 @@ class EscalationService:
         )
         session.add(case)
         await session.flush()
-        session.add(_event(case, "created", "pupil"))
+        session.add(event(case, "created", "pupil"))
         await self.notify(session, case, "new")
         return case
 
@@ -145,81 +147,13 @@ class EscalationService:
         )
 
     async def notify(self, session: AsyncSession, case: Case, why: str) -> int:
-        """Queue the notice to the case's recipients (IPE, else fallback, else coordinator)."""
-        if why == "fallback":
-            targets = await contact_repo.fallback_recipients(session, case.academy_id)
-            level = "fallback"
-        else:
-            level, targets = await contact_repo.recipients(session, case.academy_id)
-        title = {
-            "new": "📌 Nouvelle demande d'aide",
-            "reminder": "⏰ Rappel : demande toujours en attente",
-            "fallback": "⚠️ Demande sans réponse de l'IPE",
-            "reroute": "📌 Demande d'aide (transmise)",
-        }[why]
-        if level in ("fallback", "coordinator") and why != "fallback":
-            title += " — aucun IPE joignable pour cette académie"
-        text = case_text(case, title, self.directory)
-        count = 0
-        suffix = f"{why}:{case.reminders}" if why == "reminder" else why
-        for contact in targets:
-            added = await enqueue(
-                session,
-                f"case:{case.id}:{suffix}:{contact.id}",
-                contact.chat_id,
-                text,
-                case_choices(case),
-                case_id=case.id,
-                contact_id=contact.id,
-            )
-            count += added
-        if count:
-            session.add(_event(case, f"notified:{why}", "system", f"{count} destinataire(s)"))
-        else:
-            log.warning("case %s: nobody to notify (%s)", case.reference, why)
-            session.add(_event(case, "nobody-to-notify", "system"))
-        return count
+        return await self.router.notify(session, case, why)
 
     async def on_blocked(self, session: AsyncSession, row: OutboxMessage) -> None:
-        """A contact blocked the bot: send the notice of an open case to the next in line."""
-        if row.case_id is None or row.contact_id is None:
-            return
-        case = await session.get(Case, row.case_id)
-        if case is None or case.status not in OPEN_STATUSES:
-            return
-        await session.flush()
-        others = await session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.case_id == case.id,
-                OutboxMessage.contact_id.is_not(None),
-                OutboxMessage.contact_id != row.contact_id,
-                OutboxMessage.status.in_(("pending", "sent")),
-            )
-        )
-        if others is None:  # nobody else has it: hand it to the next in line
-            await self.notify(session, case, "reroute")
+        await self.router.on_blocked(session, row)
 
     async def reminders(self, session: AsyncSession, now: datetime | None = None) -> int:
-        """Remind the IPE of cases nobody took; then hand them to the fallback chain."""
-        now = now or utcnow()
-        due = now - self.settings.remind_after
-        rows = await session.scalars(select(Case).where(Case.status == "new"))
-        done = 0
-        for case in rows.all():
-            last = aware(case.last_reminder_at) or aware(case.created_at)
-            if last > due:
-                continue
-            if case.reminders < self.settings.max_reminders:
-                case.reminders += 1
-                case.last_reminder_at = now
-                await self.notify(session, case, "reminder")
-                done += 1
-            elif not case.fallback_notified:
-                case.fallback_notified = True
-                case.last_reminder_at = now
-                await self.notify(session, case, "fallback")
-                done += 1
-        return done
+        return await self.router.reminders(session, now)
 
     # -- access -----------------------------------------------------------------------------
     async def visible_case(self, session: AsyncSession, scope: Scope, case_id: int) -> Case | None:
@@ -249,7 +183,8 @@ class EscalationService:
         case.status = "acknowledged"
         case.acknowledged_at = utcnow()
         case.assignee_id = contact.id if contact else None
-        session.add(_event(case, "acknowledged", _actor(contact)))
+        case.reminders, case.last_reminder_at = 0, case.acknowledged_at  # the silence clock
+        session.add(event(case, "acknowledged", _actor(contact)))
         if case.pupil_chat_id is not None:
             await enqueue(
                 session,
@@ -271,7 +206,7 @@ class EscalationService:
         if status == "resolved":
             case.resolved_at = now
         case.closed_at = now
-        session.add(_event(case, status, _actor(contact)))
+        session.add(event(case, status, _actor(contact)))
         if case.pupil_chat_id is not None:
             text = (
                 f"Ta demande {case.reference} est marquée comme résolue. Bon stage ! "
@@ -294,8 +229,8 @@ class EscalationService:
             raise PupilGone(case.reference)
         if case.status == "new":
             await self.take(session, case, contact)
-        text = text[:MAX_RELAY]
-        session.add(_event(case, "message-to-pupil", _actor(contact), text))
+        case.reminders, case.last_reminder_at = 0, utcnow()  # the IPE spoke: the clock restarts
+        session.add(event(case, "message-to-pupil", _actor(contact), text))
         await enqueue(
             session,
             f"msg:{key}",
@@ -309,8 +244,7 @@ class EscalationService:
         """Queue the pupil's message for the case's IPE (else the académie's); CaseNotOpen."""
         if case.status not in OPEN_STATUSES:
             raise CaseNotOpen(case)
-        text = text[:MAX_RELAY]
-        session.add(_event(case, "message-from-pupil", "pupil", text))
+        session.add(event(case, "message-from-pupil", "pupil", text))
         targets: list[Contact] = []
         if case.assignee_id is not None:
             assignee = await session.get(Contact, case.assignee_id)
@@ -318,6 +252,9 @@ class EscalationService:
                 targets = [assignee]
         if not targets:
             _, targets = await contact_repo.recipients(session, case.academy_id)
+        if not targets:  # say so, and tell the administrators; the message stays in the history
+            await self.router.alert_admins(session, case, "message")
+            raise NobodyToReach(case.reference)
         for contact in targets:
             await enqueue(
                 session,
@@ -358,8 +295,8 @@ async def _erase_case(session: AsyncSession, case: Case) -> None:
     case.details = "{}"
     case.erased = True
     events = await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
-    for event in events.all():
-        event.text = None
+    for row in events.all():
+        row.text = None
     messages = await session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
     for message in messages.all():
         if message.status == "pending":

@@ -56,6 +56,7 @@ class IpeDesk:
             else f"l'académie {of_academy(academy_name(self.escalation.directory, contact.academy_id))}"
         )
         turn.state.role = "teacher"
+        turn.state.staff = True
         return Reply(
             f"C'est fait : vous recevrez ici les demandes d'aide des élèves de {where}. "
             "/dossiers liste les demandes ouvertes.",

@@ -6,19 +6,35 @@ request when the pupil consents, records 👍/👎, and erases a chat's data on 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
 from bot.cases.service import EscalationService
 from bot.desks import request
-from bot.desks.dialogue import DialogueEngine
+from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
+from bot.desks.thread import offer_to_pass_on
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role
 from bot.store.chats import delete_state
 from bot.store.models import Case
+from bot.understanding.normalise import words
 
+UNROUTED = (
+    "Ta demande est enregistrée (référence {reference}), mais je dois être honnête : aucun "
+    "ingénieur pour l'école n'est inscrit pour ton académie pour l'instant. L'équipe du bot est "
+    "prévenue et cherche quelqu'un, sans pouvoir te promettre de délai. En attendant, parles-en "
+    "à ton professeur principal ou au bureau des entreprises de ton établissement, et regarde "
+    "les offres sur 1élève1stage (1eleve1stage.education.gouv.fr)."
+)
+UNROUTED_VOUS = (
+    "La demande est enregistrée (référence {reference}), mais aucun ingénieur pour l'école n'est "
+    "inscrit pour cette académie pour l'instant. L'équipe du bot est prévenue, sans délai "
+    "garanti. En attendant : le bureau des entreprises de l'établissement, le pôle de stages de "
+    "l'académie, et les offres de 1élève1stage (1eleve1stage.education.gouv.fr)."
+)
 TOO_MANY_REQUESTS = (
     "Tu as déjà envoyé plusieurs demandes aujourd'hui : je ne peux pas en transmettre une autre "
     "avant demain. Ta demande en cours reste active ; tape /stage pour la voir."
@@ -36,6 +52,17 @@ STATUS_NEXT = {
         "le bouton ci-dessous.",
     ),
 }
+
+
+STAFF_HINT = (
+    "Pour écrire à un élève : ouvrez sa demande avec /dossiers, puis « ✉️ Répondre à l'élève ». "
+    "Pour une question sur les stages, reformulez-la ou tapez /menu."
+)
+_STATUS = re.compile(
+    r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
+    r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bca avance\b"
+    r"|\b(il|elle|l ingenieur|l ipe) va me repondre\b|\brepondre quand\b|\btoujours pas de reponse\b"
+)
 
 
 def _starts_request(incoming: Incoming) -> bool:
@@ -115,7 +142,15 @@ class PupilDesk:
             case = await self.escalation.open_case_of(session, incoming.chat_id)
             if case is not None:  # one request at a time: show the open one
                 return case_status(case, state.role)
+        if incoming.kind == "text" and self.escalation is not None:
+            if _STATUS.search(" ".join(words(incoming.text))):
+                return await self.status(turn)
+            threaded = await self._in_thread(turn) if state.academy else None
+            if threaded is not None:
+                return threaded
         reply = engine_reply(self.engine, state, incoming)
+        if incoming.kind == "text" and state.staff and reply.kind != "answer":
+            return Reply(STAFF_HINT, kind="info")  # an IPE's text is not a question to the FAQ
         if incoming.kind == "text" and self.record_questions and reply.safety is None:
             await insights.record_reply(session, reply, state.role, incoming.text)
         for effect, payload in reply.effects:
@@ -124,6 +159,8 @@ class PupilDesk:
                     reply = Reply(TOO_MANY_REQUESTS, kind="info")
                     break
                 case = await self.escalation.create_case(session, incoming.chat_id, payload)
+                if not await self.escalation.router.routed(session, case):
+                    reply.text = by_role(state.role, UNROUTED, UNROUTED_VOUS)
                 reply.text = reply.text.format(reference=case.reference)
                 reply.receipt = await self.escalation.confirm_to_pupil(session, case, reply.text)
             elif effect == "feedback" and self.record_questions:
@@ -131,6 +168,48 @@ class PupilDesk:
                 await insights.record_feedback(session, helpful, topic, question, state.role)
         reply.effects = []
         return reply
+
+    async def status(self, turn: Turn) -> Reply:
+        """/demande, or "où en est ma demande ?": the open request and what happens next."""
+        case = None
+        if self.escalation is not None:
+            case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+        if case is None:
+            return Reply(
+                by_role(
+                    turn.state.role,
+                    "Tu n'as pas de demande en cours. Tape /stage pour demander l'aide d'un "
+                    "ingénieur pour l'école.",
+                    "Aucune demande en cours. Tapez /stage pour en faire une.",
+                ),
+                kind="status",
+            )
+        return case_status(case, turn.state.role)
+
+    async def _in_thread(self, turn: Turn) -> Reply | None:
+        """A text from a pupil whose request an IPE has taken: an answer with a button to pass
+        it on, or the question whether to pass it on. None: not in a thread."""
+        state, text = turn.state, turn.incoming.text
+        assert self.escalation is not None
+        case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+        if case is None or case.status != "acknowledged":
+            return None
+        reply = engine_reply(self.engine, state, turn.incoming)
+        if reply.kind == "safety":
+            return reply
+        state.pending_text = text
+        if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= 80:
+            reply.choices = [offer_to_pass_on(case, state.role), *reply.choices[:4]]
+            return reply
+        return Reply(
+            by_role(
+                state.role,
+                f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
+                f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
+            ),
+            [offer_to_pass_on(case, state.role), Choice("Non, merci", "m")],
+            kind="ask_relay",
+        )
 
     async def forget(self, turn: Turn) -> Reply:
         """/oublier: the chat's state, and the pupil's data in their cases."""

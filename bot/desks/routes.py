@@ -18,6 +18,7 @@ COMMAND_ROUTES: dict[str, tuple[str, str]] = {
     "dossier": ("ipe", "show_case"),
     "stats": ("admin", "stats"),
     "reload": ("admin", "reload"),
+    "demande": ("pupil", "status"),
 }
 # r: role, t: topic, m: menu, th: theme, lv: level, f: form step, esc: ask an IPE, fb: 👍/👎
 PUPIL_PREFIXES = ("r", "t", "m", "th", "lv", "f", "esc", "fb")
@@ -25,13 +26,14 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("pupil", "reply") for prefix in PUPIL_PREFIXES},
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
     "pr": ("thread", "pupil_reply"),  # the pupil's ↩️ Répondre under an IPE's message
+    "tx": ("thread", "pass_on"),  # "✉️ Transmettre à l'ingénieur" for the text just written
 }
 
 # Only in a one-to-one chat with the bot: what shows or changes a pupil's request (personal
 # data) and every IPE or administrator action. A group gets a polite refusal instead.
 PRIVATE_DESKS = frozenset({"ipe", "thread", "admin"})
-PRIVATE_COMMANDS = frozenset({"stage"})
-PRIVATE_PREFIXES = frozenset({"f", "esc"})
+PRIVATE_COMMANDS = frozenset({"stage", "demande"})
+PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx"})
 
 
 def private_only(kind: str, name: str, desk: str) -> bool:

@@ -1,4 +1,11 @@
-"""The pupil–IPE exchange through the bot: the pupil's ↩️ Répondre, and relaying the next text."""
+"""The pupil–IPE exchange through the bot, as a chat with a visible way out.
+
+↩️ Répondre (pupil) or ✉️ Répondre (IPE) opens the thread of one case: every text that follows
+goes to the other party, each confirmed with the case's reference, until any other command or
+button. A pupil with a case in progress who writes without the button is asked whether to pass
+the text on (the `tx` button), unless the bot can answer it, in which case the answer carries
+the same button. Nothing ever reaches a pupil other than the case's.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,29 @@ import uuid
 from dataclasses import dataclass
 
 from bot.cases.details import STATUS_LABELS
-from bot.cases.service import CaseNotOpen, EscalationService, PupilGone
+from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.limits import allow
 from bot.desks.turn import Turn
-from bot.messages import Reply, by_role, parse_id
+from bot.messages import Choice, Incoming, Reply, State, by_role, parse_id
 from bot.store.models import Case
+
+END = Choice("🔚 Terminer l'échange", "m")
+
+
+def end_thread(state: State, incoming: Incoming) -> None:
+    """Any command or button ends a thread (the buttons that open one open it again)."""
+    if incoming.kind in ("command", "choice"):
+        state.relay_case = None
+        if not incoming.text.startswith("tx:"):
+            state.pending_text = None
+
+
+def offer_to_pass_on(case: Case, role: str | None) -> Choice:
+    return Choice(
+        by_role(role, "✉️ Transmettre à l'ingénieur", "✉️ Transmettre à l'ingénieur"), f"tx:{case.id}"
+    )
 
 
 @dataclass
@@ -21,21 +44,30 @@ class ThreadDesk:
     engine: DialogueEngine  # its knowledge base holds the safety net (reloaded with it)
 
     async def pupil_reply(self, turn: Turn) -> Reply:
-        """↩️ Répondre under an IPE's message: the pupil's next text goes to that case."""
-        _, _, arg = turn.incoming.text.partition(":")
-        case_id = parse_id(arg)
-        case = await turn.session.get(Case, case_id) if case_id is not None else None
-        if case is None or case.pupil_chat_id != turn.chat_id:
+        """↩️ Répondre under an IPE's message: the pupil's texts now go to that case."""
+        case = await self._pupils_case(turn)
+        if case is None:
             return Reply("Ce bouton n'est pas valable.", kind="info")
         turn.state.relay_case = case.id
         return Reply(
-            f"Écris ton message pour l'ingénieur pour l'école ({case.reference}), je le lui "
-            "transmets. /annuler pour renoncer.",
+            f"Écris ton message pour l'ingénieur pour l'école ({case.reference}) : je lui "
+            "transmets tout ce que tu écris ici, jusqu'à ce que tu appuies sur « Terminer » ou "
+            "tapes une commande.",
+            [END],
             kind="info",
         )
 
+    async def pass_on(self, turn: Turn) -> Reply:
+        """✉️ Transmettre: the pupil's last text, kept aside, goes to the case's IPE."""
+        state = turn.state
+        text, state.pending_text = state.pending_text, None
+        case = await self._pupils_case(turn)
+        if case is None or not text:
+            return Reply("Ce bouton n'est plus valable : écris ton message à nouveau.", kind="info")
+        return await self._from_pupil(turn, case, text)
+
     async def relay(self, turn: Turn) -> Reply:
-        """The text after a Répondre button, to the case's other party."""
+        """A text in thread mode, to the case's other party."""
         state, incoming = turn.state, turn.incoming
         assert state.relay_case is not None
         if incoming.edited:  # an edit of an earlier message is not a new message
@@ -47,63 +79,104 @@ class ThreadDesk:
                 ),
                 kind="info",
             )
-        if not allow(state, "relay"):
-            state.relay_case = None
-            return Reply(
-                by_role(
-                    state.role,
-                    "Tu as envoyé beaucoup de messages en peu de temps : attends un peu avant "
-                    "d'en envoyer d'autres.",
-                    "Beaucoup de messages en peu de temps : merci d'attendre un peu avant d'en "
-                    "envoyer d'autres.",
-                ),
-                kind="info",
-            )
         case = await turn.session.get(Case, state.relay_case)
-        state.relay_case = None
         text = incoming.text.strip()
         if case is None or not text:
+            state.relay_case = None
             return Reply("Message non transmis.", kind="info")
-        key = f"{incoming.chat_id}:{incoming.update_id or uuid.uuid4().hex}"
         if case.pupil_chat_id == incoming.chat_id:
-            return await self._from_pupil(turn, case, text, key)
+            return await self._from_pupil(turn, case, text)
+        return await self._from_ipe(turn, case, text)
+
+    async def _pupils_case(self, turn: Turn) -> Case | None:
+        _, _, arg = turn.incoming.text.partition(":")
+        case_id = parse_id(arg)
+        case = await turn.session.get(Case, case_id) if case_id is not None else None
+        return case if case is not None and case.pupil_chat_id == turn.chat_id else None
+
+    def _key(self, turn: Turn) -> str:
+        return f"{turn.chat_id}:{turn.incoming.update_id or uuid.uuid4().hex}"
+
+    async def _from_pupil(self, turn: Turn, case: Case, text: str) -> Reply:
+        """Relay the pupil's text; a pupil in distress reads the helplines first."""
+        state = turn.state
+        safety = self.engine.kb.safety
+        signal = safety.assess(text, state.role) if safety is not None else None
+        if not allow(state, "relay"):
+            state.relay_case = None
+            reply = Reply(TOO_MANY, kind="info")
+        else:
+            try:
+                await self.escalation.relay_to_ipe(turn.session, case, text, self._key(turn))
+                state.relay_case = case.id
+                reply = Reply(
+                    f"✉️ Transmis à l'ingénieur pour l'école ({case.reference}). Tu peux "
+                    "continuer à écrire ici.",
+                    [END],
+                    kind="relayed",
+                )
+            except CaseNotOpen:
+                state.relay_case = None
+                reply = Reply(
+                    f"Ta demande {case.reference} est {STATUS_LABELS[case.status]} : message non "
+                    "transmis. Tape /stage pour en faire une nouvelle.",
+                    kind="info",
+                )
+            except NobodyToReach:
+                state.relay_case = None
+                reply = Reply(NOBODY, kind="info")
+        if signal is not None and safety is not None:
+            if signal.level == "strong":
+                crisis = self.engine.crisis(state, signal)
+                reply.text = f"{crisis.text}\n\n{reply.text}"
+                reply.kind = "safety"
+            else:
+                reply.text += "\n\n" + safety.footer(state.role)
+            reply.safety = signal.level
+        return reply
+
+    async def _from_ipe(self, turn: Turn, case: Case, text: str) -> Reply:
+        state = turn.state
         scope = await turn.scope()
         if not scope.can_see(case):
+            state.relay_case = None
             return Reply(IPE_ONLY, kind="info")
+        if not allow(state, "relay"):
+            state.relay_case = None
+            return Reply(TOO_MANY_VOUS, kind="info")
         contact = next((c for c in scope.contacts if c.academy_id == case.academy_id), None)
         try:
-            await self.escalation.relay_to_pupil(turn.session, case, contact, text, key)
+            await self.escalation.relay_to_pupil(turn.session, case, contact, text, self._key(turn))
         except CaseNotOpen:
+            state.relay_case = None
             return Reply(
                 f"La demande {case.reference} est {STATUS_LABELS[case.status]} : message non "
                 "envoyé.",
                 kind="info",
             )
         except PupilGone:
+            state.relay_case = None
             return Reply(
                 "L'élève a effacé ses données : il n'est plus joignable par le bot.", kind="info"
             )
-        return Reply(f"Message transmis à l'élève ({case.reference}).", kind="info")
+        return Reply(
+            f"✉️ Message transmis à l'élève ({case.reference}). Vous pouvez continuer à écrire "
+            "ici ; tout autre bouton ou commande termine l'échange.",
+            [END],
+            kind="relayed",
+        )
 
-    async def _from_pupil(self, turn: Turn, case: Case, text: str, key: str) -> Reply:
-        """Relay the pupil's text; a pupil in distress reads the helplines first."""
-        safety = self.engine.kb.safety
-        signal = safety.assess(text, turn.state.role) if safety is not None else None
-        try:
-            await self.escalation.relay_to_ipe(turn.session, case, text, key)
-            reply = Reply(f"Message transmis ({case.reference}).", kind="info")
-        except CaseNotOpen:
-            reply = Reply(
-                f"Ta demande {case.reference} est {STATUS_LABELS[case.status]} : tape /stage "
-                "pour en faire une nouvelle.",
-                kind="info",
-            )
-        if signal is not None and safety is not None:
-            if signal.level == "strong":
-                crisis = self.engine.crisis(turn.state, signal)
-                reply.text = f"{crisis.text}\n\n{reply.text}"
-                reply.kind = "safety"
-            else:
-                reply.text += "\n\n" + safety.footer(turn.state.role)
-            reply.safety = signal.level
-        return reply
+
+TOO_MANY = (
+    "Tu as envoyé beaucoup de messages en peu de temps : attends un peu avant d'en envoyer "
+    "d'autres."
+)
+TOO_MANY_VOUS = (
+    "Beaucoup de messages en peu de temps : merci d'attendre un peu avant d'en envoyer d'autres."
+)
+NOBODY = (
+    "Personne ne peut recevoir ton message pour l'instant : aucun ingénieur pour l'école n'est "
+    "joignable dans ton académie. L'équipe du bot est prévenue. En attendant, parles-en à ton "
+    "professeur principal ou au bureau des entreprises de ton lycée ; les offres de stage sont "
+    "aussi sur 1élève1stage (1eleve1stage.education.gouv.fr)."
+)

@@ -1,0 +1,107 @@
+"""The pupil–IPE thread through the real Application: each message goes where it should."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from sqlalchemy import select
+from support.bot_api_server import FakeBotAPI
+from support.harness import running_bot, until
+from test_escalation import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service
+
+from bot.store.models import Case, OutboxMessage
+
+ADMIN = 3999
+
+
+@pytest.fixture
+def api():
+    server = FakeBotAPI().start()
+    yield server
+    server.stop()
+
+
+def plain(message: dict) -> str:
+    return html.unescape(message["text"])
+
+
+async def test_a_conversation_between_pupil_and_ipe_loses_nothing(api, kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await fill_form(service, PUPIL)  # two pupils' requests, filed before the bot starts
+    await fill_form(service, PUPIL2, ["Marseille", *FORM_ANSWERS[1:]])
+    async with service.db.sessions() as session:
+        case_a, case_b = (await session.scalars(select(Case).order_by(Case.id))).all()
+    await service.db.dispose()
+    async with running_bot(api, kb, db_url, admin_ids=frozenset({ADMIN})):
+        api.send_text(IPE_A, f"/ipe {code}")
+        assert await until(lambda: "Aix-Marseille" in " ".join(api.texts(IPE_A)))
+        pupil_seen = len(api.sent[PUPIL])
+
+        # the IPE opens case A, takes it, answers twice: both messages reach pupil A
+        api.send_text(IPE_A, f"/dossier {case_a.reference}")
+        assert await until(lambda: "Historique" in api.texts(IPE_A)[-1])
+        api.press_button(IPE_A, "Je prends en charge")
+        assert await until(lambda: "pris en charge" in api.texts(IPE_A)[-1])
+        api.press_button(IPE_A, "Répondre")
+        assert await until(lambda: "Écrivez votre message" in api.texts(IPE_A)[-1])
+        api.send_text(IPE_A, "Bonjour, une boulangerie du 13e cherche un stagiaire.")
+        assert await until(lambda: case_a.reference in api.texts(IPE_A)[-1])
+        api.send_text(IPE_A, "Quelles sont tes dates exactes ?")
+        assert await until(
+            lambda: sum("Message de l'ingénieur" in t for t in api.texts(PUPIL)) == 2
+        )
+        assert "dates exactes" in plain(api.last(PUPIL))
+
+        # the pupil answers naturally, without the button: asked, then passed on
+        api.send_text(PUPIL, "oui merci c du 14 au 18 décembre")
+        assert await until(lambda: "Je transmets ce message" in api.texts(PUPIL)[-1]), api.texts(
+            PUPIL
+        )[-2:]
+        assert case_a.reference in api.texts(PUPIL)[-1]
+        api.press_button(PUPIL, "Transmettre")
+        assert await until(lambda: "14 au 18 décembre" in " ".join(api.texts(IPE_A)))
+        assert await until(lambda: "Transmis" in api.texts(PUPIL)[-1])
+
+        # with ↩️ Répondre, every message passes until the pupil leaves the thread
+        api.press_button(PUPIL, "Répondre")
+        assert await until(lambda: "jusqu'à ce que" in api.texts(PUPIL)[-1])
+        api.send_text(PUPIL, "je peux venir lundi")
+        assert await until(lambda: "venir lundi" in " ".join(api.texts(IPE_A)))
+        api.send_text(PUPIL, "et j'ai un vélo")
+        assert await until(lambda: "un vélo" in " ".join(api.texts(IPE_A)))
+        api.press_button(PUPIL, "Terminer")
+        assert await until(lambda: len(api.sent[PUPIL]) > pupil_seen + 6)
+
+        # the IPE opens case B: what they type next is not sent to pupil A
+        sent_to_a = len(api.sent[PUPIL])
+        api.send_text(IPE_A, f"/dossier {case_b.reference}")
+        assert await until(lambda: case_b.reference in api.texts(IPE_A)[-1])
+        api.send_text(IPE_A, "Note pour moi : rappeler le collège")
+        assert await until(lambda: "/dossiers" in api.texts(IPE_A)[-1])  # a hint, not a relay
+        assert len(api.sent[PUPIL]) == sent_to_a
+
+        # where is my request? the status, in the pupil's words
+        api.send_text(PUPIL2, "ma demande elle en est où ?")
+        assert await until(lambda: case_b.reference in " ".join(api.texts(PUPIL2)))
+        assert "nouvelle" in api.texts(PUPIL2)[-1]
+
+    service = make_service(db_url, kb)
+    async with service.db.sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    assert not [r for r in rows if r.chat_id == PUPIL2 and "rappeler le collège" in r.text]
+    await service.db.dispose()
+
+
+async def test_nobody_to_receive_the_request_is_said_and_the_admins_are_told(api, kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    reply = await fill_form(service, PUPIL)  # nobody registered anywhere
+    assert "aucun ingénieur pour l'école n'est inscrit" in reply.text
+    assert "1élève1stage" in reply.text and "va la lire" not in reply.text
+    async with service.db.sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    alerts = [r for r in rows if r.chat_id == ADMIN]
+    assert len(alerts) == 1 and "personne ne peut recevoir" in alerts[0].text
+    await service.db.dispose()
