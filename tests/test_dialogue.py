@@ -19,8 +19,22 @@ def test_role_changes_the_register(engine):
     b = engine.handle_text(teacher, "c'est quoi le stage de 3e")
     assert a.topic == b.topic == "stage-3e"
     topic = engine.kb.topics["stage-3e"]
-    assert a.text.startswith(topic.answers["pupil"])
-    assert b.text.startswith(topic.answers["teacher"])
+    assert a.text.startswith(topic.answers["pupil"].split("\n\n")[0])
+    assert b.text.startswith(topic.answers["teacher"].split("\n\n")[0])
+
+
+def test_the_first_message_fits_a_phone_and_the_rest_comes_on_request(engine, kb):
+    for topic in kb.topics.values():
+        if topic.id in ("salutation", "merci", "detresse"):
+            continue
+        for role in ("pupil", "teacher"):
+            state = State(role=role)
+            first = engine.answer(state, topic)
+            assert len(first.text) <= 650, (topic.id, role, len(first.text))
+            assert "Source : " in first.text
+            more = engine.handle_choice(state, f"more:{topic.id}")
+            assert more.kind == "more" and topic.source in more.text
+            assert first.choices[0].id == f"more:{topic.id}"
 
 
 def test_answer_names_its_source_and_offers_related_topics(engine, kb):
@@ -35,9 +49,10 @@ def test_answer_names_its_source_and_offers_related_topics(engine, kb):
 def test_choosing_a_related_topic_by_number(engine):
     state = State(role="pupil")
     first = engine.handle_text(state, "convention de stage")
-    second = engine.handle_text(state, "1")
+    assert first.choices[0].id == "more:convention-stage"  # 1: 📖 En savoir plus
+    second = engine.handle_text(state, "2")
     assert second.kind == "answer"
-    assert second.topic == first.choices[0].id[2:]
+    assert second.topic == first.choices[1].id[2:]
     assert state.last_topic == second.topic
 
 

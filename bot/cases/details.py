@@ -56,6 +56,26 @@ def display_answers(answers: dict[str, str], directory: AcademyDirectory) -> dic
     return out
 
 
+EVENT_LABELS = {
+    "created": "demande envoyée par l'élève",
+    "acknowledged": "prise en charge",
+    "resolved": "marquée résolue",
+    "closed": "close sans suite",
+    "message-to-pupil": "message à l'élève",
+    "message-from-pupil": "message de l'élève",
+    "notified:new": "avis envoyé",
+    "notified:reminder": "rappel envoyé",
+    "notified:silent": "rappel : l'élève attend une réponse",
+    "notified:fallback": "transmise au relais de l'académie",
+    "notified:reroute": "transmise à un autre contact",
+    "nobody-to-notify": "personne à prévenir : administrateurs alertés",
+}
+
+
+def event_label(kind: str) -> str:
+    return EVENT_LABELS.get(kind, kind)
+
+
 def academy_name(directory: AcademyDirectory, academy_id: str) -> str:
     academy = directory.academies.get(academy_id)
     return academy.name if academy else academy_id

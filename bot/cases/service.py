@@ -207,6 +207,18 @@ class EscalationService:
             case.resolved_at = now
         case.closed_at = now
         session.add(event(case, status, _actor(contact)))
+        if case.assignee_id is not None and (contact is None or contact.id != case.assignee_id):
+            assignee = await session.get(Contact, case.assignee_id)  # told when someone else did
+            if assignee is not None and assignee.active:
+                label = "résolue" if status == "resolved" else "close"
+                await enqueue(
+                    session,
+                    f"case:{case.id}:assignee:{status}",
+                    assignee.chat_id,
+                    f"La demande {case.reference}, que vous suiviez, a été marquée {label} par "
+                    f"{'un collègue' if contact else 'un administrateur'}.",
+                    case_id=case.id,
+                )
         if case.pupil_chat_id is not None:
             text = (
                 f"Ta demande {case.reference} est marquée comme résolue. Bon stage ! "

@@ -6,6 +6,7 @@ import re
 
 from bot.cases.academies import AcademyDirectory
 from bot.desks import request
+from bot.desks.answers import short_source, split_answer
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
@@ -169,6 +170,12 @@ class DialogueEngine:
                 "C'est noté. Posez votre question ou choisissez un thème :",
             )
             return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
+        if kind == "more" and arg in self.kb.topics:
+            topic = self.kb.topics[arg]
+            _, rest = split_answer(topic.answer_for(state.role))
+            text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
+            related = [Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related]
+            return self._offer(state, Reply(text, related[:4], kind="more", topic=topic.id))
         if kind == "t" and arg in self.kb.topics:
             return self._offer(state, self.answer(state, self.kb.topics[arg]))
         if kind == "m" and not arg:
@@ -296,11 +303,17 @@ class DialogueEngine:
         return Reply(text, choices, kind="menu")
 
     def answer(self, state: State, topic: Topic, score: float = 100.0) -> Reply:
+        """The first message of the topic's answer; the rest on "📖 En savoir plus"."""
         state.last_topic = topic.id
-        text = f"{topic.answer_for(state.role)}\n\nSource : {topic.source}"
+        head, rest = split_answer(topic.answer_for(state.role))
         choices = [
             Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related if r in self.kb.topics
-        ][:4]
+        ][:3]
+        if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line
+            text = head if not rest else f"{head}\n\n{rest}"
+        else:
+            text = f"{head}\n\nSource : {short_source(topic.source)}"
+            choices.insert(0, Choice("📖 En savoir plus", f"more:{topic.id}"))
         if topic.action == "escalate" and self.escalation:
             choices.insert(0, Choice(ESCALATE_LABEL, "esc"))
         return Reply(

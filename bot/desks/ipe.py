@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import of_academy
-from bot.cases.details import STATUS_LABELS, academy_name, case_choices, case_text
+from bot.cases.details import (
+    STATUS_LABELS,
+    academy_name,
+    case_choices,
+    case_text,
+    event_label,
+)
 from bot.cases.service import CaseNotOpen, EscalationService
 from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, parse_id
@@ -123,7 +129,12 @@ class IpeDesk:
         try:
             if kind == "ca":
                 await self.escalation.take(turn.session, case, contact)
-                return Reply(f"Vous avez pris en charge la demande {case.reference}.", kind="info")
+                return Reply(
+                    f"Vous avez pris en charge la demande {case.reference} ; l'élève en est "
+                    "prévenu. Répondez-lui ici, ou marquez-la résolue ou close :",
+                    case_choices(case),
+                    kind="info",
+                )
             status = "resolved" if kind == "cx" else "closed"
             await self.escalation.finish(turn.session, case, contact, status)
         except CaseNotOpen:
@@ -136,5 +147,5 @@ class IpeDesk:
         if events:
             text += "\n\nHistorique :"
             for event in events[-10:]:
-                text += f"\n• {event.at:%d/%m %H:%M} {event.kind}"
+                text += f"\n• {event.at:%d/%m %H:%M} {event_label(event.kind)}"
         return Reply(text, case_choices(case), kind="case")

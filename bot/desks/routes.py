@@ -20,8 +20,9 @@ COMMAND_ROUTES: dict[str, tuple[str, str]] = {
     "reload": ("admin", "reload"),
     "demande": ("pupil", "status"),
 }
-# r: role, t: topic, m: menu, th: theme, lv: level, f: form step, esc: ask an IPE, fb: 👍/👎
-PUPIL_PREFIXES = ("r", "t", "m", "th", "lv", "f", "esc", "fb")
+# r: role, t: topic, m: menu, th: theme, lv: level, f: form step, esc: ask an IPE, fb: 👍/👎,
+# more: the rest of an answer
+PUPIL_PREFIXES = ("r", "t", "m", "th", "lv", "f", "esc", "fb", "more")
 CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("pupil", "reply") for prefix in PUPIL_PREFIXES},
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
