@@ -106,6 +106,12 @@ def run_polling(config: Config) -> int:
 
 def run_webhook(config: Config) -> int:
     """Webhook mode (several replicas may share one PostgreSQL); stops on SIGTERM."""
+    from bot.channels.webhook import secret_problem
+
+    problem = secret_problem(config)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     application = build_bot(config)
     if application is None:
         return 2
