@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import os
 import signal
 import subprocess
@@ -162,6 +163,24 @@ async def test_telegram_errors_do_not_kill_the_bot(api, kb, db_url):
         api.send_text(PUPIL, "merci")
         assert await until(lambda: len(api.sent[PUPIL]) == 4)
         assert api.sent[TEACHER] == []
+
+
+async def test_an_unparseable_update_is_skipped_without_logging_its_content(
+    api, kb, db_url, caplog
+):
+    caplog.set_level(logging.INFO)
+    async with running_bot(api, kb, db_url):
+        bad = api.send_malformed(TEACHER, "mon secret tres prive")
+        api.send_text(PUPIL, "c'est quoi le stage de 3e")  # in the same batch
+        assert await until(lambda: len(api.sent[PUPIL]) == 1, timeout=10)
+        assert await until(lambda: api.confirmed_offset > bad)
+        api.send_text(PUPIL, "c'est quoi une pfmp")  # and polling goes on
+        assert await until(lambda: len(api.sent[PUPIL]) == 2, timeout=10)
+    assert api.sent[TEACHER] == []  # no handler ran for it
+    assert "mon secret tres prive" not in caplog.text
+    assert "stage de 3e" not in caplog.text
+    skipped = [r.getMessage() for r in caplog.records if "could not be parsed" in r.getMessage()]
+    assert skipped == [f"update {bad} could not be parsed (TypeError): skipped"]
 
 
 async def test_groups_only_commands_and_mentions(api, kb, db_url):

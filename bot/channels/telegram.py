@@ -7,11 +7,13 @@ import gc
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 # Opt in to python-telegram-bot's coming behaviour: retry_after as a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Bot, BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
@@ -21,9 +23,11 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.cases.outbox import Blocked, OutboxWorker, RetryLater, Transient
 from bot.channels.render import render
@@ -98,6 +102,74 @@ class TelegramSender:
                 raise Transient(str(exc)) from exc
             except (TimedOut, NetworkError) as exc:
                 raise Transient(type(exc).__name__) from exc
+
+
+class UpdateByUpdateBot(ExtBot):
+    """An ExtBot whose getUpdates parses each update on its own.
+
+    python-telegram-bot parses a whole batch with `Update.de_list`: one update it cannot parse
+    raises, the updater never confirms the batch, and every retry logs the batch (other users'
+    messages) at CRITICAL. Here an unparseable update becomes a bare `Update(update_id=...)`:
+    no handler runs for it, the offset moves past it, and only its id and the exception type
+    are logged.
+    """
+
+    async def get_updates(  # type: ignore[override]
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: object = None,
+        allowed_updates: object = None,
+        *,
+        read_timeout: object = DEFAULT_NONE,
+        write_timeout: object = DEFAULT_NONE,
+        connect_timeout: object = DEFAULT_NONE,
+        pool_timeout: object = DEFAULT_NONE,
+        api_kwargs: dict | None = None,
+    ) -> tuple[Update, ...]:
+        data = {
+            "timeout": timeout,
+            "offset": offset,
+            "limit": limit,
+            "allowed_updates": allowed_updates,
+        }
+        # as Bot.get_updates: the long-poll timeout is added to the read timeout
+        if isinstance(read_timeout, DefaultValue):
+            base = self._request[0].read_timeout or 0
+        else:
+            base = read_timeout or 0
+        if isinstance(timeout, timedelta):
+            effective_read_timeout = base + timeout.total_seconds()
+        else:
+            effective_read_timeout = base + timeout if timeout else base
+        result = await self._post(
+            "getUpdates",
+            data,
+            read_timeout=effective_read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+            api_kwargs=api_kwargs,
+        )
+        parsed = (self._parse_update(raw) for raw in result or ())
+        updates = tuple(update for update in parsed if update is not None)
+        for update in updates:
+            self.insert_callback_data(update)
+        return updates
+
+    def _parse_update(self, raw: object) -> Update | None:
+        try:
+            update = Update.de_json(raw, self)  # type: ignore[arg-type]
+            if update is None:
+                raise ValueError("empty update")
+            return update
+        except Exception as exc:
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            if not isinstance(update_id, int) or isinstance(update_id, bool):
+                log.error("an update without an id was dropped (%s)", type(exc).__name__)
+                return None
+            log.error("update %s could not be parsed (%s): skipped", update_id, type(exc).__name__)
+            return Update(update_id=update_id)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
@@ -294,24 +366,27 @@ def build_application(
     """The Application with every handler wired; no network access until it starts."""
     if not config.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    builder = (
+    bot = UpdateByUpdateBot(
+        config.token,
+        base_url=config.api_base_url,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # the pool sizes ApplicationBuilder gives by default
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limiter else None,
+    )
+    application = (
         Application.builder()
-        .token(config.token)
-        .base_url(config.api_base_url)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .bot(bot)
         .concurrent_updates(True)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
+        .build()
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = builder.build()
     application.bot_data["services"] = BotServices(conversation, config)
 
     # Order matters: commands first, then buttons, then text, then everything else.

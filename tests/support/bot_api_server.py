@@ -146,6 +146,12 @@ class FakeBotAPI:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self._push(self.user_message(chat_id, **kwargs, **content))
 
+    def send_malformed(self, chat_id: int, text: str) -> int:
+        """Queue an update python-telegram-bot cannot parse (its message's date is not a date)."""
+        update = self.user_message(chat_id, text=text)
+        update["message"]["date"] = "not-a-date"
+        return self._push(update)
+
     def send_sticker(self, chat_id: int) -> int:
         sticker = {
             "file_id": "STK",
