@@ -15,6 +15,8 @@ from conftest import ROOT
 from support.bot_api_server import FakeBotAPI
 from support.harness import running_bot, until
 
+from bot.channels import bot_api
+from bot.channels import telegram as telegram_channel
 from bot.runner import build_service
 
 PUPIL = 1001
@@ -181,6 +183,34 @@ async def test_an_unparseable_update_is_skipped_without_logging_its_content(
     assert "stage de 3e" not in caplog.text
     skipped = [r.getMessage() for r in caplog.records if "could not be parsed" in r.getMessage()]
     assert skipped == [f"update {bad} could not be parsed (TypeError): skipped"]
+
+
+async def test_replies_survive_a_bot_api_outage_in_order(api, kb, db_url, monkeypatch):
+    assert bot_api.REPLY_RETRY_SECONDS >= 60  # the default rides out a minute
+    monkeypatch.setattr(bot_api, "REPLY_BACKOFF_FIRST", 0.05)
+    monkeypatch.setattr(bot_api, "REPLY_BACKOFF_MAX", 0.2)
+    monkeypatch.setattr(bot_api, "REPLY_RETRY_SECONDS", 10.0)
+    async with running_bot(api, kb, db_url):
+        api.outage("sendMessage", 502, seconds=2.5)  # longer than the old 1.4 s of retries
+        api.send_text(PUPIL, "c'est quoi une convention de stage")
+        api.send_text(PUPIL, "c'est quoi une pfmp")
+        assert await until(lambda: len(api.sent[PUPIL]) == 2, timeout=15)
+        await asyncio.sleep(0.3)
+    texts = api.texts(PUPIL)
+    assert len(texts) == 2  # each sent once
+    assert "convention" in texts[0] and "PFMP" in texts[1]
+    assert len(api.calls_of("sendMessage")) > 4  # it was retried
+
+
+async def test_a_permanent_send_error_is_not_retried(api, kb, db_url):
+    async with running_bot(api, kb, db_url):
+        api.fail("sendMessage", 400, chat_id=PUPIL)
+        api.send_text(PUPIL, "c'est quoi une convention de stage")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+        await asyncio.sleep(0.5)
+    # the reply was refused once and not sent again; the pupil is told something went wrong
+    assert api.texts(PUPIL) == [telegram_channel.SORRY]
+    assert len([c for c in api.calls_of("sendMessage") if c["chat_id"] == PUPIL]) == 2
 
 
 async def test_groups_only_commands_and_mentions(api, kb, db_url):

@@ -7,15 +7,18 @@ import gc
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 # Opt in to python-telegram-bot's coming behaviour: retry_after as a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Bot, BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
-from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
+from telegram import BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    NetworkError,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,18 +26,18 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
-    ExtBot,
     MessageHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
-from bot.cases.outbox import Blocked, OutboxWorker, RetryLater, Transient
+from bot.cases.outbox import OutboxWorker
+from bot.channels.bot_api import TelegramSender, UpdateByUpdateBot, send_part
 from bot.channels.render import render
 from bot.concurrency import ChatLocks, Periodic
 from bot.config import Config
 from bot.conversation import ConversationService, run_reminders
-from bot.messages import Choice, Incoming, Reply
+from bot.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,6 @@ MEDIA_ATTRIBUTES = (
     "contact",
     "poll",
 )
-SEND_ATTEMPTS = 4
 SORRY = "Oups, un souci technique de mon côté 😕 Réessaie dans un instant (ou tape /menu)."
 
 
@@ -82,96 +84,6 @@ class BotServices:
     reply_order: ChatLocks = field(default_factory=ChatLocks)
 
 
-class TelegramSender:
-    """Outbox delivery through the Bot API, Telegram errors mapped to the outbox's."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> None:
-        for part, markup in render(Reply(text, list(choices))):
-            try:
-                await self.bot.send_message(chat_id, part, reply_markup=markup)
-            except Forbidden as exc:
-                raise Blocked(str(exc)) from exc
-            except RetryAfter as exc:
-                raise RetryLater(_seconds(exc.retry_after)) from exc
-            except BadRequest as exc:
-                if "chat not found" in str(exc).lower():
-                    raise Blocked(str(exc)) from exc
-                raise Transient(str(exc)) from exc
-            except (TimedOut, NetworkError) as exc:
-                raise Transient(type(exc).__name__) from exc
-
-
-class UpdateByUpdateBot(ExtBot):
-    """An ExtBot whose getUpdates parses each update on its own.
-
-    python-telegram-bot parses a whole batch with `Update.de_list`: one update it cannot parse
-    raises, the updater never confirms the batch, and every retry logs the batch (other users'
-    messages) at CRITICAL. Here an unparseable update becomes a bare `Update(update_id=...)`:
-    no handler runs for it, the offset moves past it, and only its id and the exception type
-    are logged.
-    """
-
-    async def get_updates(  # type: ignore[override]
-        self,
-        offset: int | None = None,
-        limit: int | None = None,
-        timeout: object = None,
-        allowed_updates: object = None,
-        *,
-        read_timeout: object = DEFAULT_NONE,
-        write_timeout: object = DEFAULT_NONE,
-        connect_timeout: object = DEFAULT_NONE,
-        pool_timeout: object = DEFAULT_NONE,
-        api_kwargs: dict | None = None,
-    ) -> tuple[Update, ...]:
-        data = {
-            "timeout": timeout,
-            "offset": offset,
-            "limit": limit,
-            "allowed_updates": allowed_updates,
-        }
-        # as Bot.get_updates: the long-poll timeout is added to the read timeout
-        if isinstance(read_timeout, DefaultValue):
-            base = self._request[0].read_timeout or 0
-        else:
-            base = read_timeout or 0
-        if isinstance(timeout, timedelta):
-            effective_read_timeout = base + timeout.total_seconds()
-        else:
-            effective_read_timeout = base + timeout if timeout else base
-        result = await self._post(
-            "getUpdates",
-            data,
-            read_timeout=effective_read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-            api_kwargs=api_kwargs,
-        )
-        parsed = (self._parse_update(raw) for raw in result or ())
-        updates = tuple(update for update in parsed if update is not None)
-        for update in updates:
-            self.insert_callback_data(update)
-        return updates
-
-    def _parse_update(self, raw: object) -> Update | None:
-        try:
-            update = Update.de_json(raw, self)  # type: ignore[arg-type]
-            if update is None:
-                raise ValueError("empty update")
-            return update
-        except Exception as exc:
-            update_id = raw.get("update_id") if isinstance(raw, dict) else None
-            if not isinstance(update_id, int) or isinstance(update_id, bool):
-                log.error("an update without an id was dropped (%s)", type(exc).__name__)
-                return None
-            log.error("update %s could not be parsed (%s): skipped", update_id, type(exc).__name__)
-            return Update(update_id=update_id)
-
-
 def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
     return services_of(context.application)
 
@@ -185,26 +97,15 @@ async def post_shutdown(application: Application) -> None:
 
 
 async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
-    """Send every part of a reply; retry network errors; give up quietly on a blocked user."""
+    """Send every part of a reply, in order; give up quietly on a blocked user.
+
+    The caller holds the chat's turn, so while a part is retried the chat's next replies wait.
+    Network errors and 5xx are retried with backoff for REPLY_RETRY_SECONDS, a 429 waits its
+    retry_after; a permanent error (400, 401, 409...) is raised at once, never retried.
+    """
     for text, markup in render(reply):
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                await context.bot.send_message(chat_id, text, reply_markup=markup)
-                break
-            except Forbidden:
-                log.info("chat %s blocked the bot; reply dropped", chat_id)
-                return
-            except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
-            except (TimedOut, NetworkError) as exc:
-                if attempt == SEND_ATTEMPTS - 1:
-                    raise
-                log.warning("send failed (%s), retrying", type(exc).__name__)
-                await asyncio.sleep(0.2 * 2**attempt)
-
-
-def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr]
+        if not await send_part(context.bot, chat_id, text, markup):
+            return
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
@@ -287,9 +188,9 @@ async def _answer_choice(
     chat_id = incoming.chat_id
     reply = await services(context).conversation.handle(incoming)
     if reply is not None and reply.kind == "feedback":
-        await query.answer(reply.text[:200])  # a small toast, no new message
+        await _answer_query(query, reply.text[:200])  # a small toast, no new message
         return
-    await query.answer()
+    await _answer_query(query)
     if reply is None:
         return
     parts = render(reply)
@@ -302,7 +203,19 @@ async def _answer_choice(
             if "not modified" in str(exc).lower():
                 return
             log.info("could not edit menu in place (%s); sending it", type(exc).__name__)
+        except TimedOut:
+            raise  # the edit may have gone through: never send the menu twice
+        except NetworkError as exc:  # the Bot API is down: send it, with send_reply's retries
+            log.info("could not edit menu in place (%s); sending it", type(exc).__name__)
     await send_reply(context, chat_id, reply)
+
+
+async def _answer_query(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner; a failure must not cost the reply that follows."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("answerCallbackQuery failed (%s)", type(exc).__name__)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

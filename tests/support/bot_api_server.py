@@ -45,6 +45,7 @@ class FakeBotAPI:
         self.sent: dict[int, list[dict[str, Any]]] = defaultdict(list)  # chat -> bot messages
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.outages: dict[str, tuple[float, int]] = {}  # method -> (until, status)
         self.blocked: set[int] = set()
         self.commands: list[dict[str, Any]] = []
         self.confirmed_offset = 0
@@ -211,6 +212,7 @@ class FakeBotAPI:
     ) -> None:
         descriptions = {
             429: f"Too Many Requests: retry after {retry_after or 1}",
+            400: "Bad Request: can't parse entities",
             403: "Forbidden: bot was blocked by the user",
             500: "Internal Server Error",
             502: "Bad Gateway",
@@ -220,6 +222,11 @@ class FakeBotAPI:
                 self.faults[method].append(
                     Fault(status, descriptions.get(status, "Error"), retry_after, chat_id)
                 )
+
+    def outage(self, method: str, status: int = 502, seconds: float = 10.0) -> None:
+        """Answer every call of `method` with `status` for the next `seconds`."""
+        with self._lock:
+            self.outages[method] = (time.monotonic() + seconds, status)
 
     # -- observations -----------------------------------------------------------------------
     def texts(self, chat_id: int) -> list[str]:
@@ -300,6 +307,11 @@ class FakeBotAPI:
             pass
 
     def _fault_for(self, method: str, params: dict[str, Any]) -> Fault | None:
+        until, status = self.outages.get(method, (0.0, 0))
+        if time.monotonic() < until:
+            return Fault(
+                status, {500: "Internal Server Error", 502: "Bad Gateway"}.get(status, "Error")
+            )
         queue = self.faults.get(method)
         if not queue:
             return None
