@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -282,6 +284,74 @@ def test_ipe_bot_run_process_against_loopback_server(api, tmp_path):
     assert proc.returncode == 0, err
     assert api.token not in err  # the token never reaches the logs
     assert "stage de 3e" not in err  # nor the users' text at info level
+
+
+WRONG_TOKEN = "987654321:AAHwrongWRONGwrongWRONGwrong_abcdefgh"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("mode", ["run", "run --webhook"])
+@pytest.mark.parametrize("server", ["rejects the token", "unreachable"])
+def test_a_start_up_failure_is_one_line_without_the_token(api, tmp_path, server, mode):
+    base_url = (
+        api.base_url if server == "rejects the token" else f"http://127.0.0.1:{free_port()}/bot"
+    )
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": WRONG_TOKEN,
+        "TELEGRAM_API_BASE_URL": base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "WEBHOOK_SECRET": "a-webhook-secret-long-enough-0123456789",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(free_port()),
+        "NO_PROXY": "127.0.0.1,localhost",
+        "LOG_LEVEL": "INFO",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", *mode.split()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert WRONG_TOKEN not in output and WRONG_TOKEN.split(":")[1] not in output
+    assert "Traceback" not in output
+    assert len(output.strip().splitlines()) <= 3, output
+    last = proc.stderr.strip().splitlines()[-1]
+    assert ("refuse le jeton" if server == "rejects the token" else "Impossible de joindre") in last
+
+
+def test_logs_never_hold_a_token():
+    import logging
+
+    from bot.runner import RedactTokens
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactTokens(("123456:SECRET-configured",)))
+    logger = logging.getLogger("test.redaction")
+    logger.addHandler(handler)
+    try:
+        logger.warning("HTTP Request: POST %s", "https://api.telegram.org/bot42:AAA-bbb_ccc/getMe")
+        logger.warning("config %s", "123456:SECRET-configured")
+        try:
+            raise RuntimeError(f"The token `{WRONG_TOKEN}` was rejected")
+        except RuntimeError:
+            logger.exception("start-up")
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "AAA-bbb_ccc" not in text and "SECRET-configured" not in text
+    assert WRONG_TOKEN.split(":")[1] not in text
+    assert "bot<token>/getMe" in text and "Traceback" in text
 
 
 def test_ipe_bot_run_without_token_explains():
