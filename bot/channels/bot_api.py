@@ -17,7 +17,7 @@ from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
-from bot.cases.outbox import Blocked, RetryLater, Transient
+from bot.cases.outbox import Blocked, Permanent, RetryLater, Transient
 from bot.channels.render import render
 from bot.messages import Choice, Reply
 
@@ -145,8 +145,9 @@ class TelegramSender:
             except RetryAfter as exc:
                 raise RetryLater(seconds(exc.retry_after)) from exc
             except BadRequest as exc:
-                if "chat not found" in str(exc).lower():
-                    raise Blocked(str(exc)) from exc
-                raise Transient(str(exc)) from exc
+                reason = str(exc)
+                if any(gone in reason.lower() for gone in ("chat not found", "bot was blocked")):
+                    raise Blocked(reason) from exc
+                raise Permanent(reason) from exc
             except (TimedOut, NetworkError) as exc:
                 raise Transient(type(exc).__name__) from exc

@@ -209,6 +209,7 @@ class FakeBotAPI:
         times: int = 1,
         retry_after: int | None = None,
         chat_id: int | None = None,
+        description: str | None = None,
     ) -> None:
         descriptions = {
             429: f"Too Many Requests: retry after {retry_after or 1}",
@@ -220,7 +221,12 @@ class FakeBotAPI:
         with self._lock:
             for _ in range(times):
                 self.faults[method].append(
-                    Fault(status, descriptions.get(status, "Error"), retry_after, chat_id)
+                    Fault(
+                        status,
+                        description or descriptions.get(status, "Error"),
+                        retry_after,
+                        chat_id,
+                    )
                 )
 
     def outage(self, method: str, status: int = 502, seconds: float = 10.0) -> None:
