@@ -121,3 +121,27 @@ def test_run_webhook_refuses_to_start_without_a_long_secret(secret, tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert "WEBHOOK_SECRET" in lines[0] and "secrets.token_urlsafe(32)" in lines[0]
+
+
+async def test_metrics_read_the_database_at_most_every_15_seconds(kb, tmp_path, monkeypatch):
+    from bot.channels import webhook
+
+    reads = []
+
+    async def counting_backlog(db):
+        reads.append(1)
+        return 0
+
+    monkeypatch.setattr(webhook, "backlog", counting_backlog)
+    assert webhook.METRICS_CACHE_SECONDS >= 10
+    app, application = web_app(kb, f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
+    await application.bot_data["services"].conversation.db.create_schema()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        for _ in range(20):
+            assert (await client.get("/metrics")).status_code == 200
+        assert len(reads) == 1
+        monkeypatch.setattr(webhook, "METRICS_CACHE_SECONDS", 0.0)
+        await client.get("/metrics")
+        assert len(reads) == 2
+    await application.bot_data["services"].conversation.db.dispose()

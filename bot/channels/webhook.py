@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import signal
+import time
 
 import uvicorn
 from sqlalchemy import func, select
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_HEADER_LOWER = SECRET_HEADER.lower()
 MIN_SECRET_LENGTH = 32
+METRICS_CACHE_SECONDS = 15.0  # /metrics reads the database at most this often
 MAX_BODY_BYTES = 1 << 20  # Telegram updates are a few kilobytes; anything above is refused
 SECRET_HELP = (
     "WEBHOOK_SECRET manquant ou trop court ({length} caractères, {minimum} au moins) : "
@@ -134,7 +136,17 @@ def build_web_app(application: Application, config: Config) -> Starlette:
             status_code=status,
         )
 
+    refreshed_at: list[float] = []  # when the database figures were last read
+
     async def metrics_endpoint(request: Request) -> Response:
+        # the database is read at most every METRICS_CACHE_SECONDS, whatever the scrape rate
+        now = time.monotonic()
+        if not refreshed_at or now - refreshed_at[0] >= METRICS_CACHE_SECONDS:
+            refreshed_at[:] = [now]
+            await _refresh_database_figures()
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    async def _refresh_database_figures() -> None:
         try:
             async with conversation.db.sessions() as session:
                 rows = await session.execute(
@@ -146,7 +158,6 @@ def build_web_app(application: Application, config: Config) -> Starlette:
             metrics.OUTBOX.set(await backlog(conversation.db))
         except Exception as exc:  # metrics still answer when the database is down
             log.warning("metrics: database unavailable (%s)", type(exc).__name__)
-        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     return Starlette(
         routes=[
