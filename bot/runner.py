@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from datetime import timedelta
+from urllib.parse import quote
 
 from bot.cases.academies import AcademyDirectory, load_academies
 from bot.cases.service import EscalationService, EscalationSettings
@@ -26,9 +28,61 @@ puis copiez le jeton qu'il donne :
 
 Pour essayer l'assistant sans Telegram : ipe-bot chat
 """
+TOKEN_REFUSED = (
+    "Telegram refuse le jeton TELEGRAM_BOT_TOKEN : vérifiez-le, ou demandez-en un nouveau "
+    "à @BotFather (/token)."
+)
+API_UNREACHABLE = (
+    "Impossible de joindre l'API Telegram ({url}) : vérifiez le réseau, le proxy ou "
+    "TELEGRAM_API_BASE_URL ({error})."
+)
 
 
-def setup_logging(level: str = "INFO") -> None:
+# Tokens never reach the logs: the configured one, and anything shaped like a Bot API token.
+BOT_URL_TOKEN = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
+BARE_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}")
+
+
+class RedactTokens(logging.Filter):
+    """Rewrites each record with tokens removed: message, arguments, formatted exception."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.secrets = [s for s in {*secrets, *(quote(s, safe="") for s in secrets)} if s]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<token>")
+        text = BOT_URL_TOKEN.sub("bot<token>", text)
+        return BARE_TOKEN.sub("<token>", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: keep what there is
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = self.redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+class QuietBootstrap(logging.Filter):
+    """Drops python-telegram-bot's start-up retry tracebacks: `run` says what failed in one line
+    (kept with LOG_LEVEL=DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        bootstrap = record.name.startswith("telegram.ext") and record.getMessage().startswith(
+            "Network Retry Loop (Bootstrap"
+        )
+        return not bootstrap or logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+def setup_logging(level: str = "INFO", token: str | None = None) -> None:
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -36,6 +90,12 @@ def setup_logging(level: str = "INFO") -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    filters = (QuietBootstrap(), RedactTokens((token,) if token else ()))
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, QuietBootstrap | RedactTokens)]:
+            handler.removeFilter(old)
+        for new in filters:
+            handler.addFilter(new)
 
 
 def load_kb_or_exit(config: Config) -> KnowledgeBase:
@@ -88,7 +148,7 @@ def build_bot(config: Config):
         return None
     from bot.channels.telegram import build_application
 
-    setup_logging(config.log_level)
+    setup_logging(config.log_level, config.token)
     kb = load_kb_or_exit(config)
     log.info("knowledge base: %d topics", len(kb.topics))
     return build_application(config, build_service(config, kb))
@@ -101,12 +161,41 @@ def run_polling(config: Config) -> int:
         return 2
     from telegram import Update
 
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return _started(
+        config,
+        lambda: application.run_polling(
+            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        ),
+    )
+
+
+def _started(config: Config, run) -> int:
+    """Run the bot; a start-up failure is one French line on stderr and status 1."""
+    from telegram.error import InvalidToken, NetworkError
+
+    redact = RedactTokens((config.token,) if config.token else ()).redact
+    try:
+        run()
+    except InvalidToken:
+        print(TOKEN_REFUSED, file=sys.stderr)
+        return 1
+    except NetworkError as exc:
+        print(
+            API_UNREACHABLE.format(url=redact(config.api_base_url), error=type(exc).__name__),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
 def run_webhook(config: Config) -> int:
     """Webhook mode (several replicas may share one PostgreSQL); stops on SIGTERM."""
+    from bot.channels.webhook import secret_problem
+
+    problem = secret_problem(config)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     application = build_bot(config)
     if application is None:
         return 2
@@ -114,5 +203,4 @@ def run_webhook(config: Config) -> int:
 
     from bot.channels.webhook import serve_webhook
 
-    asyncio.run(serve_webhook(application, config))
-    return 0
+    return _started(config, lambda: asyncio.run(serve_webhook(application, config)))

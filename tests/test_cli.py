@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 from bot.cli.main import main
@@ -129,3 +133,59 @@ def test_python_dash_m_and_console_script_agree():
     proc = run_cli("--help")
     assert proc.returncode == 0 and "ipe-bot" in proc.stdout
     assert Path(ROOT / "pyproject.toml").read_text().count('ipe-bot = "bot.cli.main:main"') == 1
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.05])
+def test_ctrl_c_in_the_terminal_chat_leaves_at_once(tmp_path, gap):
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'chat.sqlite3'}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,  # kept open: the chat waits for a line
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    shown = b""
+    deadline = time.monotonic() + 60
+    while b"\n> " not in shown and time.monotonic() < deadline:
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        shown += chunk
+    assert b"\n> " in shown, shown
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    time.sleep(gap)
+    proc.send_signal(signal.SIGINT)  # a second Ctrl-C, impatient
+    try:
+        out, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert time.monotonic() - started < 5
+    assert proc.returncode == 0
+    assert "À bientôt" in out.decode()
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err
+
+
+def test_admin_cases_status_takes_the_french_labels(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'admin.sqlite3'}")
+    for status in ("nouvelle", "prise en charge", "résolue", "Resolue", "close", "acknowledged"):
+        assert main(["admin", "cases", "--status", status]) == 0
+        assert "Aucune demande." in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["admin", "cases", "--status", "perdue"])
+    assert exit_info.value.code == 2
+    assert "prise en charge" in capsys.readouterr().err
+
+
+def test_admin_invite_without_academy_says_one_is_needed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'admin.sqlite3'}")
+    for kind in ("ipe", "fallback"):
+        assert main(["admin", "invite", "--kind", kind]) == 2
+        err = capsys.readouterr().err
+        assert "--academy" in err and "None" not in err
+        assert "Aix-Marseille" in err  # the académies it can be
+    assert main(["admin", "invite", "--academy", "Atlantide"]) == 2
+    assert "Académie inconnue : 'Atlantide'" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from support.bot_api_server import FakeBotAPI
 from support.harness import running_bot, until
 
 from bot.cases import contacts as contact_repo
-from bot.cases.outbox import Blocked, RetryLater, Transient, deliver_due
+from bot.cases.outbox import Blocked, Permanent, RetryLater, Transient, deliver_due
 from bot.config import Config
 from bot.conversation import Incoming, run_reminders
 from bot.runner import build_service
@@ -310,6 +310,40 @@ async def test_the_pupils_confirmation_survives_a_crash_and_is_not_sent_twice(kb
     await deliver_due(service.db, sender, now=utcnow() + timedelta(minutes=1))
     assert PUPIL2 not in [chat for chat, _ in sender.sent]
     await service.db.dispose()
+
+
+async def test_a_refused_notice_fails_at_once_with_its_reason(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    sender = RecordingSender()
+    sender.failures[IPE_A] = [Permanent("Bad Request: can't parse entities")]
+    for _ in range(3):
+        await deliver_due(service.db, sender, now=utcnow() + timedelta(hours=1))
+    assert sender.sent == []  # not retried
+    [row] = await outbox_rows(service, IPE_A)
+    assert (row.status, row.last_error) == ("failed", "Bad Request: can't parse entities")
+    await service.db.dispose()
+
+
+async def test_telegram_sender_maps_bad_requests(api):
+    from bot.channels.bot_api import TelegramSender, UpdateByUpdateBot
+
+    async with UpdateByUpdateBot(api.token, base_url=api.base_url) as bot:
+        sender = TelegramSender(bot)
+        api.fail("sendMessage", 400)
+        with pytest.raises(Permanent, match="parse entities"):
+            await sender.send(IPE_A, "texte", [])
+        for gone in ("Bad Request: chat not found", "Bad Request: bot was blocked by the user"):
+            api.fail("sendMessage", 400, description=gone)
+            with pytest.raises(Blocked):
+                await sender.send(IPE_A, "texte", [])
+        api.fail("sendMessage", 502)
+        with pytest.raises(Transient):
+            await sender.send(IPE_A, "texte", [])
+        await sender.send(IPE_A, "texte", [])
+    assert api.texts(IPE_A) == ["texte"]
 
 
 async def test_blocked_ipe_is_marked_unreachable_and_the_case_goes_to_the_fallback(kb, db_url):

@@ -143,3 +143,35 @@ async def test_stats_text_scope_and_png(kb, db_url, tmp_path):
     plot_stats(stats, str(png))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     await service.db.dispose()
+
+
+def test_stats_png_titles_the_period_and_academy_with_whole_number_ticks(tmp_path, monkeypatch):
+    from collections import Counter
+
+    from matplotlib.figure import Figure
+
+    from bot.cases.insights import Stats
+
+    drawn = []
+    save = Figure.savefig
+
+    def keep(figure, *args, **kwargs):
+        figure.canvas.draw()
+        drawn.append(figure)
+        return save(figure, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    stats = Stats(
+        questions=3,
+        per_topic=Counter({"stage-3e": 2, "pfmp": 1}),
+        outcomes=Counter(answer=3),
+        cases=Counter({("lyon", "new"): 1}),
+    )
+    png = tmp_path / "stats.png"
+    plot_stats(stats, str(png), period="depuis le 2026-09-01", academy="Lyon")
+    [figure] = drawn
+    assert "depuis le 2026-09-01" in figure._suptitle.get_text()
+    assert "Lyon" in figure._suptitle.get_text()
+    for ax in figure.axes:
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert all(float(t).is_integer() for t in ticks), ticks

@@ -21,7 +21,7 @@ from support.bot_api_server import FakeBotAPI
 from bot.store.database import Database
 from bot.understanding.knowledge import load_knowledge
 
-SECRET = "replica-test-secret"
+SECRET = "replica-test-secret-0123456789-abcdef"
 QUESTIONS = [
     ("c'est quoi le stage de 3e", "stage-3e"),
     ("convention de stage", "convention-stage"),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -14,6 +17,8 @@ from conftest import ROOT
 from support.bot_api_server import FakeBotAPI
 from support.harness import running_bot, until
 
+from bot.channels import bot_api
+from bot.channels import telegram as telegram_channel
 from bot.runner import build_service
 
 PUPIL = 1001
@@ -164,6 +169,52 @@ async def test_telegram_errors_do_not_kill_the_bot(api, kb, db_url):
         assert api.sent[TEACHER] == []
 
 
+async def test_an_unparseable_update_is_skipped_without_logging_its_content(
+    api, kb, db_url, caplog
+):
+    caplog.set_level(logging.INFO)
+    async with running_bot(api, kb, db_url):
+        bad = api.send_malformed(TEACHER, "mon secret tres prive")
+        api.send_text(PUPIL, "c'est quoi le stage de 3e")  # in the same batch
+        assert await until(lambda: len(api.sent[PUPIL]) == 1, timeout=10)
+        assert await until(lambda: api.confirmed_offset > bad)
+        api.send_text(PUPIL, "c'est quoi une pfmp")  # and polling goes on
+        assert await until(lambda: len(api.sent[PUPIL]) == 2, timeout=10)
+    assert api.sent[TEACHER] == []  # no handler ran for it
+    assert "mon secret tres prive" not in caplog.text
+    assert "stage de 3e" not in caplog.text
+    skipped = [r.getMessage() for r in caplog.records if "could not be parsed" in r.getMessage()]
+    assert skipped == [f"update {bad} could not be parsed (TypeError): skipped"]
+
+
+async def test_replies_survive_a_bot_api_outage_in_order(api, kb, db_url, monkeypatch):
+    assert bot_api.REPLY_RETRY_SECONDS >= 60  # the default rides out a minute
+    monkeypatch.setattr(bot_api, "REPLY_BACKOFF_FIRST", 0.05)
+    monkeypatch.setattr(bot_api, "REPLY_BACKOFF_MAX", 0.2)
+    monkeypatch.setattr(bot_api, "REPLY_RETRY_SECONDS", 10.0)
+    async with running_bot(api, kb, db_url):
+        api.outage("sendMessage", 502, seconds=2.5)  # longer than the old 1.4 s of retries
+        api.send_text(PUPIL, "c'est quoi une convention de stage")
+        api.send_text(PUPIL, "c'est quoi une pfmp")
+        assert await until(lambda: len(api.sent[PUPIL]) == 2, timeout=15)
+        await asyncio.sleep(0.3)
+    texts = api.texts(PUPIL)
+    assert len(texts) == 2  # each sent once
+    assert "convention" in texts[0] and "PFMP" in texts[1]
+    assert len(api.calls_of("sendMessage")) > 4  # it was retried
+
+
+async def test_a_permanent_send_error_is_not_retried(api, kb, db_url):
+    async with running_bot(api, kb, db_url):
+        api.fail("sendMessage", 400, chat_id=PUPIL)
+        api.send_text(PUPIL, "c'est quoi une convention de stage")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+        await asyncio.sleep(0.5)
+    # the reply was refused once and not sent again; the pupil is told something went wrong
+    assert api.texts(PUPIL) == [telegram_channel.SORRY]
+    assert len([c for c in api.calls_of("sendMessage") if c["chat_id"] == PUPIL]) == 2
+
+
 async def test_groups_only_commands_and_mentions(api, kb, db_url):
     group = -4242
     async with running_bot(api, kb, db_url):
@@ -233,6 +284,74 @@ def test_ipe_bot_run_process_against_loopback_server(api, tmp_path):
     assert proc.returncode == 0, err
     assert api.token not in err  # the token never reaches the logs
     assert "stage de 3e" not in err  # nor the users' text at info level
+
+
+WRONG_TOKEN = "987654321:AAHwrongWRONGwrongWRONGwrong_abcdefgh"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("mode", ["run", "run --webhook"])
+@pytest.mark.parametrize("server", ["rejects the token", "unreachable"])
+def test_a_start_up_failure_is_one_line_without_the_token(api, tmp_path, server, mode):
+    base_url = (
+        api.base_url if server == "rejects the token" else f"http://127.0.0.1:{free_port()}/bot"
+    )
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": WRONG_TOKEN,
+        "TELEGRAM_API_BASE_URL": base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "WEBHOOK_SECRET": "a-webhook-secret-long-enough-0123456789",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(free_port()),
+        "NO_PROXY": "127.0.0.1,localhost",
+        "LOG_LEVEL": "INFO",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", *mode.split()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert WRONG_TOKEN not in output and WRONG_TOKEN.split(":")[1] not in output
+    assert "Traceback" not in output
+    assert len(output.strip().splitlines()) <= 3, output
+    last = proc.stderr.strip().splitlines()[-1]
+    assert ("refuse le jeton" if server == "rejects the token" else "Impossible de joindre") in last
+
+
+def test_logs_never_hold_a_token():
+    import logging
+
+    from bot.runner import RedactTokens
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactTokens(("123456:SECRET-configured",)))
+    logger = logging.getLogger("test.redaction")
+    logger.addHandler(handler)
+    try:
+        logger.warning("HTTP Request: POST %s", "https://api.telegram.org/bot42:AAA-bbb_ccc/getMe")
+        logger.warning("config %s", "123456:SECRET-configured")
+        try:
+            raise RuntimeError(f"The token `{WRONG_TOKEN}` was rejected")
+        except RuntimeError:
+            logger.exception("start-up")
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "AAA-bbb_ccc" not in text and "SECRET-configured" not in text
+    assert WRONG_TOKEN.split(":")[1] not in text
+    assert "bot<token>/getMe" in text and "Traceback" in text
 
 
 def test_ipe_bot_run_without_token_explains():

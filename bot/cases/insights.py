@@ -202,28 +202,65 @@ def format_stats(stats: Stats, topic_titles: dict[str, str] | None = None) -> st
     return "\n".join(lines)
 
 
-def plot_stats(stats: Stats, path: str, topic_titles: dict[str, str] | None = None) -> None:
-    """Draw the statistics to a PNG file (needs matplotlib)."""
+def plot_stats(
+    stats: Stats,
+    path: str,
+    topic_titles: dict[str, str] | None = None,
+    *,
+    period: str = "depuis le début",
+    academy: str = "toutes les académies",
+) -> None:
+    """Draw the statistics to a PNG file (needs matplotlib): three horizontal bar charts with
+    whole-number axes, the period and the académie in the title."""
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     titles = topic_titles or {}
-    fig, axes = plt.subplots(1, 3, figsize=(15, 5))
-    top = stats.per_topic.most_common(12)
-    axes[0].barh([titles.get(t, t) for t, _ in reversed(top)], [n for _, n in reversed(top)])
-    axes[0].set_title("Sujets les plus demandés")
-    outcomes = ["answer", "did_you_mean", "fallback"]
-    labels = ["répondues", "« tu voulais dire »", "sans réponse"]
-    values = [stats.outcomes[o] for o in outcomes]
-    if sum(values):
-        axes[1].pie(values, labels=labels, autopct="%1.0f%%")
-    axes[1].set_title(f"{stats.questions} questions")
+    top = list(reversed(stats.per_topic.most_common(12)))  # the most asked at the top
+    outcome_labels = {
+        "answer": "répondues",
+        "did_you_mean": "« tu voulais dire »",
+        "fallback": "sans réponse",
+    }
     statuses = ["new", "acknowledged", "resolved", "closed"]
-    counts = [sum(n for (_, s), n in stats.cases.items() if s == status) for status in statuses]
-    axes[2].bar(["nouvelles", "prises en charge", "résolues", "closes"], counts)
-    axes[2].set_title("Demandes d'aide aux IPE")
-    fig.tight_layout()
+    status_labels = ["nouvelles", "prises en charge", "résolues", "closes"]
+    panels = [
+        (
+            "Sujets les plus demandés",
+            [textwrap.shorten(titles.get(t, t), 42, placeholder="…") for t, _ in top],
+            [n for _, n in top],
+        ),
+        (
+            f"{stats.questions} questions",
+            list(reversed(outcome_labels.values())),
+            [stats.outcomes[o] for o in reversed(outcome_labels)],
+        ),
+        (
+            "Demandes d'aide aux IPE",
+            list(reversed(status_labels)),
+            [
+                sum(n for (_, s), n in stats.cases.items() if s == status)
+                for status in reversed(statuses)
+            ],
+        ),
+    ]
+    fig, axes = plt.subplots(
+        1, 3, figsize=(16, 6), gridspec_kw={"width_ratios": [2.2, 1, 1]}, layout="constrained"
+    )
+    for ax, (title, labels, values) in zip(axes, panels, strict=True):
+        ax.barh(range(len(values)), values, color="#3b6ea5")
+        ax.set_yticks(range(len(values)), labels)
+        ax.set_title(title)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(0, max([*values, 1]) * 1.15)
+        for y, value in enumerate(values):
+            ax.text(value, y, f" {value}", va="center")
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(f"Assistant stages : statistiques {period}, {academy}", fontsize=14)
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -3,7 +3,8 @@
 A row is enqueued in the same transaction as the case change, so a crash can never lose a
 notice. The worker claims due rows (SKIP LOCKED on PostgreSQL), sends them through a Sender,
 and records the outcome: sent; retried with backoff on network errors and 5xx; retried after
-Telegram's retry_after on 429; marked blocked on 403, its contact flagged unreachable.
+Telegram's retry_after on 429; marked blocked on 403, its contact flagged unreachable; marked
+failed at once, with the reason, on a permanent error (400).
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class RetryLater(DeliveryError):
 
 class Transient(DeliveryError):
     """Network error or 5xx: try again with backoff."""
+
+
+class Permanent(DeliveryError):
+    """The Bot API refused the message itself (HTTP 400): sending it again cannot help."""
 
 
 class Sender(Protocol):
@@ -147,6 +152,8 @@ async def deliver_due(
             outcome, delay = "later", exc.seconds
         except Transient as exc:
             outcome, error = "transient", str(exc)[:200]
+        except Permanent as exc:
+            outcome, error = "failed", str(exc)[:200]
         except Exception as exc:  # a bug or an unexpected answer: keep the row, retry slowly
             log.exception("outbox %s: unexpected error", row.id)
             outcome, error = "transient", type(exc).__name__
@@ -160,6 +167,9 @@ async def deliver_due(
                 sent += 1
             elif outcome == "later":
                 fresh.next_attempt_at = utcnow() + timedelta(seconds=delay)
+            elif outcome == "failed":
+                fresh.status, fresh.last_error = "failed", error
+                log.error("outbox %s: refused by the Bot API, not retried", row.id)
             elif outcome == "transient":
                 fresh.attempts += 1
                 fresh.last_error = error

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import sys
+import threading
 from typing import TextIO
 
 from bot.conversation import ConversationService
@@ -45,11 +48,10 @@ async def run_chat(
     try:
         reply = await service.handle(Incoming(chat_id, "command", command="start"))
         out(render(reply) + "\n")
-        loop = asyncio.get_running_loop()
         while True:
             out("\n> ")
             stdout.flush()
-            line = await loop.run_in_executor(None, stdin.readline)
+            line = await _read_line(stdin)
             if not line:
                 out("\n")
                 return 0
@@ -63,3 +65,42 @@ async def run_chat(
                 await service.delivered(reply)
     finally:
         await service.db.dispose()
+
+
+async def _read_line(stdin: TextIO) -> str:
+    """One line, read on a daemon thread: a Ctrl-C never waits for the user to press Enter
+    (the event loop's default executor would be joined at exit, blocked in readline)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def deliver(line: str) -> None:
+        if not future.done():
+            future.set_result(line)
+
+    def read() -> None:
+        try:
+            line = stdin.readline()
+        except (OSError, ValueError):
+            line = ""
+        with contextlib.suppress(RuntimeError):  # a closed loop: the chat is over
+            loop.call_soon_threadsafe(deliver, line)
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return await future
+
+
+def chat_in_terminal(service: ConversationService) -> int:
+    """`ipe-bot chat`: Ctrl-C leaves at once with a goodbye; a second Ctrl-C is ignored."""
+
+    def interrupted(signum, frame) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the next Ctrl-C cannot interrupt the exit
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        status = asyncio.run(run_chat(service))
+    except KeyboardInterrupt:  # SIGINT stays ignored until the process ends
+        print("\nÀ bientôt !", flush=True)
+        return 0
+    signal.signal(signal.SIGINT, previous)
+    return status

@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 # Opt in to python-telegram-bot's coming behaviour: retry_after as a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Bot, BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
+from telegram import BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    NetworkError,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,13 +29,15 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
-from bot.cases.outbox import Blocked, OutboxWorker, RetryLater, Transient
+from bot.cases.outbox import OutboxWorker
+from bot.channels.bot_api import TelegramSender, UpdateByUpdateBot, send_part
 from bot.channels.render import render
 from bot.concurrency import ChatLocks, Periodic
 from bot.config import Config
 from bot.conversation import ConversationService, run_reminders
-from bot.messages import Choice, Incoming, Reply
+from bot.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +68,6 @@ MEDIA_ATTRIBUTES = (
     "contact",
     "poll",
 )
-SEND_ATTEMPTS = 4
 SORRY = "Oups, un souci technique de mon côté 😕 Réessaie dans un instant (ou tape /menu)."
 
 
@@ -78,28 +84,6 @@ class BotServices:
     reply_order: ChatLocks = field(default_factory=ChatLocks)
 
 
-class TelegramSender:
-    """Outbox delivery through the Bot API, Telegram errors mapped to the outbox's."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> None:
-        for part, markup in render(Reply(text, list(choices))):
-            try:
-                await self.bot.send_message(chat_id, part, reply_markup=markup)
-            except Forbidden as exc:
-                raise Blocked(str(exc)) from exc
-            except RetryAfter as exc:
-                raise RetryLater(_seconds(exc.retry_after)) from exc
-            except BadRequest as exc:
-                if "chat not found" in str(exc).lower():
-                    raise Blocked(str(exc)) from exc
-                raise Transient(str(exc)) from exc
-            except (TimedOut, NetworkError) as exc:
-                raise Transient(type(exc).__name__) from exc
-
-
 def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
     return services_of(context.application)
 
@@ -113,26 +97,15 @@ async def post_shutdown(application: Application) -> None:
 
 
 async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
-    """Send every part of a reply; retry network errors; give up quietly on a blocked user."""
+    """Send every part of a reply, in order; give up quietly on a blocked user.
+
+    The caller holds the chat's turn, so while a part is retried the chat's next replies wait.
+    Network errors and 5xx are retried with backoff for REPLY_RETRY_SECONDS, a 429 waits its
+    retry_after; a permanent error (400, 401, 409...) is raised at once, never retried.
+    """
     for text, markup in render(reply):
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                await context.bot.send_message(chat_id, text, reply_markup=markup)
-                break
-            except Forbidden:
-                log.info("chat %s blocked the bot; reply dropped", chat_id)
-                return
-            except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
-            except (TimedOut, NetworkError) as exc:
-                if attempt == SEND_ATTEMPTS - 1:
-                    raise
-                log.warning("send failed (%s), retrying", type(exc).__name__)
-                await asyncio.sleep(0.2 * 2**attempt)
-
-
-def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr]
+        if not await send_part(context.bot, chat_id, text, markup):
+            return
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
@@ -216,9 +189,9 @@ async def _answer_choice(
     chat_id = incoming.chat_id
     reply = await services(context).conversation.handle(incoming)
     if reply is not None and reply.kind == "feedback":
-        await query.answer(reply.text[:200])  # a small toast, no new message
+        await _answer_query(query, reply.text[:200])  # a small toast, no new message
         return
-    await query.answer()
+    await _answer_query(query)
     if reply is None:
         return
     parts = render(reply)
@@ -231,8 +204,20 @@ async def _answer_choice(
             if "not modified" in str(exc).lower():
                 return
             log.info("could not edit menu in place (%s); sending it", type(exc).__name__)
+        except TimedOut:
+            raise  # the edit may have gone through: never send the menu twice
+        except NetworkError as exc:  # the Bot API is down: send it, with send_reply's retries
+            log.info("could not edit menu in place (%s); sending it", type(exc).__name__)
     await send_reply(context, chat_id, reply)
     await services(context).conversation.delivered(reply)
+
+
+async def _answer_query(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner; a failure must not cost the reply that follows."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("answerCallbackQuery failed (%s)", type(exc).__name__)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -296,24 +281,27 @@ def build_application(
     """The Application with every handler wired; no network access until it starts."""
     if not config.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    builder = (
+    bot = UpdateByUpdateBot(
+        config.token,
+        base_url=config.api_base_url,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # the pool sizes ApplicationBuilder gives by default
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limiter else None,
+    )
+    application = (
         Application.builder()
-        .token(config.token)
-        .base_url(config.api_base_url)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .bot(bot)
         .concurrent_updates(True)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
+        .build()
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = builder.build()
     application.bot_data["services"] = BotServices(conversation, config)
 
     # Order matters: commands first, then buttons, then text, then everything else.

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import json
 import sys
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -59,7 +60,14 @@ def cmd_invite(args: argparse.Namespace, config: Config) -> int:
     academy = directory.get(args.academy) if args.academy else None
     if args.kind != "coordinator" and academy is None:
         known = ", ".join(sorted(a.name for a in directory.academies.values()))
-        print(f"Académie inconnue : {args.academy!r}. Académies : {known}", file=sys.stderr)
+        if not args.academy:
+            print(
+                f"Un code {args.kind} est lié à une académie : ajoutez --academy NOM (nom, ville "
+                f"ou code, par exemple --academy Lyon). Académies : {known}",
+                file=sys.stderr,
+            )
+        else:
+            print(f"Académie inconnue : {args.academy!r}. Académies : {known}", file=sys.stderr)
         return 2
     academy_id = academy.id if academy else contact_repo.NATIONAL
 
@@ -96,6 +104,23 @@ def cmd_ipe(args: argparse.Namespace, config: Config) -> int:
         name = academy.name if academy else "national"
         print(f"{c.id}\t{c.kind}\t{name}\t{c.name or '-'}\tchat {c.chat_id}{state}")
     return 0
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, words separated by one space: 'Prise_en charge' = 'prise en charge'."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.replace("_", " ").replace("-", " ").split())
+
+
+def _status(value: str) -> str:
+    """A case status from its code (new...) or the French label the listing shows (nouvelle...)."""
+    wanted = _plain(value)
+    for code, label in STATUS_LABELS.items():
+        if wanted in (code, _plain(label)):
+            return code
+    known = ", ".join(f"{label} ({code})" for code, label in STATUS_LABELS.items())
+    raise argparse.ArgumentTypeError(f"statut inconnu : {value!r} ; statuts : {known}")
 
 
 def _case_row(case: Case) -> dict:
@@ -188,7 +213,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     cases = admin_sub.add_parser("cases", help="lister les demandes")
     cases.add_argument("--academy")
-    cases.add_argument("--status", choices=list(STATUS_LABELS))
+    cases.add_argument(
+        "--status",
+        type=_status,
+        metavar="STATUT",
+        help="nouvelle, « prise en charge », résolue, close (ou new, acknowledged, resolved, "
+        "closed)",
+    )
     cases.add_argument("--json", action="store_true")
     cases.add_argument("--csv", metavar="FILE", help="export CSV (- pour la sortie standard)")
     cases.set_defaults(admin_func=cmd_cases)
@@ -245,7 +276,13 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
         print(format_stats(stats, titles))
     if args.png:
         try:
-            plot_stats(stats, args.png, titles)
+            plot_stats(
+                stats,
+                args.png,
+                titles,
+                period=f"depuis le {args.since}" if args.since else "depuis le début",
+                academy=academy.name if academy else "toutes les académies",
+            )
         except ImportError:
             print("--png demande matplotlib : pip install matplotlib", file=sys.stderr)
             return 1

@@ -102,11 +102,11 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.channels.console import run_chat
+    from bot.channels.console import chat_in_terminal
     from bot.runner import build_service
 
     kb = _load(args).kb
-    return asyncio.run(run_chat(build_service(_config(args), kb)))
+    return chat_in_terminal(build_service(_config(args), kb))
 
 
 def cmd_run(args: argparse.Namespace) -> int:

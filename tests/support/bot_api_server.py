@@ -45,6 +45,7 @@ class FakeBotAPI:
         self.sent: dict[int, list[dict[str, Any]]] = defaultdict(list)  # chat -> bot messages
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.outages: dict[str, tuple[float, int]] = {}  # method -> (until, status)
         self.blocked: set[int] = set()
         self.commands: list[dict[str, Any]] = []
         self.confirmed_offset = 0
@@ -146,6 +147,12 @@ class FakeBotAPI:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self._push(self.user_message(chat_id, **kwargs, **content))
 
+    def send_malformed(self, chat_id: int, text: str) -> int:
+        """Queue an update python-telegram-bot cannot parse (its message's date is not a date)."""
+        update = self.user_message(chat_id, text=text)
+        update["message"]["date"] = "not-a-date"
+        return self._push(update)
+
     def send_sticker(self, chat_id: int) -> int:
         sticker = {
             "file_id": "STK",
@@ -202,9 +209,11 @@ class FakeBotAPI:
         times: int = 1,
         retry_after: int | None = None,
         chat_id: int | None = None,
+        description: str | None = None,
     ) -> None:
         descriptions = {
             429: f"Too Many Requests: retry after {retry_after or 1}",
+            400: "Bad Request: can't parse entities",
             403: "Forbidden: bot was blocked by the user",
             500: "Internal Server Error",
             502: "Bad Gateway",
@@ -212,8 +221,18 @@ class FakeBotAPI:
         with self._lock:
             for _ in range(times):
                 self.faults[method].append(
-                    Fault(status, descriptions.get(status, "Error"), retry_after, chat_id)
+                    Fault(
+                        status,
+                        description or descriptions.get(status, "Error"),
+                        retry_after,
+                        chat_id,
+                    )
                 )
+
+    def outage(self, method: str, status: int = 502, seconds: float = 10.0) -> None:
+        """Answer every call of `method` with `status` for the next `seconds`."""
+        with self._lock:
+            self.outages[method] = (time.monotonic() + seconds, status)
 
     # -- observations -----------------------------------------------------------------------
     def texts(self, chat_id: int) -> list[str]:
@@ -294,6 +313,11 @@ class FakeBotAPI:
             pass
 
     def _fault_for(self, method: str, params: dict[str, Any]) -> Fault | None:
+        until, status = self.outages.get(method, (0.0, 0))
+        if time.monotonic() < until:
+            return Fault(
+                status, {500: "Internal Server Error", 502: "Bad Gateway"}.get(status, "Error")
+            )
         queue = self.faults.get(method)
         if not queue:
             return None
