@@ -46,6 +46,7 @@ class State:
     relay_case: int | None = None  # thread mode: this chat's texts go to the case's other party
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
     staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
+    turns: int = 0  # texts received while the role is unknown (the role is asked again)
     recent: dict[str, list[float]] = field(default_factory=dict)  # per-chat limits (desks.limits)
 
     def to_dict(self) -> dict[str, Any]:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.cases.academies import AcademyDirectory
 from bot.desks import request
-from bot.desks.answers import short_source, split_answer
+from bot.desks.answers import empty, fallback, short_source, split_answer
+from bot.desks.phrases import (
+    FOLLOW_UP,
+    HELP_REQUEST,
+    LEVELS,
+    MEDIA_WORDS,
+    ROLE_LABELS,
+    TEACHER_CUES,
+    VOUS,
+)
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
@@ -15,43 +22,16 @@ from bot.understanding.safety import SafetySignal
 from bot.understanding.topics import CRISIS_TOPIC
 
 MAX_CHOICES = 14
+ASK_ROLE_AT = (3, 10)  # the role question comes back on these texts while the role is unknown
+STAFF_HELP = (
+    "\n\nEn tant qu'ingénieur pour l'école : /dossiers (demandes ouvertes), /dossier "
+    "RÉFÉRENCE (une demande), /stats (chiffres de votre académie). Sous une demande : prendre en "
+    "charge, répondre à l'élève, marquer résolue ou close."
+)
 MENU_PAGE = 8  # topics per page of a theme's menu
-ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
-LEVELS = {
-    "4e": "4e",
-    "3e": "3e",
-    "2de": "2de générale et techno",
-    "cap": "CAP",
-    "bacpro": "Bac pro",
-    "lycee": "1re / Terminale",
-    "bts": "BTS / études sup",
-}
-MEDIA_WORDS = {
-    "sticker": "le sticker",
-    "photo": "la photo",
-    "voice": "le message vocal",
-    "video": "la vidéo",
-    "video_note": "la vidéo",
-    "audio": "l'audio",
-    "document": "le document",
-    "location": "la position",
-    "contact": "le contact",
-    "animation": "le GIF",
-    "poll": "le sondage",
-}
 SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
 NO_FEEDBACK_TOPICS = {*SMALL_TALK_TOPICS, CRISIS_TOPIC}  # no 👍/👎 under a crisis answer
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
-_HELP_REQUEST = re.compile(
-    r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
-    r"\b(ingenieur|ingenieurs|ipe|humain|vraie personne|quelqu un|adulte|conseiller)\b"
-)
-_TEACHER_CUES = re.compile(
-    r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
-    r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
-    r"|professeur principal|professeure principale|en tant qu(?:e |e )?(?:prof|enseignant)"
-    r"|mes collegues|nos collegues|equipe pedagogique)"
-)
 
 
 class DialogueEngine:
@@ -75,6 +55,13 @@ class DialogueEngine:
 
     # -- entry points -------------------------------------------------------------------
     def start(self, state: State) -> Reply:
+        if state.staff:  # a registered IPE is greeted as one
+            text = (
+                "Bonjour ! Vous êtes inscrit·e comme ingénieur pour l'école : les demandes des "
+                "élèves de votre académie arrivent ici. /dossiers liste les demandes ouvertes, "
+                "/stats donne les chiffres de votre académie, /aide tout ce que vous pouvez faire."
+            )
+            return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
         text = (
             "Bonjour ! Je suis l'assistant des stages et de la découverte des métiers, avec les "
             "Ingénieurs pour l'école.\nPose-moi ta question en quelques mots (par exemple « c'est "
@@ -98,10 +85,30 @@ class DialogueEngine:
         signal = self.kb.safety.assess(stripped, state.role) if self.kb.safety else None
         if signal is not None and signal.level == "strong":
             return self._offer(state, self.crisis(state, signal))
+        unknown = state.role is None
+        vous = unknown and VOUS.search(" ".join(words(stripped))) is not None
+        if vous:
+            state.role = "teacher"  # answered in vous, the role still unknown
         reply = self._text_reply(state, stripped)
+        if (
+            unknown
+            and state.role == "teacher"
+            and not TEACHER_CUES.search(" ".join(words(stripped)))
+        ):
+            state.role = None
         if signal is not None and self.kb.safety is not None:
             reply.text += "\n\n" + self.kb.safety.footer(state.role)
             reply.safety = signal.level
+        if state.role is None and state.form is None:
+            state.turns += 1
+            if state.turns in ASK_ROLE_AT:  # still unknown after a few messages: ask again
+                reply.text += (
+                    "\n\nAu fait, vous êtes élève ou enseignant·e ?"
+                    if vous
+                    else "\n\nAu fait, tu es élève ou enseignant·e ?"
+                )
+                reply.choices = [*reply.choices[: MAX_CHOICES - 2], *self.role_choices()]
+                state.choices = list(reply.choices)
         return reply
 
     def crisis(self, state: State, signal: SafetySignal) -> Reply:
@@ -126,16 +133,23 @@ class DialogueEngine:
 
     def _text_reply(self, state: State, stripped: str) -> Reply:
         said = " ".join(words(stripped))
-        if state.role is None and _TEACHER_CUES.search(said):
+        if state.role is None and TEACHER_CUES.search(said):
             state.role = "teacher"
         if state.form is not None and not state.form.get("paused"):
             return self._offer(state, request.on_text(self, state, stripped))
-        if self.escalation and state.role != "teacher" and _HELP_REQUEST.search(said):
+        if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
             return self._offer(state, request.start(self, state))
         tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
         if not tokens and not other_sense:
-            return self._offer(state, self._empty(state, stripped))
+            return self._offer(state, empty(self, state))
         result = self.matcher.match(stripped)
+        follow_up = FOLLOW_UP.search(" ".join(words(stripped))) and len(tokens) <= 4
+        if result.topic is None and state.last_topic in self.kb.topics and follow_up:
+            # a follow-up ("c obligatoire ?", "elle est versée quand ?"): read with the last topic
+            last = self.kb.topics[state.last_topic]
+            again = self.matcher.match(f"{stripped} {last.title}")
+            if again.topic == last.id or again.topic in last.related:
+                result = again
         return self._offer(state, self._reply_for(state, stripped, result))
 
     def handle_choice(self, state: State, choice_id: str) -> Reply:
@@ -274,9 +288,12 @@ class DialogueEngine:
 
     def help(self, state: State) -> Reply:
         topic = self.kb.topics.get("aide")
-        if topic is not None:
-            return self._offer(state, self.answer(state, topic))
-        return self._offer(state, self.menu(state))
+        if topic is None:
+            return self._offer(state, self.menu(state))
+        reply = self.answer(state, topic)
+        if state.staff:
+            reply.text += STAFF_HELP
+        return self._offer(state, reply)
 
     # -- building replies ---------------------------------------------------------------
     def theme_choices(self, state: State) -> list[Choice]:
@@ -363,47 +380,7 @@ class DialogueEngine:
                 score=result.score,
                 suggestions=list(result.suggestions),
             )
-        return self._fallback(state, text, result)
-
-    def _fallback(self, state: State, text: str, result: MatchResult) -> Reply:
-        said = words(text, self.kb.lexicon)
-        if any(w in ("stage", "stages") for w in said) and "stag" not in result.tokens:
-            intro = by_role(
-                state.role,
-                "Je ne connais que les stages en entreprise de l'école (3e, seconde, lycée pro, "
-                "BTS), pas les stages de sport, de loisirs ou de permis.",
-                "Je ne traite que les stages en milieu professionnel des élèves (3e, seconde, "
-                "lycée professionnel, BTS), pas les stages sportifs, de loisirs ou de permis.",
-            )
-        else:
-            intro = by_role(
-                state.role,
-                "Je n'ai pas compris ta question, ou elle sort de ce que je connais (les stages, "
-                "la découverte des métiers et l'orientation).",
-                "Je n'ai pas compris votre question, ou elle sort de ce que je connais (les "
-                "stages, la découverte des métiers et les partenariats école-entreprise).",
-            )
-        more = by_role(
-            state.role,
-            "Essaie avec d'autres mots, ou choisis un thème :",
-            "Reformulez-la, ou choisissez un thème :",
-        )
-        return Reply(
-            f"{intro}\n{more}", self.theme_choices(state), kind="fallback", score=result.score
-        )
-
-    def _empty(self, state: State, text: str) -> Reply:
-        intro = by_role(
-            state.role,
-            "Écris-moi ta question en quelques mots, par exemple « comment trouver un stage ? ».",
-            "Écrivez-moi votre question en quelques mots, par exemple « comment aider mes élèves "
-            "à trouver un stage ? ».",
-        )
-        return Reply(
-            intro + "\n" + by_role(state.role, "Ou choisis un thème :", "Ou choisissez un thème :"),
-            self.theme_choices(state),
-            kind="fallback",
-        )
+        return fallback(self, state, text, result)
 
     def _offer(self, state: State, reply: Reply) -> Reply:
         reply.choices = reply.choices[:MAX_CHOICES]

@@ -5,13 +5,17 @@ The steps and their validation are in `forms`; this module says them and reacts 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.desks import forms as form_steps
 from bot.messages import Choice, Reply, State, by_role
+from bot.understanding.normalise import words
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
+
+QUESTION_SCORE = 75.0  # a question typed during the form is answered when this clear
 
 
 def start(engine: DialogueEngine, state: State) -> Reply:
@@ -47,10 +51,50 @@ def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
     return Reply(text, choices, kind="form")
 
 
+_LEAVE = re.compile(
+    r"^(annule[rz]?|stop|cancel|quitter|j abandonne|laisse[rz]? tomber|arrete[rz]?|non merci"
+    r"|non ce est pas pour ca|non ce n est pas pour ca|je veux plus|je ne veux plus"
+    r"|en fait non|non laisse)\b"
+)
+_QUESTION = re.compile(r"^(ce est quoi|c koi|comment|pourquoi|est ce que|combien|quand|qui|ou)\b")
+FREE_TEXT_STEPS = ("school", "period", "sectors", "place", "tried")
+
+
 def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
+    """A typed answer; or the pupil leaving the form, or asking a question on the way."""
     assert engine.academies is not None and state.form is not None
+    said = " ".join(words(text))
+    if _LEAVE.search(said):
+        return _cancelled(engine, state)
+    if state.form["step"] in FREE_TEXT_STEPS and (
+        text.rstrip().endswith("?") or _QUESTION.search(said)
+    ):
+        result = engine.matcher.match(text)
+        if result.topic is not None and result.score >= QUESTION_SCORE:
+            answer = engine.answer(state, engine.kb.topics[result.topic], result.score)
+            resume = _prompt(
+                engine,
+                state,
+                by_role(state.role, "On reprend ta demande :", "On reprend la demande :"),
+            )
+            answer.text += "\n\n" + resume.text
+            answer.choices = resume.choices
+            return answer
     problem = form_steps.answer_text(state.form, text, state.role, engine.academies)
     return _prompt(engine, state, problem or "")
+
+
+def _cancelled(engine: DialogueEngine, state: State) -> Reply:
+    state.form = None
+    return Reply(
+        by_role(
+            state.role,
+            "Ta demande est annulée : rien n'a été envoyé. Tu peux la refaire avec /stage.",
+            "La demande est annulée : rien n'a été envoyé.",
+        ),
+        engine.theme_choices(state),
+        kind="menu",
+    )
 
 
 def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
@@ -58,16 +102,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
     state.form.pop("paused", None)
     outcome = form_steps.answer_choice(state.form, choice, engine.academies)
     if outcome == "cancel":
-        state.form = None
-        return Reply(
-            by_role(
-                state.role,
-                "Ta demande est annulée : rien n'a été envoyé. Tu peux la refaire avec /stage.",
-                "La demande est annulée : rien n'a été envoyé.",
-            ),
-            engine.theme_choices(state),
-            kind="menu",
-        )
+        return _cancelled(engine, state)
     if outcome == "submit":
         answers = dict(state.form["answers"])
         state.form = None

@@ -1,0 +1,45 @@
+"""Words the dialogue engine recognises and names it shows: roles, levels, media, cues."""
+
+from __future__ import annotations
+
+import re
+
+ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
+LEVELS = {
+    "4e": "4e",
+    "3e": "3e",
+    "2de": "2de générale et techno",
+    "cap": "CAP",
+    "bacpro": "Bac pro",
+    "lycee": "1re / Terminale",
+    "bts": "BTS / études sup",
+}
+MEDIA_WORDS = {
+    "sticker": "le sticker",
+    "photo": "la photo",
+    "voice": "le message vocal",
+    "video": "la vidéo",
+    "video_note": "la vidéo",
+    "audio": "l'audio",
+    "document": "le document",
+    "location": "la position",
+    "contact": "le contact",
+    "animation": "le GIF",
+    "poll": "le sondage",
+}
+HELP_REQUEST = re.compile(
+    r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
+    r"\b(ingenieur|ingenieurs|ipe)\b"
+)
+TEACHER_CUES = re.compile(
+    r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
+    r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
+    r"|professeur principal|professeure principale|en tant qu(?:e |e )?(?:prof|enseignant)"
+    r"|mes collegues|nos collegues|equipe pedagogique)"
+)
+# "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent)
+VOUS = re.compile(r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez)\b")
+# a short message that leans on the previous answer: "c obligatoire ?", "et en BTS ?"
+FOLLOW_UP = re.compile(
+    r"^(et|c|ca|ce|il|elle|ils|elles|on|y|en)\b|\b(c|ca|il|elle|le|la|les|y|en)\b"
+)
