@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import metrics
 from bot.cases.outbox import cancel_copy
 from bot.cases.service import EscalationService
+from bot.cases.upkeep import upkeep
 from bot.concurrency import ChatLocks
 from bot.desks.admin import AdminDesk
 from bot.desks.dialogue import DialogueEngine
@@ -35,16 +35,14 @@ from bot.desks.routes import (
 from bot.desks.thread import ThreadDesk, end_thread
 from bot.desks.turn import Turn
 from bot.messages import Incoming, Reply, State, clean_text
-from bot.store.chats import load_state, mark_processed, prune_processed, save_state
+from bot.store.chats import load_state, mark_processed, save_state
 from bot.store.database import Database
-from bot.store.models import utcnow
 
 __all__ = ["DB_DOWN_NOTE", "ConversationService", "Incoming", "run_reminders"]
 log = logging.getLogger(__name__)
 
 # PostgreSQL advisory locks: a namespace of ours, then the chat (hashed into 32 bits)
 _CHAT_LOCK = text("SELECT pg_advisory_xact_lock(7301, hashtext(:chat))")
-PROCESSED_KEPT = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
 
 
 @dataclass
@@ -150,10 +148,6 @@ class _AlreadyHandled(Exception):
 
 
 async def run_reminders(service: ConversationService) -> int:
-    """The periodic upkeep: reminders and fallbacks for cases nobody took, and forgetting the
-    update ids older than Telegram's redelivery window (one transaction)."""
+    """The periodic upkeep (cases.upkeep), in one transaction."""
     async with service.db.transaction() as session:
-        await prune_processed(session, utcnow() - PROCESSED_KEPT)
-        if service.escalation is None:
-            return 0
-        return await service.escalation.reminders(session)
+        return await upkeep(session, service.escalation)

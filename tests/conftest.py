@@ -59,3 +59,13 @@ async def empty_postgres() -> str:
         await conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     await db.dispose()
     return url
+
+
+@pytest.fixture
+def engine_with_academies(kb: KnowledgeBase, matcher: Matcher) -> DialogueEngine:
+    """The engine with the académies, so that the request form is offered."""
+    from bot.cases.academies import load_academies
+
+    directory, errors = load_academies(KNOWLEDGE_DIR / "academies.yaml")
+    assert errors == []
+    return DialogueEngine(kb, matcher, academies=directory)

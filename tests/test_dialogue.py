@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.messages import State
 
 
@@ -166,3 +168,59 @@ def test_feedback_buttons_record_an_opinion_and_keep_the_choices(engine):
     assert reply.kind == "feedback"
     assert reply.effects == [("feedback", (False, "convention-stage", "convention de stage"))]
     assert state.choices == answer.choices
+
+
+@pytest.mark.parametrize("text", ["annuler", "laisse tomber", "non c'est pas pour ça", "stop"])
+def test_the_form_lets_go_when_asked(engine_with_academies, text):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "Marseille")
+    reply = engine_with_academies.handle_text(state, text)
+    assert state.form is None and "annulée" in reply.text
+
+
+def test_a_question_during_the_form_is_answered_and_the_form_resumes(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "Marseille")
+    reply = engine_with_academies.handle_text(state, "c'est quoi une convention de stage ?")
+    assert reply.topic == "convention-stage" and "On reprend ta demande" in reply.text
+    assert state.form is not None and state.form["step"] == "school"
+    assert "school" not in state.form["answers"]
+
+
+def test_a_follow_up_is_read_with_the_last_topic(engine):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "c'est quoi le stage de 3e").topic == "stage-3e"
+    assert engine.handle_text(state, "c obligatoire ?").topic == "stage-3e"
+    assert engine.handle_text(state, "la recette des crêpes").kind == "fallback"
+
+
+def test_vous_from_an_unknown_user_is_answered_in_vous(engine):
+    state = State()
+    reply = engine.handle_text(state, "Pourriez-vous m'expliquer la convention de stage ?")
+    assert reply.text.startswith(engine.kb.topics["convention-stage"].answers["teacher"][:40])
+    assert state.role is None  # the register, not the role
+
+
+def test_the_role_question_comes_back(engine):
+    state = State()
+    replies = [engine.handle_text(state, q) for q in ["stage de 3e", "cv", "convention de stage"]]
+    assert "élève ou enseignant" in replies[2].text
+    assert replies[2].choices[0].id == "r:pupil"
+
+
+def test_an_ipe_is_greeted_as_one(engine):
+    reply = engine.start(State(role="teacher", staff=True))
+    assert "/dossiers" in reply.text and "Élève" not in [c.label for c in reply.choices]
+    assert "/dossiers" in engine.help(State(role="teacher", staff=True)).text
+
+
+def test_personal_details_are_scrubbed_before_they_are_kept():
+    from bot.understanding.privacy import scrub
+
+    text = "je m'appelle Lina Benali, 06 12 34 56 78, lina.b@gmail.com, 12 rue des Lilas"
+    kept = scrub(text)
+    for detail in ("Lina", "Benali", "06 12", "gmail", "Lilas"):
+        assert detail not in kept
+    assert scrub("je cherche un stage de 3e en 2026") == "je cherche un stage de 3e en 2026"

@@ -483,6 +483,24 @@ async def test_forget_erases_profile_state_and_case_details(kb, db_url):
         assert all(t is None for t in texts)
     state = await service.state_of(PUPIL)
     assert state.role is None and state.form is None
+    assert await outbox_rows(service, PUPIL, copies=True) == []  # nothing kept for the pupil
+    # the IPE's /oublier: the profile goes, the registration stays, and the bot says so
+    reply = await say(service, IPE_A, "/oublier")
+    assert "reste active" in reply.text
+    assert len(await outbox_rows(service, IPE_A)) == 1  # the case's notice stays
+    await service.db.dispose()
+
+
+async def test_forget_removes_the_chats_update_ids(kb, db_url):
+    from bot.store.models import ProcessedUpdate
+
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await service.handle(Incoming(PUPIL, "text", "stage de 3e", update_id=41))
+    await service.handle(Incoming(PUPIL, "command", command="oublier", update_id=42))
+    async with service.db.sessions() as session:
+        ids = (await session.scalars(select(ProcessedUpdate.update_id))).all()
+    assert 41 not in ids
     await service.db.dispose()
 
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rapidfuzz import fuzz
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Reply
 from bot.store.models import Case, QuestionEvent, Unanswered, aware
 from bot.understanding.normalise import words
+from bot.understanding.privacy import scrub
 
 RECORDED = ("answer", "did_you_mean", "fallback")
 MAX_TEXT = 500
@@ -38,7 +39,9 @@ async def record_reply(session: AsyncSession, reply: Reply, role: str | None, te
     if reply.kind != "answer" and text.strip():
         near = reply.suggestions or reply.near
         session.add(
-            Unanswered(reason=reply.kind, text=text[:MAX_TEXT], role=role, near=json.dumps(near))
+            Unanswered(
+                reason=reply.kind, text=scrub(text)[:MAX_TEXT], role=role, near=json.dumps(near)
+            )
         )
 
 
@@ -50,7 +53,10 @@ async def record_feedback(
     if not helpful and question:
         session.add(
             Unanswered(
-                reason="not_helpful", text=question[:MAX_TEXT], role=role, near=json.dumps([topic])
+                reason="not_helpful",
+                text=scrub(question)[:MAX_TEXT],
+                role=role,
+                near=json.dumps([topic]),
             )
         )
 
@@ -264,3 +270,9 @@ def plot_stats(
     fig.suptitle(f"Assistant stages : statistiques {period}, {academy}", fontsize=14)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+async def prune_unanswered(session: AsyncSession, before: datetime) -> int:
+    """Forget the unanswered questions kept before `before` (the privacy notice says how long)."""
+    result = await session.execute(delete(Unanswered).where(Unanswered.at < before))
+    return result.rowcount or 0

@@ -18,7 +18,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Choice
@@ -248,3 +248,8 @@ class OutboxWorker:
     def stop(self) -> None:
         self._stopping = True
         self.wake.set()
+
+
+async def forget_recipient(session: AsyncSession, chat_id: int) -> None:
+    """/oublier: messages to this chat are deleted once sent; those not yet sent are dropped."""
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))

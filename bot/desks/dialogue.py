@@ -107,7 +107,7 @@ class DialogueEngine:
                     if vous
                     else "\n\nAu fait, tu es élève ou enseignant·e ?"
                 )
-                reply.choices = [*reply.choices[: MAX_CHOICES - 2], *self.role_choices()]
+                reply.choices = [*self.role_choices(), *reply.choices[: MAX_CHOICES - 2]]
                 state.choices = list(reply.choices)
         return reply
 
@@ -143,7 +143,7 @@ class DialogueEngine:
         if not tokens and not other_sense:
             return self._offer(state, empty(self, state))
         result = self.matcher.match(stripped)
-        follow_up = FOLLOW_UP.search(" ".join(words(stripped))) and len(tokens) <= 4
+        follow_up = FOLLOW_UP.search(" ".join(words(stripped))) and len(tokens) <= 2
         if result.topic is None and state.last_topic in self.kb.topics and follow_up:
             # a follow-up ("c obligatoire ?", "elle est versée quand ?"): read with the last topic
             last = self.kb.topics[state.last_topic]

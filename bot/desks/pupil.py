@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
+from bot.cases.outbox import forget_recipient
 from bot.cases.service import EscalationService
 from bot.desks import request
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
@@ -18,7 +19,7 @@ from bot.desks.limits import allow
 from bot.desks.thread import offer_to_pass_on
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role
-from bot.store.chats import delete_state
+from bot.store.chats import forget_chat
 from bot.store.models import Case
 from bot.understanding.normalise import words
 
@@ -213,7 +214,10 @@ class PupilDesk:
 
     async def forget(self, turn: Turn) -> Reply:
         """/oublier: the chat's state, and the pupil's data in their cases."""
-        await delete_state(turn.session, turn.chat_id)
+        staff = bool((await turn.scope()).contacts)
+        await forget_chat(turn.session, turn.chat_id)
+        if not staff:  # an IPE's case notices stay: the cases' history relies on them
+            await forget_recipient(turn.session, turn.chat_id)
         erased = 0
         if self.escalation is not None:
             erased = await self.escalation.erase_pupil(turn.session, turn.chat_id)
@@ -221,7 +225,7 @@ class PupilDesk:
         if erased:
             text += f", ainsi que tes informations dans {erased} demande(s) d'aide"
         text += ". Tu peux recommencer quand tu veux avec /start."
-        if (await turn.scope()).contacts:  # an IPE: say what stays
+        if staff:  # an IPE: say what stays
             text = (
                 "C'est fait : j'ai effacé votre profil et notre conversation. Votre inscription "
                 "comme ingénieur pour l'école reste active (vous recevez toujours les demandes "

@@ -60,12 +60,6 @@ async def mark_processed(session: AsyncSession, update_id: int, chat_id: int) ->
     )
 
 
-async def delete_state(session: AsyncSession, chat_id: int) -> None:
-    row = await session.get(ChatState, chat_id)
-    if row is not None:
-        await session.delete(row)
-
-
 async def count_states(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(ChatState)) or 0
 
@@ -76,3 +70,10 @@ async def prune_processed(session: AsyncSession, before: datetime) -> int:
         delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < before)
     )
     return result.rowcount or 0
+
+
+async def forget_chat(session: AsyncSession, chat_id: int) -> None:
+    """/oublier: the chat's state and the update ids it sent (messages queued for it go too,
+    see cases.outbox.forget_recipient)."""
+    await session.execute(delete(ChatState).where(ChatState.chat_id == chat_id))
+    await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.chat_id == chat_id))

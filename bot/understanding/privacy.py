@@ -1,0 +1,31 @@
+"""Personal details taken out of a text before it is kept (the unanswered questions' inbox)."""
+
+from __future__ import annotations
+
+import re
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+\s?\d{2,3}[\s.-]?|00\s?\d{2,3}[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+)
+_ADDRESS = re.compile(
+    r"\b\d{1,4}\s?(?:bis|ter)?,?\s+(?:rue|av\.?|avenue|bd|boulevard|chemin|all[ée]e|impasse|place"
+    r"|route|cours|quai|r[ée]sidence|cit[ée]|square|passage|lotissement)\b[^,.;!?\n]{0,40}",
+    re.IGNORECASE,
+)
+_NAME = re.compile(
+    r"(?i:\b(je m'?\s?appelle|j'?m'?\s?appelle|mon nom c'?\s?est|mon nom est|moi c'?\s?est"
+    r"|my name is|mon pr[ée]nom c'?\s?est|mon pr[ée]nom est))\s+"
+    r"([A-Za-zÀ-ÖØ-öø-ÿ][\w'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'-]+){0,2})"
+)
+_POSTCODE_TOWN = re.compile(r"\b\d{5}\s+[A-ZÀ-ÖØ-Þ][\w'-]+")
+
+
+def scrub(text: str) -> str:
+    """The text with e-mail addresses, phone numbers, postal addresses and stated names
+    replaced by placeholders ([e-mail], [téléphone], [adresse], [nom])."""
+    text = _EMAIL.sub("[e-mail]", text)
+    text = _PHONE.sub("[téléphone]", text)
+    text = _ADDRESS.sub("[adresse]", text)
+    text = _POSTCODE_TOWN.sub("[adresse]", text)
+    return _NAME.sub(lambda m: f"{m.group(1)} [nom]", text)
