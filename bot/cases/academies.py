@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.cases.communes import COMMUNES_FILE, Candidate, CommuneIndex
 from bot.understanding.knowledge import KnowledgeError
 from bot.understanding.normalise import strip_accents
 
@@ -67,6 +68,8 @@ class AcademyDirectory:
     by_departement: dict[str, Academy] = field(default_factory=dict)
     names: dict[str, Academy] = field(default_factory=dict)  # folded phrase -> académie
     regions: dict[str, list[Academy]] = field(default_factory=dict)  # folded région -> académies
+    # every commune (knowledge/communes.tsv.gz), when nothing above answers
+    communes: CommuneIndex | None = None
 
     def get(self, key: str | None) -> Academy | None:
         """By id, code or any name."""
@@ -111,7 +114,13 @@ class AcademyDirectory:
         for phrase in sorted(self.names, key=len, reverse=True):
             if f" {phrase} " in padded and not any(phrase in longer for longer, _ in found):
                 found.append((phrase, self.names[phrase]))
+        # a commune's whole name beats a phrase inside it ("Saint-André-de-Corcy" is not
+        # Saint-André of La Réunion), not the same phrase ("St-Denis" stays Saint-Denis 93)
+        communes = self._communes(text)
+        size = max((len(fold(c.commune).split()) for c in communes), default=0)
         distinct = {a.id: a for _, a in found}
+        if distinct and size > len(found[0][0].split()):
+            return self._resolution(communes)
         if len(distinct) == 1:
             phrase, academy = found[0]
             return Resolution(academy, True, (academy,), phrase)
@@ -119,10 +128,14 @@ class AcademyDirectory:
             return Resolution(None, False, tuple(distinct.values()), found[0][0])
         for region in sorted(self.regions, key=len, reverse=True):
             if f" {region} " in padded:
+                if size > len(region.split()):
+                    return self._resolution(communes)
                 academies = tuple(self.regions[region])
                 if len(academies) == 1:
                     return Resolution(academies[0], True, academies, region)
                 return Resolution(None, False, academies, region)
+        if communes:
+            return self._resolution(communes)
         # a misspelling: the closest names, to confirm
         candidates: dict[str, Academy] = {}
         best_phrase = ""
@@ -137,7 +150,30 @@ class AcademyDirectory:
         if len(candidates) == 1:
             academy = next(iter(candidates.values()))
             return Resolution(academy, False, (academy,), best_phrase)
-        return Resolution(None, False, tuple(candidates.values()), best_phrase)
+        if candidates:
+            return Resolution(None, False, tuple(candidates.values()), best_phrase)
+        # then a commune's misspelling or the start of its name ("Cherbourg")
+        guesses = self.communes.resolve(text) if self.communes is not None else []
+        return self._resolution(guesses)
+
+    def _communes(self, text: str) -> list[Candidate]:
+        """Communes whose whole name the text says ("j'habite à Rezé"), none when guessed."""
+        if self.communes is None:
+            return []
+        return [c for c in self.communes.resolve(text) if c.exact]
+
+    def _resolution(self, found: list[Candidate]) -> Resolution:
+        """Communes as an answer: one académie, or the académies to choose from."""
+        academies = {
+            c.academy: self.academies[c.academy] for c in found if c.academy in self.academies
+        }
+        if not academies:
+            return Resolution(None)
+        matched = fold(found[0].commune)
+        if len(academies) == 1:
+            academy = next(iter(academies.values()))
+            return Resolution(academy, all(c.exact for c in found), (academy,), matched)
+        return Resolution(None, False, tuple(academies.values()), matched)
 
 
 def _chunks(words: list[str]) -> list[str]:
@@ -210,4 +246,16 @@ def load_academies(path: Path | str) -> tuple[AcademyDirectory, list[KnowledgeEr
             key = fold(phrase)
             if key and key not in directory.names:
                 directory.names[key] = academy
+    communes = path.parent / COMMUNES_FILE
+    if communes.is_file():
+        directory.communes = CommuneIndex(
+            communes,
+            {code: academy.id for code, academy in directory.by_departement.items()},
+            {
+                name: code
+                for a in directory.academies.values()
+                for code, name in a.departements
+                if name
+            },
+        )
     return directory, errors

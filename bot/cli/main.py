@@ -1,4 +1,4 @@
-"""Command line: ask, kb check/export, eval, chat (and run, for Telegram)."""
+"""Command line: ask, where, kb check/export, eval, chat (and run, for Telegram)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot.cases.academies import AcademyDirectory, load_academies, of_academy
+from bot.cases.communes import COMMUNES_FILE
 from bot.config import Config
 from bot.desks.dialogue import DialogueEngine
 from bot.messages import State
@@ -63,6 +65,46 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
             print(render(engine.handle_text(State(role=args.role), question)))
             print()
+    return 0
+
+
+def where_payload(directory: AcademyDirectory, query: str) -> dict:
+    """The JSON shape of `where --json`: candidates best first, [] when nothing fits."""
+    found = directory.communes.resolve(query) if directory.communes is not None else []
+    return {"query": query, "candidates": [c.as_dict() for c in found]}
+
+
+def where_line(directory: AcademyDirectory, candidate: dict) -> str:
+    academy = directory.academies.get(candidate["academy"] or "")
+    served = f"académie {of_academy(academy.name)}" if academy else "pas d'académie"
+    return (
+        f"{candidate['commune']} ({candidate['postcode']}, département {candidate['departement']}, "
+        f"INSEE {candidate['insee']}) : {served}"
+    )
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    """Communes from a postcode, an INSEE code or a name, with their académie."""
+    knowledge = args.knowledge or default_knowledge_dir()
+    directory, errors = load_academies(knowledge / "academies.yaml")
+    for error in errors:
+        print(f"erreur : {error}", file=sys.stderr)
+    if directory.communes is None:
+        print(f"erreur : {knowledge / COMMUNES_FILE} introuvable", file=sys.stderr)
+        return 1
+    if args.text == ["-"]:
+        queries = (line.rstrip("\n") for line in sys.stdin)
+    else:
+        queries = iter([" ".join(args.text)])
+    for query in queries:
+        payload = where_payload(directory, query)
+        if args.json:
+            print(json.dumps(payload, ensure_ascii=False), flush=True)
+            continue
+        for candidate in payload["candidates"]:
+            print(where_line(directory, candidate))
+        if not payload["candidates"]:
+            print(f"{query} : aucune commune trouvée")
     return 0
 
 
@@ -143,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="une ligne JSON par question")
     ask.add_argument("text", nargs="+", help="la question, ou - pour lire l'entrée standard")
     ask.set_defaults(func=cmd_ask)
+
+    where = sub.add_parser(
+        "where", help="trouver une commune et son académie (code postal, INSEE ou nom)"
+    )
+    where.add_argument("--json", action="store_true", help="une ligne JSON par recherche")
+    where.add_argument("text", nargs="+", help="la commune, ou - pour lire l'entrée standard")
+    where.set_defaults(func=cmd_where)
 
     kb = sub.add_parser("kb", help="base de connaissances")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
