@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import pytest
 from conftest import KNOWLEDGE_DIR
@@ -187,16 +186,6 @@ def test_a_departement_beside_the_name_narrows_it(query, departement):
 )
 def test_nothing_for_gibberish(query):
     assert resolve(query) == []
-
-
-def test_fast_after_the_first_load():
-    queries = ["Rezé", "69003", "Saint-Denis", "marseile", "j'habite à villeurbane", "Lyon 3"]
-    resolve("warm up")
-    start = time.perf_counter()
-    for _ in range(20):
-        for query in queries:
-            resolve(query)
-    assert (time.perf_counter() - start) / (20 * len(queries)) < 0.005
 
 
 def test_fold():
