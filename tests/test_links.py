@@ -1,0 +1,158 @@
+"""Poster deep links: the signed /start payload, and what /start <payload> does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+from conftest import KNOWLEDGE_DIR
+
+from bot.cases.academies import load_academies
+from bot.config import Config
+from bot.desks.dialogue import DialogueEngine
+from bot.desks.links import (
+    MAX_PAYLOAD,
+    SCHOOL_BYTES,
+    Link,
+    make_payload,
+    read_payload,
+    school_fits,
+)
+from bot.messages import State
+
+SECRET = b"a secret only this bot knows, 32+"
+B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+ALLOWED = re.compile(r"[A-Za-z0-9_-]+")
+DIRECTORY, _ = load_academies(KNOWLEDGE_DIR / "academies.yaml")
+LYON = DIRECTORY.get("lyon")
+LONGEST_SCHOOL = "Lycée pro Édouard-Branly, Saint-Étienne"[:34]  # 37 bytes in UTF-8
+
+
+@pytest.fixture
+def linked(kb, matcher) -> DialogueEngine:
+    return DialogueEngine(kb, matcher, academies=DIRECTORY, link_secret=SECRET)
+
+
+def test_round_trip_every_academy_role_and_school():
+    assert len(LONGEST_SCHOOL.encode()) == SCHOOL_BYTES
+    for academy in DIRECTORY.academies.values():
+        for role in ("pupil", "teacher", None):
+            for school in (None, "Collège Jean Moulin", LONGEST_SCHOOL):
+                payload = make_payload(academy, school, role, SECRET)
+                assert len(payload) <= MAX_PAYLOAD and ALLOWED.fullmatch(payload), payload
+                assert read_payload(payload, SECRET) == Link(role, academy.code, school)
+    assert read_payload(make_payload(None, None, "teacher", SECRET), SECRET) == Link("teacher")
+
+
+def test_the_payload_reads_as_role_and_academy_first():
+    payload = make_payload(LYON, "Collège Jean Moulin", "pupil", SECRET)
+    assert payload.startswith("pLYO")
+    assert make_payload(LYON, None, "teacher", SECRET).startswith("tLYO")
+
+
+def test_a_school_name_too_long_is_left_out():
+    long_name = "Lycée professionnel Jean-Baptiste de La Salle, Saint-Denis"
+    assert not school_fits(long_name) and school_fits(LONGEST_SCHOOL)
+    payload = make_payload(LYON, long_name, "pupil", SECRET)
+    assert len(payload) <= MAX_PAYLOAD
+    assert read_payload(payload, SECRET) == Link("pupil", "LYO", None)
+
+
+def test_names_are_kept_on_one_line():
+    payload = make_payload(LYON, "  Collège\n Jean\tMoulin ", "pupil", SECRET)
+    assert read_payload(payload, SECRET).school == "Collège Jean Moulin"
+
+
+def test_a_forged_or_damaged_payload_is_refused():
+    payload = make_payload(LYON, "Collège Jean Moulin", "pupil", SECRET)
+    forged = [
+        payload[0] + "AIX" + payload[4:],  # académie swapped
+        "t" + payload[1:],  # role swapped
+        payload[:-1],  # cut short
+        payload + "A",
+        "",
+        "x" * 65,
+        "pLYO",
+        "pLYO" + "A" * 60,
+        "plyo" + payload[4:],
+        payload[:10] + "+" + payload[11:],  # base64 but not base64url
+        payload[:10] + "=" + payload[11:],
+    ]
+    for i in range(4, len(payload)):  # every bit of every character after the header
+        for bit in range(6):
+            flipped = B64URL[B64URL.index(payload[i]) ^ (1 << bit)]
+            forged.append(payload[:i] + flipped + payload[i + 1 :])
+    for candidate in forged:
+        assert read_payload(candidate, SECRET) is None, candidate
+    assert read_payload(payload, b"another bot's secret") is None
+    assert read_payload(payload, None) is None
+    assert read_payload(payload, SECRET) is not None
+
+
+def test_make_payload_refuses_bad_input():
+    with pytest.raises(ValueError):
+        make_payload(LYON, None, "admin", SECRET)
+    with pytest.raises(ValueError):
+        make_payload(replace(LYON, code="LYON"), None, "pupil", SECRET)
+    with pytest.raises(ValueError):
+        make_payload(LYON, None, "pupil", b"")
+
+
+def test_the_link_secret_setting_and_its_default():
+    assert Config(link_secret="s3cret").link_key() == b"s3cret"
+    one = Config.from_env({"TELEGRAM_BOT_TOKEN": "1:AAA"}).link_key()
+    assert one == Config(token="1:AAA").link_key() and one and b"AAA" not in one
+    assert Config(token="2:BBB").link_key() != one  # links stay with their bot
+    assert Config(token="1:AAA", link_secret="chosen").link_key() == b"chosen"
+    assert Config().link_key() is None
+    assert Config.from_env({"BOT_USERNAME": "@ipe_bot"}).bot_username == "ipe_bot"
+
+
+def test_start_with_a_pupil_link_fills_the_profile(linked):
+    state = State()
+    payload = make_payload(LYON, "Collège Jean Moulin", "pupil", SECRET)
+    reply = linked.command(state, "start", payload)
+    assert (state.role, state.academy, state.school) == ("pupil", "lyon", "Collège Jean Moulin")
+    assert reply.text.startswith("Bienvenue ! Tu es au collège Jean Moulin (académie de Lyon)")
+    assert "pose-moi ta question" in reply.text
+    assert reply.choices and all(c.id.startswith("th:") for c in reply.choices)
+    assert state.choices == reply.choices
+
+
+def test_start_with_a_teacher_link_says_vous(linked):
+    state = State()
+    payload = make_payload(DIRECTORY.get("aix-marseille"), None, "teacher", SECRET)
+    reply = linked.command(state, "start", payload)
+    assert (state.role, state.academy, state.school) == ("teacher", "aix-marseille", None)
+    assert reply.text.startswith("Bienvenue ! Vous êtes dans l'académie d'Aix-Marseille : posez")
+    assert " tu " not in reply.text.lower()
+
+
+def test_a_link_without_role_asks_it(linked):
+    state = State()
+    reply = linked.command(state, "start", make_payload(LYON, "EREA Lyon", None, SECRET))
+    assert state.academy == "lyon" and state.role is None
+    assert reply.text.startswith("Bienvenue ! C'est noté : tu es à l'EREA Lyon (académie de Lyon)")
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+
+
+def test_a_forged_link_is_refused_then_the_usual_start(linked):
+    state = State()
+    payload = make_payload(LYON, "Collège Jean Moulin", "pupil", SECRET)
+    reply = linked.command(state, "start", "pAIX" + payload[4:])
+    assert reply.text.startswith("Ce lien n'est pas valable")
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+    assert (state.role, state.academy, state.school) == (None, None, None)
+
+
+def test_a_link_to_an_academie_the_bot_does_not_know_is_refused(linked, kb, matcher):
+    atlantis = replace(LYON, id="atlantide", code="ATL", name="Atlantide")
+    reply = linked.command(State(), "start", make_payload(atlantis, None, "pupil", SECRET))
+    assert reply.text.startswith("Ce lien n'est pas valable")
+    no_directory = DialogueEngine(kb, matcher, link_secret=SECRET)  # nothing to check against
+    reply = no_directory.command(State(), "start", make_payload(LYON, None, "pupil", SECRET))
+    assert reply.text.startswith("Ce lien n'est pas valable")
+    no_secret = DialogueEngine(kb, matcher, academies=DIRECTORY)
+    reply = no_secret.command(State(), "start", make_payload(LYON, None, "pupil", SECRET))
+    assert reply.text.startswith("Ce lien n'est pas valable")
