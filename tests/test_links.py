@@ -10,6 +10,7 @@ from conftest import KNOWLEDGE_DIR
 
 from bot.cases.academies import load_academies
 from bot.config import Config
+from bot.desks import forms
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.links import (
     MAX_PAYLOAD,
@@ -156,3 +157,23 @@ def test_a_link_to_an_academie_the_bot_does_not_know_is_refused(linked, kb, matc
     no_secret = DialogueEngine(kb, matcher, academies=DIRECTORY)
     reply = no_secret.command(State(), "start", make_payload(LYON, None, "pupil", SECRET))
     assert reply.text.startswith("Ce lien n'est pas valable")
+
+
+def test_the_request_form_uses_the_academie_and_school_of_the_link(linked):
+    state = State()
+    linked.command(state, "start", make_payload(LYON, "Collège Jean Moulin", "pupil", SECRET))
+    reply = linked.command(state, "stage")
+    assert "académie de Lyon" in reply.text
+    assert [c.id for c in reply.choices][:2] == ["f:ac:lyon", "f:ac:no"]
+    reply = linked.handle_choice(state, "f:ac:lyon")
+    assert "Collège Jean Moulin" in reply.text and reply.choices[0].id == "f:sc"
+    linked.handle_choice(state, "f:sc")
+    assert state.form["answers"] == {"academy": "lyon", "school": "Collège Jean Moulin"}
+    assert state.form["step"] == "level"
+
+
+def test_the_school_step_still_takes_another_name():
+    form = {**forms.new_form(), "step": "school", "known_school": "Collège Jean Moulin"}
+    assert forms.answer_text(form, "Lycée Ampère, Lyon", "pupil", DIRECTORY) is None
+    assert form["answers"]["school"] == "Lycée Ampère, Lyon"
+    assert forms.answer_choice(forms.new_form() | {"step": "school"}, "sc", DIRECTORY) == "invalid"
