@@ -7,8 +7,10 @@ from dataclasses import replace
 
 import pytest
 from conftest import KNOWLEDGE_DIR
+from support.bot_api_server import FakeBotAPI
 
 from bot.cases.academies import load_academies
+from bot.cli.main import main
 from bot.config import Config
 from bot.desks import forms
 from bot.desks.dialogue import DialogueEngine
@@ -177,3 +179,69 @@ def test_the_school_step_still_takes_another_name():
     assert forms.answer_text(form, "Lycée Ampère, Lyon", "pupil", DIRECTORY) is None
     assert form["answers"]["school"] == "Lycée Ampère, Lyon"
     assert forms.answer_choice(forms.new_form() | {"step": "school"}, "sc", DIRECTORY) == "invalid"
+
+
+# -- ipe-bot admin link ---------------------------------------------------------------------------
+@pytest.fixture
+def link_env(monkeypatch):
+    for name in ("BOT_USERNAME", "LINK_SECRET", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def decode_qr(path) -> list[str]:
+    """What a QR reader sees in the PNG (matplotlib decodes the PNG, zxing-cpp the code)."""
+    import numpy as np
+    import zxingcpp
+    from matplotlib.image import imread
+
+    pixels = imread(path)
+    grey = pixels[..., :3].mean(axis=2) if pixels.ndim == 3 else pixels
+    return [found.text for found in zxingcpp.read_barcodes((grey * 255).astype(np.uint8))]
+
+
+def test_admin_link_prints_the_link_and_writes_the_qr_code(link_env, tmp_path, capsys):
+    link_env.setenv("BOT_USERNAME", "@ipe_test_bot")
+    link_env.setenv("LINK_SECRET", SECRET.decode())
+    png = tmp_path / "affiche.png"
+    args = ["--academy", "Lyon", "--school", "Collège Jean Moulin", "--role", "pupil"]
+    assert main(["admin", "link", *args, "--qr", str(png)]) == 0
+    url = capsys.readouterr().out.strip()
+    prefix = "https://t.me/ipe_test_bot?start="
+    assert url.startswith(prefix) and len(url) - len(prefix) <= MAX_PAYLOAD
+    assert read_payload(url[len(prefix) :], SECRET) == Link("pupil", "LYO", "Collège Jean Moulin")
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert decode_qr(png) == [url]
+
+
+def test_admin_link_asks_getme_without_bot_username(link_env, capsys):
+    api = FakeBotAPI().start()
+    try:
+        link_env.setenv("TELEGRAM_BOT_TOKEN", api.token)
+        link_env.setenv("TELEGRAM_API_BASE_URL", api.base_url)
+        assert main(["admin", "link", "--academy", "AIX", "--role", "teacher"]) == 0
+    finally:
+        api.stop()
+    url = capsys.readouterr().out.strip()
+    assert url.startswith(f"https://t.me/{api.username}?start=tAIX")
+    key = Config(token=api.token).link_key()  # no LINK_SECRET: the key the bot derives too
+    assert read_payload(url.partition("?start=")[2], key) == Link("teacher", "AIX")
+
+
+def test_admin_link_says_what_is_missing(link_env, capsys):
+    assert main(["admin", "link", "--academy", "Lyon"]) == 2
+    assert "LINK_SECRET" in capsys.readouterr().err
+    link_env.setenv("LINK_SECRET", "s3cret")
+    assert main(["admin", "link", "--academy", "Lyon"]) == 2
+    assert "BOT_USERNAME" in capsys.readouterr().err
+    link_env.setenv("BOT_USERNAME", "ipe_test_bot")
+    assert main(["admin", "link", "--academy", "Atlantide"]) == 2
+    assert "Académie inconnue" in capsys.readouterr().err
+    assert main(["admin", "link", "--school", "Collège Jean Moulin"]) == 2
+    assert "--academy" in capsys.readouterr().err
+    long_name = "Lycée professionnel Jean-Baptiste de La Salle, Saint-Denis"
+    assert main(["admin", "link", "--academy", "Lyon", "--school", long_name]) == 0
+    out, err = capsys.readouterr()
+    assert "attention" in err and "37 octets" in err
+    assert read_payload(out.strip().partition("?start=")[2], b"s3cret") == Link(None, "LYO")
