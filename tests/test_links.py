@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 
 import pytest
 from conftest import KNOWLEDGE_DIR
 from support.bot_api_server import FakeBotAPI
+from support.harness import running_bot, until
 
 from bot.cases.academies import load_academies
 from bot.cli.main import main
@@ -245,3 +247,56 @@ def test_admin_link_says_what_is_missing(link_env, capsys):
     out, err = capsys.readouterr()
     assert "attention" in err and "37 octets" in err
     assert read_payload(out.strip().partition("?start=")[2], b"s3cret") == Link(None, "LYO")
+
+
+# -- end to end: the real Application polling the loopback Bot API server -------------------------
+async def test_a_poster_link_through_telegram(kb, db_url):
+    api = FakeBotAPI().start()
+    pupil, forger, teacher = 3001, 3002, 3003
+    try:
+        # no LINK_SECRET: the bot derives its key from its token, as `admin link` does
+        key = Config(token=api.token).link_key()
+        good = make_payload(LYON, "Collège Jean Moulin", "pupil", key)
+        async with running_bot(api, kb, db_url) as app:
+            api.send_text(pupil, f"/start {good}")
+            assert await until(lambda: len(api.sent[pupil]) == 1)
+            welcome = html.unescape(api.last(pupil)["text"])
+            assert welcome.startswith("Bienvenue ! Tu es au collège Jean Moulin (académie de Lyon)")
+            assert all(data.startswith("th:") for _, data in api.buttons(api.last(pupil)))
+
+            # the request form only confirms the académie, then offers the school
+            api.send_text(pupil, "/stage")
+            assert await until(lambda: len(api.sent[pupil]) == 2)
+            assert "académie de Lyon" in html.unescape(api.last(pupil)["text"])
+            assert ("Oui", "f:ac:lyon") in api.buttons(api.last(pupil))
+            api.press(pupil, api.last(pupil)["message_id"], "f:ac:lyon")
+            assert await until(lambda: len(api.sent[pupil]) == 3)
+            assert "Collège Jean Moulin" in html.unescape(api.last(pupil)["text"])
+
+            # a forged link (académie swapped) is refused, and the usual /start follows
+            api.send_text(forger, f"/start pAIX{good[4:]}")
+            assert await until(lambda: len(api.sent[forger]) == 1)
+            refused = html.unescape(api.last(forger)["text"])
+            assert refused.startswith("Ce lien n'est pas valable")
+            assert [label for label, _ in api.buttons(api.last(forger))] == [
+                "Élève",
+                "Enseignant·e",
+            ]
+
+            # a link signed with another key (another bot's) is refused too
+            other = make_payload(LYON, None, "teacher", b"another bot's key")
+            api.send_text(teacher, f"/start {other}")
+            assert await until(lambda: len(api.sent[teacher]) == 1)
+            assert api.last(teacher)["text"].startswith("Ce lien n")
+
+            conversation = app.bot_data["services"].conversation
+            state = await conversation.state_of(pupil)
+            assert (state.role, state.academy, state.school) == (
+                "pupil",
+                "lyon",
+                "Collège Jean Moulin",
+            )
+            assert (await conversation.state_of(forger)).academy is None
+            assert (await conversation.state_of(teacher)).role is None
+    finally:
+        api.stop()
