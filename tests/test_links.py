@@ -20,6 +20,7 @@ from bot.desks.links import (
     MAX_PAYLOAD,
     SCHOOL_BYTES,
     Link,
+    at_school,
     make_payload,
     read_payload,
     school_fits,
@@ -140,6 +141,15 @@ def test_a_link_without_role_asks_it(linked):
     assert state.academy == "lyon" and state.role is None
     assert reply.text.startswith("Bienvenue ! C'est noté : tu es à l'EREA Lyon (académie de Lyon)")
     assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+
+
+def test_the_school_reads_in_french():
+    assert at_school("Collège Jean Moulin") == "au collège Jean Moulin"
+    assert at_school("LP Jean Moulin") == "au LP Jean Moulin"
+    assert at_school("Lycée Ampère") == "au lycée Ampère"
+    assert at_school("EREA Lyon") == "à l'EREA Lyon"
+    assert at_school("Cité scolaire Jean Zay") == "à la cité scolaire Jean Zay"
+    assert at_school("« Les Tilleuls »") == "au « Les Tilleuls »"
 
 
 def test_a_forged_link_is_refused_then_the_usual_start(linked):

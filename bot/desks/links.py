@@ -120,7 +120,7 @@ def at_school(name: str) -> str:
     shown = name if first.isupper() else name[:1].lower() + name[1:]
     if word in ("cite", "maison"):
         return f"à la {shown}"
-    if word[:1] in "aeiouyh":
+    if word[:1] and word[0] in "aeiouyh":
         return f"à l'{shown}"
     return f"au {shown}"
 
