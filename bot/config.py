@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +12,7 @@ from bot.understanding.knowledge import default_knowledge_dir
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ipe-bot.sqlite3"
+LINK_KEY_LABEL = b"ipe-bot start links v1"  # what the token signs to make the default link key
 
 
 def async_database_url(url: str) -> str:
@@ -54,6 +57,17 @@ class Config:
     webhook_path: str = "/telegram"
     db_auto_migrate: bool = True
     record_questions: bool = True
+    link_secret: str = ""  # LINK_SECRET: signs the start links of posters (see link_key)
+    bot_username: str = ""  # BOT_USERNAME: the bot's @name for `admin link` (else getMe)
+
+    def link_key(self) -> bytes | None:
+        """The key that signs start links: LINK_SECRET, else one derived from the token (so a
+        bot's links stay valid while its token does); None when neither is set."""
+        if self.link_secret:
+            return self.link_secret.encode("utf-8")
+        if self.token:
+            return hmac.new(self.token.encode("utf-8"), LINK_KEY_LABEL, hashlib.sha256).digest()
+        return None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -77,4 +91,6 @@ class Config:
             webhook_path="/" + (env.get("WEBHOOK_PATH") or "telegram").strip().lstrip("/"),
             db_auto_migrate=_flag(env.get("DB_AUTO_MIGRATE"), True),
             record_questions=_flag(env.get("RECORD_QUESTIONS"), True),
+            link_secret=(env.get("LINK_SECRET") or "").strip(),
+            bot_username=(env.get("BOT_USERNAME") or "").strip().lstrip("@"),
         )

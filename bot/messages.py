@@ -39,6 +39,7 @@ class State:
     role: str | None = None
     level: str | None = None
     academy: str | None = None
+    school: str | None = None  # from a poster's link: offered at the request form's school step
     last_topic: str | None = None
     last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
     choices: list[Choice] = field(default_factory=list)

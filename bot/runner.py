@@ -133,7 +133,7 @@ def build_service(config: Config, kb: KnowledgeBase) -> ConversationService:
             admin_ids=config.admin_ids,
         )
     return ConversationService(
-        DialogueEngine(kb, academies=academies),
+        DialogueEngine(kb, academies=academies, link_secret=config.link_key()),
         Database(config.database_url, busy_timeout=0.0),  # waits in Database.run, not the loop
         escalation=escalation,
         admin_ids=config.admin_ids,

@@ -1,4 +1,4 @@
-"""`ipe-bot admin ...`: invites, the IPE directory, cases, CSV export, purge."""
+"""`ipe-bot admin ...`: invites, the IPE directory, cases, CSV export, purge (and `link`)."""
 
 from __future__ import annotations
 
@@ -229,6 +229,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     purge.set_defaults(admin_func=cmd_purge)
+
+    from bot.cli import links
+
+    links.add_parser(admin_sub)
 
 
 def _since(value: str | None):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import request
+from bot.desks import links, request
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.phrases import (
     FOLLOW_UP,
@@ -44,10 +44,12 @@ class DialogueEngine:
         kb: KnowledgeBase,
         matcher: Matcher | None = None,
         academies: AcademyDirectory | None = None,
+        link_secret: bytes | None = None,
     ) -> None:
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
         self.academies = academies  # None: no escalation offered
+        self.link_secret = link_secret  # checks /start links (desks.links); None: none valid
 
     @property
     def escalation(self) -> bool:
@@ -219,8 +221,10 @@ class DialogueEngine:
     def command(self, state: State, name: str, args: str = "") -> Reply:
         """A slash command, the same in every channel."""
         name = name.split("@", 1)[0].lower()
-        if name == "start":
-            return self.start(state)
+        if name == "start":  # with a poster's payload: desks.links
+            return self._offer(
+                state, links.welcome(self, state, args) if args else self.start(state)
+            )
         if name == "menu":
             return self._offer(state, self.menu(state))
         if name in ("aide", "help"):

@@ -68,6 +68,18 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             ),
             (NAV[1],),
         )
+    if step == "school" and form.get("known_school"):
+        return FormPrompt(
+            head
+            + by_role(
+                role,
+                f"Ton établissement est bien : {form['known_school']} ? Sinon, écris son nom et "
+                "sa ville.",
+                f"L'établissement est-il bien : {form['known_school']} ? Sinon, écrivez son nom "
+                "et sa ville.",
+            ),
+            (("✅ Oui", "f:sc"), *NAV),
+        )
     if step == "school":
         return FormPrompt(
             head
@@ -263,6 +275,10 @@ def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory
             _advance(form)
             return "ok"
         return "invalid"
+    if step == "school" and kind == "sc" and form.get("known_school"):
+        form["answers"]["school"] = form["known_school"]
+        _advance(form)
+        return "ok"
     if step == "level" and kind == "lv" and arg in LEVEL_CHOICES:
         form["answers"]["level"] = arg
         _advance(form)

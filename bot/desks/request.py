@@ -32,6 +32,8 @@ def start(engine: DialogueEngine, state: State) -> Reply:
         state.form = form_steps.new_form()
         if state.academy in engine.academies.academies:
             state.form["pending_academy"] = state.academy  # known: only confirm it
+        if state.school:  # from a poster's link: offered at the school step
+            state.form["known_school"] = state.school
         intro = by_role(
             state.role,
             "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
