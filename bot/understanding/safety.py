@@ -38,6 +38,7 @@ MAX_INPUT_CHARS = 2000
 FUZZY_MIN_LEN = 6
 FUZZY_CACHE_SIZE = 4096
 BUILTIN_SOURCE = "<filet intégré>"
+VETOED_BAR = 0.85  # P(distress) the model needs near a game or joke word to make a signal strong
 _TOP_KEYS = {
     "version",
     "sms",
@@ -363,10 +364,11 @@ class SafetyNet:
         positions = self._families.positions(s.split()) if self._families is not None else {}
         found = self._rules(s, positions)
         if (found is None or found[0] == "weak") and self.model is not None:
-            # a game or a joke nearby, or the rules' own weak signal: the model must be surer
+            # the rules' own weak signal: the model must be surer to make it strong; a game or a
+            # joke nearby: only when it is nearly certain
             vetoed = any(positions.get(v) for v in self._veto_names)
-            cautious = vetoed or found is not None
-            guess = self.model.guess(s, self.model.settings.upgrade_at if cautious else None)
+            bar = VETOED_BAR if vetoed else self.model.settings.upgrade_at if found else None
+            guess = self.model.guess(s, bar)
             if guess is not None and (found is None or guess[0] == "strong"):
                 found = guess
         if found is None:
