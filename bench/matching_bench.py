@@ -188,8 +188,8 @@ def measure_classifier(kb: KnowledgeBase, queries: list[str], report: Report) ->
     plain = statistics.median(_pass_time(words_only.match, queries) for _ in range(3))
     full = statistics.median(_pass_time(both.match, queries) for _ in range(3))
     predict = statistics.median(_pass_time(classifier.predict, queries) for _ in range(3))
-    weights = classifier._coef.nbytes
-    features = sum(len(vocabulary) for _, vocabulary, _ in classifier._parts)
+    weights = classifier._scorer._coef.nbytes
+    features = sum(len(vocabulary) for _, vocabulary, _ in classifier._scorer._parts)
     report.add("x1: classifier training", f"{train * 1000:.0f} ms")
     report.add("x1: classifier weights", f"{weights / 2**20:.1f} MiB ({features} n-grams x topics)")
     report.add("x1: classifier predict per question (median)", f"{predict * 1e6:.0f} µs")

@@ -25,9 +25,10 @@ RUNS = 3
 CHILD = """
 import json, resource, sys, time
 start = time.perf_counter()
+from pathlib import Path
 from bot.config import Config
 from bot.runner import build_service, load_kb_or_exit
-config = Config(database_url="sqlite+aiosqlite://", knowledge_dir=sys.argv[1])
+config = Config(database_url="sqlite+aiosqlite://", knowledge_dir=Path(sys.argv[1]))
 service = build_service(config, load_kb_or_exit(config))
 seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -14,6 +14,8 @@ from bot.understanding.classifier import TopicClassifier
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
 
+RECENT_RESULTS = 4096  # results kept for messages seen again (bounded, cleared when full)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -114,6 +116,7 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase, settings: Settings | None = None) -> None:
         self.kb = kb
         self.settings = settings or Settings()
+        self._recent: dict[str, MatchResult] = {}  # message -> result (messages repeat)
         raw: list[tuple[str, str, list[str]]] = []
         for topic in kb.topics.values():
             for text in (*topic.questions, *topic.keywords, topic.title):
@@ -258,11 +261,17 @@ class Matcher:
         Distress (triggers, urgent topics) is left as the word scores decide. With `skip`
         (leave-one-out lint) the classifier is not used: it was trained on the skipped text.
         """
+        if not skip and text in self._recent:  # the same message again: the same result
+            return self._recent[text]
         scores, tokens = self.score_topics(text, skip)
         result, special = self._decide(text, scores, tokens)
-        if special or self.classifier is None or skip:
-            return result
-        return self._combine(text, result, scores)
+        if not (special or self.classifier is None or skip):
+            result = self._combine(text, result, scores)
+        if not skip:
+            if len(self._recent) >= RECENT_RESULTS:
+                self._recent.clear()
+            self._recent[text] = result
+        return result
 
     def _combine(self, text: str, result: MatchResult, scores: dict[str, float]) -> MatchResult:
         s = self.settings

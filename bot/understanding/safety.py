@@ -318,6 +318,7 @@ class SafetyNet:
             if len(p) >= 5:
                 self._prefixes.setdefault(p[0], []).append(p)
         self._fix_cache: dict[str, str] = {}
+        self._recent: dict[str, tuple[str, str] | None] = {}  # prepared text -> finding
 
     @property
     def fallback(self) -> bool:
@@ -361,6 +362,22 @@ class SafetyNet:
         """A signal when the message shows someone in danger, else None: the rules first,
         then (when they found nothing strong) the learned model, if one was trained."""
         s = self.prepared(text)
+        if s in self._recent:  # the same words again ("merci", "stage de 3e"): same finding
+            found = self._recent[s]
+        else:
+            found = self._find(s)
+            if len(self._recent) >= FUZZY_CACHE_SIZE:
+                self._recent.clear()
+            self._recent[s] = found
+        if found is None:
+            return None
+        other = role == "teacher" or (
+            self._reporters is not None and self._reporters.search(s) is not None
+        )
+        return SafetySignal(found[0], found[1], "other" if other else "self")  # type: ignore[arg-type]
+
+    def _find(self, s: str) -> tuple[str, str] | None:
+        """(level, category) in a prepared text: the rules, then the model."""
         positions = self._families.positions(s.split()) if self._families is not None else {}
         found = self._rules(s, positions)
         if (found is None or found[0] == "weak") and self.model is not None:
@@ -371,12 +388,7 @@ class SafetyNet:
             guess = self.model.guess(s, bar)
             if guess is not None and (found is None or guess[0] == "strong"):
                 found = guess
-        if found is None:
-            return None
-        other = role == "teacher" or (
-            self._reporters is not None and self._reporters.search(s) is not None
-        )
-        return SafetySignal(found[0], found[1], "other" if other else "self")  # type: ignore[arg-type]
+        return found
 
     def _rules(self, s: str, found: Mapping[str, list[int]]) -> tuple[str, str] | None:
         for level in LEVELS:

@@ -319,6 +319,7 @@ def builtin_net(errors: Iterable[SafetyError] = ()) -> SafetyNet:
     base = _builtin_net
     net = SafetyNet.__new__(SafetyNet)
     net.__dict__.update(base.__dict__)
+    net._recent = {}  # findings depend on the model attached to this copy
     net.errors = tuple(errors)
     return net
 
