@@ -141,7 +141,7 @@ def measure_scale(
     # the classifier (one weight per n-gram and topic) is measured at x1 only: at x100 its
     # 3,600 classes would need gigabytes; the scaled runs measure the word scores
     start = time.perf_counter()
-    matcher = Matcher(big, Settings(classifier=factor == 1))
+    matcher = Matcher(big, Settings(classifier=factor == 1, recent_results=0))
     build = time.perf_counter() - start
     if factor == 1:
         measure_classifier(big, queries, report)
@@ -181,8 +181,8 @@ def measure_classifier(kb: KnowledgeBase, queries: list[str], report: Report) ->
     start = time.perf_counter()
     classifier = TopicClassifier(kb)
     train = time.perf_counter() - start
-    words_only = Matcher(kb, Settings(classifier=False))
-    both = Matcher(kb)
+    words_only = Matcher(kb, Settings(classifier=False, recent_results=0))
+    both = Matcher(kb, Settings(recent_results=0))
     for m in (words_only, both):
         _pass_time(m.match, queries)  # warm the typo caches
     plain = statistics.median(_pass_time(words_only.match, queries) for _ in range(3))

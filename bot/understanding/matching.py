@@ -14,13 +14,12 @@ from bot.understanding.classifier import TopicClassifier
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
 
-RECENT_RESULTS = 4096  # results kept for messages seen again (bounded, cleared when full)
-
 
 @dataclass(frozen=True)
 class Settings:
     """Thresholds and weights; defaults chosen on tests/data/dev and heldout question sets."""
 
+    recent_results: int = 4096  # results kept for messages seen again (0: none; benchmarks)
     answer_threshold: float = 43.0  # below: not answered
     suggest_threshold: float = 31.0  # between suggest and answer: "did you mean"
     tie_margin: float = 1.0  # top two closer than this: "did you mean" instead of an answer
@@ -261,14 +260,15 @@ class Matcher:
         Distress (triggers, urgent topics) is left as the word scores decide. With `skip`
         (leave-one-out lint) the classifier is not used: it was trained on the skipped text.
         """
-        if not skip and text in self._recent:  # the same message again: the same result
+        keep = self.settings.recent_results and not skip
+        if keep and text in self._recent:  # the same message again: the same result
             return self._recent[text]
         scores, tokens = self.score_topics(text, skip)
         result, special = self._decide(text, scores, tokens)
         if not (special or self.classifier is None or skip):
             result = self._combine(text, result, scores)
-        if not skip:
-            if len(self._recent) >= RECENT_RESULTS:
+        if keep:
+            if len(self._recent) >= self.settings.recent_results:
                 self._recent.clear()
             self._recent[text] = result
         return result
