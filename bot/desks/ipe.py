@@ -18,6 +18,7 @@ from bot.cases.details import (
     event_label,
 )
 from bot.cases.service import CaseNotOpen, EscalationService
+from bot.desks.limits import allow
 from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, parse_id
 from bot.store.models import Case
@@ -50,8 +51,12 @@ class IpeDesk:
                 "reçu de l'administrateur.",
                 kind="info",
             )
+        if not allow(turn.state, "register"):
+            return Reply(
+                "Trop d'essais de code en peu de temps : réessayez dans une heure.", kind="info"
+            )
         result = await contact_repo.redeem(
-            turn.session, code, turn.chat_id, turn.incoming.user_name
+            turn.session, code, turn.user_id, turn.incoming.user_name
         )
         if result.contact is None:
             return Reply(REGISTRATION_PROBLEMS[result.problem or "unknown"], kind="info")
