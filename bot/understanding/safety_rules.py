@@ -20,15 +20,12 @@ from bot.understanding.safety import (
     LEVELS,
     NUMBERS_REQUIRED,
     PUPIL_MAX_CHARS,
-    Normaliser,
-    PatternError,
     SafetyError,
     SafetyNet,
-    _Compiled,
     _Texts,
-    compile_phrase,
 )
 from bot.understanding.safety_concepts import read_concepts
+from bot.understanding.safety_phrases import Normaliser, PatternError, _Compiled, compile_phrase
 
 
 def _strings(value: Any, file: str, entry: str, name: str, errors: list[SafetyError]) -> list[str]:

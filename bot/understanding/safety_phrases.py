@@ -1,0 +1,175 @@
+"""The safety net's words and phrases: normalising a message, compiling a phrase pattern.
+
+Phrases use a small syntax (documented at the top of knowledge/safety.yaml): `(a|b c)` for
+choices, `[x]` for an optional word, `...` for up to 3 inserted words (`...6` for up to 6),
+`frapp*` for a word start, `<famille>` for a named word list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.understanding.normalise import strip_accents
+
+DEFAULT_GAP = 3
+MAX_GAP = 12
+MAX_INPUT_CHARS = 2000
+
+
+class PatternError(ValueError):
+    """A phrase that cannot be compiled (message in French, for the editors)."""
+
+
+# --- normalisation -----------------------------------------------------------------------
+
+_ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|[cdjlmnst])['’`´]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_WORD_PATTERN = re.compile(r"[^a-z0-9*]+")
+_REPEATS = re.compile(r"([a-z])\1+")  # every doubled letter: "frappe" = "frape", "mouriiir"
+_LONG_REPEATS = re.compile(r"([a-z])\1{2,}")
+_J_CONTRACTION = re.compile(r"^j[bcdfgklmnpqrstvwxz][a-z]{2,}$")
+_CENSORED = re.compile(r"(?<=[a-z])[*@#$%]+(?=[a-z])")  # "f*ggot", "n@gger"
+_LAUGH = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61c\U0001f92a]")
+
+
+def _raw_words(text: str, pattern: bool = False) -> list[str]:
+    text = strip_accents(text)
+    if not pattern:
+        text = _LAUGH.sub(" lol ", _CENSORED.sub("", text))
+    text = _ELISION.sub(lambda m: m.group(1) + "e ", text)
+    return (_NON_WORD_PATTERN if pattern else _NON_WORD).sub(" ", text).split()
+
+
+def _squeeze(word: str) -> str:
+    return _REPEATS.sub(r"\1", word)
+
+
+class Normaliser:
+    """Words as the net compares them: messages and phrases go through the same steps."""
+
+    def __init__(self, sms: Mapping[str, str]) -> None:
+        self.sms: dict[str, list[str]] = {}
+        for key, value in sms.items():
+            words = _raw_words(str(key))
+            if len(words) == 1:
+                # an expansion is itself normalised, without SMS (no loops)
+                self.sms[_LONG_REPEATS.sub(r"\1", words[0])] = _raw_words(str(value))
+
+    def words(self, text: str, pattern: bool = False) -> list[str]:
+        out: list[str] = []
+        for word in _raw_words(text, pattern):
+            star = pattern and word.endswith("*")
+            base = word.rstrip("*") if star else word
+            base = _LONG_REPEATS.sub(r"\1", base)  # "jveuuux": the SMS key is "jveux"
+            expanded = self.sms.get(base)
+            if expanded is None and _J_CONTRACTION.match(base):
+                expanded = ["je", base[1:]]  # "jveux", "jmennuie"
+            parts = expanded if expanded is not None else [base]
+            parts = [_squeeze(p) for p in parts if p]
+            if star and parts:
+                parts[-1] += "*"
+            out.extend(parts)
+        return out
+
+
+# --- phrases ------------------------------------------------------------------------------
+
+
+def _word_regex(word: str) -> str:
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + r"[a-z0-9]* "
+    return re.escape(word) + " "
+
+
+@dataclass
+class _Compiled:
+    regex: str
+    literals: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+
+def compile_phrase(
+    phrase: str, normaliser: Normaliser, lists: Mapping[str, list[list[str]]]
+) -> _Compiled:
+    """One phrase of the YAML syntax as a regex over ' word word ' (raises PatternError)."""
+    out = _Compiled("")
+    parts: list[str] = []
+    kinds: list[str] = []
+    i, n = 0, len(phrase)
+
+    def words_of(text: str) -> list[str]:
+        ws = normaliser.words(text, pattern=True)
+        for w in ws:
+            if "*" in w[:-1] or (w.endswith("*") and len(w) - 1 < 4):
+                raise PatternError(f"« {w} » : * seulement en fin de mot, après 4 lettres au moins")
+            if w.endswith("*"):
+                out.prefixes.add(w[:-1])
+            else:
+                out.literals.add(w)
+        return ws
+
+    def alternatives(choices: Iterable[list[str]], optional: bool) -> str:
+        options = ["".join(_word_regex(w) for w in c) for c in choices]
+        return "(?:" + "|".join(options) + ")" + ("?" if optional else "")
+
+    while i < n:
+        c = phrase[i]
+        if c.isspace():
+            i += 1
+        elif c in "([":
+            close = ")" if c == "(" else "]"
+            j = phrase.find(close, i + 1)
+            if j < 0:
+                raise PatternError(f"« {c} » sans « {close} »")
+            inner = phrase[i + 1 : j]
+            if any(x in inner for x in "()[]<>"):
+                raise PatternError("pas de groupe ni de <liste> à l'intérieur d'un groupe")
+            choices = [words_of(a) for a in inner.split("|")]
+            if any(not ch for ch in choices):
+                raise PatternError(f"choix vide dans « {phrase[i : j + 1]} »")
+            parts.append(alternatives(choices, optional=c == "["))
+            kinds.append("opt" if c == "[" else "word")
+            i = j + 1
+        elif c in ")]>":
+            raise PatternError(f"« {c} » sans ouverture")
+        elif c == "<":
+            j = phrase.find(">", i + 1)
+            if j < 0:
+                raise PatternError("« < » sans « > »")
+            name = phrase[i + 1 : j].strip()
+            if name not in lists:
+                raise PatternError(f"liste inconnue <{name}> (voir le bloc `lists`)")
+            for choice in lists[name]:
+                for w in choice:
+                    (out.prefixes.add(w[:-1]) if w.endswith("*") else out.literals.add(w))
+            parts.append(alternatives(lists[name], optional=False))
+            kinds.append("word")
+            i = j + 1
+        elif phrase.startswith("...", i) or c == "…":
+            j = i + (3 if c == "." else 1)
+            m = re.match(r"\d+", phrase[j:])
+            gap = int(m.group()) if m else DEFAULT_GAP
+            if not 1 <= gap <= MAX_GAP:
+                raise PatternError(f"écart de 1 à {MAX_GAP} mots")
+            if m:
+                j += len(m.group())
+            parts.append(r"(?:\S+ ){0," + str(gap) + "}")
+            kinds.append("gap")
+            i = j
+        else:
+            m = re.compile(r"(?:[^()\[\]<>.…]|\.(?!\.\.))+").match(phrase, i)
+            if m is None:  # a lone "." or ".."
+                i += 1
+                continue
+            ws = words_of(m.group())
+            parts.extend(_word_regex(w) for w in ws)
+            kinds.extend("word" for _ in ws)
+            i = m.end()
+    if "word" not in kinds:
+        raise PatternError("phrase sans aucun mot obligatoire")
+    if kinds[0] == "gap" or kinds[-1] == "gap":
+        raise PatternError("« ... » seulement entre deux mots")
+    out.regex = "(?<= )" + "".join(parts)
+    return out
