@@ -10,10 +10,11 @@ from typing import Any
 
 import yaml
 
+from bot.understanding.errors import KnowledgeError
 from bot.understanding.normalise import Lexicon, strip_accents, words
 from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
 from bot.understanding.safety_rules import builtin_net, load_safety
-from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase, KnowledgeError, Theme, Topic
+from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase, Theme, Topic
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "LoadResult", "Theme", "Topic", "load_knowledge"]
 
@@ -355,7 +356,7 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
     themes.sort(key=lambda t: (t.order, strip_accents(t.title)))
     safety_file = directory / SAFETY_FILE
     safety = load_safety(safety_file) if safety_file.exists() else builtin_net()
-    errors += [KnowledgeError(e.file, e.entry, e.field, e.message) for e in safety.errors]
+    errors += safety.errors
     examples, problems = read_examples(directory / EXAMPLES_FILE)
     errors += [KnowledgeError(EXAMPLES_FILE, None, None, p) for p in problems]
     if examples:

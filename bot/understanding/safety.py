@@ -21,6 +21,7 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bot.understanding.errors import KnowledgeError
 from bot.understanding.safety_concepts import ConceptRule, Families, fires
 from bot.understanding.safety_model import SafetyModel
 from bot.understanding.safety_phrases import (
@@ -67,22 +68,7 @@ class SafetySignal:
     reporter: Reporter  # "other": an adult (teacher, CPE, parent) speaks about a pupil
 
 
-@dataclass(frozen=True)
-class SafetyError:
-    """One problem in the safety file, located by file, entry and field."""
-
-    file: str
-    entry: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.entry:
-            where += f", entrée « {self.entry} »"
-        if self.field:
-            where += f", champ « {self.field} »"
-        return f"{where} : {self.message}"
+SafetyError = KnowledgeError  # one problem in the safety file, located like the others
 
 
 # --- the net ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What the knowledge base holds once loaded: topics, themes, and located errors."""
+"""What the knowledge base holds once loaded: topics and themes (and its located errors)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,6 @@ from bot.understanding.normalise import Lexicon
 from bot.understanding.safety import SafetyNet
 
 CRISIS_TOPIC = "detresse"  # the topic the safety net's answer stands for (ask --json, eval)
-
-
-@dataclass(frozen=True)
-class KnowledgeError:
-    """One problem in the knowledge base, located by file, entry and field."""
-
-    file: str
-    entry: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.entry:
-            where += f", entrée « {self.entry} »"
-        if self.field:
-            where += f", champ « {self.field} »"
-        return f"{where} : {self.message}"
 
 
 @dataclass(frozen=True)
