@@ -21,14 +21,28 @@ SHORT_SOURCE = 90
 
 
 def split_answer(text: str, limit: int = FIRST_MESSAGE) -> tuple[str, str]:
-    """(what fits the first message, the rest): whole paragraphs, at least one."""
-    paragraphs = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
-    head: list[str] = []
-    for paragraph in paragraphs:
-        if head and len("\n\n".join([*head, paragraph])) > limit:
+    """(what fits the first message, the rest): whole paragraphs, or the first bullets of a
+    list, at least one unit."""
+    units: list[tuple[str, str]] = []  # (separator before it, text)
+    for paragraph in (p.strip() for p in text.strip().split("\n\n")):
+        if not paragraph:
+            continue
+        lines = paragraph.split("\n")
+        if len(lines) > 1 and all(line.lstrip().startswith("•") for line in lines[1:]):
+            units.append(("\n\n", lines[0]))  # a list: its lead line, then bullet by bullet
+            units += [("\n", line) for line in lines[1:]]
+        else:
+            units.append(("\n\n", paragraph))
+    head, taken = "", 0
+    for separator, unit in units:
+        candidate = f"{head}{separator}{unit}" if head else unit
+        if head and len(candidate) > limit:
             break
-        head.append(paragraph)
-    return "\n\n".join(head), "\n\n".join(paragraphs[len(head) :])
+        head, taken = candidate, taken + 1
+    rest = ""
+    for separator, unit in units[taken:]:
+        rest = f"{rest}{separator}{unit}" if rest else unit
+    return head, rest
 
 
 def short_source(source: str) -> str:
