@@ -224,3 +224,15 @@ def test_personal_details_are_scrubbed_before_they_are_kept():
     for detail in ("Lina", "Benali", "06 12", "gmail", "Lilas"):
         assert detail not in kept
     assert scrub("je cherche un stage de 3e en 2026") == "je cherche un stage de 3e en 2026"
+
+
+def test_numbers_pick_the_choices_at_the_forms_button_steps(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "Marseille")
+    engine_with_academies.handle_text(state, "Collège Jean Moulin")
+    reply = engine_with_academies.handle_text(state, "3")  # the level step: "3" is the 3e
+    assert state.form["answers"]["level"] == "3e"
+    assert reply.choices[0].label == "Je ne sais pas"  # the period step
+    engine_with_academies.handle_text(state, "1")  # 1. Je ne sais pas
+    assert state.form["step"] == "sectors"

@@ -78,7 +78,8 @@ class DialogueEngine:
         """A free-text message."""
         stripped = (text or "").strip()
         in_form = state.form is not None and not state.form.get("paused")
-        typed_answer = in_form and state.form["step"] not in ("contact", "consent")
+        # in the form, a number is an answer only where it can be one (a département, a class)
+        typed_answer = in_form and state.form["step"] in ("academy", "level")
         digits = stripped.isascii() and stripped.isdigit() and len(stripped) <= 3
         if digits and state.choices and not typed_answer:
             index = int(stripped) - 1
