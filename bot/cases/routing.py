@@ -40,8 +40,8 @@ class Router:
             level = "fallback"
         elif why == "silent":  # taken, then no answer: the assignee first
             level, targets = await contact_repo.recipients(session, case.academy_id)
-            assignee = await session.get(Contact, case.assignee_id) if case.assignee_id else None
-            if assignee is not None and assignee.active and not assignee.unreachable:
+            assignee = await self.reachable_assignee(session, case)
+            if assignee is not None:
                 targets = [assignee]
         else:
             level, targets = await contact_repo.recipients(session, case.academy_id)
@@ -75,6 +75,15 @@ class Router:
             session.add(event(case, "nobody-to-notify", "system"))
             await self.alert_admins(session, case, why)
         return count
+
+    async def reachable_assignee(self, session: AsyncSession, case: Case) -> Contact | None:
+        """The IPE who took the case, if they are still registered and reachable."""
+        if case.assignee_id is None:
+            return None
+        assignee = await session.get(Contact, case.assignee_id)
+        if assignee is None or not assignee.active or assignee.unreachable:
+            return None
+        return assignee
 
     async def alert_admins(self, session: AsyncSession, case: Case, why: str) -> int:
         """Nobody can receive this case: the administrators are told (once per reason)."""

@@ -257,11 +257,8 @@ class EscalationService:
         if case.status not in OPEN_STATUSES:
             raise CaseNotOpen(case)
         session.add(event(case, "message-from-pupil", "pupil", text))
-        targets: list[Contact] = []
-        if case.assignee_id is not None:
-            assignee = await session.get(Contact, case.assignee_id)
-            if assignee is not None and assignee.active and not assignee.unreachable:
-                targets = [assignee]
+        assignee = await self.router.reachable_assignee(session, case)
+        targets = [assignee] if assignee is not None else []
         if not targets:
             _, targets = await contact_repo.recipients(session, case.academy_id)
         if not targets:  # say so, and tell the administrators; the message stays in the history

@@ -88,16 +88,14 @@ class DialogueEngine:
         signal = self.kb.safety.assess(stripped, state.role) if self.kb.safety else None
         if signal is not None and signal.level == "strong":
             return self._offer(state, self.crisis(state, signal))
-        unknown = state.role is None
-        vous = unknown and VOUS.search(" ".join(words(stripped))) is not None
+        said = " ".join(words(stripped))
+        if state.role is None and TEACHER_CUES.search(said):
+            state.role = "teacher"
+        vous = state.role is None and VOUS.search(said) is not None
         if vous:
-            state.role = "teacher"  # answered in vous, the role still unknown
-        reply = self._text_reply(state, stripped)
-        if (
-            unknown
-            and state.role == "teacher"
-            and not TEACHER_CUES.search(" ".join(words(stripped)))
-        ):
+            state.role = "teacher"  # answered in vous for this message, the role still unknown
+        reply = self._text_reply(state, stripped, said)
+        if vous:
             state.role = None
         if signal is not None and self.kb.safety is not None:
             reply.text += "\n\n" + self.kb.safety.footer(state.role)
@@ -134,10 +132,7 @@ class DialogueEngine:
             )
         return Reply(text, kind="safety", safety=signal.level)
 
-    def _text_reply(self, state: State, stripped: str) -> Reply:
-        said = " ".join(words(stripped))
-        if state.role is None and TEACHER_CUES.search(said):
-            state.role = "teacher"
+    def _text_reply(self, state: State, stripped: str, said: str) -> Reply:
         if state.form is not None and not state.form.get("paused"):
             return self._offer(state, request.on_text(self, state, stripped))
         if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
@@ -146,7 +141,7 @@ class DialogueEngine:
         if not tokens and not other_sense:
             return self._offer(state, empty(self, state))
         result = self.matcher.match(stripped)
-        follow_up = FOLLOW_UP.search(" ".join(words(stripped))) and len(tokens) <= 2
+        follow_up = FOLLOW_UP.search(said) and len(tokens) <= 2
         if result.topic is None and state.last_topic in self.kb.topics and follow_up:
             # a follow-up ("c obligatoire ?", "elle est versée quand ?"): read with the last topic
             last = self.kb.topics[state.last_topic]

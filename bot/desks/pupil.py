@@ -83,11 +83,7 @@ def case_status(case: Case, role: str | None) -> Reply:
     )
     choices = []
     if case.status == "acknowledged":
-        choices = [
-            Choice(
-                by_role(role, "↩️ Écrire à l'ingénieur", "↩️ Écrire à l'ingénieur"), f"pr:{case.id}"
-            )
-        ]
+        choices = [Choice("↩️ Écrire à l'ingénieur", f"pr:{case.id}")]
     return Reply(text.strip(), choices, kind="status")
 
 
@@ -200,7 +196,7 @@ class PupilDesk:
             return reply
         state.pending_text = text
         if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= 80:
-            reply.choices = [offer_to_pass_on(case, state.role), *reply.choices[:4]]
+            reply.choices = [offer_to_pass_on(case), *reply.choices[:4]]
             return reply
         return Reply(
             by_role(
@@ -208,7 +204,7 @@ class PupilDesk:
                 f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
                 f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
             ),
-            [offer_to_pass_on(case, state.role), Choice("Non, merci", "m")],
+            [offer_to_pass_on(case), Choice("Non, merci", "m")],
             kind="ask_relay",
         )
 

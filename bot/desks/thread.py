@@ -32,10 +32,8 @@ def end_thread(state: State, incoming: Incoming) -> None:
             state.pending_text = None
 
 
-def offer_to_pass_on(case: Case, role: str | None) -> Choice:
-    return Choice(
-        by_role(role, "✉️ Transmettre à l'ingénieur", "✉️ Transmettre à l'ingénieur"), f"tx:{case.id}"
-    )
+def offer_to_pass_on(case: Case) -> Choice:
+    return Choice("✉️ Transmettre à l'ingénieur", f"tx:{case.id}")
 
 
 @dataclass
