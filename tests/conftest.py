@@ -69,3 +69,13 @@ def engine_with_academies(kb: KnowledgeBase, matcher: Matcher) -> DialogueEngine
     directory, errors = load_academies(KNOWLEDGE_DIR / "academies.yaml")
     assert errors == []
     return DialogueEngine(kb, matcher, academies=directory)
+
+
+@pytest.fixture
+def api():
+    """The loopback Bot API server (tests/support/bot_api_server.py), stopped after the test."""
+    from support.bot_api_server import FakeBotAPI
+
+    server = FakeBotAPI().start()
+    yield server
+    server.stop()

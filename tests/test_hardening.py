@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from support.bot_api_server import FakeBotAPI
+from support.cases import IPE_A, PUPIL, fill_form, invite, make_service, press, say
 from support.harness import running_bot, until
-from test_escalation import IPE_A, PUPIL, fill_form, invite, make_service, press, say
 
 from bot.messages import Incoming
 from bot.store.models import Case, Contact
 
 GROUP = -100123456
-
-
-@pytest.fixture
-def api():
-    server = FakeBotAPI().start()
-    yield server
-    server.stop()
 
 
 async def test_in_a_group_nobody_acts_as_an_ipe(api, kb, db_url):

@@ -14,7 +14,6 @@ import sys
 
 import pytest
 from conftest import ROOT
-from support.bot_api_server import FakeBotAPI
 from support.harness import running_bot, until
 
 from bot.channels import bot_api
@@ -23,13 +22,6 @@ from bot.runner import build_service
 
 PUPIL = 1001
 TEACHER = 1002
-
-
-@pytest.fixture
-def api():
-    server = FakeBotAPI().start()
-    yield server
-    server.stop()
 
 
 async def test_conversation_end_to_end(api, kb, db_url):

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import html
 
-import pytest
 from sqlalchemy import select
-from support.bot_api_server import FakeBotAPI
+from support.cases import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service
 from support.harness import running_bot, until
-from test_escalation import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service
 
 from bot.store.models import Case, OutboxMessage
 
 ADMIN = 3999
-
-
-@pytest.fixture
-def api():
-    server = FakeBotAPI().start()
-    yield server
-    server.stop()
 
 
 def plain(message: dict) -> str:
