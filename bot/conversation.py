@@ -24,6 +24,8 @@ from bot.concurrency import ChatLocks
 from bot.desks.admin import AdminDesk
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IpeDesk
+from bot.desks.offer_form import is_offer_form
+from bot.desks.offers import OffersDesk
 from bot.desks.pupil import DB_DOWN_NOTE, PupilDesk, stateless_reply
 from bot.desks.routes import (
     CHOICE_ROUTES,
@@ -64,6 +66,7 @@ class ConversationService:
             "ipe": IpeDesk(cases) if cases else None,
             "thread": ThreadDesk(cases, self.engine) if cases else None,
             "admin": AdminDesk(self.engine),
+            "offers": OffersDesk(self.engine, cases) if cases else None,
         }
 
     async def handle(self, incoming: Incoming) -> Reply | None:
@@ -95,6 +98,8 @@ class ConversationService:
             desk, action = CHOICE_ROUTES.get(name, (desk, action))
         elif incoming.kind == "text" and state.relay_case is not None:
             desk, action = "thread", "relay"
+        elif incoming.kind == "text" and is_offer_form(state.form) and not state.form.get("paused"):
+            desk, action = "offers", "form_text"
         if not incoming.private and private_only(incoming.kind, name, desk):
             return refuse_private
         target = self.desks[desk]

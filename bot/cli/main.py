@@ -242,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_admin_parser(sub)
     sub.choices["admin"].set_defaults(func=cmd_admin)
+
+    from bot.cli.placements import add_parser as add_placements_parser  # issue #15
+
+    add_placements_parser(sub)
+    sub.choices["placements"].set_defaults(func=lambda a: a.placements_func(a, _config(a)))
     return parser
 
 

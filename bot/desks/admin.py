@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.cases import insights
 from bot.desks.dialogue import DialogueEngine
+from bot.desks.offers import stats_lines
 from bot.desks.turn import Turn
 from bot.messages import Reply
 from bot.understanding.knowledge import load_knowledge
@@ -38,7 +39,9 @@ class AdminDesk:
             return Reply("Cette commande est réservée aux IPE et aux administrateurs.", kind="info")
         stats = await insights.compute_stats(turn.session, academies=scope.academies)
         titles = {t.id: t.title for t in self.engine.kb.topics.values()}
-        return Reply(insights.format_stats(stats, titles), kind="info")
+        text = insights.format_stats(stats, titles)
+        text += "\n\n" + await stats_lines(turn.session, scope.academies)  # issue #15
+        return Reply(text, kind="info")
 
     async def reload(self, turn: Turn) -> Reply:
         if not turn.is_admin:

@@ -174,7 +174,11 @@ def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
 
 
 def _advance(form: dict[str, Any]) -> None:
-    form["step"] = STEPS[STEPS.index(form["step"]) + 1]
+    """The next step not already answered (an offer fills some in: desks.request)."""
+    i = STEPS.index(form["step"]) + 1
+    while STEPS[i] in form["answers"] and STEPS[i] != "consent":
+        i += 1
+    form["step"] = STEPS[i]
 
 
 def back(form: dict[str, Any]) -> None:

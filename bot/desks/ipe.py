@@ -19,6 +19,7 @@ from bot.cases.details import (
 )
 from bot.cases.service import CaseNotOpen, EscalationService
 from bot.desks.limits import allow
+from bot.desks.offers import case_offers
 from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, parse_id
 from bot.store.models import Case
@@ -153,4 +154,6 @@ class IpeDesk:
             text += "\n\nHistorique :"
             for event in events[-10:]:
                 text += f"\n• {event.at:%d/%m %H:%M} {event_label(event.kind)}"
-        return Reply(text, case_choices(case), kind="case")
+        offer_lines, offer_choices = await case_offers(turn.session, case)  # issue #15
+        text += "\n".join(["", *offer_lines]) if offer_lines else ""
+        return Reply(text, [*offer_choices, *case_choices(case)], kind="case")

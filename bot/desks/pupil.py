@@ -13,7 +13,7 @@ from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
 from bot.cases.service import EscalationService
-from bot.desks import request
+from bot.desks import offers, request
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.thread import offer_to_pass_on
@@ -145,11 +145,17 @@ class PupilDesk:
             threaded = await self._in_thread(turn) if state.academy else None
             if threaded is not None:
                 return threaded
+        searcher = self.escalation is not None and state.role != "teacher" and not state.staff
+        if incoming.kind == "text" and searcher and not in_form:  # placements (issue #15)
+            found = await offers.search_in_text(turn, self.engine)
+            if found is not None:
+                return found
         reply = engine_reply(self.engine, state, incoming)
         if incoming.kind == "text" and state.staff and reply.kind != "answer":
             return Reply(STAFF_HINT, kind="info")  # an IPE's text is not a question to the FAQ
         if incoming.kind == "text" and self.record_questions and reply.safety is None:
             await insights.record_reply(session, reply, state.role, incoming.text)
+        case = None
         for effect, payload in reply.effects:
             if effect == "create_case" and self.escalation is not None:
                 if not allow(state, "case"):
@@ -160,6 +166,8 @@ class PupilDesk:
                     reply.text = by_role(state.role, UNROUTED, UNROUTED_VOUS)
                 reply.text = reply.text.format(reference=case.reference)
                 reply.receipt = await self.escalation.confirm_to_pupil(session, case, reply.text)
+            elif effect == "attach_placement" and case is not None and self.escalation:
+                await offers.attach(session, self.escalation, case, payload)
             elif effect == "feedback" and self.record_questions:
                 helpful, topic, question = payload
                 await insights.record_feedback(session, helpful, topic, question, state.role)

@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.cases.details import LEVEL_CHOICES
 from bot.desks import forms as form_steps
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.normalise import words
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
+    from bot.store.models import Placement
 
 QUESTION_SCORE = 75.0  # a question typed during the form is answered when this clear
 
@@ -21,6 +23,8 @@ QUESTION_SCORE = 75.0  # a question typed during the form is answered when this 
 def start(engine: DialogueEngine, state: State) -> Reply:
     """Start the request for an IPE, or resume a paused one where it stopped."""
     assert engine.academies is not None
+    if state.form is not None and state.form.get("kind"):  # another form (an IPE's /offre)
+        state.form = None
     if state.form is not None:
         state.form.pop("paused", None)
         intro = by_role(
@@ -42,6 +46,32 @@ def start(engine: DialogueEngine, state: State) -> Reply:
             "Je vais transmettre la demande à un ingénieur pour l'école de l'académie. Quelques "
             "questions rapides ; rien n'est envoyé sans accord explicite à la fin.",
         )
+    return _prompt(engine, state, intro)
+
+
+def start_for_placement(engine: DialogueEngine, state: State, placement: Placement) -> Reply:
+    """The request for an offer the pupil is interested in (desks.offers): the offer's
+    académie to confirm, its sector, place and dates filled in, consent at the end as always."""
+    state.form = form_steps.new_form()
+    state.form["placement"] = placement.id
+    state.form["pending_academy"] = placement.academy_id
+    if state.school:
+        state.form["known_school"] = state.school
+    answers = state.form["answers"]
+    answers["sectors"] = f"offre « {placement.title} » ({placement.employer})"
+    answers["place"] = placement.commune
+    if placement.first_day and placement.last_day:
+        answers["period"] = f"du {placement.first_day:%d/%m} au {placement.last_day:%d/%m/%Y}"
+    if state.level in LEVEL_CHOICES:
+        answers["level"] = state.level
+    intro = by_role(
+        state.role,
+        f"Super choix ! Pour qu'un ingénieur pour l'école puisse te réserver « {placement.title} », "
+        "il lui faut ta demande : quelques questions rapides, et rien n'est envoyé sans ton "
+        "accord à la fin.",
+        f"Pour « {placement.title} », l'ingénieur pour l'école a besoin de la demande : quelques "
+        "questions, rien n'est envoyé sans accord à la fin.",
+    )
     return _prompt(engine, state, intro)
 
 
@@ -107,6 +137,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
         return _cancelled(engine, state)
     if outcome == "submit":
         answers = dict(state.form["answers"])
+        placement = state.form.get("placement")  # "Ça m'intéresse" (desks.offers)
         state.form = None
         state.academy = answers.get("academy")
         if answers.get("level") in engine.levels:
@@ -119,7 +150,10 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
             "C'est envoyé ✅ Référence de la demande : {reference}. Vous serez prévenu·e ici "
             "dès qu'un ingénieur pour l'école la prend en charge.",
         )
-        return Reply(text, kind="submitted", effects=[("create_case", answers)])
+        effects = [("create_case", answers)]
+        if placement:
+            effects.append(("attach_placement", placement))
+        return Reply(text, kind="submitted", effects=effects)
     if outcome == "invalid":
         return _prompt(
             engine,

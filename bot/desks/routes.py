@@ -19,6 +19,7 @@ COMMAND_ROUTES: dict[str, tuple[str, str]] = {
     "stats": ("admin", "stats"),
     "reload": ("admin", "reload"),
     "demande": ("pupil", "status"),
+    "offre": ("offers", "start_form"),  # placements (issue #15)
 }
 # r: role, t: topic, m: menu, th: theme, lv: level, f: form step, esc: ask an IPE, fb: 👍/👎,
 # more: the rest of an answer
@@ -28,11 +29,18 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
     "pr": ("thread", "pupil_reply"),  # the pupil's ↩️ Répondre under an IPE's message
     "tx": ("thread", "pass_on"),  # "✉️ Transmettre à l'ingénieur" for the text just written
+    # placements (issue #15): pl "Ça m'intéresse", pj yes to joining the open request,
+    # po/pn the IPE confirms/declines, of the IPE's /offre form
+    "pl": ("offers", "interest"),
+    "pj": ("offers", "join"),
+    "po": ("offers", "decide"),
+    "pn": ("offers", "decide"),
+    "of": ("offers", "form_choice"),
 }
 
 # Only in a one-to-one chat with the bot: what shows or changes a pupil's request (personal
 # data) and every IPE or administrator action. A group gets a polite refusal instead.
-PRIVATE_DESKS = frozenset({"ipe", "thread", "admin"})
+PRIVATE_DESKS = frozenset({"ipe", "thread", "admin", "offers"})
 PRIVATE_COMMANDS = frozenset({"stage", "demande"})
 PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx"})
 

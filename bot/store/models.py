@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -176,3 +178,65 @@ class Unanswered(Base):
     text: Mapped[str] = mapped_column(Text)
     role: Mapped[str | None] = mapped_column(String(10), nullable=True)
     near: Mapped[str] = mapped_column(Text, default="[]")  # closest topic ids, JSON
+
+
+# -- placements (bot.placements): offers the IPE negotiated, and the searches nothing answered --
+
+
+class Placement(Base):
+    """An internship offer recorded by an IPE or an administrator; `contact` is never shown to
+    pupils."""
+
+    __tablename__ = "placement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    employer: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(120), default="")
+    commune: Mapped[str] = mapped_column(String(120))
+    insee: Mapped[str] = mapped_column(String(5), index=True)
+    postcode: Mapped[str] = mapped_column(String(5), default="")
+    departement: Mapped[str] = mapped_column(String(3), index=True)
+    academy_id: Mapped[str] = mapped_column(String(40), index=True)
+    levels: Mapped[str] = mapped_column(String(60), default="")  # " 3e 2de " (spaces around)
+    first_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    last_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    places: Mapped[int] = mapped_column(Integer, default=1)
+    places_left: Mapped[int] = mapped_column(Integer, default=1)
+    reserved: Mapped[str] = mapped_column(String(16), default="")  # "" | rep | schools
+    schools: Mapped[str] = mapped_column(Text, default="")  # named schools, ";"-separated
+    description: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")  # the host's: never shown to pupils
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)  # open | closed
+    source: Mapped[str] = mapped_column(String(60), default="")  # telegram:contact id | csv
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CasePlacement(Base):
+    """A placement a pupil asked for within their case, and the IPE's decision."""
+
+    __tablename__ = "case_placement"
+    __table_args__ = (UniqueConstraint("case_id", "placement_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="proposed")  # confirmed | declined
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class UnmetSearch(Base):
+    """A pupil's search that found no placement: where, what, which level (no identity)."""
+
+    __tablename__ = "unmet_search"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    academy_id: Mapped[str] = mapped_column(String(40), default="", index=True)
+    departement: Mapped[str] = mapped_column(String(3), default="")
+    commune: Mapped[str] = mapped_column(String(120), default="")  # "" when only a département
+    sector: Mapped[str] = mapped_column(String(60), default="")  # a known sector, never raw text
+    level: Mapped[str] = mapped_column(String(10), default="")
+    week: Mapped[str] = mapped_column(String(8), default="")  # ISO week asked for: 2027-W03
