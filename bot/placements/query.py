@@ -34,7 +34,7 @@ _INTENT = re.compile(
     r"existe|dispo|disponibles?|propose|proposez|connais|connaissez)\b|^(stage|stages|offres?)\b"
 )
 _DEPT = re.compile(
-    r"\b(?:dans le|dans l|departement|dept|le)\s+(2a|2b|97[1-8]|0[1-9]|[1-8]\d|9[0-5])\b"
+    r"\b(?:dans le|dans l|departement|departement du|dept)\s+(2a|2b|97[1-8]|0[1-9]|[1-8]\d|9[0-5])\b"
 )
 _MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
 _DAY = re.compile(rf"\b(\d{{1,2}})(?: er)? ({'|'.join(_MONTHS.split())})\b")
