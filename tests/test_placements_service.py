@@ -321,3 +321,37 @@ async def test_an_offer_joins_the_open_request_only_after_a_yes(kb, db_url):
     async with service.db.sessions() as session:
         assert (await session.get(Placement, placement.id)).places_left == 2
     await service.db.dispose()
+
+
+async def test_asking_for_help_shows_the_academys_offers_first(kb, db_url):
+    from bot.messages import State
+    from bot.store.chats import save_state
+
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    async with service.db.transaction() as session:
+        await repository.add(
+            session,
+            **offer(commune="Aubagne", insee="13005", departement="13", academy_id="aix-marseille"),
+        )
+        await save_state(session, PUPIL, State(role="pupil", level="3e", academy="aix-marseille"))
+    reply = await press(service, PUPIL, "esc")
+    assert reply.text.startswith("Avant ta demande") and "Aubagne" in reply.text
+    assert [c.id for c in reply.choices][-1] == "esc:go"
+    reply = await press(service, PUPIL, "esc:go")
+    assert reply.kind == "form" and "Aix-Marseille" in reply.text
+    # a pupil of another académie, with no offer there: the form at once
+    async with service.db.transaction() as session:
+        await save_state(session, PUPIL + 5, State(role="pupil", academy="lille"))
+    assert (await press(service, PUPIL + 5, "esc")).kind == "form"
+    await service.db.dispose()
+
+
+async def test_the_safety_net_comes_before_a_search(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    reply = await say(service, PUPIL, "je cherche un stage à Lille mais j'ai envie de mourir")
+    assert reply.kind == "safety" and reply.safety == "strong"
+    reply = await say(service, PUPIL, "je cherche un stage en informatique à Lille")
+    assert reply.kind == "form" and "pas encore d'offre" in reply.text
+    await service.db.dispose()

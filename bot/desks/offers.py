@@ -23,7 +23,7 @@ from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, State, by_role, parse_id
 from bot.placements import repository
 from bot.placements.demand import demand_lines, record_unmet, unmet_demand
-from bot.placements.query import looks_like_search, parse
+from bot.placements.query import SearchQuery, looks_like_search, parse
 from bot.placements.search import Found, search
 from bot.store.models import Case, CasePlacement, Placement
 
@@ -71,6 +71,9 @@ async def search_in_text(turn: Turn, engine: DialogueEngine) -> Reply | None:
     directory = engine.academies
     if directory is None or directory.communes is None or not looks_like_search(text):
         return None
+    safety = engine.kb.safety
+    if safety is not None and safety.assess(text, state.role) is not None:
+        return None  # the safety net's answer comes first (the dialogue engine gives it)
     query = parse(text, directory.communes, date.today())
     if query.academy is None and query.sector is None:
         return None
@@ -94,10 +97,32 @@ async def search_in_text(turn: Turn, engine: DialogueEngine) -> Reply | None:
     return _nothing(engine, state, query.academy)
 
 
-def _results(state: State, found: list[Found]) -> Reply:
+async def before_request(turn: Turn, engine: DialogueEngine) -> Reply | None:
+    """The pupil asks for an IPE's help (🙋): their académie's offers for their level first,
+    when the académie is known and has some; None to go on to the request form."""
+    state = turn.state
+    if engine.academies is None or state.academy not in engine.academies.academies:
+        return None
+    query = SearchQuery(academy=state.academy)
+    found = await search(turn.session, query, state.level, date.today())
+    if not found:
+        return None
+    return _results(
+        state,
+        found,
+        "Avant ta demande, regarde : voici des offres de stage de ton "
+        "académie, négociées par l'ingénieur pour l'école :",
+    )
+
+
+def _results(state: State, found: list[Found], intro: str = "") -> Reply:
     lines = [pupil_line(i, f.placement) for i, f in enumerate(found, start=1)]
     text = (
-        "Voici des offres de stage négociées par l'ingénieur pour l'école de ton académie :\n\n"
+        (
+            intro
+            or "Voici des offres de stage négociées par l'ingénieur pour l'école de ton académie :"
+        )
+        + "\n\n"
         + "\n".join(lines)
         + "\n\nUne offre t'intéresse ? Touche « Ça m'intéresse » : je te demanderai ton accord "
         "avant de transmettre quoi que ce soit."
@@ -105,7 +130,7 @@ def _results(state: State, found: list[Found]) -> Reply:
     choices = [
         Choice(f"Ça m'intéresse ({i})", f"pl:{f.placement.id}") for i, f in enumerate(found, 1)
     ]
-    choices.append(Choice("🙋 Aucune ne me va : demander de l'aide", "esc"))
+    choices.append(Choice("🙋 Aucune ne me va : demander de l'aide", "esc:go"))
     state.choices = list(choices)
     return Reply(text, choices, kind="placements")
 

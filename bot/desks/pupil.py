@@ -69,7 +69,9 @@ _STATUS = re.compile(
 def _starts_request(incoming: Incoming) -> bool:
     if incoming.kind == "command":
         return incoming.command == "stage"
-    return incoming.kind == "choice" and incoming.text in ("esc", "f:ok")
+    return incoming.kind == "choice" and (
+        incoming.text in ("esc", "f:ok") or incoming.text.startswith("esc:")
+    )
 
 
 def case_status(case: Case, role: str | None) -> Reply:
@@ -139,6 +141,10 @@ class PupilDesk:
             case = await self.escalation.open_case_of(session, incoming.chat_id)
             if case is not None:  # one request at a time: show the open one
                 return case_status(case, state.role)
+            if incoming.text == "esc":  # the académie's offers first (issue #15)
+                shown = await offers.before_request(turn, self.engine)
+                if shown is not None:
+                    return shown
         if incoming.kind == "text" and self.escalation is not None:
             if _STATUS.search(" ".join(words(incoming.text))):
                 return await self.status(turn)
