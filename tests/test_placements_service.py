@@ -355,3 +355,14 @@ async def test_the_safety_net_comes_before_a_search(kb, db_url):
     reply = await say(service, PUPIL, "je cherche un stage en informatique à Lille")
     assert reply.kind == "form" and "pas encore d'offre" in reply.text
     await service.db.dispose()
+
+
+async def test_a_search_without_a_place_is_left_to_the_faq(kb, db_url):
+    """Without a place (in the sentence or the profile), nothing to search: the FAQ answers."""
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    reply = await say(service, PUPIL, "je cherche un stage en informatique")
+    assert reply.kind in ("answer", "did_you_mean", "fallback") and "pas encore" not in reply.text
+    async with service.db.sessions() as session:
+        assert (await unmet_demand(session))["total"] == 0
+    await service.db.dispose()

@@ -79,15 +79,7 @@ async def search_in_text(turn: Turn, engine: DialogueEngine) -> Reply | None:
         return None
     if query.academy is None:
         if state.academy not in directory.academies:
-            return Reply(
-                by_role(
-                    state.role,
-                    "Dans quelle ville cherches-tu ton stage ? Écris-le avec le métier, par "
-                    "exemple « stage en boulangerie à Rezé ».",
-                    "Dans quelle ville ? Par exemple « stage en boulangerie à Rezé ».",
-                ),
-                kind="info",
-            )
+            return None  # no place: the FAQ's answer (and its 🙋 button) serves better
         query = replace(query, academy=state.academy)
     level = state.level or query.level
     found = await search(turn.session, query, level, date.today())
