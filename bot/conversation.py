@@ -23,6 +23,7 @@ from bot.cases.upkeep import upkeep
 from bot.concurrency import ChatLocks
 from bot.desks.admin import AdminDesk
 from bot.desks.dialogue import DialogueEngine
+from bot.desks.followup import FollowupDesk
 from bot.desks.ipe import IpeDesk
 from bot.desks.pupil import DB_DOWN_NOTE, PupilDesk, stateless_reply
 from bot.desks.routes import (
@@ -64,6 +65,7 @@ class ConversationService:
             "ipe": IpeDesk(cases) if cases else None,
             "thread": ThreadDesk(cases, self.engine) if cases else None,
             "admin": AdminDesk(self.engine),
+            "followup": FollowupDesk(cases) if cases else None,
         }
 
     async def handle(self, incoming: Incoming) -> Reply | None:
@@ -95,6 +97,8 @@ class ConversationService:
             desk, action = CHOICE_ROUTES.get(name, (desk, action))
         elif incoming.kind == "text" and state.relay_case is not None:
             desk, action = "thread", "relay"
+        elif incoming.kind == "text" and state.case_input is not None:
+            desk, action = "followup", "typed"
         if not incoming.private and private_only(incoming.kind, name, desk):
             return refuse_private
         target = self.desks[desk]

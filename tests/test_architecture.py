@@ -9,6 +9,7 @@ import pytest
 
 from bot.conversation import ConversationService
 from bot.desks.admin import AdminDesk
+from bot.desks.followup import FollowupDesk
 from bot.desks.ipe import IpeDesk
 from bot.desks.pupil import PupilDesk
 from bot.desks.routes import CHOICE_ROUTES, COMMAND_ROUTES
@@ -31,7 +32,13 @@ RANKS = {
     "bot.concurrency": 0,
     "bot.metrics": 0,
 }
-DESKS = {"pupil": PupilDesk, "ipe": IpeDesk, "thread": ThreadDesk, "admin": AdminDesk}
+DESKS = {
+    "pupil": PupilDesk,
+    "ipe": IpeDesk,
+    "thread": ThreadDesk,
+    "admin": AdminDesk,
+    "followup": FollowupDesk,
+}
 
 
 def module_name(path: Path) -> str:

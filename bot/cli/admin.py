@@ -230,9 +230,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     purge.set_defaults(admin_func=cmd_purge)
 
-    from bot.cli import links
+    from bot.cli import links, report
 
     links.add_parser(admin_sub)
+    report.add_parser(admin_sub)
 
 
 def _since(value: str | None):

@@ -22,19 +22,22 @@ COMMAND_ROUTES: dict[str, tuple[str, str]] = {
 }
 # r: role, t: topic, m: menu, th: theme, lv: level, f: form step, esc: ask an IPE, fb: 👍/👎,
 # more: the rest of an answer
-PUPIL_PREFIXES = ("r", "t", "m", "th", "lv", "f", "esc", "fb", "more")
+# tq: a teacher's request (menu, offer)
+PUPIL_PREFIXES = ("r", "t", "m", "th", "lv", "f", "esc", "fb", "more", "tq")
 CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("pupil", "reply") for prefix in PUPIL_PREFIXES},
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
     "pr": ("thread", "pupil_reply"),  # the pupil's ↩️ Répondre under an IPE's message
     "tx": ("thread", "pass_on"),  # "✉️ Transmettre à l'ingénieur" for the text just written
+    "cd": ("followup", "set_date"),  # 📅 the agreed date of a teacher's request (IPE)
+    "tf": ("followup", "feedback"),  # the teacher's « Cela s'est-il bien passé ? »
 }
 
 # Only in a one-to-one chat with the bot: what shows or changes a pupil's request (personal
 # data) and every IPE or administrator action. A group gets a polite refusal instead.
-PRIVATE_DESKS = frozenset({"ipe", "thread", "admin"})
-PRIVATE_COMMANDS = frozenset({"stage", "demande"})
-PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx"})
+PRIVATE_DESKS = frozenset({"ipe", "thread", "admin", "followup"})
+PRIVATE_COMMANDS = frozenset({"stage", "demande", "intervention"})
+PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx", "tq"})
 
 
 def private_only(kind: str, name: str, desk: str) -> bool:
