@@ -167,10 +167,10 @@ class ActivitySection:
                 [total.requests[k] for k in ACTION_SHORT],
                 ("réalisées", "demandées"),
             ),
-            Panel(
-                "Public touché par les actions réalisées",
-                ["élèves", "enseignant·es", "entreprises"],
-                [total.pupils_reached, len(total.teachers), len(total.companies)],
+            Panel(  # the pupils in the title: hundreds of them would flatten the other bars
+                f"Actions réalisées : {total.pupils_reached:,} élèves touchés".replace(",", " "),
+                ["enseignant·es", "entreprises"],
+                [len(total.teachers), len(total.companies)],
             ),
             Panel(
                 "Actions réalisées par académie",
