@@ -4,6 +4,8 @@ the end: taken, a date set, a reminder before it, one question after it that clo
 from __future__ import annotations
 
 import html
+import json
+from datetime import date
 
 from support.cases import ADMIN, IPE_A, IPE_B, invite, make_service, outbox_rows, press, say
 from support.harness import running_bot, until
@@ -16,7 +18,9 @@ from support.teachers import (
     the_case,
 )
 
+from bot.cases.dates import french_date, parse_date
 from bot.conversation import run_reminders
+from bot.store.models import Case
 
 
 async def test_teacher_request_to_the_end_through_telegram(api, kb, db_url):
@@ -218,3 +222,35 @@ async def test_the_ipe_dates_and_the_feedback_that_did_not_happen(kb, db_url):
     reply = await press(service, IPE_B, f"cd:{case.id}")
     assert "introuvable" in reply.text
     await service.db.dispose()
+
+
+def test_french_dates_typed_by_an_ipe():
+    today = date(2026, 11, 30)
+    assert parse_date("12/03", today) == (date(2027, 3, 12), "")  # the next 12 March
+    assert parse_date("12 mars 2027", today) == (date(2027, 3, 12), "")
+    assert parse_date("le jeudi 1er avril", today) == (date(2027, 4, 1), "")
+    assert parse_date("3/12/26", today) == (date(2026, 12, 3), "")
+    assert parse_date("2027-01-05", today) == (date(2027, 1, 5), "")
+    assert parse_date("30/11", today) == (today, "")  # today is not past
+    assert parse_date("31/02", today) == (None, "invalid")
+    assert parse_date("12/03/2025", today) == (None, "past")
+    assert parse_date("12/03/2029", today) == (None, "far")
+    assert parse_date("bientôt", today) == (None, "format")
+    assert french_date(date(2027, 3, 1)) == "lundi 1er mars 2027"
+
+
+async def test_a_teachers_oublier_keeps_only_the_kind_of_action(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await fill_teacher_form(service, TEACHER)
+    reply = await say(service, TEACHER, "/oublier")
+    assert "1 demande(s)" in reply.text
+    case = await the_case_by_id(service, 1)
+    assert case.erased and case.pupil_chat_id is None
+    assert json.loads(case.details) == {"action": "talk"}  # no school, no theme: the figures
+    await service.db.dispose()
+
+
+async def the_case_by_id(service, case_id: int) -> Case:
+    async with service.db.sessions() as session:
+        return await session.get(Case, case_id)

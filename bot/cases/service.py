@@ -319,7 +319,9 @@ class EscalationService:
 
 async def _erase_case(session: AsyncSession, case: Case) -> None:
     case.pupil_chat_id = None
-    case.details = "{}"
+    # a teacher's request keeps its kind of action (a visit…): anonymous, for the figures
+    action = json.loads(case.details or "{}").get("action") if is_teacher(case) else None
+    case.details = json.dumps({"action": action}) if action else "{}"
     case.erased = True
     events = await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
     for row in events.all():

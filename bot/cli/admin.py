@@ -31,6 +31,8 @@ CASE_FIELDS = [
     "closed_at",
     "reminders",
     "erased",
+    "kind",
+    "event_date",
 ]
 
 
@@ -139,6 +141,8 @@ def _case_row(case: Case) -> dict:
         "closed_at": iso(case.closed_at),
         "reminders": case.reminders,
         "erased": case.erased,
+        "kind": case.kind,  # pupil | teacher
+        "event_date": case.event_date.isoformat() if case.event_date else "",
     }
 
 

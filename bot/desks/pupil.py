@@ -203,7 +203,7 @@ class PupilDesk:
         state, text = turn.state, turn.incoming.text
         assert self.escalation is not None
         case = await self.escalation.open_case_of(turn.session, turn.chat_id)
-        if case is None or case.status != "acknowledged":
+        if case is None or case.status not in ("acknowledged", "scheduled"):
             return None
         reply = engine_reply(self.engine, state, turn.incoming)
         if reply.kind == "safety":
