@@ -20,6 +20,7 @@ from support.teachers import (
 
 from bot.cases.dates import french_date, parse_date
 from bot.conversation import run_reminders
+from bot.desks.links import make_payload
 from bot.store.models import Case
 
 
@@ -254,3 +255,23 @@ async def test_a_teachers_oublier_keeps_only_the_kind_of_action(kb, db_url):
 async def the_case_by_id(service, case_id: int) -> Case:
     async with service.db.sessions() as session:
         return await session.get(Case, case_id)
+
+
+async def test_a_teachers_poster_link_fills_in_the_academie_and_the_school(kb, db_url):
+    service = make_service(db_url, kb, link_secret="a secret only this bot knows, 32+")
+    await invite(service, "lyon")
+    lyon = service.engine.academies.get("lyon")
+    payload = make_payload(lyon, "Lycée Ampère", "teacher", service.engine.link_secret)
+    welcome = await say(service, TEACHER, f"/start {payload}")
+    assert "Vous êtes au lycée Ampère" in welcome.text
+    menu_button = next(c for c in welcome.choices if c.id == "tq")  # the teachers' menu
+    await press(service, TEACHER, menu_button.id)
+    reply = await press(service, TEACHER, "f:ak:visit")
+    assert "Lycée Ampère" in reply.text and ("✅ Oui", "f:sc") in [
+        (c.label, c.id) for c in reply.choices
+    ]
+    reply = await press(service, TEACHER, "f:sc")
+    assert "académie de Lyon ?" in reply.text
+    reply = await press(service, TEACHER, "f:ac:lyon")
+    assert "(4/10)" in reply.text
+    await service.db.dispose()
