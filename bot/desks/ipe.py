@@ -72,7 +72,8 @@ class IpeDesk:
         turn.state.role = "teacher"
         turn.state.staff = True
         return Reply(
-            f"C'est fait : vous recevrez ici les demandes d'aide des élèves de {where}. "
+            f"C'est fait : vous recevrez ici les demandes des élèves et des enseignant·es de "
+            f"{where}. "
             "/dossiers liste les demandes ouvertes.",
             kind="info",
         )

@@ -191,7 +191,8 @@ class PupilDesk:
                     turn.state.role,
                     "Tu n'as pas de demande en cours. Tape /stage pour demander l'aide d'un "
                     "ingénieur pour l'école.",
-                    "Aucune demande en cours. Tapez /stage pour en faire une.",
+                    "Aucune demande en cours. /intervention pour un·e intervenant·e ou une "
+                    "visite avec votre classe, /stage pour le stage d'un·e élève.",
                 ),
                 kind="status",
             )
