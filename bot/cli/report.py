@@ -9,9 +9,11 @@ import csv
 import json
 import sys
 
+from bot.cases.academies import load_academies
 from bot.cases.dates import today_in_france
-from bot.cases.report import Scope, build_report, school_year, year_label
+from bot.cases.report import Report, Scope, build_report, school_year, year_label
 from bot.config import Config
+from bot.store.database import Database
 
 CSV_FIELDS = ["section", "school_year", "academy", "metric", "value"]
 
@@ -24,17 +26,27 @@ def _year(value: str) -> int:
     return int(value)
 
 
-def cmd_report(args: argparse.Namespace, config: Config) -> int:
-    from bot.cli.admin import _directory, _with_db
+async def _report(config: Config, scope: Scope) -> Report:
+    db = Database(config.database_url)
+    try:
+        await db.create_schema()
+        async with db.sessions() as session:
+            return await build_report(session, scope)
+    finally:
+        await db.dispose()
 
-    directory = _directory(config)
+
+def cmd_report(args: argparse.Namespace, config: Config) -> int:
+    directory, errors = load_academies(config.knowledge_dir / "academies.yaml")
+    for error in errors:
+        print(f"erreur : {error}", file=sys.stderr)
     academy = directory.get(args.academy) if args.academy else None
     if args.academy and academy is None:
         print(f"Académie inconnue : {args.academy!r}", file=sys.stderr)
         return 2
     names = {a.id: a.name for a in directory.academies.values()}
     scope = Scope(frozenset({academy.id}) if academy else None, args.year, names)
-    report = asyncio.run(_with_db(config, lambda session: build_report(session, scope)))
+    report = asyncio.run(_report(config, scope))
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
