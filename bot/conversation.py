@@ -23,8 +23,8 @@ from bot.cases.upkeep import upkeep
 from bot.concurrency import ChatLocks
 from bot.desks.admin import AdminDesk
 from bot.desks.dialogue import DialogueEngine
+from bot.desks.followup import FollowupDesk
 from bot.desks.ipe import IpeDesk
-from bot.desks.offer_form import is_offer_form
 from bot.desks.offers import OffersDesk
 from bot.desks.pupil import DB_DOWN_NOTE, PupilDesk, stateless_reply
 from bot.desks.routes import (
@@ -33,6 +33,7 @@ from bot.desks.routes import (
     private_only,
     refuse_disabled,
     refuse_private,
+    text_route,
 )
 from bot.desks.thread import ThreadDesk, end_thread
 from bot.desks.turn import Turn
@@ -67,6 +68,7 @@ class ConversationService:
             "thread": ThreadDesk(cases, self.engine) if cases else None,
             "admin": AdminDesk(self.engine),
             "offers": OffersDesk(self.engine, cases) if cases else None,
+            "followup": FollowupDesk(cases) if cases else None,
         }
 
     async def handle(self, incoming: Incoming) -> Reply | None:
@@ -96,10 +98,8 @@ class ConversationService:
         elif incoming.kind == "choice":
             name = incoming.text.partition(":")[0]
             desk, action = CHOICE_ROUTES.get(name, (desk, action))
-        elif incoming.kind == "text" and state.relay_case is not None:
-            desk, action = "thread", "relay"
-        elif incoming.kind == "text" and is_offer_form(state.form) and not state.form.get("paused"):
-            desk, action = "offers", "form_text"
+        elif incoming.kind == "text" and (pending := text_route(state)):
+            desk, action = pending
         if not incoming.private and private_only(incoming.kind, name, desk):
             return refuse_private
         target = self.desks[desk]

@@ -46,6 +46,7 @@ class State:
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
     relay_case: int | None = None  # thread mode: this chat's texts go to the case's other party
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
+    case_input: dict[str, Any] | None = None  # a typed value awaited for a case (desks.followup)
     staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
     turns: int = 0  # texts received while the role is unknown (the role is asked again)
     recent: dict[str, list[float]] = field(default_factory=dict)  # per-chat limits (desks.limits)

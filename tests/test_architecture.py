@@ -9,6 +9,7 @@ import pytest
 
 from bot.conversation import ConversationService
 from bot.desks.admin import AdminDesk
+from bot.desks.followup import FollowupDesk
 from bot.desks.ipe import IpeDesk
 from bot.desks.offers import OffersDesk
 from bot.desks.pupil import PupilDesk
@@ -41,6 +42,7 @@ DESKS = {
     "thread": ThreadDesk,
     "admin": AdminDesk,
     "offers": OffersDesk,
+    "followup": FollowupDesk,
 }
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 
 from bot.cases.academies import AcademyDirectory, of_academy
+from bot.cases.teacher_details import (
+    ACTION_SHORT,
+    FEEDBACK_LABELS,
+    TEACHER_FIELDS,
+    TEACHER_STATUS,
+    display_teacher_answers,
+)
 from bot.messages import Choice
 from bot.store.models import Case
 
 STATUS_LABELS = {
     "new": "nouvelle",
     "acknowledged": "prise en charge",
+    "scheduled": "date fixée",
     "resolved": "résolue",
     "closed": "close",
 }
@@ -69,11 +77,32 @@ EVENT_LABELS = {
     "notified:fallback": "transmise au relais de l'académie",
     "notified:reroute": "transmise à un autre contact",
     "nobody-to-notify": "personne à prévenir : administrateurs alertés",
+    "scheduled": "date fixée",
+    "feedback": "retour de l'enseignant·e",
+    "not-held": "n'a pas eu lieu : à reprogrammer",
+    "notified:soon": "rappel avant la date",
+    "notified:feedback": "question de bilan envoyée",
 }
 
 
-def event_label(kind: str) -> str:
-    return EVENT_LABELS.get(kind, kind)
+def event_label(kind: str, case: Case | None = None) -> str:
+    label = EVENT_LABELS.get(kind, kind)
+    return label.replace("l'élève", "l'enseignant·e") if is_teacher(case) else label
+
+
+def is_teacher(case: Case | None) -> bool:
+    return case is not None and case.kind == "teacher"
+
+
+def status_label(case: Case) -> str:
+    """The status as the case's requester reads it (a teacher's: reçue … réalisée)."""
+    labels = TEACHER_STATUS if is_teacher(case) else STATUS_LABELS
+    return labels.get(case.status, case.status)
+
+
+def requester(case: Case) -> str:
+    """ "l'élève" or "l'enseignant·e": who made the request, in the IPE's texts."""
+    return "l'enseignant·e" if is_teacher(case) else "l'élève"
 
 
 def academy_name(directory: AcademyDirectory, academy_id: str) -> str:
@@ -84,28 +113,53 @@ def academy_name(directory: AcademyDirectory, academy_id: str) -> str:
 def case_text(case: Case, title: str, directory: AcademyDirectory) -> str:
     """The notice or view of a case: reference, académie, status and the pupil's answers."""
     answers = json.loads(case.details or "{}")
-    lines = [
-        f"{title} {case.reference} — académie {of_academy(academy_name(directory, case.academy_id))}"
-    ]
-    lines.append(f"Statut : {STATUS_LABELS.get(case.status, case.status)}")
+    academy = academy_name(directory, case.academy_id)
+    lines = [f"{title} {case.reference} — académie {of_academy(academy)}"]
+    lines.append(f"Statut : {status_label(case)}")
     if case.erased:
-        lines.append("(données personnelles effacées à la demande de l'élève)")
-    for key, value in display_answers(answers, directory).items():
+        lines.append(f"(données personnelles effacées à la demande de {requester(case)})")
+    if is_teacher(case):
+        shown, labels = display_teacher_answers(answers, academy), TEACHER_FIELDS
+    else:
+        shown, labels = display_answers(answers, directory), FIELD_LABELS
+    for key, value in shown.items():
         if key != "academy":
-            lines.append(f"• {FIELD_LABELS[key]} : {value}")
+            lines.append(f"• {labels[key]} : {value}")
+    lines.extend(followup_lines(case))
     return "\n".join(lines)
 
 
+def followup_lines(case: Case) -> list[str]:
+    """A teacher's request once scheduled: the date, the company, the feedback."""
+    lines = []
+    if case.event_date is not None:
+        lines.append(f"📅 Date convenue : {case.event_date:%d/%m/%Y}")
+    if case.company:
+        lines.append(f"🏢 Entreprise : {case.company}")
+    if case.feedback:
+        reached = f", {case.pupils_reached} élève(s)" if case.pupils_reached else ""
+        lines.append(f"Bilan : {FEEDBACK_LABELS.get(case.feedback, case.feedback)}{reached}")
+    return lines
+
+
+def short_kind(case: Case) -> str:
+    """ "visite d'entreprise"…, or "" for a pupil's request (for the IPE's lists)."""
+    if not is_teacher(case):
+        return ""
+    return ACTION_SHORT.get(json.loads(case.details or "{}").get("action", ""), "")
+
+
 def case_choices(case: Case) -> list[Choice]:
-    """The IPE's buttons under a case, by status."""
+    """The IPE's buttons under a case, by status (a teacher's: the date, not « Résolu »)."""
+    reply = Choice(f"✉️ Répondre à {requester(case)}", f"cr:{case.id}")
     if case.status == "new":
-        return [
-            Choice("✋ Je prends en charge", f"ca:{case.id}"),
-            Choice("✉️ Répondre à l'élève", f"cr:{case.id}"),
-        ]
+        return [Choice("✋ Je prends en charge", f"ca:{case.id}"), reply]
+    if is_teacher(case) and case.status in ("acknowledged", "scheduled"):
+        label = "📅 Changer la date" if case.event_date else "📅 Fixer la date et l'entreprise"
+        return [reply, Choice(label, f"cd:{case.id}"), Choice("🗂 Clore", f"cc:{case.id}")]
     if case.status == "acknowledged":
         return [
-            Choice("✉️ Répondre à l'élève", f"cr:{case.id}"),
+            reply,
             Choice("✅ Résolu", f"cx:{case.id}"),
             Choice("🗂 Clore sans suite", f"cc:{case.id}"),
         ]

@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
-from bot.cases.details import case_choices, case_text
+from bot.cases.details import case_choices, case_text, is_teacher, requester
 from bot.cases.outbox import enqueue
 from bot.store.models import Case, CaseEvent, Contact, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)
-OPEN_STATUSES = ("new", "acknowledged")
+OPEN_STATUSES = ("new", "acknowledged", "scheduled")  # scheduled: a teacher's, date set
+CHASED_STATUSES = ("new", "acknowledged")  # reminded when nobody acts
 
 
 def event(case: Case, kind: str, actor: str = "system", text: str | None = None) -> CaseEvent:
@@ -48,10 +49,14 @@ class Router:
         title = {
             "new": "📌 Nouvelle demande d'aide",
             "reminder": "⏰ Rappel : demande toujours en attente",
-            "silent": "⏰ Rappel : l'élève attend votre réponse",
+            "silent": f"⏰ Rappel : {requester(case)} attend votre réponse",
             "fallback": "⚠️ Demande sans réponse de l'IPE",
             "reroute": "📌 Demande d'aide (transmise)",
         }[why]
+        if is_teacher(case):
+            title = title.replace("Demande d'aide", "Demande d'un·e enseignant·e").replace(
+                "demande d'aide", "demande d'un·e enseignant·e"
+            )
         if level in ("fallback", "coordinator") and why != "fallback":
             title += " — aucun IPE joignable pour cette académie"
         text = case_text(case, title, self.directory)
@@ -133,7 +138,7 @@ class Router:
         (no message to the pupil) past the delay; then hand them to the fallback chain."""
         now = now or utcnow()
         due = now - self.settings.remind_after
-        rows = await session.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES)))
+        rows = await session.scalars(select(Case).where(Case.status.in_(CHASED_STATUSES)))
         done = 0
         for case in rows.all():
             since = case.created_at if case.status == "new" else case.acknowledged_at

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
+from bot.cases.details import is_teacher, requester
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
 from bot.messages import Choice
@@ -107,8 +108,13 @@ class EscalationService:
 
     # -- creation and notification ------------------------------------------------------------
     async def create_case(
-        self, session: AsyncSession, pupil_chat_id: int, answers: dict[str, str]
+        self,
+        session: AsyncSession,
+        pupil_chat_id: int,
+        answers: dict[str, str],
+        kind: str = "pupil",
     ) -> Case:
+        """A pupil's or a teacher's (kind) request, notified to the académie's IPE."""
         academy_id = answers["academy"]
         academy = self.directory.academies[academy_id]
         now = utcnow()
@@ -120,10 +126,11 @@ class EscalationService:
             details=json.dumps(answers, ensure_ascii=False),
             level=answers.get("level", ""),
             created_at=now,
+            kind=kind,
         )
         session.add(case)
         await session.flush()
-        session.add(event(case, "created", "pupil"))
+        session.add(event(case, "created", kind))
         await self.notify(session, case, "new")
         return case
 
@@ -190,7 +197,10 @@ class EscalationService:
                 session,
                 f"case:{case.id}:pupil:acknowledged",
                 case.pupil_chat_id,
-                f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un "
+                f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par un "
+                "ingénieur pour l'école. Il vous écrira ici pour convenir d'une date."
+                if is_teacher(case)
+                else f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un "
                 "ingénieur pour l'école. Il va te répondre ici même.",
                 case_id=case.id,
             )
@@ -219,7 +229,15 @@ class EscalationService:
                     f"{'un collègue' if contact else 'un administrateur'}.",
                     case_id=case.id,
                 )
-        if case.pupil_chat_id is not None:
+        if case.pupil_chat_id is not None and is_teacher(case):
+            text = (
+                f"Votre demande {case.reference} a été close par l'ingénieur pour l'école. "
+                "Pour une nouvelle demande : /intervention."
+            )
+            await enqueue(
+                session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
+            )
+        elif case.pupil_chat_id is not None:
             text = (
                 f"Ta demande {case.reference} est marquée comme résolue. Bon stage ! "
                 "Si tu as encore besoin d'aide, écris-moi ou tape /stage."
@@ -256,7 +274,7 @@ class EscalationService:
         """Queue the pupil's message for the case's IPE (else the académie's); CaseNotOpen."""
         if case.status not in OPEN_STATUSES:
             raise CaseNotOpen(case)
-        session.add(event(case, "message-from-pupil", "pupil", text))
+        session.add(event(case, "message-from-pupil", case.kind, text))
         assignee = await self.router.reachable_assignee(session, case)
         targets = [assignee] if assignee is not None else []
         if not targets:
@@ -269,8 +287,8 @@ class EscalationService:
                 session,
                 f"msg:{key}:{contact.id}",
                 contact.chat_id,
-                f"✉️ Message de l'élève ({case.reference}) :\n\n{text}",
-                [Choice("✉️ Répondre à l'élève", f"cr:{case.id}")],
+                f"✉️ Message de {requester(case)} ({case.reference}) :\n\n{text}",
+                [Choice(f"✉️ Répondre à {requester(case)}", f"cr:{case.id}")],
                 case_id=case.id,
                 contact_id=contact.id,
             )
@@ -301,7 +319,9 @@ class EscalationService:
 
 async def _erase_case(session: AsyncSession, case: Case) -> None:
     case.pupil_chat_id = None
-    case.details = "{}"
+    # a teacher's request keeps its kind of action (a visit…): anonymous, for the figures
+    action = json.loads(case.details or "{}").get("action") if is_teacher(case) else None
+    case.details = json.dumps({"action": action}) if action else "{}"
     case.erased = True
     events = await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
     for row in events.all():

@@ -47,6 +47,8 @@ COMMANDS = [
     BotCommand("aide", "Ce que je sais faire"),
     BotCommand("profil", "Changer de rôle ou de niveau"),
     BotCommand("stage", "Demander l'aide d'un ingénieur pour l'école"),
+    BotCommand("intervention", "Enseignant·e : un·e intervenant·e ou une visite pour la classe"),
+    BotCommand("demande", "Où en est ma demande"),
     BotCommand("annuler", "Annuler l'action en cours"),
     BotCommand("oublier", "Effacer mes données"),
 ]

@@ -31,6 +31,8 @@ CASE_FIELDS = [
     "closed_at",
     "reminders",
     "erased",
+    "kind",
+    "event_date",
 ]
 
 
@@ -139,6 +141,8 @@ def _case_row(case: Case) -> dict:
         "closed_at": iso(case.closed_at),
         "reminders": case.reminders,
         "erased": case.erased,
+        "kind": case.kind,  # pupil | teacher
+        "event_date": case.event_date.isoformat() if case.event_date else "",
     }
 
 
@@ -230,9 +234,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     purge.set_defaults(admin_func=cmd_purge)
 
-    from bot.cli import links
+    from bot.cli import links, report
 
     links.add_parser(admin_sub)
+    report.add_parser(admin_sub)
 
 
 def _since(value: str | None):

@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass
 
 from bot.cases import insights
+from bot.cases.dates import today_in_france
+from bot.cases.report import Scope, build_report, school_year, year_label
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.offers import stats_lines
 from bot.desks.turn import Turn
@@ -40,6 +42,13 @@ class AdminDesk:
         stats = await insights.compute_stats(turn.session, academies=scope.academies)
         titles = {t.id: t.title for t in self.engine.kb.topics.values()}
         text = insights.format_stats(stats, titles)
+        # the activity of this school year, for the IPE's académies (an administrator: all)
+        year = school_year(today_in_france())
+        directory = self.engine.academies
+        names = {a.id: a.name for a in directory.academies.values()} if directory else {}
+        academies = frozenset(scope.academies) if scope.academies is not None else None
+        report = await build_report(turn.session, Scope(academies, year, names))
+        text += f"\n\nAnnée scolaire {year_label(year)} :\n{report.format()}"
         text += "\n\n" + await stats_lines(turn.session, scope.academies)  # issue #15
         return Reply(text, kind="info")
 

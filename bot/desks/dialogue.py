@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import links, request
+from bot.desks import links, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.phrases import (
     FOLLOW_UP,
@@ -14,6 +14,7 @@ from bot.desks.phrases import (
     TEACHER_CUES,
     VOUS,
 )
+from bot.desks.teacher_forms import TYPED_STEPS
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
@@ -79,7 +80,7 @@ class DialogueEngine:
         stripped = (text or "").strip()
         in_form = state.form is not None and not state.form.get("paused")
         # in the form, a number is an answer only where it can be one (a département, a class)
-        typed_answer = in_form and state.form["step"] in ("academy", "level")
+        typed_answer = in_form and state.form["step"] in ("academy", "level", *TYPED_STEPS)
         digits = stripped.isascii() and stripped.isdigit() and len(stripped) <= 3
         if digits and state.choices and not typed_answer:
             index = int(stripped) - 1
@@ -135,6 +136,9 @@ class DialogueEngine:
     def _text_reply(self, state: State, stripped: str, said: str) -> Reply:
         if state.form is not None and not state.form.get("paused"):
             return self._offer(state, request.on_text(self, state, stripped))
+        offered = teacher.offer(self, state, stripped, said)  # a speaker, a visit: the form
+        if offered is not None:
+            return self._offer(state, offered)
         if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
             return self._offer(state, request.start(self, state))
         tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
@@ -157,6 +161,8 @@ class DialogueEngine:
             return self._offer(state, request.on_choice(self, state, arg))
         if kind == "esc" and self.escalation:
             return self._offer(state, request.start(self, state))
+        if kind == "tq" and self.escalation:  # a teacher's request (menu, offer)
+            return self._offer(state, teacher.on_choice(self, state, arg))
         if kind == "fb":
             sign, _, topic_id = arg.partition(":")
             if sign in ("+", "-") and topic_id in self.kb.topics:
@@ -243,6 +249,8 @@ class DialogueEngine:
             return Reply(by_role(state.role, "C'est annulé.", "C'est annulé."), kind="info")
         if name == "stage" and self.escalation:
             return self._offer(state, request.start(self, state))
+        if name == "intervention" and self.escalation:
+            return self._offer(state, teacher.start(self, state))
         if args.strip():
             return self.handle_text(state, args)
         return self._offer(
@@ -297,7 +305,10 @@ class DialogueEngine:
 
     # -- building replies ---------------------------------------------------------------
     def theme_choices(self, state: State) -> list[Choice]:
-        return [Choice(t.title, f"th:{t.id}") for t in self.kb.themes_for(state.role)]
+        choices = [Choice(t.title, f"th:{t.id}") for t in self.kb.themes_for(state.role)]
+        if state.role == "teacher" and not state.staff and self.escalation:
+            choices.append(Choice(teacher.MENU_LABEL, "tq"))
+        return choices
 
     def theme_menu(self, state: State, theme_id: str, page: int = 0) -> Reply:
         """A theme's topics, MENU_PAGE at a time, with ➡️ Suite and ⬅️ Retour."""

@@ -210,28 +210,10 @@ def answer_text(
             f"C'est un peu long : moins de {MAX_ANSWER} caractères, s'il vous plaît.",
         )
     if step == "academy":
-        result = directory.resolve(text)
-        if result.academy is not None and result.confident:
-            form["answers"]["academy"] = result.academy.id
-            form["pending_academy"] = None
+        problem = answer_academy(form, text, role, directory)
+        if form["answers"].get("academy") and not form.get("pending_academy"):
             _advance(form)
-            return None
-        if result.academy is not None:
-            form["pending_academy"] = result.academy.id
-            return None
-        if result.candidates:
-            names = ", ".join(a.name for a in result.candidates[:6])
-            return by_role(
-                role,
-                f"Ça peut être plusieurs académies ({names}). Écris ta ville ou ton code postal.",
-                f"Plusieurs académies possibles ({names}) : précisez la ville ou le code postal.",
-            )
-        return by_role(
-            role,
-            "Je n'ai pas reconnu l'académie. Écris le nom de ta ville, ton code postal "
-            "(5 chiffres) ou ton numéro de département.",
-            "Je n'ai pas reconnu l'académie. Indiquez la ville, le code postal ou le département.",
-        )
+        return problem
     if step == "level":
         level = parse_level(text)
         if level is None:
@@ -258,6 +240,36 @@ def answer_text(
     form["answers"][step] = text
     _advance(form)
     return None
+
+
+def answer_academy(
+    form: dict[str, Any], text: str, role: str | None, directory: AcademyDirectory
+) -> str | None:
+    """A city, postcode or département: the académie when sure, a guess to confirm, or why not.
+
+    Sets answers["academy"] when sure, form["pending_academy"] for a guess (shared with the
+    teacher's form, whose commune step says where the school is)."""
+    result = directory.resolve(text)
+    if result.academy is not None and result.confident:
+        form["answers"]["academy"] = result.academy.id
+        form["pending_academy"] = None
+        return None
+    if result.academy is not None:
+        form["pending_academy"] = result.academy.id
+        return None
+    if result.candidates:
+        names = ", ".join(a.name for a in result.candidates[:6])
+        return by_role(
+            role,
+            f"Ça peut être plusieurs académies ({names}). Écris ta ville ou ton code postal.",
+            f"Plusieurs académies possibles ({names}) : précisez la ville ou le code postal.",
+        )
+    return by_role(
+        role,
+        "Je n'ai pas reconnu l'académie. Écris le nom de ta ville, ton code postal "
+        "(5 chiffres) ou ton numéro de département.",
+        "Je n'ai pas reconnu l'académie. Indiquez la ville, le code postal ou le département.",
+    )
 
 
 def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory) -> str:

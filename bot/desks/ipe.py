@@ -16,6 +16,9 @@ from bot.cases.details import (
     case_choices,
     case_text,
     event_label,
+    requester,
+    short_kind,
+    status_label,
 )
 from bot.cases.service import CaseNotOpen, EscalationService
 from bot.desks.limits import allow
@@ -70,7 +73,8 @@ class IpeDesk:
         turn.state.role = "teacher"
         turn.state.staff = True
         return Reply(
-            f"C'est fait : vous recevrez ici les demandes d'aide des élèves de {where}. "
+            f"C'est fait : vous recevrez ici les demandes des élèves et des enseignant·es de "
+            f"{where}. "
             "/dossiers liste les demandes ouvertes.",
             kind="info",
         )
@@ -86,7 +90,9 @@ class IpeDesk:
         lines = ["Demandes ouvertes :"]
         choices = []
         for case in cases[:30]:
-            status = STATUS_LABELS.get(case.status, case.status)
+            status = status_label(case)
+            if short_kind(case):
+                status = f"{short_kind(case)}, {status}"
             lines.append(f"• {case.reference} ({status})")
             if len(choices) < 8:
                 choices.append(Choice(f"{case.reference} ({status})", f"cv:{case.id}"))
@@ -128,7 +134,8 @@ class IpeDesk:
         if kind == "cr":
             turn.state.relay_case = case.id
             return Reply(
-                f"Écrivez votre message pour l'élève ({case.reference}) : je le lui transmets. "
+                f"Écrivez votre message pour {requester(case)} ({case.reference}) : je le lui "
+                "transmets. "
                 "/annuler pour renoncer.",
                 kind="info",
             )
@@ -136,8 +143,13 @@ class IpeDesk:
             if kind == "ca":
                 await self.escalation.take(turn.session, case, contact)
                 return Reply(
-                    f"Vous avez pris en charge la demande {case.reference} ; l'élève en est "
-                    "prévenu. Répondez-lui ici, ou marquez-la résolue ou close :",
+                    f"Vous avez pris en charge la demande {case.reference} ; {requester(case)} "
+                    "en est prévenu·e. Répondez-lui ici"
+                    + (
+                        ", puis fixez la date :"
+                        if case.kind == "teacher"
+                        else ", ou marquez-la résolue ou close :"
+                    ),
                     case_choices(case),
                     kind="info",
                 )
@@ -153,7 +165,7 @@ class IpeDesk:
         if events:
             text += "\n\nHistorique :"
             for event in events[-10:]:
-                text += f"\n• {event.at:%d/%m %H:%M} {event_label(event.kind)}"
+                text += f"\n• {event.at:%d/%m %H:%M} {event_label(event.kind, case)}"
         offer_lines, offer_choices = await case_offers(turn.session, case)  # issue #15
         text += "\n".join(["", *offer_lines]) if offer_lines else ""
         return Reply(text, [*offer_choices, *case_choices(case)], kind="case")

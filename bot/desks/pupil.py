@@ -14,6 +14,7 @@ from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
 from bot.cases.service import EscalationService
 from bot.desks import offers, request
+from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.thread import offer_to_pass_on
@@ -35,6 +36,13 @@ UNROUTED_VOUS = (
     "inscrit pour cette académie pour l'instant. L'équipe du bot est prévenue, sans délai "
     "garanti. En attendant : le bureau des entreprises de l'établissement, le pôle de stages de "
     "l'académie, et les offres de 1élève1stage (1eleve1stage.education.gouv.fr)."
+)
+UNROUTED_TEACHER = (
+    "La demande est enregistrée (référence {reference}), mais je dois être honnête : aucun "
+    "ingénieur pour l'école n'est inscrit pour cette académie pour l'instant. L'équipe du bot est "
+    "prévenue, sans délai garanti. En attendant, des associations mettent aussi des "
+    "professionnel·les en relation avec les classes (100 000 entrepreneurs, Elles bougent, "
+    "C.Génial), et le bureau des entreprises de l'établissement peut aider."
 )
 TOO_MANY_REQUESTS = (
     "Tu as déjà envoyé plusieurs demandes aujourd'hui : je ne peux pas en transmettre une autre "
@@ -68,14 +76,16 @@ _STATUS = re.compile(
 
 def _starts_request(incoming: Incoming) -> bool:
     if incoming.kind == "command":
-        return incoming.command == "stage"
-    return incoming.kind == "choice" and (
-        incoming.text in ("esc", "f:ok") or incoming.text.startswith("esc:")
-    )
+        return incoming.command in ("stage", "intervention")
+    if incoming.kind != "choice":
+        return False
+    return incoming.text in ("esc", "f:ok") or incoming.text.partition(":")[0] in ("tq", "esc")
 
 
 def case_status(case: Case, role: str | None) -> Reply:
     """Where the pupil's open request stands, and what happens next."""
+    if case.kind == "teacher":
+        return teacher_desk.status(case)
     status = STATUS_LABELS.get(case.status, case.status)
     pupil, teacher = STATUS_NEXT.get(case.status, ("", ""))
     text = by_role(
@@ -163,13 +173,15 @@ class PupilDesk:
             await insights.record_reply(session, reply, state.role, incoming.text)
         case = None
         for effect, payload in reply.effects:
-            if effect == "create_case" and self.escalation is not None:
+            kind = {"create_case": "pupil", "create_teacher_case": "teacher"}.get(effect)
+            if kind is not None and self.escalation is not None:
                 if not allow(state, "case"):
                     reply = Reply(TOO_MANY_REQUESTS, kind="info")
                     break
-                case = await self.escalation.create_case(session, incoming.chat_id, payload)
+                case = await self.escalation.create_case(session, incoming.chat_id, payload, kind)
                 if not await self.escalation.router.routed(session, case):
-                    reply.text = by_role(state.role, UNROUTED, UNROUTED_VOUS)
+                    unrouted = by_role(state.role, UNROUTED, UNROUTED_VOUS)
+                    reply.text = UNROUTED_TEACHER if kind == "teacher" else unrouted
                 reply.text = reply.text.format(reference=case.reference)
                 reply.receipt = await self.escalation.confirm_to_pupil(session, case, reply.text)
             elif effect == "attach_placement" and case is not None and self.escalation:
@@ -191,7 +203,8 @@ class PupilDesk:
                     turn.state.role,
                     "Tu n'as pas de demande en cours. Tape /stage pour demander l'aide d'un "
                     "ingénieur pour l'école.",
-                    "Aucune demande en cours. Tapez /stage pour en faire une.",
+                    "Aucune demande en cours. /intervention pour un·e intervenant·e ou une "
+                    "visite avec votre classe, /stage pour le stage d'un·e élève.",
                 ),
                 kind="status",
             )
@@ -203,7 +216,7 @@ class PupilDesk:
         state, text = turn.state, turn.incoming.text
         assert self.escalation is not None
         case = await self.escalation.open_case_of(turn.session, turn.chat_id)
-        if case is None or case.status != "acknowledged":
+        if case is None or case.status not in ("acknowledged", "scheduled"):
             return None
         reply = engine_reply(self.engine, state, turn.incoming)
         if reply.kind == "safety":

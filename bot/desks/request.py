@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.cases.details import LEVEL_CHOICES
 from bot.desks import forms as form_steps
+from bot.desks import teacher_forms
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.normalise import words
 
@@ -75,9 +76,18 @@ def start_for_placement(engine: DialogueEngine, state: State, placement: Placeme
     return _prompt(engine, state, intro)
 
 
+def steps_of(form: dict):
+    """The form's steps: the pupil's (`forms`) or the teacher's (`teacher_forms`)."""
+    return teacher_forms if form.get("type") == "teacher" else form_steps
+
+
+def is_teacher_form(state: State) -> bool:
+    return state.form is not None and state.form.get("type") == "teacher"
+
+
 def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
     assert engine.academies is not None and state.form is not None
-    step = form_steps.prompt(state.form, state.role, engine.academies)
+    step = steps_of(state.form).prompt(state.form, state.role, engine.academies)
     text = f"{intro}\n\n{step.text}" if intro else step.text
     choices = [Choice(label, choice_id) for label, choice_id in step.choices]
     return Reply(text, choices, kind="form")
@@ -98,9 +108,9 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     said = " ".join(words(text))
     if _LEAVE.search(said):
         return _cancelled(engine, state)
-    if state.form["step"] in FREE_TEXT_STEPS and (
-        text.rstrip().endswith("?") or _QUESTION.search(said)
-    ):
+    steps = steps_of(state.form)
+    free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
+    if state.form["step"] in free and (text.rstrip().endswith("?") or _QUESTION.search(said)):
         result = engine.matcher.match(text)
         if result.topic is not None and result.score >= QUESTION_SCORE:
             answer = engine.answer(state, engine.kb.topics[result.topic], result.score)
@@ -112,14 +122,17 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             answer.text += "\n\n" + resume.text
             answer.choices = resume.choices
             return answer
-    problem = form_steps.answer_text(state.form, text, state.role, engine.academies)
+    problem = steps.answer_text(state.form, text, state.role, engine.academies)
     return _prompt(engine, state, problem or "")
 
 
 def _cancelled(engine: DialogueEngine, state: State) -> Reply:
+    teacher = is_teacher_form(state)
     state.form = None
     return Reply(
-        by_role(
+        "La demande est annulée : rien n'a été envoyé. Vous pouvez la refaire avec /intervention."
+        if teacher
+        else by_role(
             state.role,
             "Ta demande est annulée : rien n'a été envoyé. Tu peux la refaire avec /stage.",
             "La demande est annulée : rien n'a été envoyé.",
@@ -132,9 +145,18 @@ def _cancelled(engine: DialogueEngine, state: State) -> Reply:
 def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
     assert engine.academies is not None and state.form is not None
     state.form.pop("paused", None)
-    outcome = form_steps.answer_choice(state.form, choice, engine.academies)
+    outcome = steps_of(state.form).answer_choice(state.form, choice, engine.academies)
     if outcome == "cancel":
         return _cancelled(engine, state)
+    if outcome == "submit" and is_teacher_form(state):
+        answers = dict(state.form["answers"])
+        state.form, state.academy = None, answers.get("academy")
+        return Reply(
+            "C'est envoyé ✅ Référence de votre demande : {reference}. Vous serez prévenu·e ici "
+            "dès qu'un ingénieur pour l'école la prend en charge ; /demande pour la suivre.",
+            kind="submitted",
+            effects=[("create_teacher_case", answers)],
+        )
     if outcome == "submit":
         answers = dict(state.form["answers"])
         placement = state.form.get("placement")  # "Ça m'intéresse" (desks.offers)

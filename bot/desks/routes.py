@@ -8,8 +8,9 @@ makes starts with a prefix listed in CHOICE_ROUTES (tests/test_architecture.py c
 from __future__ import annotations
 
 from bot.desks.ipe import CASE_ACTIONS, NOT_ENABLED
+from bot.desks.offer_form import is_offer_form
 from bot.desks.turn import Turn
-from bot.messages import Reply
+from bot.messages import Reply, State
 
 COMMAND_ROUTES: dict[str, tuple[str, str]] = {
     "oublier": ("pupil", "forget"),
@@ -23,7 +24,8 @@ COMMAND_ROUTES: dict[str, tuple[str, str]] = {
 }
 # r: role, t: topic, m: menu, th: theme, lv: level, f: form step, esc: ask an IPE, fb: 👍/👎,
 # more: the rest of an answer
-PUPIL_PREFIXES = ("r", "t", "m", "th", "lv", "f", "esc", "fb", "more")
+# tq: a teacher's request (menu, offer)
+PUPIL_PREFIXES = ("r", "t", "m", "th", "lv", "f", "esc", "fb", "more", "tq")
 CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("pupil", "reply") for prefix in PUPIL_PREFIXES},
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
@@ -36,13 +38,26 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     "po": ("offers", "decide"),
     "pn": ("offers", "decide"),
     "of": ("offers", "form_choice"),
+    "cd": ("followup", "set_date"),  # 📅 the agreed date of a teacher's request (IPE)
+    "tf": ("followup", "feedback"),  # the teacher's « Cela s'est-il bien passé ? »
 }
 
 # Only in a one-to-one chat with the bot: what shows or changes a pupil's request (personal
 # data) and every IPE or administrator action. A group gets a polite refusal instead.
-PRIVATE_DESKS = frozenset({"ipe", "thread", "admin", "offers"})
-PRIVATE_COMMANDS = frozenset({"stage", "demande"})
-PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx"})
+PRIVATE_DESKS = frozenset({"ipe", "thread", "admin", "offers", "followup"})
+PRIVATE_COMMANDS = frozenset({"stage", "demande", "intervention"})
+PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx", "tq"})
+
+
+def text_route(state: State) -> tuple[str, str] | None:
+    """The desk action for free text when the chat is in the middle of something."""
+    if state.relay_case is not None:  # after ↩️ Répondre
+        return "thread", "relay"
+    if is_offer_form(state.form) and not state.form.get("paused"):  # an IPE's /offre form
+        return "offers", "form_text"
+    if state.case_input is not None:  # an IPE typing a teacher's agreed date or company
+        return "followup", "typed"
+    return None
 
 
 def private_only(kind: str, name: str, desk: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from bot.cases.details import STATUS_LABELS
+from bot.cases.details import requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
@@ -30,6 +30,8 @@ def end_thread(state: State, incoming: Incoming) -> None:
         state.relay_case = None
         if not incoming.text.startswith("tx:"):
             state.pending_text = None
+        if incoming.kind == "command" or not incoming.text.startswith(("cd:", "tf:")):
+            state.case_input = None  # a date, company or number awaited (desks.followup)
 
 
 def offer_to_pass_on(case: Case) -> Choice:
@@ -48,9 +50,14 @@ class ThreadDesk:
             return Reply("Ce bouton n'est pas valable.", kind="info")
         turn.state.relay_case = case.id
         return Reply(
-            f"Écris ton message pour l'ingénieur pour l'école ({case.reference}) : je lui "
-            "transmets tout ce que tu écris ici, jusqu'à ce que tu appuies sur « Terminer » ou "
-            "tapes une commande.",
+            by_role(
+                turn.state.role,
+                f"Écris ton message pour l'ingénieur pour l'école ({case.reference}) : je lui "
+                "transmets tout ce que tu écris ici, jusqu'à ce que tu appuies sur « Terminer » "
+                "ou tapes une commande.",
+                f"Écrivez votre message pour l'ingénieur pour l'école ({case.reference}) : je "
+                "lui transmets tout ce que vous écrivez ici, jusqu'à « Terminer » ou une commande.",
+            ),
             [END],
             kind="info",
         )
@@ -108,15 +115,19 @@ class ThreadDesk:
                 await self.escalation.relay_to_ipe(turn.session, case, text, self._key(turn))
                 state.relay_case = case.id
                 reply = Reply(
-                    f"✉️ Transmis à l'ingénieur pour l'école ({case.reference}). Tu peux "
-                    "continuer à écrire ici.",
+                    f"✉️ Transmis à l'ingénieur pour l'école ({case.reference}). "
+                    + by_role(state.role, "Tu peux continuer", "Vous pouvez continuer")
+                    + " à écrire ici.",
                     [END],
                     kind="relayed",
                 )
             except CaseNotOpen:
                 state.relay_case = None
                 reply = Reply(
-                    f"Ta demande {case.reference} est {STATUS_LABELS[case.status]} : message non "
+                    f"Votre demande {case.reference} est {status_label(case)} : message non "
+                    "transmis. /intervention pour en faire une nouvelle."
+                    if case.kind == "teacher"
+                    else f"Ta demande {case.reference} est {status_label(case)} : message non "
                     "transmis. Tape /stage pour en faire une nouvelle.",
                     kind="info",
                 )
@@ -148,17 +159,18 @@ class ThreadDesk:
         except CaseNotOpen:
             state.relay_case = None
             return Reply(
-                f"La demande {case.reference} est {STATUS_LABELS[case.status]} : message non "
-                "envoyé.",
+                f"La demande {case.reference} est {status_label(case)} : message non envoyé.",
                 kind="info",
             )
         except PupilGone:
             state.relay_case = None
             return Reply(
-                "L'élève a effacé ses données : il n'est plus joignable par le bot.", kind="info"
+                f"{requester(case).capitalize()} a effacé ses données : plus joignable par le bot.",
+                kind="info",
             )
         return Reply(
-            f"✉️ Message transmis à l'élève ({case.reference}). Vous pouvez continuer à écrire "
+            f"✉️ Message transmis à {requester(case)} ({case.reference}). Vous pouvez continuer "
+            "à écrire "
             "ici ; tout autre bouton ou commande termine l'échange.",
             [END],
             kind="relayed",

@@ -87,7 +87,8 @@ class Invite(Base):
 
 
 class Case(Base):
-    """A pupil's request for help, handed to the IPE of their académie."""
+    """A request handed to the IPE of an académie: a pupil's (a placement) or a teacher's (a
+    speaker in class, a company visit...). `pupil_chat_id` is the requester's chat."""
 
     __tablename__ = "case_file"
 
@@ -109,6 +110,12 @@ class Case(Base):
     )
     fallback_notified: Mapped[bool] = mapped_column(Boolean, default=False)
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(10), default="pupil", server_default="pupil")
+    # a teacher's request: the agreed date, the speaker's company, and the teacher's feedback
+    event_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    company: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    feedback: Mapped[str | None] = mapped_column(String(16), nullable=True)  # good|mixed|bad
+    pupils_reached: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class CaseEvent(Base):

@@ -1,0 +1,152 @@
+"""After an IPE takes a teacher's request: the agreed date and company (typed by the IPE after
+📅 under the case), and the teacher's feedback after the date (buttons, then a number).
+
+`State.case_input` says which typed value is awaited; any other command or button drops it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.cases.dates import french_date, parse_date, today_in_france
+from bot.cases.details import case_choices, is_teacher
+from bot.cases.followup import record_feedback, schedule
+from bot.cases.service import CaseNotOpen, EscalationService
+from bot.cases.teacher_details import FEEDBACK_CHOICES, TEACHER_STATUS
+from bot.desks.ipe import IPE_ONLY
+from bot.desks.turn import Turn
+from bot.messages import Choice, Reply, parse_id
+from bot.store.models import Case
+
+DATE_PROBLEMS = {
+    "format": "Je n'ai pas reconnu la date. Écrivez-la comme « 12/03 », « 12/03/2027 » ou "
+    "« 12 mars 2027 ».",
+    "invalid": "Cette date n'existe pas : vérifiez le jour et le mois.",
+    "past": "Cette date est passée : indiquez la date à venir.",
+    "far": "Cette date est à plus d'un an et demi : vérifiez l'année.",
+}
+MAX_PUPILS = 1000
+_NUMBER = re.compile(r"\b(\d{1,4})\b")
+
+
+def _not_open(case: Case) -> Reply:
+    return Reply(f"La demande {case.reference} est {TEACHER_STATUS[case.status]}.", kind="info")
+
+
+@dataclass
+class FollowupDesk:
+    escalation: EscalationService
+
+    async def set_date(self, turn: Turn) -> Reply:
+        """📅 under a teacher's case (cd:ID), or « Passer » at the company (cd:ID:-)."""
+        _, _, rest = turn.incoming.text.partition(":")
+        arg, _, extra = rest.partition(":")
+        case = await self._ipe_case(turn, parse_id(arg))
+        if case is None:
+            return Reply(IPE_ONLY if not (await turn.scope()).staff else "Demande introuvable.")
+        waiting = turn.state.case_input or {}
+        if extra == "-" and waiting.get("case") == case.id and waiting.get("step") == "company":
+            return await self._schedule(turn, case, waiting["date"], None)
+        if case.status not in ("acknowledged", "scheduled"):
+            return _not_open(case)
+        turn.state.case_input = {"case": case.id, "step": "date"}
+        return Reply(
+            f"Date convenue pour {case.reference} ? Par exemple « 12/03 » ou « 12 mars 2027 ». "
+            "/annuler pour renoncer.",
+            kind="info",
+        )
+
+    async def typed(self, turn: Turn) -> Reply:
+        """The value awaited: a date, a company (IPE), a number of pupils (teacher)."""
+        waiting = turn.state.case_input or {}
+        step, text = waiting.get("step"), " ".join(turn.incoming.text.split())
+        if step == "pupils":
+            return await self._pupils(turn, waiting, text)
+        case = await self._ipe_case(turn, waiting.get("case"))
+        if case is None:
+            turn.state.case_input = None
+            return Reply(IPE_ONLY, kind="info")
+        if step == "company":
+            return await self._schedule(turn, case, waiting["date"], text)
+        when, problem = parse_date(text, today_in_france())
+        if when is None:
+            return Reply(DATE_PROBLEMS[problem] + " /annuler pour renoncer.", kind="info")
+        turn.state.case_input = {"case": case.id, "step": "company", "date": when.isoformat()}
+        return Reply(
+            f"Le {french_date(when)}, noté. Quelle entreprise (ou quel organisme) intervient ?",
+            [Choice("Passer", f"cd:{case.id}:-")],
+            kind="info",
+        )
+
+    async def feedback(self, turn: Turn) -> Reply:
+        """The teacher's answer to « Cela s'est-il bien passé ? » (tf:ID:good|mixed|bad|none)."""
+        _, _, rest = turn.incoming.text.partition(":")
+        arg, _, rating = rest.partition(":")
+        case = await self._teachers_case(turn, parse_id(arg))
+        if case is None or (rating not in FEEDBACK_CHOICES and rating != "none"):
+            return Reply("Ce bouton n'est pas valable.", kind="info")
+        if case.status != "scheduled":
+            return Reply(f"Merci, votre retour sur {case.reference} est déjà noté.", kind="info")
+        if rating == "none":
+            await record_feedback(turn.session, self.escalation.router, case, "none", None)
+            return Reply(
+                f"C'est noté : l'ingénieur pour l'école est prévenu et vous proposera une autre "
+                f"date pour {case.reference}.",
+                kind="info",
+            )
+        turn.state.case_input = {"case": case.id, "step": "pupils", "rating": rating}
+        return Reply("Merci ! Combien d'élèves y ont participé ? (un nombre)", kind="info")
+
+    async def _pupils(self, turn: Turn, waiting: dict, text: str) -> Reply:
+        case = await self._teachers_case(turn, waiting.get("case"))
+        if case is None:
+            turn.state.case_input = None
+            return Reply("Cette demande n'est plus disponible.", kind="info")
+        number = _NUMBER.search(text)
+        count = int(number[1]) if number else -1
+        if not 0 <= count <= MAX_PUPILS:
+            return Reply(f"Indiquez un nombre d'élèves, entre 0 et {MAX_PUPILS}.", kind="info")
+        turn.state.case_input = None
+        try:
+            await record_feedback(
+                turn.session, self.escalation.router, case, waiting["rating"], count
+            )
+        except CaseNotOpen:
+            return Reply(f"Merci, votre retour sur {case.reference} est déjà noté.", kind="info")
+        return Reply(
+            f"Merci, c'est noté ({count} élève(s)) : la demande {case.reference} est close. "
+            "Pour une nouvelle demande : /intervention.",
+            kind="info",
+        )
+
+    async def _schedule(self, turn: Turn, case: Case, day: str, company: str | None) -> Reply:
+        from datetime import date
+
+        turn.state.case_input = None
+        contact = (await turn.scope()).contact_for(case)
+        when = date.fromisoformat(day)
+        try:
+            await schedule(turn.session, case, contact, when, company)
+        except CaseNotOpen:
+            return _not_open(case)
+        with_company = f", avec {case.company}" if case.company else ""
+        return Reply(
+            f"📅 {case.reference} : date fixée au {french_date(when)}{with_company}. "
+            "L'enseignant·e est prévenu·e ; je vous le rappellerai à tous deux quelques jours "
+            "avant, puis je lui demanderai comment cela s'est passé.",
+            case_choices(case),
+            kind="info",
+        )
+
+    async def _ipe_case(self, turn: Turn, case_id: int | None) -> Case | None:
+        if case_id is None:
+            return None
+        case = await self.escalation.visible_case(turn.session, await turn.scope(), case_id)
+        return case if case is not None and is_teacher(case) else None
+
+    async def _teachers_case(self, turn: Turn, case_id: int | None) -> Case | None:
+        case = await turn.session.get(Case, case_id) if case_id is not None else None
+        if case is None or not is_teacher(case) or case.pupil_chat_id != turn.chat_id:
+            return None
+        return case

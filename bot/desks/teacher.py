@@ -1,0 +1,108 @@
+"""A teacher's request to the académie's IPE: where it starts (menu, /intervention, a teacher's
+words), and how its status reads. The form's steps are in `teacher_forms`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from bot.cases.dates import french_date
+from bot.cases.details import status_label
+from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
+from bot.desks import request, teacher_forms
+from bot.messages import Choice, Reply, State
+from bot.store.models import Case
+
+if TYPE_CHECKING:
+    from bot.desks.dialogue import DialogueEngine
+
+MENU_LABEL = "🏫 Un·e intervenant·e ou une visite pour ma classe"
+_PERSON = (
+    r"(intervenant|intervenante|intervenants|intervenantes|professionnel|professionnelle"
+    r"|professionnels|pro|pros|ingenieur|ingenieure|ingenieurs|technicien|technicienne"
+    r"|techniciens|chef d entreprise|chefs d entreprise|entrepreneur|entrepreneurs|parrain)"
+)
+# A teacher asking for someone to come, a visit, or time in a company (normalised words)
+TEACHER_REQUEST = re.compile(
+    rf"\b{_PERSON}\b.{{0,50}}\b(ma classe|mes classes|mes eleves|nos eleves|aux eleves"
+    r"|devant les eleves|mes \d+e|mes \d+eme|nos \d+e|en classe)\b"
+    rf"|\b(faire venir|inviter|accueillir|recevoir)\b.{{0,30}}\b{_PERSON}\b"
+    r"|\b(trouver|cherche|besoin de|besoin d)\b.{0,15}\b(intervenant|intervenante|intervenants"
+    r"|intervenantes)\b"
+    r"|\b(organiser|faire|prevoir|programmer|monter)\b.{0,25}\bvisite\b.{0,25}"
+    r"\b(entreprise|usine|chantier|site|atelier|laboratoire)\b"
+    r"|\bimmersion\b.{0,30}\b(enseignant|enseignants|enseignante|prof|profs|moi)\b"
+)
+STRONG_SCORE = 75.0  # a topic this clear is offered beside the request (e.g. how to organise)
+
+
+def start(engine: DialogueEngine, state: State, action: str | None = None) -> Reply:
+    """Start a teacher's request (or resume one being filled)."""
+    assert engine.academies is not None
+    state.role = state.role or "teacher"
+    if request.is_teacher_form(state):
+        assert state.form is not None
+        state.form.pop("paused", None)
+        return request._prompt(
+            engine, state, "On reprend votre demande là où vous l'aviez laissée."
+        )
+    state.form = teacher_forms.new_form(action)
+    if state.academy in engine.academies.academies:
+        state.form["pending_academy"] = state.academy  # from a poster's link: only confirm it
+    if state.school:
+        state.form["known_school"] = state.school
+    intro = (
+        "Je transmets votre demande à l'ingénieur pour l'école (IPE) de votre académie : "
+        "quelques questions rapides (⬅️ Retour et ❌ Annuler à tout moment) ; rien n'est envoyé "
+        "sans votre accord à la fin."
+    )
+    return request._prompt(engine, state, intro)
+
+
+def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
+    """A teacher's words asking for a speaker, a visit or an immersion: offer the request form
+    (with the closest advice topic beside it). None: not such a message."""
+    if not engine.escalation or state.role == "pupil" or state.staff:
+        return None
+    if not TEACHER_REQUEST.search(said):
+        return None
+    state.role = "teacher"
+    action = teacher_forms.guess_action(said)
+    what = ACTION_SHORT.get(action or "", "") if action != "other" else ""
+    choices = [Choice("📝 Faire la demande à l'IPE", f"tq:{action}" if action else "tq")]
+    result = engine.matcher.match(text)
+    if result.topic is not None and result.score >= STRONG_SCORE:
+        choices.append(Choice(f"📖 {engine.kb.topics[result.topic].title}", f"t:{result.topic}"))
+    choices.append(Choice("Non merci", "m"))
+    return Reply(
+        "Les ingénieurs pour l'école (IPE) aident les enseignant·es à faire venir des "
+        "professionnel·les en classe, à organiser des visites d'entreprise et des projets. "
+        + (f"Je transmets votre demande ({what}) à l'IPE de votre académie ?" if what else "")
+        + ("" if what else "Je transmets votre demande à l'IPE de votre académie ?")
+        + " Quelques questions, rien n'est envoyé sans votre accord.",
+        choices,
+        kind="offer",
+    )
+
+
+def on_choice(engine: DialogueEngine, state: State, arg: str) -> Reply:
+    """The menu's or the offer's button (tq, tq:visit…)."""
+    return start(engine, state, arg if arg in ACTION_CHOICES else None)
+
+
+def status(case: Case) -> Reply:
+    """Where a teacher's open request stands, and what happens next (/demande)."""
+    action = ACTION_SHORT.get(json.loads(case.details or "{}").get("action", ""), "")
+    head = f"Votre demande {case.reference}" + (f" ({action})" if action else "")
+    text = f"{head} : {status_label(case)}."
+    if case.status == "new":
+        text += " Un ingénieur pour l'école va la prendre en charge : vous serez prévenu·e ici."
+    elif case.status == "acknowledged":
+        text += " Un ingénieur pour l'école s'en occupe et vous écrira ici pour fixer une date."
+    elif case.event_date is not None:
+        company = f", avec {case.company}" if case.company else ""
+        text += f" Date : {french_date(case.event_date)}{company}."
+    choices = [] if case.status == "new" else [Choice("↩️ Écrire à l'ingénieur", f"pr:{case.id}")]
+    return Reply(text, choices, kind="status")

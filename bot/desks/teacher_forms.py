@@ -1,0 +1,202 @@
+"""A teacher's request form: steps, validation with helpful re-asks, back, cancel, consent.
+
+The same machinery as the pupil's (`forms`): a dict in the State, `form["type"] == "teacher"`;
+prompt / answer_text / answer_choice have the same contracts. Always "vous".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.cases.academies import AcademyDirectory, fold, of_academy
+from bot.cases.teacher_details import (
+    ACTION_CHOICES,
+    FORMAT_CHOICES,
+    TEACHER_CONTACT_CHOICES,
+    TEACHER_FIELDS,
+    TEACHER_LEVELS,
+    display_teacher_answers,
+)
+from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, answer_academy
+
+STEPS = (
+    "action",
+    "school",
+    "commune",
+    "level",
+    "pupils",
+    "theme",
+    "period",
+    "format",
+    "constraints",
+    "contact",
+    "consent",
+)
+FREE_TEXT_STEPS = ("school", "theme", "period", "constraints")
+TYPED_STEPS = ("commune", "level", "pupils")  # where a number typed is the answer, not a button
+SKIPPABLE = {"theme": "À voir avec l'IPE", "period": "Pas encore fixée", "constraints": "Aucune"}
+MAX_PUPILS = 1000
+_NUMBER = re.compile(r"\b(\d{1,4})\b")
+_ACTION_WORDS = (
+    ("immersion", ("immersion", "pour moi", "moi meme", "me former")),
+    ("visit", ("visite", "visiter", "decouvrir une entreprise", "aller en entreprise")),
+    ("project", ("projet", "mini entreprise", "chef d oeuvre", "concours")),
+    ("talk", ("intervenant", "intervention", "presenter", "parler", "vienne", "venir", "metier")),
+)
+QUESTIONS = {
+    "action": "Que souhaitez-vous organiser ?",
+    "school": "Quel est le nom de l'établissement ?",
+    "commune": "Dans quelle commune est-il ? (ou son code postal)",
+    "level": "Pour quelle classe ? (boutons, ou écrivez-la, par exemple « 3e B »)",
+    "pupils": "Combien d'élèves environ ? (un nombre)",
+    "theme": "Quel thème, quels métiers ou secteurs ? (par exemple « l'aéronautique, les "
+    "métiers de l'ingénieur »)",
+    "period": "Quelle période souhaitez-vous ? (par exemple « en mars », « avant les "
+    "vacances de printemps »)",
+    "format": "Sous quelle forme ?",
+    "constraints": "Des contraintes à connaître ? (accessibilité, transport, budget…)",
+    "contact": "Comment l'ingénieur pour l'école peut-il vous répondre ?",
+}
+_BUTTONS = {
+    "action": ("ak", ACTION_CHOICES),
+    "level": ("tl", TEACHER_LEVELS),
+    "format": ("fm", FORMAT_CHOICES),
+    "contact": ("ct", TEACHER_CONTACT_CHOICES),
+}
+
+
+def new_form(action: str | None = None) -> dict[str, Any]:
+    form: dict[str, Any] = {"type": "teacher", "step": "action", "answers": {}}
+    form["pending_academy"] = None
+    if action in ACTION_CHOICES:  # the teacher already said what (« une visite d'entreprise »)
+        form["answers"]["action"] = action
+        form["step"] = "school"
+    return form
+
+
+def guess_action(said: str) -> str | None:
+    """The kind of request in a teacher's words (normalised), if they say it."""
+    for action, cues in _ACTION_WORDS:
+        if any(f" {cue} " in f" {said} " for cue in cues):
+            return action
+    return None
+
+
+def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) -> FormPrompt:
+    step = form["step"]
+    head = f"({STEPS.index(step) + 1}/{len(STEPS) - 1}) " if step != "consent" else ""
+    if step == "consent":
+        return FormPrompt(
+            summary(form, directory) + "\n\nEn appuyant sur « Envoyer », vous acceptez que ces "
+            "informations soient transmises à un ingénieur pour l'école de l'académie. Rien "
+            "n'est envoyé sans votre accord ; /oublier efface tout.",
+            (("✅ J'accepte, envoyer", "f:ok"), *NAV),
+        )
+    pending = form.get("pending_academy")
+    if step == "commune" and pending in directory.academies:
+        name = directory.academies[pending].name
+        return FormPrompt(
+            head + f"L'établissement est bien dans l'académie {of_academy(name)} ?",
+            (("Oui", f"f:ac:{pending}"), ("Non", "f:ac:no"), NAV[1]),
+        )
+    if step == "school" and form.get("known_school"):
+        return FormPrompt(
+            head + f"L'établissement est-il bien : {form['known_school']} ? Sinon, écrivez "
+            "son nom.",
+            (("✅ Oui", "f:sc"), *NAV),
+        )
+    choices: tuple[tuple[str, str], ...] = ()
+    if step in _BUTTONS:
+        prefix, labels = _BUTTONS[step]
+        choices = tuple((label, f"f:{prefix}:{key}") for key, label in labels.items())
+    if step in SKIPPABLE:
+        choices += ((SKIPPABLE[step], "f:skip"),)
+    navigation = (NAV[1],) if step == "action" else NAV
+    return FormPrompt(head + QUESTIONS[step], choices + navigation)
+
+
+def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
+    academy = directory.academies.get(form["answers"].get("academy", ""))
+    shown = display_teacher_answers(form["answers"], academy.name if academy else None)
+    lines = ["Récapitulatif de votre demande :"]
+    lines += [f"• {TEACHER_FIELDS[key]} : {value}" for key, value in shown.items()]
+    return "\n".join(lines)
+
+
+def _advance(form: dict[str, Any]) -> None:
+    form["step"] = STEPS[STEPS.index(form["step"]) + 1]
+
+
+def back(form: dict[str, Any]) -> None:
+    i = STEPS.index(form["step"])
+    form["pending_academy"] = None
+    if i > 0:
+        form["step"] = STEPS[i - 1]
+        form["answers"].pop(form["step"], None)
+        if form["step"] == "commune":
+            form["answers"].pop("academy", None)
+
+
+def answer_text(
+    form: dict[str, Any], text: str, role: str | None, directory: AcademyDirectory
+) -> str | None:
+    """Take a typed answer for the current step; return a re-ask message when it won't do."""
+    step, answers = form["step"], form["answers"]
+    text = " ".join(text.split())
+    if len(text) > MAX_ANSWER:
+        return f"C'est un peu long : moins de {MAX_ANSWER} caractères, s'il vous plaît."
+    if step == "action":
+        action = guess_action(" ".join(fold(text).split()))
+        if action is None:
+            return "Choisissez avec les boutons ce que vous souhaitez organiser."
+        answers["action"] = action
+    elif step == "commune":
+        problem = answer_academy(form, text, "teacher", directory)
+        if problem is not None or form.get("pending_academy"):
+            answers["commune"] = text
+            return problem
+        answers["commune"] = text
+    elif step == "pupils":
+        number = _NUMBER.search(text)
+        count = int(number[1]) if number else 0
+        if not 1 <= count <= MAX_PUPILS:
+            return f"Indiquez un nombre d'élèves entre 1 et {MAX_PUPILS} (par exemple « 28 »)."
+        answers["pupils"] = str(count)
+    elif step in ("format", "contact", "consent"):
+        return "Utilisez les boutons ci-dessous, s'il vous plaît."
+    elif len(fold(text)) < 2:
+        return "Pouvez-vous préciser en quelques mots ?"
+    else:  # school, level, theme, period, constraints
+        answers[step] = text
+    _advance(form)
+    return None
+
+
+def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory) -> str:
+    """Apply a button of the form; returns "cancel", "back", "submit", "ok" or "invalid"."""
+    step, answers = form["step"], form["answers"]
+    if choice in ("cancel", "back"):
+        if choice == "back":
+            back(form)
+        return choice
+    kind, _, arg = choice.partition(":")
+    if step in _BUTTONS and kind == _BUTTONS[step][0] and arg in _BUTTONS[step][1]:
+        answers[step] = arg
+    elif step == "commune" and kind == "ac" and arg == "no":
+        form["pending_academy"] = None
+        answers.pop("commune", None)
+        return "ok"
+    elif step == "commune" and kind == "ac" and arg == form.get("pending_academy"):
+        answers["academy"] = arg
+        form["pending_academy"] = None
+    elif step == "school" and kind == "sc" and form.get("known_school"):
+        answers["school"] = form["known_school"]
+    elif step in SKIPPABLE and kind == "skip":
+        answers[step] = ""
+    elif step == "consent" and kind == "ok":
+        return "submit"
+    else:
+        return "invalid"
+    _advance(form)
+    return "ok"

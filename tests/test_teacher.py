@@ -1,0 +1,277 @@
+"""A teacher asks the académie's IPE for a speaker or a visit, and the request is followed to
+the end: taken, a date set, a reminder before it, one question after it that closes it."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date
+
+from support.cases import ADMIN, IPE_A, IPE_B, invite, make_service, outbox_rows, press, say
+from support.harness import running_bot, until
+from support.teachers import (
+    TEACHER,
+    TEACHER2,
+    fill_teacher_form,
+    in_days,
+    move_date,
+    the_case,
+)
+
+from bot.cases.dates import french_date, parse_date
+from bot.conversation import run_reminders
+from bot.desks.links import make_payload
+from bot.store.models import Case
+
+
+async def test_teacher_request_to_the_end_through_telegram(api, kb, db_url):
+    service = make_service(db_url, kb)  # beside the bot: the upkeep, run when the test says
+    code = await invite(service, "aix-marseille")
+    async with running_bot(api, kb, db_url, admin_ids=frozenset({ADMIN})):
+        api.send_text(IPE_A, f"/ipe {code}")
+        assert await until(lambda: len(api.sent[IPE_A]) == 1)
+
+        # the words of a teacher lead to the request, not to an answer about DP history
+        api.send_text(TEACHER, "je voudrais qu'un ingénieur vienne présenter son métier à mes 3e")
+        assert await until(lambda: len(api.sent[TEACHER]) == 1)
+        offer = api.last(TEACHER)
+        assert "Je transmets votre demande" in html.unescape(offer["text"])
+        assert api.buttons(offer)[0][1] == "tq:talk"
+        api.press_button(TEACHER, "Faire la demande")
+        assert await until(lambda: "(2/10)" in api.texts(TEACHER)[-1])  # the kind was said
+        count = len(api.sent[TEACHER])
+        for answer in ["Collège <b>Jean Moulin</b>", "Marseille", "3e B", "28", "l'aéronautique"]:
+            api.send_text(TEACHER, answer)
+            count += 1
+            assert await until(lambda n=count: len(api.sent[TEACHER]) == n), api.texts(TEACHER)
+        for label in ("Pas encore fixée", "En classe", "Aucune", "messagerie"):
+            api.press_button(TEACHER, label)
+            count += 1
+            assert await until(lambda n=count: len(api.sent[TEACHER]) == n), api.texts(TEACHER)
+        summary = html.unescape(api.last(TEACHER)["text"])
+        assert "Récapitulatif de votre demande" in summary and "Nombre d'élèves : 28" in summary
+        assert "Aix-Marseille" in summary and "En classe" in summary
+        assert len(api.sent[IPE_A]) == 1, "nothing is sent before consent"
+        api.press_button(TEACHER, "J'accepte")
+        count += 1
+        assert await until(lambda: len(api.sent[TEACHER]) == count)
+        confirmation = html.unescape(api.last(TEACHER)["text"])
+        assert "Référence de votre demande : AIX-" in confirmation
+
+        # the IPE's notice: a teacher's request, with a teacher's fields, escaped
+        assert await until(lambda: len(api.sent[IPE_A]) == 2, timeout=10)
+        notice = api.last(IPE_A)
+        assert "Nouvelle demande d'un·e enseignant·e" in notice["text"]
+        assert "Nombre d'élèves : 28" in notice["text"]
+        assert "&lt;b&gt;Jean Moulin&lt;/b&gt;" in notice["text"]
+        assert "Répondre à l'enseignant·e" in [b[0] for b in api.buttons(notice)][1]
+        api.press_button(IPE_A, "Je prends en charge")
+        assert await until(lambda: "prise en charge" in api.texts(TEACHER)[-1])
+        assert "votre demande" in api.texts(TEACHER)[-1]
+        assert await until(lambda: "puis fixez la date" in api.texts(IPE_A)[-1])
+
+        # the IPE records the date (a few days ahead) and the company
+        api.press_button(IPE_A, "Fixer la date")
+        assert await until(lambda: "Date convenue" in api.texts(IPE_A)[-1])
+        api.send_text(IPE_A, "31/02")
+        assert await until(lambda: "n'existe pas" in api.texts(IPE_A)[-1])
+        day = in_days(2)
+        api.send_text(IPE_A, f"{day:%d/%m/%Y}")
+        assert await until(lambda: "Quelle entreprise" in api.texts(IPE_A)[-1])
+        api.send_text(IPE_A, "Airbus Helicopters")
+        assert await until(lambda: "date fixée" in api.texts(IPE_A)[-1])
+        assert await until(lambda: "date fixée" in api.texts(TEACHER)[-1])
+        assert "Airbus Helicopters" in api.texts(TEACHER)[-1]
+
+        # a reminder to both a few days before; the upkeep again sends nothing twice
+        before_teacher, before_ipe = len(api.sent[TEACHER]), len(api.sent[IPE_A])
+        assert await run_reminders(service) == 2
+        assert await run_reminders(service) == 0
+        assert await until(lambda: "⏰ Rappel" in api.texts(TEACHER)[-1])
+        assert await until(lambda: "⏰ Rappel" in api.texts(IPE_A)[-1])
+        assert len(api.sent[TEACHER]) == before_teacher + 1
+        assert len(api.sent[IPE_A]) == before_ipe + 1
+
+        # after the date: one question to the teacher, whose answer closes the case
+        case = await the_case(service, TEACHER)
+        await move_date(service, case.id, in_days(-1))
+        assert await run_reminders(service) == 1
+        assert await until(lambda: "Cela s'est-il bien passé" in api.texts(TEACHER)[-1])
+        api.press_button(TEACHER, "Très bien")
+        assert await until(lambda: "Combien d'élèves" in api.texts(TEACHER)[-1])
+        api.send_text(TEACHER, "27")
+        assert await until(lambda: "est close" in api.texts(TEACHER)[-1])
+        assert await until(lambda: "Bilan de" in api.texts(IPE_A)[-1])
+        assert "27 élève(s)" in api.texts(IPE_A)[-1]
+        assert await run_reminders(service) == 0  # closed: no more questions
+
+        api.send_text(IPE_A, "/stats")
+        assert await until(lambda: "Élèves touchés : 27" in api.texts(IPE_A)[-1])
+    case = await the_case(service, TEACHER)
+    assert (case.kind, case.status, case.pupils_reached, case.feedback) == (
+        "teacher",
+        "resolved",
+        27,
+        "good",
+    )
+    assert case.company == "Airbus Helicopters"
+    await service.db.dispose()
+
+
+async def test_the_form_validates_goes_back_and_cancels(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    reply = await say(service, TEACHER, "/intervention")
+    assert "(1/10)" in reply.text and {c.id for c in reply.choices} >= {"f:ak:visit", "f:cancel"}
+    reply = await say(service, TEACHER, "bla bla")
+    assert "Choisissez avec les boutons" in reply.text
+    reply = await say(service, TEACHER, "une visite d'entreprise")  # typed, understood
+    assert "(2/10)" in reply.text
+    await say(service, TEACHER, "Lycée Ampère")
+    reply = await say(service, TEACHER, "zzqx")
+    assert "pas reconnu" in reply.text and "(3/10)" in reply.text
+    reply = await say(service, TEACHER, "69003")
+    assert "(4/10)" in reply.text
+    reply = await say(service, TEACHER, "2")  # not a button either: too short for a class
+    assert "Pouvez-vous préciser" in reply.text and "(4/10)" in reply.text
+    reply = await say(service, TEACHER, "5e")
+    assert "(5/10)" in reply.text
+    for wrong in ("beaucoup", "0", "5000"):
+        reply = await say(service, TEACHER, wrong)
+        assert "Indiquez un nombre d'élèves" in reply.text and "(5/10)" in reply.text
+    reply = await say(service, TEACHER, "1")  # one pupil, not the first button (⬅️ Retour)
+    assert "(6/10)" in reply.text
+    reply = await press(service, TEACHER, "f:back")
+    assert "(5/10)" in reply.text and "Combien d'élèves" in reply.text
+    state = await service.state_of(TEACHER)
+    assert "pupils" not in state.form["answers"]
+    assert state.form["answers"]["academy"] == "lyon"
+    reply = await press(service, TEACHER, "f:cancel")
+    assert "annulée" in reply.text and "rien n'a été envoyé" in reply.text
+    assert (await service.state_of(TEACHER)).form is None
+    assert await outbox_rows(service) == []
+    await service.db.dispose()
+
+
+async def test_a_teacher_in_an_academie_without_ipe_is_told_honestly(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "lyon")  # someone elsewhere, nobody for Aix-Marseille
+    reply = await fill_teacher_form(service, TEACHER)
+    assert "aucun ingénieur pour l'école n'est inscrit pour cette académie" in reply.text
+    assert "Elles bougent" in reply.text
+    rows = await outbox_rows(service)
+    assert [r.chat_id for r in rows] == [ADMIN]
+    assert "Nombre d'élèves : 28" in rows[0].text  # a teacher's fields
+    status = await say(service, TEACHER, "/demande")
+    assert "Votre demande AIX-" in status.text and "reçue" in status.text
+    await service.db.dispose()
+
+
+async def test_teachers_words_offer_the_form(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    for chat, text in enumerate(
+        [
+            "un intervenant pour ma classe",
+            "organiser une visite d'entreprise",
+            "un ingénieur pour parler aux élèves",
+            "je voudrais qu'un ingénieur vienne présenter son métier à mes 3e",
+        ],
+        start=TEACHER,
+    ):
+        reply = await say(service, chat, text)
+        assert reply.kind == "offer", (text, reply.text)
+        assert reply.choices[0].id.startswith("tq")
+        assert "DP" not in reply.text
+        form = await press(service, chat, reply.choices[0].id)
+        assert form.kind == "form" and "(2/10)" in form.text  # the kind is taken from the words
+    pupil = await say(service, 2999, "c'est quoi le stage de 3e")
+    assert pupil.kind == "answer"
+    menu = await press(service, 2998, "r:teacher")
+    assert any(c.id == "tq" for c in menu.choices)
+    await service.db.dispose()
+
+
+async def test_the_ipe_dates_and_the_feedback_that_did_not_happen(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_teacher_form(service, TEACHER2)
+    case = await the_case(service, TEACHER2)
+    await press(service, IPE_A, f"ca:{case.id}")
+    reply = await press(service, IPE_A, f"cd:{case.id}")
+    assert "Date convenue" in reply.text
+    reply = await say(service, IPE_A, "12/03/2020")
+    assert "passée" in reply.text
+    reply = await say(service, IPE_A, "n'importe quand")
+    assert "pas reconnu la date" in reply.text
+    reply = await say(service, IPE_A, f"{in_days(10):%d/%m}")
+    reply = await press(service, IPE_A, reply.choices[0].id)  # « Passer »: no company
+    assert "date fixée" in reply.text
+    assert await run_reminders(service) == 0  # ten days ahead: not yet
+    await move_date(service, case.id, in_days(-2))
+    assert await run_reminders(service) == 1
+    reply = await press(service, TEACHER2, f"tf:{case.id}:none")
+    assert "autre date" in reply.text
+    case = await the_case(service, TEACHER2)
+    assert case.status == "acknowledged" and case.event_date is None
+    last = (await outbox_rows(service, IPE_A))[-1]
+    assert "n'a pas eu lieu" in last.text
+    # another IPE's académie: neither the date button nor the case
+    code = await invite(service, "lyon")
+    await say(service, IPE_B, f"/ipe {code}")
+    reply = await press(service, IPE_B, f"cd:{case.id}")
+    assert "introuvable" in reply.text
+    await service.db.dispose()
+
+
+def test_french_dates_typed_by_an_ipe():
+    today = date(2026, 11, 30)
+    assert parse_date("12/03", today) == (date(2027, 3, 12), "")  # the next 12 March
+    assert parse_date("12 mars 2027", today) == (date(2027, 3, 12), "")
+    assert parse_date("le jeudi 1er avril", today) == (date(2027, 4, 1), "")
+    assert parse_date("3/12/26", today) == (date(2026, 12, 3), "")
+    assert parse_date("2027-01-05", today) == (date(2027, 1, 5), "")
+    assert parse_date("30/11", today) == (today, "")  # today is not past
+    assert parse_date("31/02", today) == (None, "invalid")
+    assert parse_date("12/03/2025", today) == (None, "past")
+    assert parse_date("12/03/2029", today) == (None, "far")
+    assert parse_date("bientôt", today) == (None, "format")
+    assert french_date(date(2027, 3, 1)) == "lundi 1er mars 2027"
+
+
+async def test_a_teachers_oublier_keeps_only_the_kind_of_action(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await fill_teacher_form(service, TEACHER)
+    reply = await say(service, TEACHER, "/oublier")
+    assert "1 demande(s)" in reply.text
+    case = await the_case_by_id(service, 1)
+    assert case.erased and case.pupil_chat_id is None
+    assert json.loads(case.details) == {"action": "talk"}  # no school, no theme: the figures
+    await service.db.dispose()
+
+
+async def the_case_by_id(service, case_id: int) -> Case:
+    async with service.db.sessions() as session:
+        return await session.get(Case, case_id)
+
+
+async def test_a_teachers_poster_link_fills_in_the_academie_and_the_school(kb, db_url):
+    service = make_service(db_url, kb, link_secret="a secret only this bot knows, 32+")
+    await invite(service, "lyon")
+    lyon = service.engine.academies.get("lyon")
+    payload = make_payload(lyon, "Lycée Ampère", "teacher", service.engine.link_secret)
+    welcome = await say(service, TEACHER, f"/start {payload}")
+    assert "Vous êtes au lycée Ampère" in welcome.text
+    menu_button = next(c for c in welcome.choices if c.id == "tq")  # the teachers' menu
+    await press(service, TEACHER, menu_button.id)
+    reply = await press(service, TEACHER, "f:ak:visit")
+    assert "Lycée Ampère" in reply.text and ("✅ Oui", "f:sc") in [
+        (c.label, c.id) for c in reply.choices
+    ]
+    reply = await press(service, TEACHER, "f:sc")
+    assert "académie de Lyon ?" in reply.text
+    reply = await press(service, TEACHER, "f:ac:lyon")
+    assert "(4/10)" in reply.text
+    await service.db.dispose()
