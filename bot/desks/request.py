@@ -109,7 +109,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
         answers = dict(state.form["answers"])
         state.form = None
         state.academy = answers.get("academy")
-        if answers.get("level") in engine.levels:
+        if answers.get("level") in (*engine.levels, "autre"):  # never asked again
             state.level = answers["level"]
         text = by_role(
             state.role,
