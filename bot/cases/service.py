@@ -14,6 +14,7 @@ from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
+from bot.cases.urgency import by_urgency
 from bot.messages import Choice
 from bot.store.models import Case, CaseCounter, CaseEvent, Contact, OutboxMessage, aware, utcnow
 
@@ -161,10 +162,11 @@ class EscalationService:
         return case if case is not None and scope.can_see(case) else None
 
     async def open_cases(self, session: AsyncSession, scope: Scope) -> list[Case]:
+        """The open cases this scope sees, most urgent first (cases.urgency)."""
         query = select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.created_at)
         if scope.academies is not None:
             query = query.where(Case.academy_id.in_(scope.academies))
-        return list((await session.scalars(query)).all())
+        return by_urgency(list((await session.scalars(query)).all()))
 
     async def find_by_reference(self, session: AsyncSession, reference: str) -> Case | None:
         return await session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
