@@ -146,8 +146,9 @@ class DialogueEngine:
         if follow_up and last is not None and result.topic not in (last.id, *last.related):
             # a follow-up ("c obligatoire ?", "elle est versée quand ?"): read with the last topic
             again = self.matcher.match(f"{stripped} {last.title}")
-            if again.topic == last.id or again.topic in last.related:
-                result = again
+            in_context = again.topic == last.id or again.topic in last.related
+            if in_context and (result.topic is None or again.score >= result.score):
+                result = again  # the context wins over a direct match only if it reads as well
         return self._offer(state, self._reply_for(state, stripped, result))
 
     def handle_choice(self, state: State, choice_id: str) -> Reply:
