@@ -147,3 +147,93 @@ def test_the_school_contact_steps_go_back_and_can_be_skipped():
     assert form["step"] == "consent" and "contact_adult" not in form["answers"]
     forms.back(form)
     assert form["step"] == "contact"
+
+
+async def test_the_notices_are_edited_in_place_as_the_case_moves(api, kb, db_url):
+    from support.cases import IPE_A2
+
+    service = make_service(db_url, kb)
+    codes = [await invite(service, "aix-marseille") for _ in range(2)]
+    await service.db.dispose()
+    async with running_bot(api, kb, db_url):
+        for chat, code in zip((IPE_A, IPE_A2), codes, strict=True):
+            api.send_text(chat, f"/ipe {code}")
+            assert await until(lambda c=chat: "Aix-Marseille" in " ".join(api.texts(c)))
+        service = make_service(db_url, kb)
+        await fill_form(service, PUPIL)  # filed while the bot runs: the worker delivers it
+        await service.db.dispose()
+        assert await until(
+            lambda: all("Statut : nouvelle" in api.texts(c)[-1] for c in (IPE_A, IPE_A2))
+        )
+        notice_a, notice_b = api.last(IPE_A), api.last(IPE_A2)
+        keys = [(IPE_A, notice_a["message_id"]), (IPE_A2, notice_b["message_id"])]
+
+        # IPE A takes it: both notices now say so, with the next actions
+        api.press(IPE_A, notice_a["message_id"], api.buttons(notice_a)[0][1])
+        assert await until(lambda: "prise en charge" in api.messages[keys[1]]["text"])
+        theirs = html.unescape(api.messages[keys[1]]["text"])
+        assert await until(
+            lambda: "Suivie par : vous" in html.unescape(api.messages[keys[0]]["text"])
+        )
+        mine = html.unescape(api.messages[keys[0]]["text"])
+        assert "Statut : prise en charge" in mine and "Prochaine étape" in mine
+        assert "Suivie par : Élève 3001" in theirs  # the name Telegram gave at registration
+        labels = [label for label, _ in api.buttons(api.messages[keys[0]])]
+        assert any("Répondre" in b for b in labels) and any("Résolu" in b for b in labels)
+
+        # IPE A2 closes it from their notice: both notices say closed, without buttons
+        close = next(d for label, d in api.buttons(api.messages[keys[1]]) if "Clore" in label)
+        api.press(IPE_A2, keys[1][1], close)
+        assert await until(lambda: all("Statut : close" in api.messages[k]["text"] for k in keys))
+        assert all(not api.buttons(api.messages[k]) for k in keys)
+        assert "plus rien à faire" in api.messages[keys[0]]["text"]
+        edits = api.calls_of("editMessageText")
+        assert {(int(e["chat_id"]), int(e["message_id"])) for e in edits} == set(keys)
+        assert len(edits) == 4  # taken, then closed, for each of the two notices
+
+
+class NumberingSender:
+    """Returns a message id for each delivery; cannot edit (as the console)."""
+
+    def __init__(self):
+        self.sent: list[tuple[int, str]] = []
+
+    async def send(self, chat_id, text, choices):
+        self.sent.append((chat_id, text))
+        return 100 + len(self.sent)
+
+
+async def test_a_notice_not_yet_out_gets_the_new_text_and_a_channel_without_edits_skips_them(
+    kb, db_url
+):
+    from support.cases import outbox_rows, say
+
+    from bot.cases.outbox import deliver_due
+
+    service = make_service(db_url, kb)
+    await say(service, IPE_A, f"/ipe {await invite(service, 'aix-marseille')}")
+    await fill_form(service, PUPIL)
+    async with service.db.sessions() as session:
+        case = await session.scalar(select(Case))
+    async with service.db.transaction() as session:
+        fresh = await session.get(Case, case.id)
+        await service.escalation.take(session, fresh, None)
+    notices = [r for r in await outbox_rows(service) if r.contact_id is not None]
+    assert len(notices) == 1 and "Statut : prise en charge" in notices[0].text
+    assert notices[0].kind == "send" and notices[0].status == "pending"  # rewritten, not edited
+    sender = NumberingSender()
+    await deliver_due(service.db, sender)
+    notice = next(r for r in await outbox_rows(service) if r.id == notices[0].id)
+    assert notice.message_id is not None and notice.status == "sent"
+    async with service.db.transaction() as session:
+        fresh = await session.get(Case, case.id)
+        await service.escalation.finish(session, fresh, None, "resolved")
+    edits = [r for r in await outbox_rows(service) if r.kind == "edit"]
+    assert len(edits) == 1 and edits[0].message_id == notice.message_id
+    assert "Statut : résolue" in edits[0].text and edits[0].choices == "[]"
+    before = len(sender.sent)
+    await deliver_due(service.db, sender)  # no edit method: nothing sent again, nothing stuck
+    edits = [r for r in await outbox_rows(service) if r.kind == "edit"]
+    assert edits[0].status == "sent"
+    assert [chat for chat, _ in sender.sent[before:]] == [PUPIL]  # the pupil is told; no copy
+    await service.db.dispose()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
+from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
 from bot.cases.urgency import by_urgency
@@ -196,6 +197,7 @@ class EscalationService:
                 "ingénieur pour l'école. Il va te répondre ici même.",
                 case_id=case.id,
             )
+        await refresh_notices(session, case, self.directory)
 
     async def finish(
         self, session: AsyncSession, case: Case, contact: Contact | None, status: str
@@ -232,6 +234,7 @@ class EscalationService:
             await enqueue(
                 session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
             )
+        await refresh_notices(session, case, self.directory)
 
     async def relay_to_pupil(
         self, session: AsyncSession, case: Case, contact: Contact | None, text: str, key: str
