@@ -6,6 +6,8 @@ import pytest
 
 from bot.messages import State
 
+VARIANTS = (("pupil", "3e"), ("pupil", "2de"), ("pupil", "cap"), ("pupil", "bts"))  # by_level
+
 
 def test_start_offers_roles(engine):
     state = State()
@@ -29,10 +31,10 @@ def test_the_first_message_fits_a_phone_and_the_rest_comes_on_request(engine, kb
     for topic in kb.topics.values():
         if topic.id in ("salutation", "merci", "detresse"):
             continue
-        for role in ("pupil", "teacher"):
-            state = State(role=role)
+        for role, level in (("pupil", "autre"), ("teacher", None), *VARIANTS):
+            state = State(role=role, level=level)
             first = engine.answer(state, topic)
-            assert len(first.text) <= 650, (topic.id, role, len(first.text))
+            assert len(first.text) <= 650, (topic.id, role, level, len(first.text))
             assert "Source : " in first.text
             more = engine.handle_choice(state, f"more:{topic.id}")
             assert more.kind == "more" and topic.source in more.text

@@ -35,6 +35,15 @@ CONTACT_CHOICES = {
     "bot": "Par cette messagerie (recommandé)",
     "school": "Par mon établissement",
 }
+# "Par mon établissement": the adult the IPE should contact (a role; a name only if typed)
+ADULT_CHOICES = {
+    "pp": "Professeur principal",
+    "cpe": "CPE",
+    "prof": "Un professeur de la classe",
+    "ddfpt": "Bureau des entreprises / DDFPT",
+    "other": "Un autre adulte",
+}
+MAX_ADULT_NAME = 80
 FIELD_LABELS = {
     "academy": "Académie",
     "school": "Établissement",
@@ -60,6 +69,10 @@ def display_answers(answers: dict[str, str], directory: AcademyDirectory) -> dic
             value = LEVEL_CHOICES.get(value, value)
         elif key == "contact":
             value = CONTACT_CHOICES.get(value, value)
+            adult = ADULT_CHOICES.get(answers.get("contact_adult", ""))
+            if adult:  # whom the IPE should contact at the school
+                name = answers.get("contact_name")
+                value += f" — à contacter : {adult.lower()}" + (f" ({name})" if name else "")
         out[key] = value or "—"
     return out
 

@@ -20,7 +20,7 @@ from bot.store.models import Case, QuestionEvent, Unanswered, aware
 from bot.understanding.normalise import words
 from bot.understanding.privacy import scrub
 
-RECORDED = ("answer", "did_you_mean", "fallback")
+RECORDED = ("answer", "level", "did_you_mean", "fallback")
 MAX_TEXT = 500
 
 
@@ -31,12 +31,13 @@ async def record_reply(session: AsyncSession, reply: Reply, role: str | None, te
     """One event per question; fallbacks and "did you mean" also go to the gaps inbox."""
     if reply.kind not in RECORDED:
         return
+    outcome = "answer" if reply.kind == "level" else reply.kind  # answered once the class is known
     # a Core INSERT: this runs for every question, the ORM's unit of work adds nothing here
     await session.execute(
         _INSERT_EVENT,
-        {"outcome": reply.kind, "topic": reply.topic, "role": role, "score": reply.score},
+        {"outcome": outcome, "topic": reply.topic, "role": role, "score": reply.score},
     )
-    if reply.kind != "answer" and text.strip():
+    if outcome != "answer" and text.strip():
         near = reply.suggestions or reply.near
         session.add(
             Unanswered(

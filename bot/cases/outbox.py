@@ -57,7 +57,17 @@ class Permanent(DeliveryError):
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> None: ...
+    """Delivers a message; returns its id in the chat when the channel has one (to edit it)."""
+
+    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> int | None: ...
+
+
+class Editor(Protocol):
+    """A Sender that can also replace a delivered message's text and buttons."""
+
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, choices: list[Choice]
+    ) -> None: ...
 
 
 async def enqueue(
@@ -70,11 +80,13 @@ async def enqueue(
     case_id: int | None = None,
     contact_id: int | None = None,
     delay: timedelta = timedelta(0),
+    edit_of: int | None = None,
 ) -> bool:
     """Add a message unless one with the same key exists; True when added.
 
     delay: a copy of a direct reply waits this long, so that it is only sent when the direct
-    reply did not go out (`cancel_copy` marks it delivered)."""
+    reply did not go out (`cancel_copy` marks it delivered).
+    edit_of: the delivered message (its id in the chat) this row replaces: an "edit" row."""
     existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
     if existing is not None:
         return False
@@ -88,6 +100,8 @@ async def enqueue(
             case_id=case_id,
             contact_id=contact_id,
             next_attempt_at=utcnow() + delay,
+            kind="send" if edit_of is None else "edit",
+            message_id=edit_of,
         )
     )
     return True
@@ -143,8 +157,14 @@ async def deliver_due(
         outcome: str
         error = ""
         delay = 0.0
+        message_id = None
         try:
-            await sender.send(row.chat_id, row.text, choices)
+            if row.kind == "edit":
+                edit = getattr(sender, "edit", None)
+                if edit is not None and row.message_id is not None:
+                    await edit(row.chat_id, row.message_id, row.text, choices)
+            else:
+                message_id = await sender.send(row.chat_id, row.text, choices)
             outcome = "sent"
         except Blocked:
             outcome = "blocked"
@@ -164,6 +184,8 @@ async def deliver_due(
             fresh.claimed_until = None
             if outcome == "sent":
                 fresh.status, fresh.sent_at = "sent", utcnow()
+                if isinstance(message_id, int) and not isinstance(message_id, bool):
+                    fresh.message_id = message_id  # a notice can be edited as the case moves
                 sent += 1
             elif outcome == "later":
                 fresh.next_attempt_at = utcnow() + timedelta(seconds=delay)

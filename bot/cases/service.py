@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
 from bot.cases.details import is_teacher, requester
+from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
+from bot.cases.urgency import by_urgency
 from bot.messages import Choice
 from bot.store.models import Case, CaseCounter, CaseEvent, Contact, OutboxMessage, aware, utcnow
 
@@ -168,10 +170,11 @@ class EscalationService:
         return case if case is not None and scope.can_see(case) else None
 
     async def open_cases(self, session: AsyncSession, scope: Scope) -> list[Case]:
+        """The open cases this scope sees, most urgent first (cases.urgency)."""
         query = select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.created_at)
         if scope.academies is not None:
             query = query.where(Case.academy_id.in_(scope.academies))
-        return list((await session.scalars(query)).all())
+        return by_urgency(list((await session.scalars(query)).all()))
 
     async def find_by_reference(self, session: AsyncSession, reference: str) -> Case | None:
         return await session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
@@ -204,6 +207,7 @@ class EscalationService:
                 "ingénieur pour l'école. Il va te répondre ici même.",
                 case_id=case.id,
             )
+        await refresh_notices(session, case, self.directory)
 
     async def finish(
         self, session: AsyncSession, case: Case, contact: Contact | None, status: str
@@ -248,6 +252,7 @@ class EscalationService:
             await enqueue(
                 session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
             )
+        await refresh_notices(session, case, self.directory)
 
     async def relay_to_pupil(
         self, session: AsyncSession, case: Case, contact: Contact | None, text: str, key: str

@@ -4,9 +4,11 @@ and the outbox's sender with Telegram's errors mapped to the outbox's."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 
 # Opt in to python-telegram-bot's coming behaviour: retry_after as a timedelta.
@@ -136,18 +138,41 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> None:
+    async def send(self, chat_id: int, text: str, choices: list[Choice]) -> int | None:
+        """Send every part; the first part's message id (the one an edit replaces)."""
+        first = None
         for part, markup in render(Reply(text, list(choices))):
-            try:
-                await self.bot.send_message(chat_id, part, reply_markup=markup)
-            except Forbidden as exc:
-                raise Blocked(str(exc)) from exc
-            except RetryAfter as exc:
-                raise RetryLater(seconds(exc.retry_after)) from exc
-            except BadRequest as exc:
-                reason = str(exc)
-                if any(gone in reason.lower() for gone in ("chat not found", "bot was blocked")):
-                    raise Blocked(reason) from exc
-                raise Permanent(reason) from exc
-            except (TimedOut, NetworkError) as exc:
-                raise Transient(type(exc).__name__) from exc
+            with _mapped_errors():
+                message = await self.bot.send_message(chat_id, part, reply_markup=markup)
+            first = first or getattr(message, "message_id", None)
+        return first
+
+    async def edit(self, chat_id: int, message_id: int, text: str, choices: list[Choice]) -> None:
+        """Replace a delivered notice's text and buttons (its first part only)."""
+        part, markup = render(Reply(text, list(choices)))[0]
+        try:
+            with _mapped_errors():
+                await self.bot.edit_message_text(
+                    part, chat_id=chat_id, message_id=message_id, reply_markup=markup
+                )
+        except Permanent as exc:
+            if "not modified" not in str(exc).lower():  # the same text again is not an error
+                raise
+
+
+@contextlib.contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """Telegram's errors as the outbox's."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise Blocked(str(exc)) from exc
+    except RetryAfter as exc:
+        raise RetryLater(seconds(exc.retry_after)) from exc
+    except BadRequest as exc:
+        reason = str(exc)
+        if any(gone in reason.lower() for gone in ("chat not found", "bot was blocked")):
+            raise Blocked(reason) from exc
+        raise Permanent(reason) from exc
+    except (TimedOut, NetworkError) as exc:
+        raise Transient(type(exc).__name__) from exc

@@ -16,7 +16,13 @@ from bot.cases.communes import COMMUNES_FILE
 from bot.config import Config
 from bot.desks.dialogue import DialogueEngine
 from bot.messages import State
-from bot.understanding.evaluation import evaluate, format_report, read_labelled
+from bot.understanding.evaluation import (
+    evaluate,
+    evaluate_followups,
+    format_report,
+    read_followups,
+    read_labelled,
+)
 from bot.understanding.knowledge import LoadResult, default_knowledge_dir, load_knowledge
 from bot.understanding.lint import lint
 from bot.understanding.matching import Matcher
@@ -131,9 +137,26 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     kb = _load(args).kb
+    if args.followups:
+        engine = DialogueEngine(kb)
+        items = read_followups(args.file)
+        alone = evaluate_followups(lambda _first, text: follow_up_topic(engine, None, text), items)
+        report = evaluate_followups(lambda a, b: follow_up_topic(engine, a, b), items)
+        print(f"follow-ups alone, without the first message: {alone.accuracy:6.1%}")
+        print(format_report(report))
+        return 0
     report = evaluate(Matcher(kb), read_labelled(args.file), kb.safety)
     print(format_report(report))
     return 0
+
+
+def follow_up_topic(engine: DialogueEngine, first: str | None, text: str) -> str | None:
+    """The topic a pupil's follow-up gets right after the first message (as in the chat)."""
+    state = State(role="pupil")
+    if first is not None:
+        engine.handle_text(state, first)
+    reply = engine.handle_text(state, text)
+    return reply.topic if reply.kind in ("answer", "level") else None
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -216,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="mesurer la précision sur un fichier étiqueté")
     ev.add_argument("file", type=Path)
+    ev.add_argument(
+        "--followups", action="store_true", help="dialogues en deux temps : message, relance, sujet"
+    )
     ev.set_defaults(func=cmd_eval)
 
     chat = sub.add_parser("chat", help="discuter avec l'assistant dans le terminal")

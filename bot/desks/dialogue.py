@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import links, request, teacher
+from bot.desks import levels, links, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.phrases import (
     FOLLOW_UP,
@@ -146,12 +146,13 @@ class DialogueEngine:
             return self._offer(state, empty(self, state))
         result = self.matcher.match(stripped)
         follow_up = FOLLOW_UP.search(said) and len(tokens) <= 2
-        if result.topic is None and state.last_topic in self.kb.topics and follow_up:
+        last = self.kb.topics.get(state.last_topic or "")
+        if follow_up and last is not None and result.topic not in (last.id, *last.related):
             # a follow-up ("c obligatoire ?", "elle est versée quand ?"): read with the last topic
-            last = self.kb.topics[state.last_topic]
             again = self.matcher.match(f"{stripped} {last.title}")
-            if again.topic == last.id or again.topic in last.related:
-                result = again
+            in_context = again.topic == last.id or again.topic in last.related
+            if in_context and (result.topic is None or again.score >= result.score):
+                result = again  # the context wins over a direct match only if it reads as well
         return self._offer(state, self._reply_for(state, stripped, result))
 
     def handle_choice(self, state: State, choice_id: str) -> Reply:
@@ -190,7 +191,7 @@ class DialogueEngine:
             return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
         if kind == "more" and arg in self.kb.topics:
             topic = self.kb.topics[arg]
-            _, rest = split_answer(topic.answer_for(state.role))
+            _, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
             text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
             related = [Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related]
             return self._offer(state, Reply(text, related[:4], kind="more", topic=topic.id))
@@ -204,9 +205,8 @@ class DialogueEngine:
             if theme is not None:
                 number = int(page) if page.isascii() and page.isdigit() and len(page) < 3 else 0
                 return self._offer(state, self.theme_menu(state, theme.id, number))
-        if kind == "lv" and arg in LEVELS:
-            state.level = arg
-            return self._offer(state, Reply(f"Niveau enregistré : {LEVELS[arg]}.", kind="info"))
+        if kind == "lv" and (chosen := levels.on_choice(self, state, arg)) is not None:
+            return self._offer(state, chosen)
         return self._offer(
             state,
             Reply(
@@ -267,7 +267,7 @@ class DialogueEngine:
 
     def profile(self, state: State) -> Reply:
         role = ROLE_LABELS.get(state.role or "", "non précisé")
-        level = LEVELS.get(state.level or "", "non précisé")
+        level = levels.level_name(state.level)
         text = (
             f"Ton profil : {role}, niveau {level}.\nChange-le avec les boutons :"
             if state.role != "teacher"
@@ -331,9 +331,12 @@ class DialogueEngine:
         return Reply(text, choices, kind="menu")
 
     def answer(self, state: State, topic: Topic, score: float = 100.0) -> Reply:
-        """The first message of the topic's answer; the rest on "📖 En savoir plus"."""
+        """The first message of the topic's answer (the variant for the pupil's class, which is
+        asked once when it matters); the rest on "📖 En savoir plus"."""
+        if levels.needs_level(state, topic):
+            return levels.ask(state, topic, score)
         state.last_topic = topic.id
-        head, rest = split_answer(topic.answer_for(state.role))
+        head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
         choices = [
             Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related if r in self.kb.topics
         ][:3]
@@ -368,7 +371,7 @@ class DialogueEngine:
     def _reply_for_match(self, state: State, text: str, result: MatchResult) -> Reply:
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
-            if result.suggestions:
+            if result.suggestions and reply.kind == "answer":
                 others = [self.kb.topics[t] for t in result.suggestions]
                 names = " ou ".join(f"« {t.title} »" for t in others)
                 reply.text += by_role(

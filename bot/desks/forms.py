@@ -9,11 +9,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
-from bot.cases.details import CONTACT_CHOICES, FIELD_LABELS, LEVEL_CHOICES, display_answers
+from bot.cases.details import (
+    ADULT_CHOICES,
+    CONTACT_CHOICES,
+    FIELD_LABELS,
+    LEVEL_CHOICES,
+    MAX_ADULT_NAME,
+    display_answers,
+)
 from bot.messages import by_role
 
 MAX_ANSWER = 300
 STEPS = ("academy", "school", "level", "period", "sectors", "place", "tried", "contact", "consent")
+# after "Par mon établissement" at the contact step: which adult, and optionally their name
+CONTACT_STEPS = ("contact_adult", "contact_name")
+_BEFORE = {"contact_adult": "contact", "contact_name": "contact_adult"}
 _LEVEL_WORDS = {
     "4e": {"4e", "4eme", "quatrieme", "4"},
     "3e": {"3e", "3eme", "troisieme", "3"},
@@ -42,7 +52,7 @@ NAV = (("⬅️ Retour", "f:back"), ("❌ Annuler", "f:cancel"))
 def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) -> FormPrompt:
     """The question of the current step."""
     step = form["step"]
-    n = STEPS.index(step) + 1
+    n = STEPS.index("contact" if step in CONTACT_STEPS else step) + 1
     head = f"({n}/{len(STEPS) - 1}) " if step != "consent" else ""
     if step == "academy":
         pending = form.get("pending_academy")
@@ -149,6 +159,29 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             ),
             choices + NAV,
         )
+    if step == "contact_adult":
+        choices = tuple((label, f"f:ad:{key}") for key, label in ADULT_CHOICES.items())
+        return FormPrompt(
+            head
+            + by_role(
+                role,
+                "Quel adulte de ton établissement l'ingénieur pour l'école doit-il contacter ?",
+                "Quel adulte de l'établissement l'ingénieur pour l'école doit-il contacter ?",
+            ),
+            choices + NAV,
+        )
+    if step == "contact_name":
+        return FormPrompt(
+            head
+            + by_role(
+                role,
+                "Si tu veux, écris son nom (par exemple « Mme Martin ») : ça aide l'ingénieur "
+                "à le joindre. Sinon, appuie sur « Passer ».",
+                "Si vous le souhaitez, indiquez son nom (par exemple « Mme Martin »). Sinon, "
+                "« Passer ».",
+            ),
+            (("Passer", "f:skip"), *NAV),
+        )
     return FormPrompt(
         summary(form, directory)
         + "\n\n"
@@ -182,11 +215,15 @@ def _advance(form: dict[str, Any]) -> None:
 
 
 def back(form: dict[str, Any]) -> None:
-    i = STEPS.index(form["step"])
+    step = form["step"]
     form["pending_academy"] = None
-    if i > 0:
-        form["step"] = STEPS[i - 1]
-        form["answers"].pop(form["step"], None)
+    if step == "consent" and form["answers"].get("contact") == "school":
+        form["step"] = "contact_name"
+    elif step in CONTACT_STEPS:
+        form["step"] = _BEFORE[step]
+    elif STEPS.index(step) > 0:
+        form["step"] = STEPS[STEPS.index(step) - 1]
+    form["answers"].pop(form["step"], None)
 
 
 def parse_level(text: str) -> str | None:
@@ -225,7 +262,18 @@ def answer_text(
         form["answers"]["level"] = level
         _advance(form)
         return None
-    if step in ("contact", "consent"):
+    if step == "contact_name":
+        if len(text) > MAX_ADULT_NAME:
+            return by_role(
+                role,
+                f"Écris seulement son nom, en moins de {MAX_ADULT_NAME} caractères.",
+                f"Son nom seulement, en moins de {MAX_ADULT_NAME} caractères.",
+            )
+        if len(fold(text)) >= 2:
+            form["answers"]["contact_name"] = text
+            form["step"] = "consent"
+            return None
+    if step in ("contact", "contact_adult", "consent", "contact_name"):
         return by_role(
             role,
             "Utilise les boutons ci-dessous, s'il te plaît.",
@@ -305,7 +353,19 @@ def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory
         return "ok"
     if step == "contact" and kind == "ct" and arg in CONTACT_CHOICES:
         form["answers"]["contact"] = arg
+        form["answers"].pop("contact_adult", None)
+        form["answers"].pop("contact_name", None)
+        if arg == "school":  # which adult to contact there
+            form["step"] = "contact_adult"
+            return "ok"
         _advance(form)
+        return "ok"
+    if step == "contact_adult" and kind == "ad" and arg in ADULT_CHOICES:
+        form["answers"]["contact_adult"] = arg
+        form["step"] = "contact_name"
+        return "ok"
+    if step == "contact_name" and kind == "skip":
+        form["step"] = "consent"
         return "ok"
     if step == "consent" and kind == "ok":
         return "submit"

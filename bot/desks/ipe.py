@@ -21,6 +21,7 @@ from bot.cases.details import (
     status_label,
 )
 from bot.cases.service import CaseNotOpen, EscalationService
+from bot.cases.urgency import urgency_reason
 from bot.desks.limits import allow
 from bot.desks.offers import case_offers
 from bot.desks.turn import Turn
@@ -80,20 +81,20 @@ class IpeDesk:
         )
 
     async def list_cases(self, turn: Turn) -> Reply:
-        """/dossiers: the open cases of this chat's académies, oldest first."""
+        """/dossiers: the open cases of this chat's académies, most urgent first, with why."""
         scope = await turn.scope()
         if not scope.staff:
             return Reply(IPE_ONLY, kind="info")
         cases = await self.escalation.open_cases(turn.session, scope)
         if not cases:
             return Reply("Aucune demande ouverte pour vos académies.", kind="info")
-        lines = ["Demandes ouvertes :"]
+        lines = ["Demandes ouvertes, les plus urgentes d'abord :"]
         choices = []
         for case in cases[:30]:
             status = status_label(case)
             if short_kind(case):
                 status = f"{short_kind(case)}, {status}"
-            lines.append(f"• {case.reference} ({status})")
+            lines.append(f"• {case.reference} ({status}) — {urgency_reason(case)}")
             if len(choices) < 8:
                 choices.append(Choice(f"{case.reference} ({status})", f"cv:{case.id}"))
         return Reply("\n".join(lines), choices, kind="cases")

@@ -162,7 +162,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
         placement = state.form.get("placement")  # "Ça m'intéresse" (desks.offers)
         state.form = None
         state.academy = answers.get("academy")
-        if answers.get("level") in engine.levels:
+        if answers.get("level") in (*engine.levels, "autre"):  # never asked again
             state.level = answers["level"]
         text = by_role(
             state.role,

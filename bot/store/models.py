@@ -159,6 +159,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # "send", or "edit": replace the text and buttons of message_id (a notice already delivered)
+    kind: Mapped[str] = mapped_column(String(8), default="send", server_default="send")
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # once delivered
 
 
 class QuestionEvent(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,52 @@ def read_labelled(path: Path | str) -> list[Labelled]:
         )
         items.append(Labelled(labels, question.strip(), number))
     return items
+
+
+def read_followups(path: Path | str) -> list[tuple[str, Labelled]]:
+    """Two-turn dialogues `first<TAB>follow-up<TAB>expected`: (first message, the follow-up
+    labelled with the topic it should get)."""
+    items = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or not all(p.strip() for p in parts):
+            raise ValueError(f"{path}:{number}: attendu « message<TAB>relance<TAB>sujet »")
+        first, follow_up, expected = (p.strip() for p in parts)
+        labels = (
+            frozenset()
+            if expected == OUT_OF_SCOPE
+            else frozenset(e.strip() for e in expected.split("|") if e.strip())
+        )
+        items.append((first, Labelled(labels, follow_up, number)))
+    return items
+
+
+def evaluate_followups(
+    two_turns: Callable[[str | None, str], str | None], items: list[tuple[str, Labelled]]
+) -> EvalReport:
+    """`two_turns(first, follow_up)` is the topic the follow-up gets after the first message
+    (None for first: the follow-up alone), as the dialogue engine answers it."""
+    report = EvalReport()
+    for first, item in items:
+        got = two_turns(first, item.question)
+        if item.expected:
+            report.in_scope += 1
+            if got in item.expected:
+                report.in_scope_right += 1
+                continue
+            report.confusions[(sorted(item.expected)[0], got or OUT_OF_SCOPE)] += 1
+        else:
+            report.out_scope += 1
+            if got is None:
+                report.out_scope_rejected += 1
+                continue
+            report.confusions[(OUT_OF_SCOPE, got)] += 1
+        report.misses.append(
+            (Labelled(item.expected, f"{first} → {item.question}", item.line), got, 0.0)
+        )
+    return report
 
 
 def evaluate(

@@ -10,6 +10,9 @@ from bot.understanding.normalise import Lexicon
 from bot.understanding.safety import SafetyNet
 
 CRISIS_TOPIC = "detresse"  # the topic the safety net's answer stands for (ask --json, eval)
+# the classes an answer may have a variant for (`by_level` in the YAML): 4e/3e, 2de GT,
+# lycée professionnel (CAP, bac pro), BTS
+LEVEL_KEYS = ("3e", "2de", "pro", "bts")
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,13 @@ class Topic:
     urgent: bool = False
     triggers: tuple[str, ...] = ()  # phrases that send a message here whatever its score
     file: str = ""
+    by_level: dict[str, str] = field(default_factory=dict)  # LEVEL_KEYS -> the pupil's answer
 
-    def answer_for(self, role: str | None) -> str:
-        """The answer in the register of the role (pupil "tu" by default)."""
+    def answer_for(self, role: str | None, level: str | None = None) -> str:
+        """The answer in the register of the role (pupil "tu" by default); a pupil whose class
+        has a variant (`level`, one of LEVEL_KEYS) gets that variant."""
+        if role != "teacher" and level in self.by_level:
+            return self.by_level[level]
         if role in self.answers:
             return self.answers[role]
         return self.answers.get("pupil") or self.answers["teacher"]
@@ -81,6 +88,7 @@ class KnowledgeBase:
                     "keywords": list(t.keywords),
                     "answer": t.answer_for("pupil" if t.audience != "teacher" else "teacher"),
                     "answers": dict(t.answers),
+                    "by_level": dict(t.by_level),
                     "related": list(t.related),
                     "source": t.source,
                     "action": t.action,

@@ -1,0 +1,156 @@
+"""Which open case comes first on an IPE's list, and why.
+
+New cases before acknowledged ones; then the nearest stage date or deadline read from the
+pupil's "period" answer ("du 12 au 16 janvier", "avant le 3/02", "fin juin") when it can be
+read; then the oldest. The reason is said in French beside each case.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.cases.academies import fold
+from bot.store.models import Case, aware, utcnow
+
+MONTHS = {
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+    "janv": 1,
+    "fev": 2,
+    "fevr": 2,
+    "avr": 4,
+    "juil": 7,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:er)?(?:\s*(?:au|-|et|a)\s*\d{{1,2}}(?:er)?)?\s+({_MONTH})\b\.?(?:\s+(\d{{4}}))?"
+)
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_ONLY = re.compile(
+    rf"\b(?:(debut|mi|fin)\s*-?\s*(?:de\s+|d\s+)?)?({_MONTH})\b(?:\s+(\d{{4}}))?"
+)
+FRENCH_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+_PART_DAY = {"debut": 1, "mi": 15, "fin": 25, None: 1}
+EARLIEST = 45  # days before the case: a date earlier than this is next year's
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date read from the pupil's words; `approximate` when only the month was given."""
+
+    day: date
+    approximate: bool = False
+
+
+def _build(year: int | None, month: int, day: int, written: date) -> date | None:
+    try:
+        candidate = date(year or written.year, month, day)
+    except ValueError:
+        return None
+    if year is None and (written - candidate).days > EARLIEST:
+        try:
+            candidate = date(written.year + 1, month, day)
+        except ValueError:
+            return None
+    return candidate
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def read_deadline(text: str, written: date) -> Deadline | None:
+    """The first date in the period answer, with the year inferred from when it was written."""
+    folded = fold(text or "")
+    if not folded:
+        return None
+    found = _ISO.search(text)
+    if found:
+        try:
+            return Deadline(date(int(found[1]), int(found[2]), int(found[3])))
+        except ValueError:
+            pass
+    found = _DAY_MONTH.search(folded)
+    if found:
+        day = _build(_year(found[3]), MONTHS[found[2]], int(found[1]), written)
+        if day is not None:
+            return Deadline(day)
+    found = _NUMERIC.search(text)
+    if found and 1 <= int(found[2]) <= 12:
+        day = _build(_year(found[3]), int(found[2]), int(found[1]), written)
+        if day is not None:
+            return Deadline(day)
+    found = _MONTH_ONLY.search(folded)
+    if found:
+        day = _build(_year(found[3]), MONTHS[found[2]], _PART_DAY[found[1]], written)
+        if day is not None:
+            return Deadline(day, approximate=True)
+    return None
+
+
+def deadline_of(case: Case) -> Deadline | None:
+    """The agreed date of a teacher's request, else the date read from the "period" answer."""
+    agreed = case.event_date
+    if agreed is not None:
+        return Deadline(agreed.date() if isinstance(agreed, datetime) else agreed)
+    try:
+        period = json.loads(case.details or "{}").get("period") or ""
+    except (ValueError, AttributeError):
+        return None
+    written = aware(case.created_at).date() if case.created_at else utcnow().date()
+    return read_deadline(str(period), written)
+
+
+def urgency_key(case: Case) -> tuple:
+    """Sort key: new first, then dated cases by nearest date, then the oldest."""
+    deadline = deadline_of(case)
+    created = aware(case.created_at) if case.created_at else utcnow()
+    dated = deadline.day.toordinal() if deadline else 0
+    return (case.status != "new", deadline is None, dated, created)
+
+
+def by_urgency(cases: list[Case]) -> list[Case]:
+    return sorted(cases, key=urgency_key)
+
+
+def urgency_reason(case: Case, now: datetime | None = None) -> str:
+    """Why the case stands where it does: its date and how far it is, or its age."""
+    today = (now or utcnow()).date()
+    deadline = deadline_of(case)
+    if deadline is not None:
+        days = (deadline.day - today).days
+        when = (
+            f"en {FRENCH_MONTHS[deadline.day.month - 1]}"
+            if deadline.approximate
+            else f"le {deadline.day:%d/%m/%Y}"
+        )
+        if days < 0:
+            return f"date {when} passée"
+        if days == 0:
+            return "date aujourd'hui"
+        return f"date {when}, dans {days} j"
+    age = (today - aware(case.created_at).date()).days if case.created_at else 0
+    return "sans date, déposée aujourd'hui" if age <= 0 else f"sans date, déposée il y a {age} j"

@@ -1,0 +1,89 @@
+"""Answers for the pupil's class: a topic's variant for the level in the State, and the one
+question that asks the level when it matters (the topic has variants) and is still unknown.
+
+The question's buttons carry the topic (`lv:<level>:<topic>`): the answer follows at once, and
+the level is remembered, so it is never asked again ("je ne sais pas" is remembered too, and
+gets the general answer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.desks.phrases import LEVELS
+from bot.messages import Choice, Reply, State
+from bot.understanding.topics import Topic
+
+if TYPE_CHECKING:
+    from bot.desks.dialogue import DialogueEngine
+
+# the State's level -> the variant key of the YAML (understanding.topics.LEVEL_KEYS)
+VARIANT_OF = {
+    "4e": "3e",
+    "3e": "3e",
+    "2de": "2de",
+    "cap": "pro",
+    "bacpro": "pro",
+    "pro": "pro",
+    "bts": "bts",
+}
+ASKED = (
+    ("4e / 3e", "3e"),
+    ("2de générale et techno", "2de"),
+    ("Lycée pro / CAP", "pro"),
+    ("BTS", "bts"),
+    ("Je ne sais pas / autre", "autre"),
+)
+# levels the question can store besides the profile's (desks.phrases.LEVELS)
+EXTRA_NAMES = {"pro": "lycée pro / CAP", "autre": "autre"}
+QUESTION = (
+    "La réponse dépend de ta classe. Tu es en quelle classe ? (je m'en souviendrai, et tu peux "
+    "la changer avec /profil)"
+)
+
+
+def level_name(level: str | None) -> str:
+    return LEVELS.get(level or "") or EXTRA_NAMES.get(level or "", "non précisé")
+
+
+def variant(state: State) -> str | None:
+    """The variant key for this user's class, or None (a teacher, or the class unknown)."""
+    if state.role == "teacher":
+        return None
+    level = state.level
+    if level is None and state.form is not None:  # a class already given in the request form
+        level = state.form.get("answers", {}).get("level")
+    return VARIANT_OF.get(level or "")
+
+
+def needs_level(state: State, topic: Topic) -> bool:
+    """True when the class changes this topic's answer and this pupil's class is unknown."""
+    in_form = state.form is not None and not state.form.get("paused")
+    if not topic.by_level or state.role == "teacher" or state.staff or in_form:
+        return False
+    return state.level is None
+
+
+def ask(state: State, topic: Topic, score: float) -> Reply:
+    """The level question, once; its buttons answer the topic."""
+    state.last_topic = topic.id
+    choices = [Choice(label, f"lv:{key}:{topic.id}") for label, key in ASKED]
+    return Reply(QUESTION, choices, kind="level", topic=topic.id, score=score)
+
+
+def on_choice(engine: DialogueEngine, state: State, arg: str) -> Reply | None:
+    """`lv:<level>` (the profile) or `lv:<level>:<topic>` (the question); None: not valid."""
+    level, _, topic_id = arg.partition(":")
+    if level not in LEVELS and level not in EXTRA_NAMES:
+        return None
+    state.level = level
+    topic = engine.kb.topics.get(topic_id) if topic_id else None
+    if topic is None:
+        return Reply(f"Niveau enregistré : {level_name(level)}.", kind="info")
+    reply = engine.answer(state, topic)
+    reply.choices = [
+        *reply.choices[:10],
+        Choice("👍 Utile", f"fb:+:{topic.id}"),
+        Choice("👎 Pas utile", f"fb:-:{topic.id}"),
+    ]
+    return reply

@@ -1,0 +1,137 @@
+"""Answers for the pupil's class: `by_level` variants in the YAML, asked once when unknown."""
+
+from __future__ import annotations
+
+from support.harness import running_bot, until
+from test_knowledge import topic, write_theme
+
+from bot.messages import State
+from bot.understanding.knowledge import load_knowledge
+
+PUPIL = 2101
+PAID = "remuneration-stage"
+
+
+def test_variants_are_validated_with_file_entry_and_field(tmp_path):
+    write_theme(
+        tmp_path,
+        "a.yaml",
+        topic("alpha", by_level={"3e": "Non.", "cm2": "Oui."}),
+        topic("beta", by_level={"bts": ""}),
+        topic("gamma", audience="teacher", by_level={"pro": "Oui."}),
+        topic("delta", by_level={"2de": "x" * 600 + "\n\nLa suite."}),
+        topic("epsilon", by_level=["3e"]),
+    )
+    errors = [str(e) for e in load_knowledge(tmp_path).errors]
+    expected = [
+        ("alpha", "by_level.cm2", "classe inconnue"),
+        ("beta", "by_level.bts", "réponse vide"),
+        ("gamma", "by_level", "élèves"),
+        ("delta", "by_level.2de", "premier paragraphe"),
+        ("epsilon", "by_level", "classe"),
+    ]
+    for entry, field, words in expected:
+        assert any("a.yaml" in e and entry in e and field in e and words in e for e in errors), (
+            entry,
+            errors,
+        )
+
+
+def test_a_valid_variant_is_loaded_and_chosen_for_the_pupil_only(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha", by_level={"3e": "Non, pas en 3e."}))
+    result = load_knowledge(tmp_path)
+    assert result.errors == []
+    alpha = result.kb.topics["alpha"]
+    assert alpha.answer_for("pupil", "3e") == "Non, pas en 3e."
+    assert alpha.answer_for("pupil", "bts") == alpha.answer_for("pupil") == "Une réponse."
+    assert alpha.answer_for("teacher", "3e") == "Une réponse."
+
+
+def test_the_shipped_variants_keep_the_first_message_short(kb):
+    with_variants = [t for t in kb.topics.values() if t.by_level]
+    assert {PAID, "duree-stage"} <= {t.id for t in with_variants}
+    for t in with_variants:
+        assert set(t.by_level) == {"3e", "2de", "pro", "bts"}, t.id
+        for text in t.by_level.values():
+            assert len(text.split("\n\n")[0]) <= 500, t.id
+
+
+def test_a_3e_pupil_asking_if_it_is_paid_gets_the_3e_answer(engine):
+    state = State(role="pupil", level="3e")
+    reply = engine.handle_text(state, "c'est payé ?")
+    assert reply.kind == "answer" and reply.topic == PAID
+    assert reply.text.startswith("Non : en 4e et en 3e")
+    assert "50 €" not in reply.text and "15 %" not in reply.text  # no CAP, bac pro, BTS rules
+    head, rest = reply.text.split("\n\nSource")[0], engine.kb.topics[PAID].by_level["3e"]
+    more = engine.handle_choice(state, f"more:{PAID}")
+    assert rest.replace(head, "").strip().split("\n")[0] in more.text  # the same variant's rest
+
+
+def test_the_class_is_asked_once_then_remembered(engine):
+    state = State(role="pupil")
+    asked = engine.handle_text(state, "le stage c'est payé ?")
+    assert asked.kind == "level" and asked.topic == PAID
+    labels = [c.label for c in asked.choices]
+    assert labels == [
+        "4e / 3e",
+        "2de générale et techno",
+        "Lycée pro / CAP",
+        "BTS",
+        "Je ne sais pas / autre",
+    ]
+    assert not any(c.id.startswith("fb:") for c in asked.choices)  # no 👍/👎 under a question
+    answer = engine.handle_choice(state, asked.choices[2].id)  # lycée pro
+    assert answer.kind == "answer" and answer.topic == PAID
+    assert "allocation" in answer.text and "50 €" in answer.text
+    assert "gratification obligatoire si" not in answer.text  # not the BTS rule
+    assert state.level == "pro"
+    assert answer.choices[-1].id == f"fb:-:{PAID}"
+    again = engine.handle_text(state, "le stage dure combien de temps ?")
+    assert again.kind == "answer" and again.topic == "duree-stage"
+    assert "PFMP" in again.text and "obligatoires" in again.text
+    assert "niveau lycée pro / CAP" in engine.profile(state).text
+
+
+def test_i_do_not_know_gives_the_general_answer_and_is_not_asked_again(engine):
+    state = State(role="pupil")
+    asked = engine.handle_text(state, "c'est payé ?")
+    general = engine.handle_choice(state, asked.choices[-1].id)
+    assert general.kind == "answer"
+    assert general.text.startswith("Ça dépend de ta classe")
+    assert state.level == "autre"
+    assert engine.handle_text(state, "le stage dure combien de temps ?").kind == "answer"
+
+
+def test_teachers_and_the_form_are_not_asked(engine_with_academies):
+    engine = engine_with_academies
+    teacher = State(role="teacher")
+    reply = engine.handle_text(teacher, "le stage est payé ?")
+    assert reply.kind == "answer" and reply.text.startswith("Aucune rémunération")
+    assert teacher.level is None
+    pupil = State(role="pupil")  # the class given in the request form is used
+    engine.command(pupil, "stage")
+    pupil.form["answers"]["level"] = "bts"
+    pupil.form["step"] = "period"
+    during = engine.handle_text(pupil, "est-ce que le stage est payé ?")
+    assert during.topic == PAID and "En BTS" in during.text
+    assert pupil.form is not None  # the form goes on
+
+
+async def test_the_class_question_through_telegram(api, kb, db_url):
+    async with running_bot(api, kb, db_url):
+        api.send_text(PUPIL, "/start")
+        assert await until(lambda: api.sent[PUPIL])
+        api.press_button(PUPIL, "Élève")
+        assert await until(lambda: "je te tutoie" in api.texts(PUPIL)[-1])
+        api.send_text(PUPIL, "c'est payé le stage ?")
+        assert await until(lambda: "quelle classe" in api.texts(PUPIL)[-1])
+        assert api.buttons(api.last(PUPIL))[0][0] == "4e / 3e"
+        api.press_button(PUPIL, "4e / 3e")
+        assert await until(lambda: "Non : en 4e et en 3e" in api.texts(PUPIL)[-1])
+        count = len(api.sent[PUPIL])
+        api.send_text(PUPIL, "le stage c'est obligatoire ?")
+        assert await until(lambda: len(api.sent[PUPIL]) > count)
+        assert await until(lambda: "5 jours" in api.texts(PUPIL)[-1])
+        assert "quelle classe" not in api.texts(PUPIL)[-1]
+        api.send_text(PUPIL, "/profil")
+        assert await until(lambda: "niveau 3e" in api.texts(PUPIL)[-1])
