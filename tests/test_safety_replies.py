@@ -113,6 +113,9 @@ def test_a_denial_does_not_hide_the_rest_of_the_message(net: SafetyNet):
         ("Un élève vient d'être roué de coups devant le lycée, que faire ?", "assault"),
         ("Nous avons appris qu'un groupe d'élèves harcèle un camarade", "harassment"),
         ("un gars de 30 ans sur insta veut me voir seule et m'a dit de rien dire", "sexual"),
+        ("si je rate encore un stage je me tue, c'est décidé", "suicide"),
+        ("ils ont écrit « les noirs dehors » sur mon casier", "abuse"),
+        ("le tuteur m'a caressé la cuisse sous la table", "sexual"),
     ],
 )
 def test_newer_wordings(net: SafetyNet, text: str, category: str):
@@ -139,6 +142,9 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "ma mère m'a tapé sur les doigts parce que j'ai oublié ma convention",
         "les élèves frappent à la porte avant d'entrer",
         "💊 je veux faire un stage en pharmacie",
+        "je me tue à le répéter à ma tutrice",
+        "il a vu mon CV et d'un coup y avait plus de place",
+        "je touche mes sous quand pour la pfmp ?",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
