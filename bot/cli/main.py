@@ -1,4 +1,4 @@
-"""Command line: ask, where, kb check/export, eval, chat (and run, for Telegram)."""
+"""Command line: ask, where, kb check/export, eval, eval-safety, chat (and run, for Telegram)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ from bot.messages import State
 from bot.understanding.evaluation import (
     evaluate,
     evaluate_followups,
+    evaluate_safety,
     format_report,
+    format_safety_report,
     read_followups,
     read_labelled,
+    read_safety_labelled,
 )
 from bot.understanding.knowledge import LoadResult, default_knowledge_dir, load_knowledge
 from bot.understanding.lint import lint
@@ -159,6 +162,15 @@ def follow_up_topic(engine: DialogueEngine, first: str | None, text: str) -> str
     return reply.topic if reply.kind in ("answer", "level") else None
 
 
+def cmd_eval_safety(args: argparse.Namespace) -> int:
+    kb = _load(args).kb
+    assert kb.safety is not None
+    for path in args.files:
+        report = evaluate_safety(kb.safety.assess, read_safety_labelled(path))
+        print(f"== {path}\n{format_safety_report(report)}\n")
+    return 0
+
+
 def _config(args: argparse.Namespace) -> Config:
     config = Config.from_env()
     if args.knowledge:
@@ -243,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--followups", action="store_true", help="dialogues en deux temps : message, relance, sujet"
     )
     ev.set_defaults(func=cmd_eval)
+    evs = sub.add_parser(
+        "eval-safety",
+        help="mesurer le filet de sécurité (fichiers strong|weak|none<TAB>cat<TAB>texte)",
+    )
+    evs.add_argument("files", type=Path, nargs="+")
+    evs.set_defaults(func=cmd_eval_safety)
 
     chat = sub.add_parser("chat", help="discuter avec l'assistant dans le terminal")
     chat.set_defaults(func=cmd_chat)

@@ -42,6 +42,8 @@ PHRASE_VETO_WINDOW = 10
 FUZZY_MIN_LEN = 6
 FUZZY_CACHE_SIZE = 4096
 BUILTIN_SOURCE = "<filet intégré>"
+DENIAL = "_n"  # what a denied wish to die becomes in a prepared text (see `denials`)
+DENIAL_REST_WORDS = 4  # fewer words beside a denial: the model is not asked (it reads "je" alone)
 VETOED_BAR = 0.85  # P(distress) the model needs near a game or joke word to make a signal strong
 _TOP_KEYS = {
     "version",
@@ -50,6 +52,7 @@ _TOP_KEYS = {
     "categories",
     "concepts",
     "harmless",
+    "denials",
     "reporters",
     "not_typos",
     "messages",
@@ -98,6 +101,7 @@ class SafetyNet:
         concepts: Mapping[str, Mapping[str, list[ConceptRule]]] | None = None,
         lists: Mapping[str, list[list[str]]] | None = None,
         vetoes: Mapping[str, list[str]] | None = None,
+        denials: list[_Compiled] | None = None,
     ) -> None:
         self.source = source
         self.errors = errors
@@ -122,6 +126,7 @@ class SafetyNet:
         } | {f for v in self._vetoes.values() for f in v}
         self._families = Families(lists or {}, used) if used else None
         self._harmless = re.compile("|".join(c.regex for c in harmless)) if harmless else None
+        self._denials = re.compile("|".join(c.regex for c in denials)) if denials else None
         self.model: SafetyModel | None = None  # trained by load_knowledge, when it can be
         self._veto_names = {name for names in self._vetoes.values() for name in names}
         self._reporters = re.compile("|".join(c.regex for c in reporters)) if reporters else None
@@ -139,6 +144,7 @@ class SafetyNet:
         self._known = (
             frozenset(literals)
             | frozenset(w for c in harmless for w in c.literals)
+            | frozenset(w for c in denials or () for w in c.literals)
             | frozenset(_squeeze(w) for t in not_typos for w in _raw_words(t))
         )
         self._vocab: dict[str, list[str]] = {}
@@ -183,11 +189,14 @@ class SafetyNet:
         return fixed
 
     def prepared(self, text: str) -> str:
-        """The message as the phrases see it: ' word word ', harmless expressions as '_'."""
+        """The message as the phrases see it: ' word word ', harmless expressions as '_', a
+        denied wish to die ("je veux pas mourir") as DENIAL."""
         words = [self._fix(w) for w in self._normaliser.words(text[:MAX_INPUT_CHARS])]
         s = " " + " ".join(words) + " "
         if self._harmless is not None:
             s = self._harmless.sub("_ ", s)
+        if self._denials is not None:
+            s = self._denials.sub(DENIAL + " ", s)
         return s
 
     def assess(self, text: str, role: str | None = None) -> SafetySignal | None:
@@ -217,9 +226,15 @@ class SafetyNet:
             # joke nearby: only when it is nearly certain
             vetoed = any(positions.get(v) for v in self._veto_names)
             bar = VETOED_BAR if vetoed else self.model.settings.upgrade_at if found else None
-            guess = self.model.guess(s, bar)
+            # a denied wish to die: the model reads the rest of the message, if there is one
+            rest = s.replace(f" {DENIAL} ", " ")
+            short = rest != s and len(rest.split()) < DENIAL_REST_WORDS
+            guess = None if short else self.model.guess(rest, bar)
             if guess is not None and (found is None or guess[0] == "strong"):
                 found = guess
+        if found is None and f" {DENIAL} " in s:
+            # "je ne veux pas mourir": not a crisis, but death is on the pupil's mind: a footer
+            return "weak", "suicide"
         return found
 
     def _rules(self, s: str, found: Mapping[str, list[int]]) -> tuple[str, str] | None:

@@ -26,8 +26,8 @@ LABELS = ("strong", "weak", "none")
 
 @dataclass(frozen=True)
 class ModelSettings:
-    strong_at: float = 0.75  # P(distress) at or above: a strong signal
-    upgrade_at: float = 0.85  # P(distress) that turns the rules' weak signal into a strong one
+    strong_at: float = 0.65  # P(distress) at or above: a strong signal
+    upgrade_at: float = 0.75  # P(distress) that turns the rules' weak signal into a strong one
     weak_at: float = 0.4  # P(distress or a mild signal) at or above: a weak signal
     ordinary_weight: float = 0.3  # weight of the topics' questions, used as ordinary messages
     c: float = 10.0
@@ -79,8 +79,8 @@ class SafetyModel:
         self._weak = np.array([c == "weak" for c in self.classes])
         self._scorer = LinearScorer(union, model.coef_, model.intercept_)
 
-    def guess(self, prepared: str, strong_at: float | None = None) -> tuple[str, str] | None:
-        """(level, category) when the model sees distress or a mild signal, else None."""
+    def probabilities(self, prepared: str) -> tuple[float, float, str] | None:
+        """P(distress), P(distress or a mild signal) and the likeliest distress category."""
         scores = self._scorer.scores(prepared)
         if scores is None or len(self.classes) < 2:
             return None
@@ -88,8 +88,16 @@ class SafetyModel:
         probs = exp / exp.sum()
         distress = float(probs[self._distress].sum())
         concern = distress + float(probs[self._weak].sum())
+        category = self.classes[int(np.argmax(np.where(self._distress, probs, -1.0)))]
+        return distress, concern, category
+
+    def guess(self, prepared: str, strong_at: float | None = None) -> tuple[str, str] | None:
+        """(level, category) when the model sees distress or a mild signal, else None."""
+        found = self.probabilities(prepared)
+        if found is None:
+            return None
+        distress, concern, category = found
         if concern < self.settings.weak_at:
             return None
-        category = self.classes[int(np.argmax(np.where(self._distress, probs, -1.0)))]
         strong = distress >= (self.settings.strong_at if strong_at is None else strong_at)
         return ("strong" if strong else "weak"), category

@@ -31,6 +31,18 @@ _REPEATS = re.compile(r"([a-z])\1+")  # every doubled letter: "frappe" = "frape"
 _LONG_REPEATS = re.compile(r"([a-z])\1{2,}")
 _J_CONTRACTION = re.compile(r"^j[bcdfgklmnpqrstvwxz][a-z]{2,}$")
 _CENSORED = re.compile(r"(?<=[a-z])[*@#$%]+(?=[a-z])")  # "f*ggot", "n@gger"
+# emoji that say what words would: read as those words (never as a figure of speech)
+_EMOJI = {
+    "\U0001f52a": "couteau",  # 🔪
+    "\U0001f5e1": "couteau",  # 🗡
+    "\U0001f52b": "pistolet",  # 🔫
+    "\U0001f48a": "cachets",  # 💊
+    "\U0001faa2": "corde",  # 🪢
+    "\U0001fa78": "sang",  # 🩸
+    "\u26b0": "cercueil",  # ⚰
+    "\U0001faa6": "tombe",  # 🪦
+}
+_EMOJI_RE = re.compile("|".join(_EMOJI))
 _LAUGH = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61c\U0001f92a]")
 
 
@@ -38,6 +50,7 @@ def _raw_words(text: str, pattern: bool = False) -> list[str]:
     text = strip_accents(text)
     if not pattern:
         text = _LAUGH.sub(" lol ", _CENSORED.sub("", text))
+        text = _EMOJI_RE.sub(lambda m: f" {_EMOJI[m.group()]} ", text)
     text = _ELISION.sub(lambda m: m.group(1) + "e ", text)
     return (_NON_WORD_PATTERN if pattern else _NON_WORD).sub(" ", text).split()
 

@@ -144,6 +144,9 @@ def build_net(
         "harmless",
         "harmless",
     )
+    denials = compile_all(
+        _strings(data.get("denials"), file, "denials", "denials", errors), "denials", "denials"
+    )
     reporters = compile_all(
         _strings(data.get("reporters"), file, "reporters", "reporters", errors),
         "reporters",
@@ -190,6 +193,7 @@ def build_net(
         concepts,
         lists,
         vetoes,
+        denials,
     )
     return net, []
 

@@ -1,0 +1,178 @@
+"""How well the safety net generalises: the whole pipeline (rules, then the learned model)
+measured on messages its model did not learn from.
+
+    python -m bench.safety_cv [--folds 5] [--misses]
+
+- every labelled set of tests/data/safety_*.tsv is measured with a model trained on
+  knowledge/safety_examples.tsv *without* that set's lines (leave one set out: the holdout and
+  final sets were added to the examples after their one blind measurement);
+- the examples' own lines are measured by k-fold cross-validation (each fold left out in turn);
+- "rules alone" is the same measurement without the model;
+- `--sweep` records, for every held-out message and for the ordinary questions of
+  tests/data/*_questions.tsv (their labelled distress lines left out), what the rules found and
+  the model's P(distress), and prints recall and false alarms for other thresholds.
+
+The rules (knowledge/safety.yaml) were written by people who had read every one of these sets,
+so the rules' share is optimistic: the figures that carry information about new messages are
+the model's. Nothing is asserted: this prints figures (see README, "Safety net").
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+from bot.understanding.evaluation import SafetyReport, evaluate_safety, read_safety_labelled
+from bot.understanding.knowledge import CRISIS_TOPIC, load_knowledge
+from bot.understanding.safety import SafetyNet
+from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = sorted((ROOT / "tests" / "data").glob("safety_*.tsv"))
+
+Row = tuple[str, str, str]
+
+
+def train(net: SafetyNet, examples: list[Row], ordinary: list[str]) -> None:
+    net.model = SafetyModel(
+        [(label, cat, net.prepared(text)) for label, cat, text in examples],
+        [net.prepared(q) for q in ordinary],
+    )
+    net._recent.clear()
+
+
+def measure(net: SafetyNet, rows: list[Row], use_model: bool = True) -> SafetyReport:
+    model = net.model
+    if not use_model:
+        net.model = None
+    net._recent.clear()
+    try:
+        return evaluate_safety(net.assess, rows)
+    finally:
+        net.model = model
+        net._recent.clear()
+
+
+def observe(net: SafetyNet, rows: list[Row], sink: list[tuple[str, str | None, bool, float]]):
+    """(label, the rules' level, near a game word, the model's P(distress)) for every row."""
+    assert net.model is not None
+    for label, _cat, text in rows:
+        prepared = net.prepared(text)
+        positions = net._families.positions(prepared.split()) if net._families else {}
+        rules = net._rules(prepared, positions)
+        vetoed = any(positions.get(v) for v in net._veto_names)
+        probs = net.model.probabilities(prepared)
+        sink.append((label, rules[0] if rules else None, vetoed, probs[0] if probs else 0.0))
+
+
+def sweep(seen: list[tuple[str, str | None, bool, float]], ordinary: int) -> None:
+    """Recall and false alarms if the model's bars were others (the vetoed bar unchanged)."""
+    from bot.understanding.safety import VETOED_BAR
+
+    print("\nthresholds: strong_at upgrade_at -> recall, false alarms (labelled), ordinary alarms")
+    for strong_at in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75):
+        for upgrade_at in (0.5, 0.6, 0.7, 0.75, 0.85):
+            if upgrade_at < strong_at - 0.2:
+                continue
+            hit = alarms = harmless = strong = plain = 0
+            for label, rules, vetoed, p in seen:
+                bar = VETOED_BAR if vetoed else upgrade_at if rules == "weak" else strong_at
+                is_strong = rules == "strong" or p >= bar
+                if label == "strong":
+                    strong += 1
+                    hit += is_strong
+                elif label == "none":
+                    harmless += 1
+                    alarms += is_strong
+                elif label == "ordinary":
+                    plain += is_strong
+            print(
+                f"  {strong_at:.2f} {upgrade_at:.2f} -> {hit / strong:6.1%} {alarms / harmless:5.1%}"
+                f" ({alarms}/{harmless})  {plain}/{ordinary}"
+            )
+
+
+def line(name: str, report: SafetyReport, rules: SafetyReport) -> str:
+    return (
+        f"{name:28} {len(report.misses):>3} wrong | recall {report.recall:6.1%} "
+        f"({report.strong_found}/{report.strong}; rules alone {rules.recall:6.1%}) | "
+        f"weak flagged {report.weak_found}/{report.weak} | "
+        f"false alarms {report.false_alarm_rate:5.1%} ({report.false_alarms}/{report.harmless};"
+        f" rules alone {rules.false_alarms}) | footers on harmless {report.harmless_weak}"
+    )
+
+
+def merge(reports: list[SafetyReport]) -> SafetyReport:
+    total = SafetyReport()
+    for r in reports:
+        for name in ("strong", "strong_found", "weak", "weak_found", "harmless"):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+        total.false_alarms += r.false_alarms
+        total.harmless_weak += r.harmless_weak
+        total.misses += r.misses
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--misses", action="store_true", help="print the misses of every set")
+    parser.add_argument("--sweep", action="store_true", help="recall and alarms at other bars")
+    args = parser.parse_args()
+
+    kb = load_knowledge(ROOT / "knowledge").kb
+    net = kb.safety
+    assert net is not None
+    ordinary = [q for t in kb.topics.values() if t.id != CRISIS_TOPIC for q in t.questions]
+    examples, _ = read_examples(ROOT / "knowledge" / EXAMPLES_FILE)
+    seen: list[tuple[str, str | None, bool, float]] = []
+    questions = [
+        ("ordinary", "-", line.split("\t")[1])
+        for path in sorted((ROOT / "tests" / "data").glob("*_questions.tsv"))
+        if not path.stem.startswith("safety")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#") and "detresse" not in line.split("\t")[0]
+    ]
+    texts_of = {path.stem: {r[2] for r in read_safety_labelled(path)} for path in SETS}
+
+    print("Leave one set out (model trained without the set's lines):")
+    for path in SETS:
+        rows = read_safety_labelled(path)
+        keep = [e for e in examples if e[2] not in texts_of[path.stem]]
+        train(net, keep, ordinary)
+        report, rules = measure(net, rows), measure(net, rows, use_model=False)
+        if args.sweep:
+            observe(net, rows, seen)
+        print(line(path.stem, report, rules))
+        if args.misses:
+            for label, got, text in report.misses:
+                print(f"    {label:6} -> {got:6}  {text}")
+
+    in_sets = set().union(*texts_of.values())
+    own = [e for e in examples if e[2] not in in_sets]
+    random.Random(11).shuffle(own)
+    reports, rules_reports = [], []
+    for k in range(args.folds):
+        fold = own[k :: args.folds]
+        held = {e[2] for e in fold}
+        train(net, [e for e in examples if e[2] not in held], ordinary)
+        reports.append(measure(net, fold))
+        rules_reports.append(measure(net, fold, use_model=False))
+        if args.sweep:
+            observe(net, fold, seen)
+    total = merge(reports)
+    print(f"\n{args.folds}-fold cross-validation of the examples' own lines ({len(own)}):")
+    print(line("examples (k-fold)", total, merge(rules_reports)))
+    if args.misses:
+        for label, got, text in total.misses:
+            print(f"    {label:6} -> {got:6}  {text}")
+    if args.sweep:
+        train(net, examples, ordinary)
+        observe(net, questions, seen)
+        sweep(seen, len(questions))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
