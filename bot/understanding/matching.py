@@ -47,6 +47,7 @@ class Settings:
     clf_switch_score: float = 20.0  # ... when the matcher gives that topic at least this
     clf_floor: float = 0.1  # an answer the classifier gives less than this is not sure...
     clf_floor_score: float = 70.0  # ... unless the matcher scored it this high: "did you mean"
+    clf_other: float = 0.6  # the same when "out of scope" (classifier.OTHER) leads from this
     clf_promote: float = 0.5  # an unanswered message is answered when the classifier is this
     clf_promote_rank: int = 3  # sure of a topic among the matcher's best few
     clf_promote_gap: float = 23.0  # whose score is at most this far under answer_threshold
@@ -301,7 +302,8 @@ class Matcher:
                     result.tokens,
                 )
             sure = next((p.probability for p in predictions if p.topic_id == result.topic), 0.0)
-            if sure < s.clf_floor and result.score < s.clf_floor_score:
+            other = guess == OTHER and first.probability >= s.clf_other
+            if (sure < s.clf_floor or other) and result.score < s.clf_floor_score:
                 # the words answered, the classifier finds it very unlikely: "did you mean"
                 return MatchResult(
                     result.candidates, None, result.score, (result.topic,), result.tokens
