@@ -109,3 +109,26 @@ def test_lint_leave_one_out_does_not_use_the_classifier(matcher):
     with_skip = matcher.match(entry.text, skip)
     words_only = Matcher(matcher.kb, Settings(classifier=False)).match(entry.text, skip)
     assert with_skip == words_only
+
+
+def test_out_of_scope_examples_are_a_class_of_their_own(tiny_kb):
+    from dataclasses import replace
+
+    from bot.understanding.classifier import OTHER
+
+    chit_chat = ("tu joues a quel jeu video", "il fait beau aujourd'hui", "raconte une histoire")
+    with_other = TopicClassifier(replace(tiny_kb, out_of_scope=chit_chat))
+    assert OTHER in with_other.classes and OTHER not in TopicClassifier(tiny_kb).classes
+    assert with_other.predict("tu joues a quel jeu ce soir")[0].topic_id == OTHER
+    assert with_other.predict("je dois faire mon CV")[0].topic_id == "cv"
+
+
+def test_the_knowledge_bases_out_of_scope_examples_withdraw_an_answer(kb, matcher):
+    assert len(kb.out_of_scope) >= 100
+    # "t nul": the words pointed to a problem during the stage; chit-chat, homework and
+    # school life are now told apart and get the fallback
+    for text in ["t'es trop nul", "tu sers a rien", "on mange quoi a la cantine"]:
+        assert matcher.match(text).topic is None, text
+    # and the ordinary questions are still answered
+    assert matcher.match("c'est quoi la convention de stage").topic == "convention-stage"
+    assert matcher.match("jtrouve pas de stage").topic == "pas-de-stage"

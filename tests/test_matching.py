@@ -10,13 +10,13 @@ from bot.understanding.matching import Matcher
 
 # Floors sit a few points under what the matcher reaches, so a regression fails CI.
 DEV_ACCURACY_FLOOR = 0.91
-DEV_REJECTION_FLOOR = 0.89
-HELDOUT_ACCURACY_FLOOR = 0.90
-HELDOUT_REJECTION_FLOOR = 0.86
+DEV_REJECTION_FLOOR = 0.91
+HELDOUT_ACCURACY_FLOOR = 0.91
+HELDOUT_REJECTION_FLOOR = 0.88
 # blind_questions.tsv: written last, by a helper who saw only topic titles (a third long
 # stories); it measures settings chosen on the two other sets, and no KB wording comes from it
-BLIND_ACCURACY_FLOOR = 0.88
-BLIND_REJECTION_FLOOR = 0.89
+BLIND_ACCURACY_FLOOR = 0.89
+BLIND_REJECTION_FLOOR = 0.91
 
 
 @pytest.mark.parametrize(
@@ -166,8 +166,8 @@ def test_blind_set_accuracy_floor(matcher):
 def test_the_blind_sets_of_this_round_do_not_fall_back(matcher):
     # measured once each and never tuned on (README, "Tests"): these floors only catch a
     # regression, they are not targets
-    _check_set(matcher, "fresh_questions.tsv", 0.69, 0.86)
-    _check_set(matcher, "final_questions.tsv", 0.74, 0.89)
+    _check_set(matcher, "fresh_questions.tsv", 0.77, 0.92)
+    _check_set(matcher, "final_questions.tsv", 0.81, 0.90)
 
 
 def test_a_message_seen_again_gets_the_same_result_from_the_cache(kb):

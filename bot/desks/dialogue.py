@@ -17,6 +17,7 @@ from bot.desks.phrases import (
 from bot.desks.teacher_forms import TYPED_STEPS
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import KnowledgeBase, Topic
+from bot.understanding.language import in_english
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
 from bot.understanding.safety import SafetySignal
@@ -33,6 +34,7 @@ MENU_PAGE = 8  # topics per page of a theme's menu
 SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
 NO_FEEDBACK_TOPICS = {*SMALL_TALK_TOPICS, CRISIS_TOPIC}  # no 👍/👎 under a crisis answer
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
+ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
 
 
 class DialogueEngine:
@@ -98,6 +100,8 @@ class DialogueEngine:
         reply = self._text_reply(state, stripped, said)
         if vous:
             state.role = None
+        if not in_form and in_english(stripped):
+            reply.text = f"{ENGLISH_NOTE}\n{reply.text}"
         if signal is not None and self.kb.safety is not None:
             reply.text += "\n\n" + self.kb.safety.footer(state.role)
             reply.safety = signal.level

@@ -4,8 +4,10 @@ Trained when the knowledge base is loaded, on every topic's questions, keywords 
 normalised like the matcher's input (accents, elisions, SMS spelling, synonyms, stems). Character
 n-grams carry spelling variants and typos the word matcher misses ("convension", "lettre de
 motiv"); word n-grams carry phrasing. It ranks topics well but knows nothing of what is *not*
-a topic: it always picks one. Rejecting out-of-scope messages stays with the matcher's gating
-(see `Matcher.match`); this module only says which topic, and how sure it is.
+a topic: it always picks one, unless knowledge/out_of_scope.txt gives it examples of what is not
+(chit-chat, homework, school life, insults): they are learned as one more class, `OTHER`. The
+matcher's gating decides what is out of scope (see `Matcher.match`), with `OTHER` as a second
+opinion; this module says which topic, and how sure it is.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from sklearn.svm import LinearSVC
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.ngrams import LinearScorer, ngram_union
 from bot.understanding.normalise import stem, words
+
+OTHER = "-"  # the class of knowledge/out_of_scope.txt's examples: not a topic
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,10 @@ class TopicClassifier:
                 if normal:
                     texts.append(normal)
                     labels.append(topic.id)
+        for text in kb.out_of_scope:
+            if normal := self.normalise(text):
+                texts.append(normal)
+                labels.append(OTHER)
         self.classes: tuple[str, ...] = tuple(sorted(set(labels)))
         self.vectoriser: FeatureUnion | None = None
         self.model: LinearSVC | None = None

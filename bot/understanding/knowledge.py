@@ -28,6 +28,7 @@ FIRST_PARAGRAPH = 500  # a level variant's first paragraph is its first message 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SAFETY_FILE = "safety.yaml"
 SPECIAL_FILES = {"synonyms.yaml", "academies.yaml", SAFETY_FILE}  # not themes
+OUT_OF_SCOPE_FILE = "out_of_scope.txt"  # messages about nothing we answer (the classifier's "-")
 
 
 @dataclass
@@ -405,6 +406,19 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
             [safety.prepared(q) for q in ordinary],
         )
     kb = KnowledgeBase(
-        topics=topics, themes=themes, lexicon=lexicon, directory=directory, safety=safety
+        topics=topics,
+        themes=themes,
+        lexicon=lexicon,
+        directory=directory,
+        safety=safety,
+        out_of_scope=read_lines(directory / OUT_OF_SCOPE_FILE),
     )
     return LoadResult(kb, errors)
+
+
+def read_lines(path: Path) -> tuple[str, ...]:
+    """The non-blank lines of a text file, # comments left out (none when it is missing)."""
+    if not path.exists():
+        return ()
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))

@@ -67,6 +67,7 @@ class KnowledgeBase:
     lexicon: Lexicon = field(default_factory=Lexicon)
     directory: Path | None = None
     safety: SafetyNet | None = None  # knowledge/safety.yaml, or the built-in net
+    out_of_scope: tuple[str, ...] = ()  # knowledge/out_of_scope.txt: what we do not answer
 
     def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
