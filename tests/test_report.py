@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from support.cases import ADMIN, IPE_A, PUPIL, fill_form, invite, make_service, say
 from support.teachers import TEACHER, TEACHER2
@@ -14,6 +14,7 @@ from support.teachers import TEACHER, TEACHER2
 from bot.cases.dates import today_in_france
 from bot.cases.report import school_year
 from bot.cli.main import main
+from bot.store.models import UnmetSearch
 
 SECRET_SCHOOL = "Collège Secret-Défense"
 
@@ -44,6 +45,19 @@ async def test_report_as_json_csv_and_png(kb, db_url, tmp_path, monkeypatch, cap
     await _action(service, TEACHER2, "lyon", "project", date(2026, 5, 2), 90, "Michelin")  # 2025
     await _action(service, TEACHER2, "lyon", "immersion", None, 0, None, status="new")
     await fill_form(service, PUPIL)  # a pupil's request, received this school year
+    async with service.db.transaction() as session:  # two searches for a placement found nothing
+        for when in (datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC)):
+            session.add(
+                UnmetSearch(
+                    at=when,
+                    academy_id="lyon",
+                    departement="69",
+                    commune="Vénissieux",
+                    sector="boulangerie",
+                    level="3e",
+                    week="2027-W03",
+                )
+            )
     await service.db.dispose()
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("KNOWLEDGE_DIR", str(service.engine.kb.directory))
@@ -68,7 +82,15 @@ async def test_report_as_json_csv_and_png(kb, db_url, tmp_path, monkeypatch, cap
     cells = data["sections"]["ActivitySection"]["by_year_and_academy"]
     aix = next(c for c in cells if c["academy"] == "aix-marseille")
     assert aix["pupils_reached"] == 53 and aix["pupil_requests"]["received"] == 1
+    unmet = data["sections"]["UnmetSection"]
+    assert unmet["total"] == 1  # the June search belongs to 2025-2026
+    assert unmet["top"][0]["commune"] == "Vénissieux" and unmet["top"][0]["count"] == 1
+    assert unmet["weeks"] == [{"week": "2027-W03", "count": 1}]
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert any(
+        r["section"] == "unmet" and r["metric"] == "unmet.search.Vénissieux|boulangerie|3e"
+        for r in rows
+    )
     assert {"section", "school_year", "academy", "metric", "value"} == set(rows[0])
     assert any(
         r["academy"] == "lyon" and r["metric"] == "pupils_reached" and r["value"] == "50"

@@ -272,5 +272,8 @@ class Report:
         return [row for section in self.sections for row in section.csv_rows()]
 
 
-async def build_report(session: AsyncSession, scope: Scope) -> Report:
-    return Report(scope, [await build(session, scope) for build in SECTIONS])
+async def build_report(
+    session: AsyncSession, scope: Scope, sections: list[SectionBuilder] | None = None
+) -> Report:
+    """The report of `sections` (default: SECTIONS) over the scope."""
+    return Report(scope, [await build(session, scope) for build in sections or SECTIONS])

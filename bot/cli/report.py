@@ -11,8 +11,9 @@ import sys
 
 from bot.cases.academies import load_academies
 from bot.cases.dates import today_in_france
-from bot.cases.report import Report, Scope, build_report, school_year, year_label
+from bot.cases.report import SECTIONS, Report, Scope, build_report, school_year, year_label
 from bot.config import Config
+from bot.placements.report_section import unmet_section
 from bot.store.database import Database
 
 CSV_FIELDS = ["section", "school_year", "academy", "metric", "value"]
@@ -31,7 +32,7 @@ async def _report(config: Config, scope: Scope) -> Report:
     try:
         await db.create_schema()
         async with db.sessions() as session:
-            return await build_report(session, scope)
+            return await build_report(session, scope, [*SECTIONS, unmet_section])
     finally:
         await db.dispose()
 

@@ -31,6 +31,7 @@ async def unmet_demand(
     academies: set[str] | None = None,
     since: datetime | None = None,
     limit: int = 10,
+    until: datetime | None = None,
 ) -> dict[str, Any]:
     """{"total", "top": [{academy, departement, commune, sector, level, count}], "weeks":
     [{week, count}]}: the most frequent unmet searches and the weeks most asked for (academies
@@ -40,6 +41,8 @@ async def unmet_demand(
         where.append(UnmetSearch.academy_id.in_(academies))
     if since is not None:
         where.append(UnmetSearch.at >= since)
+    if until is not None:
+        where.append(UnmetSearch.at < until)
     total = await session.scalar(select(func.count(UnmetSearch.id)).where(*where)) or 0
     keys = (
         UnmetSearch.academy_id,

@@ -11,10 +11,11 @@ from typing import Any
 import yaml
 
 from bot.understanding.errors import KnowledgeError
+from bot.understanding.level_answers import parse_by_level
 from bot.understanding.normalise import Lexicon, strip_accents, words
 from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
 from bot.understanding.safety_rules import builtin_net, load_safety
-from bot.understanding.topics import CRISIS_TOPIC, LEVEL_KEYS, KnowledgeBase, Theme, Topic
+from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase, Theme, Topic
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "LoadResult", "Theme", "Topic", "load_knowledge"]
 
@@ -24,7 +25,6 @@ ACTIONS = ("escalate",)
 TELEGRAM_MAX_TEXT = 4096
 MIN_QUESTIONS = 10
 MAX_TITLE = 40
-FIRST_PARAGRAPH = 500  # a level variant's first paragraph is its first message (a phone screen)
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SAFETY_FILE = "safety.yaml"
 SPECIAL_FILES = {"synonyms.yaml", "academies.yaml", SAFETY_FILE}  # not themes
@@ -149,42 +149,6 @@ def _parse_answers(
     return answers
 
 
-def _parse_by_level(
-    raw: Any, audience: str, file: str, entry: str, errors: list[KnowledgeError]
-) -> dict[str, str]:
-    """`by_level`: the pupil's answer for each class where the class changes the answer."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not raw:
-        errors.append(KnowledgeError(file, entry, "by_level", f"classe: réponse ({LEVEL_KEYS})"))
-        return {}
-    if audience == "teacher":
-        errors.append(KnowledgeError(file, entry, "by_level", "réservé aux sujets pour élèves"))
-    variants = {}
-    for key, value in raw.items():
-        field_name = f"by_level.{key}"
-        text = _text(value)
-        if str(key) not in LEVEL_KEYS:
-            known = ", ".join(LEVEL_KEYS)
-            errors.append(KnowledgeError(file, entry, field_name, f"classe inconnue ({known})"))
-        elif text is None:
-            errors.append(KnowledgeError(file, entry, field_name, "réponse vide"))
-        elif len(text) > TELEGRAM_MAX_TEXT - 300:
-            errors.append(KnowledgeError(file, entry, field_name, f"{len(text)} caractères"))
-        elif len(text.split("\n\n")[0].split("\n•")[0]) > FIRST_PARAGRAPH:
-            errors.append(
-                KnowledgeError(
-                    file,
-                    entry,
-                    field_name,
-                    f"premier paragraphe trop long (maximum {FIRST_PARAGRAPH} caractères)",
-                )
-            )
-        else:
-            variants[str(key)] = text
-    return variants
-
-
 def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[KnowledgeError]):
     if not isinstance(raw, dict):
         errors.append(KnowledgeError(file, f"#{index}", None, "une entrée doit être un objet"))
@@ -231,7 +195,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
         seen.add(key)
     keywords = _string_list(raw.get("keywords"), file, entry, "keywords", errors)
     answers = _parse_answers(raw.get("answer"), audience, file, entry, errors)
-    by_level = _parse_by_level(raw.get("by_level"), audience, file, entry, errors)
+    by_level = parse_by_level(raw.get("by_level"), audience, file, entry, errors)
     related = _string_list(raw.get("related"), file, entry, "related", errors)
     source = _text(raw.get("source"))
     if source is None:

@@ -1,0 +1,51 @@
+"""`by_level` in a topic: the pupil's answer for each class, validated with located errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.understanding.errors import KnowledgeError
+from bot.understanding.topics import LEVEL_KEYS
+
+TELEGRAM_MAX_TEXT = 4096
+FIRST_PARAGRAPH = 500  # a level variant's first paragraph is its first message (a phone screen)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def parse_by_level(
+    raw: Any, audience: str, file: str, entry: str, errors: list[KnowledgeError]
+) -> dict[str, str]:
+    """`by_level`: the pupil's answer for each class where the class changes the answer."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        errors.append(KnowledgeError(file, entry, "by_level", f"classe: réponse ({LEVEL_KEYS})"))
+        return {}
+    if audience == "teacher":
+        errors.append(KnowledgeError(file, entry, "by_level", "réservé aux sujets pour élèves"))
+    variants = {}
+    for key, value in raw.items():
+        field_name = f"by_level.{key}"
+        text = _text(value)
+        if str(key) not in LEVEL_KEYS:
+            known = ", ".join(LEVEL_KEYS)
+            errors.append(KnowledgeError(file, entry, field_name, f"classe inconnue ({known})"))
+        elif text is None:
+            errors.append(KnowledgeError(file, entry, field_name, "réponse vide"))
+        elif len(text) > TELEGRAM_MAX_TEXT - 300:
+            errors.append(KnowledgeError(file, entry, field_name, f"{len(text)} caractères"))
+        elif len(text.split("\n\n")[0].split("\n•")[0]) > FIRST_PARAGRAPH:
+            errors.append(
+                KnowledgeError(
+                    file,
+                    entry,
+                    field_name,
+                    f"premier paragraphe trop long (maximum {FIRST_PARAGRAPH} caractères)",
+                )
+            )
+        else:
+            variants[str(key)] = text
+    return variants
