@@ -237,3 +237,48 @@ async def test_a_notice_not_yet_out_gets_the_new_text_and_a_channel_without_edit
     assert edits[0].status == "sent"
     assert [chat for chat, _ in sender.sent[before:]] == [PUPIL]  # the pupil is told; no copy
     await service.db.dispose()
+
+
+class EditingSender(NumberingSender):
+    """Numbers deliveries and records edits (as Telegram)."""
+
+    def __init__(self):
+        super().__init__()
+        self.edits: list[tuple[int, int, str]] = []
+
+    async def edit(self, chat_id, message_id, text, choices):
+        self.edits.append((chat_id, message_id, text))
+
+
+async def test_a_notice_in_flight_when_the_case_moves_is_edited_once_it_is_out(kb, db_url):
+    from datetime import timedelta
+
+    from support.cases import outbox_rows, say
+
+    from bot.cases.outbox import deliver_due
+    from bot.store.models import OutboxMessage, utcnow
+
+    service = make_service(db_url, kb)
+    await say(service, IPE_A, f"/ipe {await invite(service, 'aix-marseille')}")
+    await fill_form(service, PUPIL)
+    notice = next(r for r in await outbox_rows(service) if r.contact_id is not None)
+    async with service.db.transaction() as session:  # a worker is sending it right now
+        row = await session.get(OutboxMessage, notice.id)
+        row.claimed_until = utcnow() + timedelta(seconds=60)
+        case = await session.scalar(select(Case))
+        await service.escalation.take(session, case, None)
+    edit = next(r for r in await outbox_rows(service) if r.kind == "edit")
+    assert edit.message_id is None and "Statut : prise en charge" in edit.text
+    sender = EditingSender()
+    await deliver_due(service.db, sender)  # the notice is still in flight: the edit waits
+    assert sender.edits == []
+    assert next(r for r in await outbox_rows(service) if r.id == edit.id).status == "pending"
+    async with service.db.transaction() as session:  # the notice went out as message 42
+        row = await session.get(OutboxMessage, notice.id)
+        row.status, row.message_id, row.claimed_until = "sent", 42, None
+    await deliver_due(service.db, sender, now=utcnow() + timedelta(seconds=5))
+    assert [(chat, mid) for chat, mid, _ in sender.edits] == [(IPE_A, 42)]
+    assert "Statut : prise en charge" in sender.edits[0][2]
+    done = next(r for r in await outbox_rows(service) if r.id == edit.id)
+    assert done.status == "sent" and done.message_id == 42
+    await service.db.dispose()

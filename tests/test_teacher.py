@@ -82,6 +82,13 @@ async def test_teacher_request_to_the_end_through_telegram(api, kb, db_url):
         assert await until(lambda: "date fixée" in api.texts(IPE_A)[-1])
         assert await until(lambda: "date fixée" in api.texts(TEACHER)[-1])
         assert "Airbus Helicopters" in api.texts(TEACHER)[-1]
+        # the IPE's notice is edited in place: the new status and the next step
+        assert await until(
+            lambda: any(
+                "Statut : date fixée" in e["text"] and "3 jours avant" in e["text"]
+                for e in api.calls_of("editMessageText")
+            )
+        )
 
         # a reminder to both a few days before; the upkeep again sends nothing twice
         before_teacher, before_ipe = len(api.sent[TEACHER]), len(api.sent[IPE_A])

@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
+from bot.cases.academies import AcademyDirectory
 from bot.cases.dates import french_date
 from bot.cases.details import case_choices, is_teacher
+from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import Router, event
 from bot.cases.service import CaseNotOpen, _actor
@@ -31,14 +33,21 @@ def _with_company(case: Case) -> str:
 
 
 async def schedule(
-    session: AsyncSession, case: Case, contact: Contact | None, when: date, company: str | None
+    session: AsyncSession,
+    directory: AcademyDirectory,
+    case: Case,
+    contact: Contact | None,
+    when: date,
+    company: str | None,
 ) -> None:
-    """Record the agreed date (and the speaker's company) and tell the teacher."""
+    """Record the agreed date (and the speaker's company), tell the teacher, update the
+    notices."""
     if not is_teacher(case) or case.status not in ("acknowledged", "scheduled"):
         raise CaseNotOpen(case)
     case.event_date, case.status = when, "scheduled"
     case.company = (company or "").strip()[:MAX_COMPANY] or None
     session.add(event(case, "scheduled", _actor(contact), when.isoformat()))
+    await refresh_notices(session, case, directory)
     if case.pupil_chat_id is None:
         return
     await enqueue(
@@ -63,12 +72,14 @@ async def record_feedback(
         case.status, case.event_date = "acknowledged", None
         case.reminders, case.last_reminder_at = 0, now
         session.add(event(case, "not-held", case.kind))
+        await refresh_notices(session, case, router.directory)
         head = f"⚠️ {case.reference} : selon l'enseignant·e, l'action n'a pas eu lieu."
         await _tell_ipe(session, router, case, f"{head} Fixez une autre date :", "not-held")
         return
     case.feedback, case.pupils_reached = rating, pupils
     case.status, case.resolved_at, case.closed_at = "resolved", now, now
     session.add(event(case, "feedback", case.kind, f"{rating}:{pupils or 0}"))
+    await refresh_notices(session, case, router.directory)
     reached = f", {pupils} élève(s)" if pupils else ""
     await _tell_ipe(
         session,

@@ -65,7 +65,7 @@ async def refresh_notices(session: AsyncSession, case: Case, directory: AcademyD
         if row.status == "pending" and row.claimed_until is None:  # not out yet: the new text
             row.text = text
             row.choices = _choices_json(case)
-        elif row.status == "sent" and row.message_id is not None:
+        elif row.status == "pending" or row.message_id is not None:  # in flight, or out
             queued += await enqueue(
                 session,
                 f"case:{case.id}:edit:{row.id}:{stamp}",
@@ -74,6 +74,7 @@ async def refresh_notices(session: AsyncSession, case: Case, directory: AcademyD
                 case_choices(case),
                 case_id=case.id,
                 edit_of=row.message_id,
+                edit=True,
             )
     return queued
 

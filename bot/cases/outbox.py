@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -81,12 +82,15 @@ async def enqueue(
     contact_id: int | None = None,
     delay: timedelta = timedelta(0),
     edit_of: int | None = None,
+    edit: bool = False,
 ) -> bool:
     """Add a message unless one with the same key exists; True when added.
 
     delay: a copy of a direct reply waits this long, so that it is only sent when the direct
     reply did not go out (`cancel_copy` marks it delivered).
-    edit_of: the delivered message (its id in the chat) this row replaces: an "edit" row."""
+    edit_of: the delivered message (its id in the chat) this row replaces: an "edit" row.
+    edit: an edit of a notice still being sent (no id yet): the key names that notice's row,
+    `…:edit:<row id>:…`, and delivery waits for its id."""
     existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
     if existing is not None:
         return False
@@ -100,7 +104,7 @@ async def enqueue(
             case_id=case_id,
             contact_id=contact_id,
             next_attempt_at=utcnow() + delay,
-            kind="send" if edit_of is None else "edit",
+            kind="edit" if edit or edit_of is not None else "send",
             message_id=edit_of,
         )
     )
@@ -160,6 +164,8 @@ async def deliver_due(
         message_id = None
         try:
             if row.kind == "edit":
+                if row.message_id is None and not await _edit_target_known(db, row):
+                    raise RetryLater(1.0)  # the notice it edits is still being sent
                 edit = getattr(sender, "edit", None)
                 if edit is not None and row.message_id is not None:
                     await edit(row.chat_id, row.message_id, row.text, choices)
@@ -186,6 +192,8 @@ async def deliver_due(
                 fresh.status, fresh.sent_at = "sent", utcnow()
                 if isinstance(message_id, int) and not isinstance(message_id, bool):
                     fresh.message_id = message_id  # a notice can be edited as the case moves
+                elif row.kind == "edit":
+                    fresh.message_id = row.message_id
                 sent += 1
             elif outcome == "later":
                 fresh.next_attempt_at = utcnow() + timedelta(seconds=delay)
@@ -210,6 +218,24 @@ async def deliver_due(
                 if on_blocked is not None:
                     await on_blocked(session, fresh)
     return sent
+
+
+_EDIT_OF_ROW = re.compile(r":edit:(\d+):")
+
+
+async def _edit_target_known(db: Database, row: OutboxMessage) -> bool:
+    """For an edit queued while its notice was in flight: sets row.message_id once the notice
+    is out; False while it is still pending. A notice that never arrived has nothing to edit:
+    True, with no id, and the edit is dropped."""
+    found = _EDIT_OF_ROW.search(row.dedupe_key)
+    if found is None:
+        return True
+    async with db.sessions() as session:
+        notice = await session.get(OutboxMessage, int(found[1]))
+    if notice is None or notice.status != "pending":
+        row.message_id = notice.message_id if notice is not None else None
+        return True
+    return False
 
 
 async def backlog(db: Database) -> int:

@@ -127,7 +127,7 @@ class FollowupDesk:
         contact = (await turn.scope()).contact_for(case)
         when = date.fromisoformat(day)
         try:
-            await schedule(turn.session, case, contact, when, company)
+            await schedule(turn.session, self.escalation.directory, case, contact, when, company)
         except CaseNotOpen:
             return _not_open(case)
         with_company = f", avec {case.company}" if case.company else ""
