@@ -171,6 +171,7 @@ async def test_a_teacher_in_an_academie_without_ipe_is_told_honestly(kb, db_url)
     assert "Nombre d'élèves : 28" in rows[0].text  # a teacher's fields
     status = await say(service, TEACHER, "/demande")
     assert "Votre demande AIX-" in status.text and "reçue" in status.text
+    assert "n'est encore inscrit" in status.text and "va la prendre" not in status.text
     await service.db.dispose()
 
 

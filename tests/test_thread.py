@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from sqlalchemy import select
-from support.cases import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service
+from support.cases import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service, say
 from support.harness import running_bot, until
 
 from bot.store.models import Case, OutboxMessage
@@ -95,4 +95,8 @@ async def test_nobody_to_receive_the_request_is_said_and_the_admins_are_told(api
         rows = (await session.scalars(select(OutboxMessage))).all()
     alerts = [r for r in rows if r.chat_id == ADMIN]
     assert len(alerts) == 1 and "personne ne peut recevoir" in alerts[0].text
+    for ask in ("/demande", "ma demande elle en est ou"):  # the status keeps telling the truth
+        status = await say(service, PUPIL, ask)
+        assert "Aucun ingénieur pour l'école n'est encore inscrit" in status.text, ask
+        assert "va la prendre en charge" not in status.text
     await service.db.dispose()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
@@ -82,12 +84,25 @@ def _starts_request(incoming: Incoming) -> bool:
     return incoming.text in ("esc", "f:ok") or incoming.text.partition(":")[0] in ("tq", "esc")
 
 
-def case_status(case: Case, role: str | None) -> Reply:
-    """Where the pupil's open request stands, and what happens next."""
+NOBODY_YET = (
+    "Aucun ingénieur pour l'école n'est encore inscrit pour ton académie : l'équipe du bot est "
+    "prévenue, sans délai garanti. En attendant, ton professeur principal ou le bureau des "
+    "entreprises de ton établissement peuvent t'aider, et 1élève1stage.education.gouv.fr "
+    "publie des offres.",
+    "Aucun ingénieur pour l'école n'est encore inscrit pour cette académie : l'équipe du bot est "
+    "prévenue, sans délai garanti.",
+)
+
+
+def case_status(case: Case, role: str | None, routed: bool = True) -> Reply:
+    """Where the pupil's open request stands, and what happens next (routed: someone was sent
+    the case; if not, the truth instead of a promise)."""
     if case.kind == "teacher":
-        return teacher_desk.status(case)
+        return teacher_desk.status(case, routed)
     status = STATUS_LABELS.get(case.status, case.status)
     pupil, teacher = STATUS_NEXT.get(case.status, ("", ""))
+    if not routed and case.status == "new":
+        pupil, teacher = NOBODY_YET
     text = by_role(
         role,
         f"Ta demande {case.reference} est déjà envoyée (statut : {status}). {pupil}",
@@ -150,7 +165,7 @@ class PupilDesk:
         if self.escalation is not None and state.form is None and _starts_request(incoming):
             case = await self.escalation.open_case_of(session, incoming.chat_id)
             if case is not None:  # one request at a time: show the open one
-                return case_status(case, state.role)
+                return await self._status(session, case, state.role)
             if incoming.text == "esc":  # the académie's offers first (issue #15)
                 shown = await offers.before_request(turn, self.engine)
                 if shown is not None:
@@ -208,7 +223,12 @@ class PupilDesk:
                 ),
                 kind="status",
             )
-        return case_status(case, turn.state.role)
+        return await self._status(turn.session, case, turn.state.role)
+
+    async def _status(self, session: AsyncSession, case: Case, role: str | None) -> Reply:
+        assert self.escalation is not None
+        routed = case.status != "new" or await self.escalation.router.routed(session, case)
+        return case_status(case, role, routed)
 
     async def _in_thread(self, turn: Turn) -> Reply | None:
         """A text from a pupil whose request an IPE has taken: an answer with a button to pass

@@ -92,12 +92,19 @@ def on_choice(engine: DialogueEngine, state: State, arg: str) -> Reply:
     return start(engine, state, arg if arg in ACTION_CHOICES else None)
 
 
-def status(case: Case) -> Reply:
-    """Where a teacher's open request stands, and what happens next (/demande)."""
+def status(case: Case, routed: bool = True) -> Reply:
+    """Where a teacher's open request stands, and what happens next (/demande); routed: an
+    IPE, fallback or coordinator was sent it."""
     action = ACTION_SHORT.get(json.loads(case.details or "{}").get("action", ""), "")
     head = f"Votre demande {case.reference}" + (f" ({action})" if action else "")
     text = f"{head} : {status_label(case)}."
-    if case.status == "new":
+    if case.status == "new" and not routed:
+        text += (
+            " Aucun ingénieur pour l'école n'est encore inscrit pour votre académie : l'équipe du "
+            "bot est prévenue, sans délai garanti. 100 000 entrepreneurs, Elles bougent ou "
+            "C.Génial mettent aussi des professionnel·les en relation avec les classes."
+        )
+    elif case.status == "new":
         text += " Un ingénieur pour l'école va la prendre en charge : vous serez prévenu·e ici."
     elif case.status == "acknowledged":
         text += " Un ingénieur pour l'école s'en occupe et vous écrira ici pour fixer une date."
