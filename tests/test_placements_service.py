@@ -97,6 +97,19 @@ def test_a_sentence_gives_sector_place_and_level(
 
 @pytest.mark.parametrize(
     "text",
+    [
+        "jcherche un stage en boulangerie vers reze",
+        "jveux un stage a lille",
+        "jtrouve pa de stage a nantes",
+        "need an internship in lyon",
+    ],
+)
+def test_searches_in_sms_spelling_and_english(text):
+    assert looks_like_search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
     ["c'est quoi un stage de 3e ?", "comment écrire une lettre de motivation", "bonjour"],
 )
 def test_questions_about_stages_are_not_searches(text):

@@ -28,9 +28,10 @@ _REQUEST_WORDS = frozenset(
     domaine boite svp plz help aide aider
     """.split()
 )
-_STAGE = re.compile(r"\b(stage|stages|stg|stag|offre|offres)\b")
+_STAGE = re.compile(r"\b(stage|stages|stg|stag|offre|offres|internship|internships)\b")
 _INTENT = re.compile(
     r"\b(cherche|cherches|recherche|trouve|trouver|trouves|veux|voudrais|aimerais|y a|ya|"
+    r"jcherche|jrecherche|jtrouve|jveux|jvoudrais|jaimerais|besoin|looking|need|"
     r"existe|dispo|disponibles?|propose|proposez|connais|connaissez)\b|^(stage|stages|offres?)\b"
 )
 _DEPT = re.compile(
