@@ -216,6 +216,14 @@ def test_an_ipe_is_greeted_as_one(engine):
     reply = engine.start(State(role="teacher", staff=True))
     assert "/dossiers" in reply.text and "Élève" not in [c.label for c in reply.choices]
     assert "/dossiers" in engine.help(State(role="teacher", staff=True)).text
+    assert "/offre" in engine.help(State(role="teacher", staff=True)).text
+
+
+def test_help_tells_each_role_what_it_can_do(engine):
+    teacher = engine.help(State(role="teacher")).text
+    assert "/intervention" in teacher and "/dossiers" not in teacher
+    pupil = engine.help(State(role="pupil")).text
+    assert "/intervention" not in pupil and "/dossiers" not in pupil
 
 
 def test_personal_details_are_scrubbed_before_they_are_kept():

@@ -28,7 +28,12 @@ ASK_ROLE_AT = (3, 10)  # the role question comes back on these texts while the r
 STAFF_HELP = (
     "\n\nEn tant qu'ingénieur pour l'école : /dossiers (demandes ouvertes), /dossier "
     "RÉFÉRENCE (une demande), /stats (chiffres de votre académie). Sous une demande : prendre en "
-    "charge, répondre à l'élève, marquer résolue ou close."
+    "charge, répondre, 📅 fixer la date d'une intervention, marquer résolue ou close. "
+    "/offre : enregistrer une offre de stage."
+)
+TEACHER_HELP = (
+    "\n\nUn·e professionnel·le dans votre classe, une visite d'entreprise, un projet : "
+    "/intervention. Où en est votre demande : /demande."
 )
 MENU_PAGE = 8  # topics per page of a theme's menu
 SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
@@ -305,6 +310,8 @@ class DialogueEngine:
         reply = self.answer(state, topic)
         if state.staff:
             reply.text += STAFF_HELP
+        elif state.role == "teacher":
+            reply.text += TEACHER_HELP
         return self._offer(state, reply)
 
     # -- building replies ---------------------------------------------------------------
