@@ -13,11 +13,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.cases import contacts as contact_repo
-from bot.cases.academies import AcademyDirectory, load_academies
 from bot.cases.details import STATUS_LABELS
 from bot.cases.service import EscalationService
+from bot.cli.common import load_directory, pick_academy, with_db
 from bot.config import Config
-from bot.store.database import Database
 from bot.store.models import Case, aware
 
 CASE_FIELDS = [
@@ -36,29 +35,12 @@ CASE_FIELDS = [
 ]
 
 
-def _directory(config: Config) -> AcademyDirectory:
-    directory, errors = load_academies(config.knowledge_dir / "academies.yaml")
-    for error in errors:
-        print(f"erreur : {error}", file=sys.stderr)
-    return directory
-
-
-async def _with_db(config: Config, job):
-    db = Database(config.database_url)
-    try:
-        await db.create_schema()
-        async with db.transaction() as session:
-            return await job(session)
-    finally:
-        await db.dispose()
-
-
 def cmd_invite(args: argparse.Namespace, config: Config) -> int:
     if args.revoke:
-        done = asyncio.run(_with_db(config, lambda s: contact_repo.revoke_invite(s, args.revoke)))
+        done = asyncio.run(with_db(config, lambda s: contact_repo.revoke_invite(s, args.revoke)))
         print("Code révoqué." if done else "Code inconnu ou déjà utilisé.")
         return 0 if done else 1
-    directory = _directory(config)
+    directory = load_directory(config)
     academy = directory.get(args.academy) if args.academy else None
     if args.kind != "coordinator" and academy is None:
         known = ", ".join(sorted(a.name for a in directory.academies.values()))
@@ -76,7 +58,7 @@ def cmd_invite(args: argparse.Namespace, config: Config) -> int:
     async def job(session):
         return await contact_repo.create_invite(session, academy_id, args.kind, args.days)
 
-    code = asyncio.run(_with_db(config, job))
+    code = asyncio.run(with_db(config, job))
     where = academy.name if academy else "toutes les académies"
     print(
         f"Code d'inscription ({args.kind}, {where}), valable {args.days:g} jour(s), usage unique."
@@ -88,16 +70,16 @@ def cmd_invite(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_ipe(args: argparse.Namespace, config: Config) -> int:
     if args.action == "remove":
-        done = asyncio.run(_with_db(config, lambda s: contact_repo.remove_contact(s, args.id)))
+        done = asyncio.run(with_db(config, lambda s: contact_repo.remove_contact(s, args.id)))
         print("Contact retiré." if done else "Contact introuvable.")
         return 0 if done else 1
-    directory = _directory(config)
+    directory = load_directory(config)
 
     async def job(session):
         academy = directory.get(args.academy) if args.academy else None
         return await contact_repo.list_contacts(session, academy.id if academy else None)
 
-    contacts = asyncio.run(_with_db(config, job))
+    contacts = asyncio.run(with_db(config, job))
     if not contacts:
         print("Aucun contact enregistré.")
     for c in contacts:
@@ -147,11 +129,9 @@ def _case_row(case: Case) -> dict:
 
 
 def cmd_cases(args: argparse.Namespace, config: Config) -> int:
-    directory = _directory(config)
-    academy = directory.get(args.academy) if args.academy else None
-    if args.academy and academy is None:
-        print(f"Académie inconnue : {args.academy!r}", file=sys.stderr)
-        return 2
+    academy, status = pick_academy(load_directory(config), args.academy)
+    if status:
+        return status
 
     async def job(session):
         query = select(Case).order_by(Case.created_at)
@@ -161,7 +141,7 @@ def cmd_cases(args: argparse.Namespace, config: Config) -> int:
             query = query.where(Case.status == args.status)
         return [_case_row(c) for c in (await session.scalars(query)).all()]
 
-    rows = asyncio.run(_with_db(config, job))
+    rows = asyncio.run(with_db(config, job))
     if args.json:
         print(json.dumps({"cases": rows}, ensure_ascii=False))
     elif args.csv == "-":
@@ -186,12 +166,12 @@ def _write_csv(out, rows: list[dict]) -> None:
 
 
 def cmd_purge(args: argparse.Namespace, config: Config) -> int:
-    service = EscalationService(_directory(config))
+    service = EscalationService(load_directory(config))
 
     async def job(session):
         return await service.purge(session, timedelta(days=args.older_than))
 
-    count = asyncio.run(_with_db(config, job))
+    count = asyncio.run(with_db(config, job))
     print(f"{count} demande(s) close(s) anonymisée(s).")
     return 0
 
@@ -252,7 +232,7 @@ def cmd_gaps(args: argparse.Namespace, config: Config) -> int:
     """`kb gaps`: unanswered questions grouped, most frequent first."""
     from bot.cases.insights import gaps
 
-    found = asyncio.run(_with_db(config, lambda s: gaps(s, _since(args.since))))[: args.limit]
+    found = asyncio.run(with_db(config, lambda s: gaps(s, _since(args.since))))[: args.limit]
     if args.json:
         print(json.dumps({"gaps": [g.as_dict() for g in found]}, ensure_ascii=False))
         return 0
@@ -271,13 +251,11 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     from bot.cases.insights import compute_stats, format_stats, plot_stats
     from bot.understanding.knowledge import load_knowledge
 
-    directory = _directory(config)
-    academy = directory.get(args.academy) if args.academy else None
-    if args.academy and academy is None:
-        print(f"Académie inconnue : {args.academy!r}", file=sys.stderr)
-        return 2
+    academy, status = pick_academy(load_directory(config), args.academy)
+    if status:
+        return status
     scope = {academy.id} if academy else None
-    stats = asyncio.run(_with_db(config, lambda s: compute_stats(s, _since(args.since), scope)))
+    stats = asyncio.run(with_db(config, lambda s: compute_stats(s, _since(args.since), scope)))
     titles = {t.id: t.title for t in load_knowledge(config.knowledge_dir).kb.topics.values()}
     if args.json:
         print(json.dumps(stats.as_dict(), ensure_ascii=False))

@@ -8,30 +8,26 @@ import json
 import sys
 from pathlib import Path
 
-from bot.cli.admin import _directory, _with_db
+from bot.cases.academies import AcademyDirectory
+from bot.cli.common import load_directory, pick_academy, with_db
 from bot.config import Config
 from bot.placements import repository
 from bot.placements.demand import demand_lines, unmet_demand
 from bot.placements.importer import read_rows
 
 
-def _academy(args: argparse.Namespace, config: Config) -> tuple[str | None, int]:
+def _academy_id(directory: AcademyDirectory, args: argparse.Namespace) -> tuple[str | None, int]:
     """The académie id of --academy (a name, a city or an id), or an exit status."""
-    if not getattr(args, "academy", None):
-        return None, 0
-    academy = _directory(config).get(args.academy)
-    if academy is None:
-        print(f"Académie inconnue : {args.academy!r}", file=sys.stderr)
-        return None, 2
-    return academy.id, 0
+    academy, status = pick_academy(directory, getattr(args, "academy", None))
+    return (academy.id if academy else None), status
 
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
-    directory = _directory(config)
+    directory = load_directory(config)
     if directory.communes is None:
         print("erreur : fichier des communes introuvable", file=sys.stderr)
         return 1
-    academy, status = _academy(args, config)
+    academy, status = _academy_id(directory, args)
     if status:
         return status
     try:
@@ -49,13 +45,13 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     async def job(session):
         return [(await repository.add(session, **row)).id for row in rows]
 
-    ids = asyncio.run(_with_db(config, job))  # one transaction: all the rows or none
+    ids = asyncio.run(with_db(config, job))  # one transaction: all the rows or none
     print(f"{len(ids)} offre(s) importée(s)" + (f" (n° {ids[0]} à {ids[-1]})." if ids else "."))
     return 0
 
 
 def cmd_list(args: argparse.Namespace, config: Config) -> int:
-    academy, status = _academy(args, config)
+    academy, status = _academy_id(load_directory(config), args)
     if status:
         return status
     scope = {academy} if academy else None
@@ -63,7 +59,7 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
     async def job(session):
         return await repository.listing(session, scope, include_closed=args.all)
 
-    placements = asyncio.run(_with_db(config, job))
+    placements = asyncio.run(with_db(config, job))
     if args.json:
         rows = [repository.as_dict(p, args.with_contact) for p in placements]
         print(json.dumps({"placements": rows}, ensure_ascii=False))
@@ -81,17 +77,17 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_close(args: argparse.Namespace, config: Config) -> int:
-    done = asyncio.run(_with_db(config, lambda s: repository.close(s, args.id)))
+    done = asyncio.run(with_db(config, lambda s: repository.close(s, args.id)))
     print(f"Offre {args.id} close." if done else f"Aucune offre ouverte n° {args.id}.")
     return 0 if done else 1
 
 
 def cmd_demand(args: argparse.Namespace, config: Config) -> int:
-    academy, status = _academy(args, config)
+    academy, status = _academy_id(load_directory(config), args)
     if status:
         return status
     scope = {academy} if academy else None
-    report = asyncio.run(_with_db(config, lambda s: unmet_demand(s, scope, limit=args.limit)))
+    report = asyncio.run(with_db(config, lambda s: unmet_demand(s, scope, limit=args.limit)))
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

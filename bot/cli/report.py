@@ -9,12 +9,11 @@ import csv
 import json
 import sys
 
-from bot.cases.academies import load_academies
 from bot.cases.dates import today_in_france
-from bot.cases.report import SECTIONS, Report, Scope, build_report, school_year, year_label
+from bot.cases.report import SECTIONS, Scope, build_report, school_year, year_label
+from bot.cli.common import load_directory, pick_academy, with_db
 from bot.config import Config
 from bot.placements.report_section import unmet_section
-from bot.store.database import Database
 
 CSV_FIELDS = ["section", "school_year", "academy", "metric", "value"]
 
@@ -27,27 +26,15 @@ def _year(value: str) -> int:
     return int(value)
 
 
-async def _report(config: Config, scope: Scope) -> Report:
-    db = Database(config.database_url)
-    try:
-        await db.create_schema()
-        async with db.sessions() as session:
-            return await build_report(session, scope, [*SECTIONS, unmet_section])
-    finally:
-        await db.dispose()
-
-
 def cmd_report(args: argparse.Namespace, config: Config) -> int:
-    directory, errors = load_academies(config.knowledge_dir / "academies.yaml")
-    for error in errors:
-        print(f"erreur : {error}", file=sys.stderr)
-    academy = directory.get(args.academy) if args.academy else None
-    if args.academy and academy is None:
-        print(f"Académie inconnue : {args.academy!r}", file=sys.stderr)
-        return 2
+    directory = load_directory(config)
+    academy, status = pick_academy(directory, args.academy)
+    if status:
+        return status
     names = {a.id: a.name for a in directory.academies.values()}
     scope = Scope(frozenset({academy.id}) if academy else None, args.year, names)
-    report = asyncio.run(_report(config, scope))
+    sections = [*SECTIONS, unmet_section]
+    report = asyncio.run(with_db(config, lambda s: build_report(s, scope, sections)))
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
