@@ -9,11 +9,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.cases.communes import COMMUNES_FILE, Candidate, CommuneIndex
+from bot.cases.communes import COMMUNES_FILE, Candidate, CommuneIndex, fold
 from bot.understanding.knowledge import KnowledgeError
-from bot.understanding.normalise import strip_accents
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 _POSTCODE = re.compile(r"\b(\d{5})\b")
 _DEPT = re.compile(r"\b(2a|2b|97[1-6]|\d{1,2})\b")
 # Words that may stand around a bare département number: "93", "le 93", "dans le 69".
@@ -22,13 +20,6 @@ _DEPT_FILLER = set(
 )
 
 
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces (hyphens and apostrophes too)."""
-    words = _NON_WORD.sub(" ", strip_accents(text)).split()
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
 @dataclass(frozen=True)
