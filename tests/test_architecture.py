@@ -35,7 +35,7 @@ RANKS = {
     "bot.metrics": 0,
 }
 # The only imports allowed between two layers of the same rank.
-SIDEWAYS = {"bot.placements": {"bot.cases.communes", "bot.cases.report"}}
+SIDEWAYS = {"bot.placements": {"bot.cases.communes", "bot.cases.dates", "bot.cases.report"}}
 DESKS = {
     "pupil": PupilDesk,
     "ipe": IpeDesk,

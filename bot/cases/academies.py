@@ -20,8 +20,6 @@ _DEPT_FILLER = set(
 )
 
 
-
-
 @dataclass(frozen=True)
 class Academy:
     id: str

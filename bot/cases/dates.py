@@ -13,7 +13,7 @@ MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 )
 WEEKDAYS = "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
-_MONTH_WORDS = {
+MONTH_NUMBERS = {  # a month's folded name or abbreviation → its number
     **{fold(m): i for i, m in enumerate(MONTHS, 1)},
     **{fold(m)[:4]: i for i, m in enumerate(MONTHS, 1)},
     "fev": 2,
@@ -57,7 +57,7 @@ def parse_date(text: str, today: date) -> tuple[date | None, str]:
             year += 2000
     elif match := _WORDS.match(fold(raw)):
         month_word = match[2]
-        month = _MONTH_WORDS.get(month_word) or _MONTH_WORDS.get(month_word[:4], 0)
+        month = MONTH_NUMBERS.get(month_word) or MONTH_NUMBERS.get(month_word[:4], 0)
         if not month:
             return None, "format"
         day = int(match[1])

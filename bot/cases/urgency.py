@@ -13,32 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.cases.academies import fold
+from bot.cases.dates import MONTH_NUMBERS, MONTHS
 from bot.store.models import Case, aware, utcnow
 
-MONTHS = {
-    "janvier": 1,
-    "fevrier": 2,
-    "mars": 3,
-    "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "aout": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "decembre": 12,
-    "janv": 1,
-    "fev": 2,
-    "fevr": 2,
-    "avr": 4,
-    "juil": 7,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _DAY_MONTH = re.compile(
     rf"\b(\d{{1,2}})(?:er)?(?:\s*(?:au|-|et|a)\s*\d{{1,2}}(?:er)?)?\s+({_MONTH})\b\.?(?:\s+(\d{{4}}))?"
 )
@@ -46,9 +24,6 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_ONLY = re.compile(
     rf"\b(?:(debut|mi|fin)\s*-?\s*(?:de\s+|d\s+)?)?({_MONTH})\b(?:\s+(\d{{4}}))?"
-)
-FRENCH_MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 )
 _PART_DAY = {"debut": 1, "mi": 15, "fin": 25, None: 1}
 EARLIEST = 45  # days before the case: a date earlier than this is next year's
@@ -95,7 +70,7 @@ def read_deadline(text: str, written: date) -> Deadline | None:
             pass
     found = _DAY_MONTH.search(folded)
     if found:
-        day = _build(_year(found[3]), MONTHS[found[2]], int(found[1]), written)
+        day = _build(_year(found[3]), MONTH_NUMBERS[found[2]], int(found[1]), written)
         if day is not None:
             return Deadline(day)
     found = _NUMERIC.search(text)
@@ -105,7 +80,7 @@ def read_deadline(text: str, written: date) -> Deadline | None:
             return Deadline(day)
     found = _MONTH_ONLY.search(folded)
     if found:
-        day = _build(_year(found[3]), MONTHS[found[2]], _PART_DAY[found[1]], written)
+        day = _build(_year(found[3]), MONTH_NUMBERS[found[2]], _PART_DAY[found[1]], written)
         if day is not None:
             return Deadline(day, approximate=True)
     return None
@@ -143,7 +118,7 @@ def urgency_reason(case: Case, now: datetime | None = None) -> str:
     if deadline is not None:
         days = (deadline.day - today).days
         when = (
-            f"en {FRENCH_MONTHS[deadline.day.month - 1]}"
+            f"en {MONTHS[deadline.day.month - 1]}"
             if deadline.approximate
             else f"le {deadline.day:%d/%m/%Y}"
         )

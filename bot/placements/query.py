@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.cases.communes import FILLERS, Candidate, CommuneIndex, fold
+from bot.cases.dates import MONTHS
 from bot.placements.vocabulary import LEVEL_WORDS, sector_of
 
 # Words of the request itself, not of what is asked for.
@@ -37,8 +38,8 @@ _INTENT = re.compile(
 _DEPT = re.compile(
     r"\b(?:dans le|dans l|departement|departement du|dept)\s+(2a|2b|97[1-8]|0[1-9]|[1-8]\d|9[0-5])\b"
 )
-_MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
-_DAY = re.compile(rf"\b(\d{{1,2}})(?: er)? ({'|'.join(_MONTHS.split())})\b")
+_MONTH_NAMES = [fold(month) for month in MONTHS]  # janvier … decembre
+_DAY = re.compile(rf"\b(\d{{1,2}})(?: er)? ({'|'.join(_MONTH_NAMES)})\b")
 _LEVEL_VARIANTS = sorted(
     {v for variants in LEVEL_WORDS.values() for v in variants}, key=len, reverse=True
 )
@@ -142,7 +143,7 @@ def _week(folded: str, today: date) -> str:
     match = _DAY.search(folded)
     if match is None:
         return ""
-    month = _MONTHS.split().index(match.group(2)) + 1
+    month = _MONTH_NAMES.index(match.group(2)) + 1
     for year in (today.year, today.year + 1):
         try:
             day = date(year, month, int(match.group(1)))
