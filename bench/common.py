@@ -55,6 +55,11 @@ def harness() -> ModuleType:
     return importlib.import_module("support.harness")
 
 
+def support_cases() -> ModuleType:
+    """tests/support/cases.py: the tests' pupils, IPE and request form answers."""
+    return importlib.import_module("support.cases")
+
+
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bench.common import KNOWLEDGE_DIR, Report, cli, load_kb, ratio
+from bench.common import KNOWLEDGE_DIR, Report, cli, load_kb, ratio, support_cases
 from bot.cases import contacts as contact_repo
 from bot.cases.outbox import deliver_due
 from bot.config import Config
@@ -35,16 +35,7 @@ from bot.runner import build_service
 from bot.store.database import Database
 from bot.store.models import Case, OutboxMessage
 
-# as tests/test_escalation.py FORM_ANSWERS
-FORM_ANSWERS = [
-    "j'habite à Marseille",
-    "Collège <b>Jean Moulin</b> & co, Marseille",
-    "3e",
-    "du 12 au 16 janvier",
-    "boulangerie, coiffure",
-    "Marseille, 30 minutes en bus",
-    "10 boulangeries, que des refus",
-]
+FORM_ANSWERS = support_cases().FORM_ANSWERS  # the request form as the tests fill it
 ACADEMY = "aix-marseille"
 IPE_CHATS = (3001, 3002)
 FULL = {"form_cases": 60, "direct_cases": 600, "baseline_rows": 1000}
