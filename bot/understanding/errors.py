@@ -1,8 +1,12 @@
-"""A problem in a file of knowledge/, located by file, entry and field (shown to authors)."""
+"""What every loader of knowledge/ checks with: a problem located by file, entry and field
+(shown to authors), the text a YAML value holds, and how long an answer may be."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+TELEGRAM_MAX_TEXT = 4096
 
 
 @dataclass(frozen=True)
@@ -21,3 +25,8 @@ class KnowledgeError:
         if self.field:
             where += f", champ « {self.field} »"
         return f"{where} : {self.message}"
+
+
+def yaml_text(value: Any) -> str | None:
+    """A YAML value's text, stripped; None when it is not a string or is blank."""
+    return value.strip() if isinstance(value, str) and value.strip() else None

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.understanding.errors import KnowledgeError
+from bot.understanding.errors import TELEGRAM_MAX_TEXT, KnowledgeError, yaml_text
 from bot.understanding.level_answers import parse_by_level
 from bot.understanding.normalise import Lexicon, strip_accents, words
 from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
@@ -22,7 +22,6 @@ __all__ = ["KnowledgeBase", "KnowledgeError", "LoadResult", "Theme", "Topic", "l
 ROLES = ("pupil", "teacher")
 AUDIENCES = ("pupil", "teacher", "both")
 ACTIONS = ("escalate",)
-TELEGRAM_MAX_TEXT = 4096
 MIN_QUESTIONS = 10
 MAX_TITLE = 40
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -70,10 +69,6 @@ def _read_yaml(path: Path, errors: list[KnowledgeError]) -> Any:
         return None
 
 
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
 def _string_list(
     value: Any, file: str, entry: str, name: str, errors: list[KnowledgeError]
 ) -> list[str]:
@@ -84,7 +79,7 @@ def _string_list(
         return []
     out = []
     for i, item in enumerate(value, 1):
-        text = _text(item) if not isinstance(item, int | float) else str(item)
+        text = yaml_text(item) if not isinstance(item, int | float) else str(item)
         if text is None:
             errors.append(
                 KnowledgeError(file, entry, f"{name}[{i}]", "élément vide ou non textuel")
@@ -99,7 +94,7 @@ def _parse_answers(
 ) -> dict[str, str]:
     answers: dict[str, str] = {}
     if isinstance(raw, str):
-        text = _text(raw)
+        text = yaml_text(raw)
         if text is None:
             errors.append(KnowledgeError(file, entry, "answer", "réponse vide"))
             return {}
@@ -128,7 +123,7 @@ def _parse_answers(
             )
         needed = ROLES if audience == "both" else (audience,)
         for role in needed:
-            text = _text(raw.get(role))
+            text = yaml_text(raw.get(role))
             if text is None:
                 errors.append(KnowledgeError(file, entry, f"answer.{role}", "réponse vide"))
             else:
@@ -154,7 +149,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
         errors.append(KnowledgeError(file, f"#{index}", None, "une entrée doit être un objet"))
         return None
     before = len(errors)
-    topic_id = _text(raw.get("id"))
+    topic_id = yaml_text(raw.get("id"))
     entry = topic_id or f"#{index}"
     if topic_id is None:
         errors.append(KnowledgeError(file, entry, "id", "identifiant manquant"))
@@ -164,7 +159,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
     known |= {"source", "action", "urgent", "triggers", "by_level"}
     for key in sorted(set(raw) - known, key=str):
         errors.append(KnowledgeError(file, entry, str(key), "champ inconnu"))
-    title = _text(raw.get("title"))
+    title = yaml_text(raw.get("title"))
     if title is None:
         errors.append(KnowledgeError(file, entry, "title", "titre manquant"))
     elif len(title) > MAX_TITLE:
@@ -197,7 +192,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
     answers = _parse_answers(raw.get("answer"), audience, file, entry, errors)
     by_level = parse_by_level(raw.get("by_level"), audience, file, entry, errors)
     related = _string_list(raw.get("related"), file, entry, "related", errors)
-    source = _text(raw.get("source"))
+    source = yaml_text(raw.get("source"))
     if source is None:
         errors.append(KnowledgeError(file, entry, "source", "source manquante"))
     action = raw.get("action")
@@ -244,8 +239,8 @@ def _parse_theme_file(path: Path, errors: list[KnowledgeError]):
             errors.append(KnowledgeError(file, None, None, "le fichier doit être un objet"))
         return None, []
     file_errors: list[KnowledgeError] = []
-    theme_id = _text(data.get("theme")) or path.stem
-    title = _text(data.get("title"))
+    theme_id = yaml_text(data.get("theme")) or path.stem
+    title = yaml_text(data.get("title"))
     if title is None:
         file_errors.append(KnowledgeError(file, None, "title", "titre du thème manquant"))
     order = data.get("order", 50)

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.understanding.errors import KnowledgeError
+from bot.understanding.errors import TELEGRAM_MAX_TEXT, KnowledgeError, yaml_text
 from bot.understanding.topics import LEVEL_KEYS
 
-TELEGRAM_MAX_TEXT = 4096
 FIRST_PARAGRAPH = 500  # a level variant's first paragraph is its first message (a phone screen)
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def parse_by_level(
@@ -29,7 +24,7 @@ def parse_by_level(
     variants = {}
     for key, value in raw.items():
         field_name = f"by_level.{key}"
-        text = _text(value)
+        text = yaml_text(value)
         if str(key) not in LEVEL_KEYS:
             known = ", ".join(LEVEL_KEYS)
             errors.append(KnowledgeError(file, entry, field_name, f"classe inconnue ({known})"))
