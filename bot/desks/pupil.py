@@ -81,7 +81,7 @@ def _starts_request(incoming: Incoming) -> bool:
         return incoming.command in ("stage", "intervention")
     if incoming.kind != "choice":
         return False
-    return incoming.text in ("esc", "f:ok") or incoming.text.partition(":")[0] in ("tq", "esc")
+    return incoming.text == "f:ok" or incoming.text.partition(":")[0] in ("esc", "tq")
 
 
 NOBODY_YET = (
