@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.understanding.classifier import TopicClassifier
+from bot.understanding.classifier import OTHER, TopicClassifier
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, Settings
 from bot.understanding.normalise import Lexicon
@@ -91,12 +91,12 @@ def test_the_classifier_settles_what_the_words_leave_open(kb, matcher):
     text = "la convension je la rend a qui une fois remplie"
     assert words_only.match(text).topic is None
     assert matcher.match(text).topic == "convention-stage"
-    # switched: the word scores answer another topic, the classifier is sure
+    # switched: the word scores answer another topic, the blend with the classifier's margins
+    # picks the one the message is about
     text = "jpeux commencer le stage sans avoir la convention ?"
     assert words_only.match(text).topic == "pas-de-stage"
-    result = matcher.match(text)
-    assert result.topic == "convention-stage" and "pas-de-stage" in result.suggestions
-    # withdrawn: an answer the classifier finds very unlikely becomes a "did you mean"
+    assert matcher.match(text).topic == "convention-stage"
+    # withdrawn: out of scope ("-" of knowledge/out_of_scope.txt) leads the blend
     text = "tu peux m'acheter des chaussures"
     assert words_only.match(text).topic is not None
     assert matcher.match(text).topic is None
@@ -114,7 +114,6 @@ def test_lint_leave_one_out_does_not_use_the_classifier(matcher):
 def test_out_of_scope_examples_are_a_class_of_their_own(tiny_kb):
     from dataclasses import replace
 
-    from bot.understanding.classifier import OTHER
 
     chit_chat = ("tu joues a quel jeu video", "il fait beau aujourd'hui", "raconte une histoire")
     with_other = TopicClassifier(replace(tiny_kb, out_of_scope=chit_chat))
@@ -132,3 +131,16 @@ def test_the_knowledge_bases_out_of_scope_examples_withdraw_an_answer(kb, matche
     # and the ordinary questions are still answered
     assert matcher.match("c'est quoi la convention de stage").topic == "convention-stage"
     assert matcher.match("jtrouve pas de stage").topic == "pas-de-stage"
+
+
+def test_labelled_examples_teach_the_classifier_topics_and_out_of_scope(tiny_kb):
+    from dataclasses import replace
+
+    text = "wsh c koi le papier a faire signer par le patron"
+    examples = (("convention", "c koi le papier que le patron doit signer"),)
+    assert TopicClassifier(tiny_kb).predict(text)[0].topic_id != "convention"
+    taught = TopicClassifier(replace(tiny_kb, examples=examples))
+    assert taught.predict(text)[0].topic_id == "convention"
+    chat = (("-", "tu regardes le match ce soir"), ("-", "t'as vu le match hier"))
+    knows_other = TopicClassifier(replace(tiny_kb, examples=chat))
+    assert knows_other.predict("on regarde le match ensemble ?")[0].topic_id == OTHER

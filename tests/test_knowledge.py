@@ -212,3 +212,32 @@ def test_domain_words_go_through_synonyms_and_stems(tmp_path):
     (tmp_path / "synonyms.yaml").write_text("domain_words: stage\n", encoding="utf-8")
     messages = [str(e) for e in load_knowledge(tmp_path).errors]
     assert any("synonyms.yaml" in m and "domain_words" in m for m in messages), messages
+
+
+def test_topic_examples_are_loaded_and_bad_lines_named(tmp_path):
+    write_theme(tmp_path, "a.yaml", topic("alpha"), topic("beta"))
+    (tmp_path / "topic_examples.tsv").write_text(
+        "# real messages\n"
+        "alpha\tjsp koi faire pr alpha\n"
+        "-\ttu fais quoi ce soir\n"
+        "gamma\tun sujet qui n'existe pas\n"
+        "beta sans tabulation\n"
+        "beta\t   \n",
+        encoding="utf-8",
+    )
+    result = load_knowledge(tmp_path)
+    assert result.kb.examples == (
+        ("alpha", "jsp koi faire pr alpha"),
+        ("-", "tu fais quoi ce soir"),
+    )
+    messages = [str(e) for e in result.errors]
+    assert len(messages) == 3, messages
+    assert "topic_examples.tsv, entrée « ligne 4 », champ « sujet »" in messages[0]
+    assert "gamma" in messages[0]
+    assert all("topic_examples.tsv" in m for m in messages)
+    assert "ligne 5" in messages[1] and "ligne 6" in messages[2]
+
+
+def test_shipped_topic_examples_are_all_valid(kb):
+    assert len(kb.examples) > 2000
+    assert {t for t, _ in kb.examples} - {"-"} <= set(kb.topics)

@@ -57,6 +57,10 @@ class TopicClassifier:
                 if normal:
                     texts.append(normal)
                     labels.append(topic.id)
+        for topic_id, text in kb.examples:
+            if (topic_id in kb.topics or topic_id == OTHER) and (normal := self.normalise(text)):
+                texts.append(normal)
+                labels.append(topic_id)
         for text in kb.out_of_scope:
             if normal := self.normalise(text):
                 texts.append(normal)
@@ -81,6 +85,25 @@ class TopicClassifier:
     def margins(self, normal: str) -> np.ndarray | None:
         """One-vs-rest decision values of a normalised text (None when no n-gram is known)."""
         return self._scorer.scores(normal)
+
+    def decision(self, text: str) -> dict[str, float] | None:
+        """Every class's one-vs-rest margin for a raw text (None when no n-gram is known)."""
+        normal = self.normalise(text)
+        if not normal or not self.classes:
+            return None
+        if self.vectoriser is None:
+            return {self.classes[0]: 0.0}
+        margins = self.margins(normal)
+        if margins is None:
+            return None
+        return {c: float(m) for c, m in zip(self.classes, margins, strict=True)}
+
+    def probabilities(self, margins: dict[str, float]) -> dict[str, float]:
+        """A softmax over the margins scaled by the temperature."""
+        top = max(margins.values())
+        exp = {c: float(np.exp((m - top) * self.settings.temperature)) for c, m in margins.items()}
+        total = sum(exp.values())
+        return {c: e / total for c, e in exp.items()}
 
     def predict(self, text: str, k: int = 5) -> tuple[Prediction, ...]:
         """The k most likely topics, best first (empty when the text has no words)."""

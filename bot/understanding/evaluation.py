@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.safety import SafetyNet
-from bot.understanding.topics import CRISIS_TOPIC
+from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase
 
 OUT_OF_SCOPE = "-"
 
@@ -55,6 +56,18 @@ def read_labelled(path: Path | str) -> list[Labelled]:
         )
         items.append(Labelled(labels, question.strip(), number))
     return items
+
+
+def leave_out(kb: KnowledgeBase, items: list[Labelled]) -> KnowledgeBase:
+    """The knowledge base without the topic examples these questions are (leave one set out:
+    knowledge/topic_examples.tsv holds the question sets once measured)."""
+    questions = {" ".join(i.question.lower().split()) for i in items}
+    kept = tuple(
+        (topic_id, text)
+        for topic_id, text in kb.examples
+        if " ".join(text.lower().split()) not in questions
+    )
+    return dataclasses.replace(kb, examples=kept)
 
 
 def read_followups(path: Path | str) -> list[tuple[str, Labelled]]:

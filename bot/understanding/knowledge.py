@@ -15,6 +15,7 @@ from bot.understanding.level_answers import parse_by_level
 from bot.understanding.normalise import Lexicon, strip_accents, words
 from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
 from bot.understanding.safety_rules import builtin_net, load_safety
+from bot.understanding.topic_examples import TOPIC_EXAMPLES_FILE, read_topic_examples
 from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase, Theme, Topic
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "LoadResult", "Theme", "Topic", "load_knowledge"]
@@ -364,6 +365,8 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
             [(label, cat, safety.prepared(text)) for label, cat, text in examples],
             [safety.prepared(q) for q in ordinary],
         )
+    topic_examples, problems = read_topic_examples(directory / TOPIC_EXAMPLES_FILE, set(topics))
+    errors += problems
     kb = KnowledgeBase(
         topics=topics,
         themes=themes,
@@ -371,6 +374,7 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
         directory=directory,
         safety=safety,
         out_of_scope=read_lines(directory / OUT_OF_SCOPE_FILE),
+        examples=topic_examples,
     )
     return LoadResult(kb, errors)
 

@@ -68,6 +68,8 @@ class KnowledgeBase:
     directory: Path | None = None
     safety: SafetyNet | None = None  # knowledge/safety.yaml, or the built-in net
     out_of_scope: tuple[str, ...] = ()  # knowledge/out_of_scope.txt: what we do not answer
+    # knowledge/examples.tsv: real messages labelled with their topic (the classifier learns them)
+    examples: tuple[tuple[str, str], ...] = ()
 
     def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
