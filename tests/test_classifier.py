@@ -114,7 +114,6 @@ def test_lint_leave_one_out_does_not_use_the_classifier(matcher):
 def test_out_of_scope_examples_are_a_class_of_their_own(tiny_kb):
     from dataclasses import replace
 
-
     chit_chat = ("tu joues a quel jeu video", "il fait beau aujourd'hui", "raconte une histoire")
     with_other = TopicClassifier(replace(tiny_kb, out_of_scope=chit_chat))
     assert OTHER in with_other.classes and OTHER not in TopicClassifier(tiny_kb).classes

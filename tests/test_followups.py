@@ -10,7 +10,9 @@ from bot.cli.main import follow_up_topic, main
 from bot.understanding.evaluation import evaluate_followups, read_followups
 
 FOLLOWUPS = Path(__file__).parent / "data" / "followups.tsv"
-FLOOR = 0.69  # measured 71.2 % (37/52) when the set was written; the follow-up alone: 63.5 %
+# measured 71.2 % (37/52) when the set was written, 94.2 % once short questions without
+# "c"/"et" were read in context too (the set is not blind: its author wrote that rule)
+FLOOR = 0.9
 
 
 def test_the_follow_up_set_is_understood_in_context(engine):
@@ -35,3 +37,25 @@ def test_the_eval_command_reports_both_figures(capsys):
     out = capsys.readouterr().out
     assert "follow-ups alone, without the first message" in out
     assert "in-scope accuracy" in out and "→" in out
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("c'est quoi l'attestation de stage", "qui la remplit ?", "attestation-stage"),
+        ("je fais mon rapport de stage", "c'est noté ?", "rapport-stage"),
+        ("mon maître de stage me crie dessus", "je dois le dire à qui", "probleme-stage"),
+    ],
+)
+def test_a_short_question_is_read_with_the_last_topic(engine, first, follow_up, expected):
+    assert follow_up_topic(engine, None, follow_up) != expected  # alone, it says too little
+    assert follow_up_topic(engine, first, follow_up) == expected
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["la recette des crêpes", "il fait beau aujourd'hui", "et le cv ?"]
+)
+def test_a_short_message_on_something_else_is_not_pulled_into_the_last_topic(engine, follow_up):
+    got = follow_up_topic(engine, "c'est quoi l'attestation de stage", follow_up)
+    assert got != "attestation-stage"
+    assert got == follow_up_topic(engine, None, follow_up)
