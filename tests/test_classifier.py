@@ -143,3 +143,11 @@ def test_labelled_examples_teach_the_classifier_topics_and_out_of_scope(tiny_kb)
     chat = (("-", "tu regardes le match ce soir"), ("-", "t'as vu le match hier"))
     knows_other = TopicClassifier(replace(tiny_kb, examples=chat))
     assert knows_other.predict("on regarde le match ensemble ?")[0].topic_id == OTHER
+
+
+@pytest.mark.parametrize(
+    "text", ["psg om c qui va gagner", "tu connais un bon kebab", "ferme ta gueule"]
+)
+def test_plain_out_of_scope_gets_no_did_you_mean(matcher, text):
+    result = matcher.match(text)
+    assert result.topic is None and result.suggestions == ()

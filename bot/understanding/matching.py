@@ -48,6 +48,7 @@ class Settings:
     clf_other_margin: float = 0.3  # out of scope when OTHER's margin + this beats the best topic
     clf_floor: float = -0.6  # and when the best topic's blended value is under this
     clf_also: float = 0.1  # a runner-up this close (blended) is offered beside the answer
+    clf_suggest: float = 0.3  # no "did you mean" when OTHER leads the best topic by more than this
     # a topic the words hardly mention (word score under clf_words) is answered only when the
     # classifier's margin alone is positive: "stage dans l'armée" is not "stage chez un parent"
     clf_words: float = 20.0
@@ -299,7 +300,10 @@ class Matcher:
             or value < s.clf_floor
             or (scores.get(best, 0.0) < s.clf_words and margins[best] < s.clf_alone)
         ):
-            # not answered; "did you mean" only for topics both the words and the blend rank
+            # not answered; "did you mean" only for topics both the words and the blend rank,
+            # and not when the message is plainly about something else ("psg om c qui va gagner")
+            if other is not None and other - value > s.clf_suggest:
+                return MatchResult(result.candidates, None, result.score, (), result.tokens)
             likely = {t for t, _ in ranked}
             maybe = (result.topic, *result.suggestions)
             suggestions = tuple(
