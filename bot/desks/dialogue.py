@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.cases.academies import AcademyDirectory
 from bot.desks import levels, links, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
+from bot.desks.context import read_in_context
 from bot.desks.phrases import (
-    FOLLOW_UP,
     HELP_REQUEST,
     LEVELS,
     MEDIA_WORDS,
@@ -42,13 +40,6 @@ SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in t
 NO_FEEDBACK_TOPICS = {*SMALL_TALK_TOPICS, CRISIS_TOPIC}  # no 👍/👎 under a crisis answer
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
 ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
-
-
-FOLLOW_UP_WORDS = 7  # a message this short, with at most 3 content words, may be a follow-up
-ASKING = re.compile(
-    r"\b(qui|quand|combien|cb|comment|cmt|pourquoi|pk|ou|quel|quelle|quels|quelles|quoi|koi)\b"
-)  # a question without "?" ("qui la remplit", "et apres on fait quoi")
-FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
 
 
 class DialogueEngine:
@@ -163,24 +154,8 @@ class DialogueEngine:
         if not tokens and not other_sense:
             return self._offer(state, empty(self, state))
         result = self.matcher.match(stripped)
-        # a follow-up ("c obligatoire ?", "qui la remplit ?", "et après ?"): a short message
-        follow_up = (FOLLOW_UP.search(said) and len(tokens) <= 2) or (
-            len(tokens) <= 3
-            and len(said.split()) <= FOLLOW_UP_WORDS
-            and (stripped.endswith("?") or ASKING.search(said) is not None)
-        )
         last = self.kb.topics.get(state.last_topic or "")
-        if follow_up and last is not None and result.topic not in (last.id, *last.related):
-            again = self.matcher.match(f"{stripped} {last.title}")  # read with the last topic
-            in_context = again.topic == last.id or again.topic in last.related
-            if in_context and (
-                result.topic is None
-                or again.score >= result.score
-                or result.score < FOLLOW_UP_SCORE
-            ):
-                result = (
-                    again  # the context wins over a clear direct match only if it reads as well
-                )
+        result = read_in_context(self.matcher, last, stripped, said, tokens, result)
         return self._offer(state, self._reply_for(state, stripped, result))
 
     def handle_choice(self, state: State, choice_id: str) -> Reply:

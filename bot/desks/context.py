@@ -1,0 +1,43 @@
+"""A follow-up read with the last topic: « c obligatoire ? », « qui la remplit ? », « et après ? »."""
+
+from __future__ import annotations
+
+import re
+
+from bot.desks.phrases import FOLLOW_UP
+from bot.understanding.matching import Matcher, MatchResult
+from bot.understanding.topics import Topic
+
+FOLLOW_UP_WORDS = 7  # a message this short, with at most 3 content words, may be a follow-up
+ASKING = re.compile(
+    r"\b(qui|quand|combien|cb|comment|cmt|pourquoi|pk|ou|quel|quelle|quels|quelles|quoi|koi)\b"
+)  # a question without "?" ("qui la remplit", "et apres on fait quoi")
+FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
+
+
+def read_in_context(
+    matcher: Matcher,
+    last: Topic | None,
+    text: str,
+    said: str,
+    tokens: list[str] | tuple[str, ...],
+    result: MatchResult,
+) -> MatchResult:
+    """The message read with the last topic's title when it is a short follow-up about it.
+
+    `said` is the normalised text, `tokens` its content words, `result` the direct match.
+    """
+    follow_up = (FOLLOW_UP.search(said) and len(tokens) <= 2) or (
+        len(tokens) <= 3
+        and len(said.split()) <= FOLLOW_UP_WORDS
+        and (text.endswith("?") or ASKING.search(said) is not None)
+    )
+    if not follow_up or last is None or result.topic in (last.id, *last.related):
+        return result
+    again = matcher.match(f"{text} {last.title}")
+    in_context = again.topic == last.id or again.topic in last.related
+    if in_context and (
+        result.topic is None or again.score >= result.score or result.score < FOLLOW_UP_SCORE
+    ):
+        return again  # the context wins over a clear direct match only if it reads as well
+    return result
