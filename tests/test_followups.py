@@ -10,9 +10,9 @@ from bot.cli.main import follow_up_topic, main
 from bot.understanding.evaluation import evaluate_followups, read_followups
 
 FOLLOWUPS = Path(__file__).parent / "data" / "followups.tsv"
-# measured 71.2 % (37/52) when the set was written, 94.2 % once short questions without
+# measured 71.2 % (37/52) when the set was written, 90.4 % once short questions without
 # "c"/"et" were read in context too (the set is not blind: its author wrote that rule)
-FLOOR = 0.9
+FLOOR = 0.87
 
 
 def test_the_follow_up_set_is_understood_in_context(engine):
@@ -59,3 +59,10 @@ def test_a_short_message_on_something_else_is_not_pulled_into_the_last_topic(eng
     got = follow_up_topic(engine, "c'est quoi l'attestation de stage", follow_up)
     assert got != "attestation-stage"
     assert got == follow_up_topic(engine, None, follow_up)
+
+
+def test_a_short_message_naming_its_own_subject_keeps_it(engine):
+    assert follow_up_topic(engine, "comment faire un cv", "c'est quoi une pfmp") == "pfmp"
+    assert follow_up_topic(engine, "c'est quoi le stage de 3e", "et la convention ?") == (
+        "convention-stage"
+    )

@@ -36,8 +36,14 @@ def read_in_context(
         return result
     again = matcher.match(f"{text} {last.title}")
     in_context = again.topic == last.id or again.topic in last.related
+    # a message that names a subject of its own ("c'est quoi une pfmp": a domain word of
+    # synonyms.yaml) keeps a clear direct reading; one that does not is read in context
+    # when that reads at least as well
+    own_subject = not matcher.kb.lexicon.domain.isdisjoint(tokens)
     if in_context and (
-        result.topic is None or again.score >= result.score or result.score < FOLLOW_UP_SCORE
+        result.topic is None
+        or result.score < FOLLOW_UP_SCORE
+        or (again.score >= result.score and not own_subject)
     ):
-        return again  # the context wins over a clear direct match only if it reads as well
+        return again
     return result
