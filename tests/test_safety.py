@@ -317,6 +317,11 @@ def test_round5_families(net: SafetyNet, text: str, category: str):
         "J'ai remarqué des bleus sur les bras d'une élève de 4e",
         "en tant que tutrice j'ai constaté des marques sur le cou de ma stagiaire",
         "elle m'a confié que sa mère la frappe",
+        # inside a long message about the internship
+        "Bonjour, je suis le tuteur de Kevin en stage chez nous depuis lundi. Il est sérieux et "
+        "ponctuel. Ce matin il est arrivé avec un coquard et il m'a avoué que c'est son père. Je "
+        "ne sais pas si je dois en parler au lycée. Par ailleurs, quand dois-je remplir "
+        "l'évaluation ?",
     ],
 )
 def test_adults_reporting_what_they_saw(net: SafetyNet, text: str):
