@@ -303,6 +303,13 @@ def test_concept_rule_errors_are_located():
         ("je merite pas d'exister", "suicide"),
         ("i wish i had never been born", "suicide"),
         ("jme crame avec la clope", "suicide"),
+        ("franchement ça sert à rien que jexiste", "suicide"),
+        # blows taken ("je me suis pris"), a fall that was really a parent
+        ("jme suis pris des coups de pied dans le dos par des mecs du lycee", "assault"),
+        (
+            "j'ai raconté à l'infirmière que je m'étais cognée à la porte mais c'est ma mère",
+            "home_violence",
+        ),
     ],
 )
 def test_round5_families(net: SafetyNet, text: str, category: str):
@@ -401,6 +408,8 @@ def test_sentences_are_assessed_alone(net: SafetyNet):
         "Je prépare un cours sur le harcèlement pour mes élèves de 5e, avez-vous des ressources ?",
         "mon patron m'a fait la bise le premier jour, c'est normal ?",
         "ma mère fait des patates au four le dimanche",
+        "jai pris des coups de soleil au stage",
+        "j'ai dit au prof que j'étais tombé du vélo mais mon père m'a emmené aux urgences",
     ],
 )
 def test_round5_figures_of_speech_games_and_lessons_stay_quiet(net: SafetyNet, text: str):
