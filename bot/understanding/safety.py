@@ -7,6 +7,10 @@ squeezed), so that assessing a message costs a few regex searches. Words of 6 le
 that the net does not know are corrected towards the net's own vocabulary (one typo; two from
 9 letters), never towards another first letter and never when listed in `not_typos`.
 
+A message of several sentences is assessed whole and sentence by sentence (`pieces`), the
+strongest finding kept: one sentence of distress among ordinary ones about the internship is not
+diluted by them (measured with `python -m bench.safety_cv --long`).
+
 Loading and validating the file is `safety_rules.load_safety`: a file with a mistake gives a
 minimal built-in net, with the errors, so that the bot never runs without a safety net.
 """
