@@ -1,13 +1,18 @@
 """How well the safety net generalises: the whole pipeline (rules, then the learned model)
 measured on messages its model did not learn from.
 
-    python -m bench.safety_cv [--folds 5] [--misses]
+    python -m bench.safety_cv [--folds 5] [--misses] [--sweep] [--long]
 
 - every labelled set of tests/data/safety_*.tsv is measured with a model trained on
   knowledge/safety_examples.tsv *without* that set's lines (leave one set out: the holdout and
   final sets were added to the examples after their one blind measurement);
 - the examples' own lines are measured by k-fold cross-validation (each fold left out in turn);
 - "rules alone" is the same measurement without the model;
+- "long" (with `--long`): every line of the left-out set hidden among 3 to 5 ordinary questions
+  of tests/data/*_questions.tsv (joined by ". ", a line break or nothing at all, as people
+  write), measured the same way: the distress must still be found, the harmless must stay quiet;
+- "ordinary questions": alarms on the questions of tests/data/*_questions.tsv (their labelled
+  distress lines left out), with the model trained on every example;
 - `--sweep` records, for every held-out message and for the ordinary questions of
   tests/data/*_questions.tsv (their labelled distress lines left out), what the rules found and
   the model's P(distress), and prints recall and false alarms for other thresholds.
@@ -93,6 +98,21 @@ def sweep(seen: list[tuple[str, str | None, bool, float]], ordinary: int) -> Non
             )
 
 
+JOINERS = (". ", ".\n", "\n", " ", "! ")
+
+
+def long_rows(rows: list[Row], ordinary: list[str], seed: int) -> list[Row]:
+    """Each row hidden among 3 to 5 ordinary questions, at a random place."""
+    rng = random.Random(seed)
+    out = []
+    for label, cat, text in rows:
+        around = rng.sample(ordinary, rng.randint(3, 5))
+        around.insert(rng.randint(0, len(around)), text)
+        joiner = rng.choice(JOINERS)
+        out.append((label, cat, joiner.join(t.rstrip(" .!?") for t in around)))
+    return out
+
+
 def line(name: str, report: SafetyReport, rules: SafetyReport) -> str:
     return (
         f"{name:28} {len(report.misses):>3} wrong | recall {report.recall:6.1%} "
@@ -119,6 +139,7 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--misses", action="store_true", help="print the misses of every set")
     parser.add_argument("--sweep", action="store_true", help="recall and alarms at other bars")
+    parser.add_argument("--long", action="store_true", help="the sets hidden in long messages")
     args = parser.parse_args()
 
     kb = load_knowledge(ROOT / "knowledge").kb
@@ -148,6 +169,13 @@ def main() -> int:
         if args.misses:
             for label, got, text in report.misses:
                 print(f"    {label:6} -> {got:6}  {text}")
+        if args.long:
+            hidden = long_rows(rows, [q for _, _, q in questions], len(rows))
+            report = measure(net, hidden)
+            print(line("  long", report, measure(net, hidden, use_model=False)))
+            if args.misses:
+                for label, got, text in report.misses:
+                    print(f"    {label:6} -> {got:6}  {text}")
 
     in_sets = set().union(*texts_of.values())
     own = [e for e in examples if e[2] not in in_sets]
@@ -167,8 +195,13 @@ def main() -> int:
     if args.misses:
         for label, got, text in total.misses:
             print(f"    {label:6} -> {got:6}  {text}")
+    train(net, examples, ordinary)
+    plain = measure(net, questions)
+    print(
+        f"\nordinary questions (model trained on every example): {plain.false_alarms}"
+        f"/{plain.harmless} alarms ({plain.false_alarm_rate:.2%}), {plain.harmless_weak} footers"
+    )
     if args.sweep:
-        train(net, examples, ordinary)
         observe(net, questions, seen)
         sweep(seen, len(questions))
     return 0

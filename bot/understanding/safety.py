@@ -7,6 +7,10 @@ squeezed), so that assessing a message costs a few regex searches. Words of 6 le
 that the net does not know are corrected towards the net's own vocabulary (one typo; two from
 9 letters), never towards another first letter and never when listed in `not_typos`.
 
+A message of several sentences is assessed whole and sentence by sentence (`pieces`), the
+strongest finding kept: one sentence of distress among ordinary ones about the internship is not
+diluted by them (measured with `python -m bench.safety_cv --long`).
+
 Loading and validating the file is `safety_rules.load_safety`: a file with a mistake gives a
 minimal built-in net, with the errors, so that the bot never runs without a safety net.
 """
@@ -45,6 +49,14 @@ BUILTIN_SOURCE = "<filet intégré>"
 DENIAL = "_n"  # what a denied wish to die becomes in a prepared text (see `denials`)
 DENIAL_REST_WORDS = 4  # fewer words beside a denial: the model is not asked (it reads "je" alone)
 VETOED_BAR = 0.85  # P(distress) the model needs near a game or joke word to make a signal strong
+PIECE_MIN_WORDS = 3  # a sentence of a longer message is assessed alone from this many words
+# the model reads a lone sentence with fewer n-grams, so it must be surer there, and is not asked
+# about a sentence of fewer than PIECE_MODEL_WORDS words (chosen with bench.safety_cv --long)
+PIECE_MODEL_WORDS = 5
+PIECE_STRONG_AT = 0.75  # P(distress) for a strong signal from one sentence
+PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
+# a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
+_SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
 _TOP_KEYS = {
     "version",
     "sms",
@@ -72,6 +84,11 @@ class SafetySignal:
 
 
 SafetyError = KnowledgeError  # one problem in the safety file, located like the others
+
+
+def _joined(pieces: list[str]) -> str:
+    """Prepared sentences as one prepared text."""
+    return " " + " ".join(p.strip() for p in pieces) + " " if pieces else " "
 
 
 # --- the net ------------------------------------------------------------------------------
@@ -191,7 +208,19 @@ class SafetyNet:
     def prepared(self, text: str) -> str:
         """The message as the phrases see it: ' word word ', harmless expressions as '_', a
         denied wish to die ("je veux pas mourir") as DENIAL."""
-        words = [self._fix(w) for w in self._normaliser.words(text[:MAX_INPUT_CHARS])]
+        return _joined(self.pieces(text))
+
+    def pieces(self, text: str) -> list[str]:
+        """Each sentence of the message, prepared (see `prepared`); empty ones left out."""
+        out = []
+        for sentence in _SENTENCE_END.split(text[:MAX_INPUT_CHARS]):
+            s = self._prepared_one(sentence)
+            if s.strip():
+                out.append(s)
+        return out
+
+    def _prepared_one(self, text: str) -> str:
+        words = [self._fix(w) for w in self._normaliser.words(text)]
         s = " " + " ".join(words) + " "
         if self._harmless is not None:
             s = self._harmless.sub("_ ", s)
@@ -201,15 +230,19 @@ class SafetyNet:
 
     def assess(self, text: str, role: str | None = None) -> SafetySignal | None:
         """A signal when the message shows someone in danger, else None: the rules first,
-        then (when they found nothing strong) the learned model, if one was trained."""
-        s = self.prepared(text)
-        if s in self._recent:  # the same words again ("merci", "stage de 3e"): same finding
-            found = self._recent[s]
+        then (when they found nothing strong) the learned model, if one was trained. A message
+        of several sentences is also assessed sentence by sentence, the strongest finding kept:
+        one sentence of distress among ordinary ones is not diluted by them."""
+        pieces = self.pieces(text)
+        s = _joined(pieces)
+        key = "|".join(pieces)
+        if key in self._recent:  # the same words again ("merci", "stage de 3e"): same finding
+            found = self._recent[key]
         else:
-            found = self._find(s)
+            found = self._find_pieces(s, pieces)
             if len(self._recent) >= FUZZY_CACHE_SIZE:
                 self._recent.clear()
-            self._recent[s] = found
+            self._recent[key] = found
         if found is None:
             return None
         other = role == "teacher" or (
@@ -217,19 +250,40 @@ class SafetyNet:
         )
         return SafetySignal(found[0], found[1], "other" if other else "self")  # type: ignore[arg-type]
 
-    def _find(self, s: str) -> tuple[str, str] | None:
-        """(level, category) in a prepared text: the rules, then the model."""
+    def _find_pieces(self, s: str, pieces: list[str]) -> tuple[str, str] | None:
+        """The finding of the whole message, or a stronger one of one of its sentences."""
+        found = self._find(s)
+        if len(pieces) < 2 or (found is not None and found[0] == "strong"):
+            return found
+        for piece in pieces:
+            if piece.count(" ") - 1 < PIECE_MIN_WORDS:
+                continue
+            alone = self._find(piece, piece=True)
+            if alone is not None and (found is None or alone[0] == "strong"):
+                found = alone
+                if found[0] == "strong":
+                    break
+        return found
+
+    def _find(self, s: str, piece: bool = False) -> tuple[str, str] | None:
+        """(level, category) in a prepared text: the rules, then the model (with higher bars
+        for one sentence of a longer message)."""
         positions = self._families.positions(s.split()) if self._families is not None else {}
         found = self._rules(s, positions)
-        if (found is None or found[0] == "weak") and self.model is not None:
+        asked = not piece or s.count(" ") - 1 >= PIECE_MODEL_WORDS
+        if (found is None or found[0] == "weak") and self.model is not None and asked:
             # the rules' own weak signal: the model must be surer to make it strong; a game or a
             # joke nearby: only when it is nearly certain
             vetoed = any(positions.get(v) for v in self._veto_names)
-            bar = VETOED_BAR if vetoed else self.model.settings.upgrade_at if found else None
+            settings = self.model.settings
+            bar = VETOED_BAR if vetoed else settings.upgrade_at if found else settings.strong_at
+            if piece:
+                bar = max(bar, PIECE_STRONG_AT)
             # a denied wish to die: the model reads the rest of the message, if there is one
             rest = s.replace(f" {DENIAL} ", " ")
             short = rest != s and len(rest.split()) < DENIAL_REST_WORDS
-            guess = None if short else self.model.guess(rest, bar)
+            weak_at = PIECE_WEAK_AT if piece else None
+            guess = None if short else self.model.guess(rest, bar, weak_at)
             if guess is not None and (found is None or guess[0] == "strong"):
                 found = guess
         if found is None and f" {DENIAL} " in s:

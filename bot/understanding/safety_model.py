@@ -91,13 +91,16 @@ class SafetyModel:
         category = self.classes[int(np.argmax(np.where(self._distress, probs, -1.0)))]
         return distress, concern, category
 
-    def guess(self, prepared: str, strong_at: float | None = None) -> tuple[str, str] | None:
-        """(level, category) when the model sees distress or a mild signal, else None."""
+    def guess(
+        self, prepared: str, strong_at: float | None = None, weak_at: float | None = None
+    ) -> tuple[str, str] | None:
+        """(level, category) when the model sees distress or a mild signal, else None (the
+        settings' bars unless others are given)."""
         found = self.probabilities(prepared)
         if found is None:
             return None
         distress, concern, category = found
-        if concern < self.settings.weak_at:
+        if concern < (self.settings.weak_at if weak_at is None else weak_at):
             return None
         strong = distress >= (self.settings.strong_at if strong_at is None else strong_at)
         return ("strong" if strong else "weak"), category
