@@ -414,3 +414,22 @@ def test_sentences_are_assessed_alone(net: SafetyNet):
 )
 def test_round5_figures_of_speech_games_and_lessons_stay_quiet(net: SafetyNet, text: str):
     assert getattr(net.assess(text), "level", None) != "strong", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "refusée en stage à cause de mon foulard, c'est normal ?",
+        "le garage m'a dit non a cause de ma couleur",
+        "they turned me down for the internship because of my religion",
+    ],
+)
+def test_a_refusal_because_of_who_one_is_is_discrimination_not_a_crisis(net, text):
+    # the discrimination topic answers it (39 28, Défenseur des droits) under a helpline footer
+    signal = net.assess(text)
+    assert signal is not None and signal.level == "weak", text
+
+
+def test_a_refusal_with_insults_is_still_a_crisis(net):
+    signal = net.assess("ils m'ont refusé le stage en me traitant de sale noir")
+    assert signal is not None and signal.level == "strong" and signal.category == "abuse"
