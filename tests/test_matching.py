@@ -12,13 +12,13 @@ from bot.understanding.matching import Matcher
 # blind measurement): each is measured with a classifier that did not learn it (leave one set
 # out, as `python -m bench.topics_cv` does). The floors sit a few points under what the matcher
 # reaches, so a regression fails CI; they are not results (README, "Understanding").
-SET_FLOORS = {
-    "dev_questions.tsv": (0.91, 0.90),
-    "heldout_questions.tsv": (0.90, 0.88),
-    "blind_questions.tsv": (0.89, 0.88),
-    "fresh_questions.tsv": (0.87, 0.92),
-    "final_questions.tsv": (0.87, 0.92),
-    "round4_questions.tsv": (0.85, 0.91),
+SET_FLOORS = {  # (in-scope accuracy, out-of-scope rejection); measured on 1 December 2026:
+    "dev_questions.tsv": (0.93, 0.92),  # 96.6 / 95.4
+    "heldout_questions.tsv": (0.89, 0.88),  # 92.9 / 92.0
+    "blind_questions.tsv": (0.90, 0.90),  # 93.7 / 94.2
+    "fresh_questions.tsv": (0.90, 0.95),  # 93.3 / 98.9
+    "final_questions.tsv": (0.92, 0.92),  # 95.8 / 96.3
+    "round4_questions.tsv": (0.91, 0.93),  # 94.2 / 97.0
 }
 
 
