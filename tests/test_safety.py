@@ -421,7 +421,7 @@ def test_round5_figures_of_speech_games_and_lessons_stay_quiet(net: SafetyNet, t
     [
         "refusée en stage à cause de mon foulard, c'est normal ?",
         "le garage m'a dit non a cause de ma couleur",
-        "they turned me down for the internship because of my religion",
+        "ils m'ont pas pris en stage à cause de mon nom",
     ],
 )
 def test_a_refusal_because_of_who_one_is_is_discrimination_not_a_crisis(net, text):
@@ -433,3 +433,35 @@ def test_a_refusal_because_of_who_one_is_is_discrimination_not_a_crisis(net, tex
 def test_a_refusal_with_insults_is_still_a_crisis(net):
     signal = net.assess("ils m'ont refusé le stage en me traitant de sale noir")
     assert signal is not None and signal.level == "strong" and signal.category == "abuse"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("autant tout arrêter, à quoi bon continuer", "suicide"),
+        ("elle nous a dit que son compagnon la bat depuis des mois", "home_violence"),
+        ("un collègue envoie des messages à caractère sexuel à notre stagiaire", "sexual"),
+        ("he keeps sending me sexual messages", "sexual"),
+        ("they make ape sounds when i walk past", "abuse"),
+        ("i keep getting called a terrorist at work", "abuse"),
+        ("une étudiante subit des remarques racistes répétées de son responsable", "abuse"),
+        ("i got jumped on my way home", "assault"),
+    ],
+)
+def test_round6_families(net: SafetyNet, text: str, category: str):
+    # families of the round-5 blind set's misses, in other words than its lines
+    signal = net.assess(text)
+    assert signal is not None and signal.level == "strong" and signal.category == category, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai trop faim je vais mourir",
+        "on s'est fait défoncer au match de hand",
+        "si je me blesse avec une scie au stage c'est quelle assurance ?",
+    ],
+)
+def test_round6_look_alikes_stay_quiet(net: SafetyNet, text: str):
+    signal = net.assess(text)
+    assert signal is None or signal.level != "strong", text
