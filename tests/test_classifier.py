@@ -151,3 +151,14 @@ def test_labelled_examples_teach_the_classifier_topics_and_out_of_scope(tiny_kb)
 def test_plain_out_of_scope_gets_no_did_you_mean(matcher, text):
     result = matcher.match(text)
     assert result.topic is None and result.suggestions == ()
+
+
+def test_one_loaded_knowledge_base_trains_its_classifier_once(tiny_kb):
+    from dataclasses import replace
+
+    from bot.understanding.classifier import trained_for
+
+    assert trained_for(tiny_kb) is trained_for(tiny_kb)
+    assert Matcher(tiny_kb).classifier is Matcher(tiny_kb).classifier
+    other = replace(tiny_kb, out_of_scope=("tu joues a quel jeu",))
+    assert trained_for(other) is not trained_for(tiny_kb)  # another knowledge base, its own

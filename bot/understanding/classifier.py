@@ -12,6 +12,7 @@ opinion; this module says which topic, and how sure it is.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,3 +122,22 @@ class TopicClassifier:
         probs = exp / exp.sum()
         order = np.argsort(-margins, kind="stable")[:k]
         return tuple(Prediction(self.classes[i], float(probs[i]), float(margins[i])) for i in order)
+
+
+_TRAINED: OrderedDict[int, tuple[KnowledgeBase, TopicClassifier]] = OrderedDict()
+TRAINED_KEPT = 4  # knowledge bases whose classifier is kept (the current one, a /reload...)
+
+
+def trained_for(kb: KnowledgeBase) -> TopicClassifier:
+    """The classifier of this knowledge base object, trained once: every service, engine and
+    matcher built over the same loaded knowledge shares it (training takes seconds)."""
+    key = id(kb)
+    kept = _TRAINED.get(key)
+    if kept is not None and kept[0] is kb:
+        _TRAINED.move_to_end(key)
+        return kept[1]
+    classifier = TopicClassifier(kb)
+    _TRAINED[key] = (kb, classifier)  # the knowledge base is held, so its id is not reused
+    while len(_TRAINED) > TRAINED_KEPT:
+        _TRAINED.popitem(last=False)
+    return classifier

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.understanding.classifier import OTHER, TopicClassifier
+from bot.understanding.classifier import OTHER, trained_for
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
 
@@ -161,7 +161,7 @@ class Matcher:
             if phrase
         ]
         self._fuzzy_cache: dict[str, tuple[str | None, float]] = {}
-        self.classifier = TopicClassifier(kb) if self.settings.classifier else None
+        self.classifier = trained_for(kb) if self.settings.classifier else None
 
     def _resolve(self, token: str) -> tuple[str | None, float]:
         """Map a query word to a vocabulary word, tolerating typos."""
