@@ -246,3 +246,13 @@ def test_numbers_pick_the_choices_at_the_forms_button_steps(engine_with_academie
     assert reply.choices[0].label == "Je ne sais pas"  # the period step
     engine_with_academies.handle_text(state, "1")  # 1. Je ne sais pas
     assert state.form["step"] == "sectors"
+
+
+@pytest.mark.parametrize(
+    "text", ["le stage sert a rien jvais me tuer de rire", "mort de rire ce stage c trop long"]
+)
+def test_a_figure_of_speech_does_not_get_the_distress_topic(engine, text):
+    from bot.messages import State
+
+    reply = engine.handle_text(State(), text)
+    assert reply.kind != "safety" and reply.topic != "detresse"

@@ -175,6 +175,19 @@ async def test_form_validates_goes_back_cancels_and_survives_a_restart(kb, db_ur
     await service.db.dispose()
 
 
+async def test_typing_retour_goes_back_a_step_and_is_not_saved_as_an_answer(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    reply = await say(service, PUPIL, "93")
+    assert "collège ou lycée" in reply.text
+    reply = await say(service, PUPIL, "retour")
+    assert "académie" in reply.text
+    state = await service.state_of(PUPIL)
+    assert "retour" not in " ".join(str(v) for v in state.form["answers"].values())
+    await service.db.dispose()
+
+
 async def test_plain_words_start_the_request(kb, db_url):
     service = make_service(db_url, kb)
     await service.db.create_schema()

@@ -465,3 +465,20 @@ def test_round6_families(net: SafetyNet, text: str, category: str):
 def test_round6_look_alikes_stay_quiet(net: SafetyNet, text: str):
     signal = net.assess(text)
     assert signal is None or signal.level != "strong", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mme Martin",
+        "Mme",
+        "M. Dupont, professeur principal",
+        "et si je le fais pas ?",
+        "je sais pas",
+        "rien du tout",
+        "et si jtrouve pas ?",
+    ],
+)
+def test_short_replies_and_names_in_a_form_stay_quiet(net: SafetyNet, text: str):
+    # form answers (the adult to contact) and short follow-ups: the model alarmed on them
+    assert net.assess(text) is None, text

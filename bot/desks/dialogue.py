@@ -153,7 +153,9 @@ class DialogueEngine:
         tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
         if not tokens and not other_sense:
             return self._offer(state, empty(self, state))
-        result = self.matcher.match(stripped)
+        # a figure of speech the safety net set aside ("me tuer de rire"): not the distress topic
+        calm = self.kb.safety is not None and self.kb.safety.figurative(stripped)
+        result = self.matcher.match(stripped, calm=calm)
         last = self.kb.topics.get(state.last_topic or "")
         result = read_in_context(self.matcher, last, stripped, said, tokens, result)
         return self._offer(state, self._reply_for(state, stripped, result))

@@ -98,6 +98,11 @@ _LEAVE = re.compile(
     r"|non ce est pas pour ca|non ce n est pas pour ca|je veux plus|je ne veux plus"
     r"|en fait non|non laisse)\b"
 )
+# the whole message asks to go one step back, as the ⬅️ Retour button does
+_BACK = re.compile(
+    r"^(retour|revenir|reviens|precedent|etape precedente|revenir en arriere|en arriere"
+    r"|retour en arriere|back|go back)$"
+)
 _QUESTION = re.compile(r"^(ce est quoi|c koi|comment|pourquoi|est ce que|combien|quand|qui|ou)\b")
 FREE_TEXT_STEPS = ("school", "period", "sectors", "place", "tried")
 
@@ -108,6 +113,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     said = " ".join(words(text))
     if _LEAVE.search(said):
         return _cancelled(engine, state)
+    if _BACK.match(said):
+        return on_choice(engine, state, "back")
     steps = steps_of(state.form)
     free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
     if state.form["step"] in free and (text.rstrip().endswith("?") or _QUESTION.search(said)):

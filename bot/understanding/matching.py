@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.understanding.classifier import OTHER, trained_for
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
+from bot.understanding.topics import CRISIS_TOPIC
 
 
 @dataclass(frozen=True)
@@ -257,27 +258,39 @@ class Matcher:
                 return topic_id
         return None
 
-    def match(self, text: str, skip: frozenset[int] = frozenset()) -> MatchResult:
+    def match(
+        self, text: str, skip: frozenset[int] = frozenset(), calm: bool = False
+    ) -> MatchResult:
         """Best topic, or suggestions when two are close, or nothing when out of scope.
 
         The word scores decide distress (triggers, urgent topics) alone; otherwise they are
         blended with the classifier's margins, which also say what is out of scope. With `skip`
         (leave-one-out lint) the classifier is not used: it was trained on the skipped text.
+        `calm`: the distress topics are left out (the safety net read a figure of speech).
         """
-        keep = self.settings.recent_results and not skip
+        keep = self.settings.recent_results and not skip and not calm
         if keep and text in self._recent:  # the same message again: the same result
             return self._recent[text]
         scores, tokens = self.score_topics(text, skip)
-        result, special = self._decide(text, scores, tokens)
+        quiet = self.urgent | {CRISIS_TOPIC} if calm else frozenset()
+        if calm:
+            scores = {t: v for t, v in scores.items() if t not in quiet}
+        result, special = self._decide(text, scores, tokens, calm)
         if not (special or self.classifier is None or skip):
-            result = self._combine(text, result, scores)
+            result = self._combine(text, result, scores, quiet)
         if keep:
             if len(self._recent) >= self.settings.recent_results:
                 self._recent.clear()
             self._recent[text] = result
         return result
 
-    def _combine(self, text: str, result: MatchResult, scores: dict[str, float]) -> MatchResult:
+    def _combine(
+        self,
+        text: str,
+        result: MatchResult,
+        scores: dict[str, float],
+        quiet: frozenset[str] | set[str] = frozenset(),
+    ) -> MatchResult:
         """The word scores and the classifier's margins blended: which topic, or none."""
         s = self.settings
         assert self.classifier is not None
@@ -289,7 +302,7 @@ class Matcher:
         blended = {
             topic_id: margin + s.clf_blend * scores.get(topic_id, 0.0) / 100
             for topic_id, margin in margins.items()
-            if topic_id != OTHER and topic_id not in self.urgent  # distress: the safety net's
+            if topic_id != OTHER and topic_id not in self.urgent and topic_id not in quiet
         }
         if not blended:
             return result
@@ -317,13 +330,13 @@ class Matcher:
         return MatchResult(result.candidates, best, round(score, 1), also, result.tokens)
 
     def _decide(
-        self, text: str, scores: dict[str, float], tokens: tuple[str, ...]
+        self, text: str, scores: dict[str, float], tokens: tuple[str, ...], calm: bool = False
     ) -> tuple[MatchResult, bool]:
         """The word scores' decision, and whether it came from a distress path."""
         s = self.settings
         best = heapq.nlargest(5, scores.items(), key=lambda kv: kv[1])
         ranked = tuple(Candidate(t, round(v, 1)) for t, v in best)
-        triggered = self.triggered(text)
+        triggered = None if calm else self.triggered(text)
         if triggered is not None:
             # "j'en peux plus", "il me touche": the topic (distress) whatever the score
             # no "did you mean" beside it: what else the words match is noise ("jpp de ma

@@ -210,6 +210,10 @@ class SafetyNet:
         denied wish to die ("je veux pas mourir") as DENIAL."""
         return _joined(self.pieces(text))
 
+    def figurative(self, text: str) -> bool:
+        """The message holds a figure of speech the net sets aside ("mort de rire")."""
+        return self._harmless is not None and " _ " in self.prepared(text)
+
     def pieces(self, text: str) -> list[str]:
         """Each sentence of the message, prepared (see `prepared`); empty ones left out."""
         out = []
