@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from support.harness import running_bot, until
 from test_knowledge import topic, write_theme
 
@@ -135,3 +136,17 @@ async def test_the_class_question_through_telegram(api, kb, db_url):
         assert "quelle classe" not in api.texts(PUPIL)[-1]
         api.send_text(PUPIL, "/profil")
         assert await until(lambda: "niveau 3e" in api.texts(PUPIL)[-1])
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("jsuis en 3e on est payé ?", "3e"), ("je suis en BTS, la gratification c combien ?", "bts")],
+)
+def test_a_class_said_in_the_question_is_not_asked_again(kb, text, level):
+    from bot.desks.dialogue import DialogueEngine
+    from bot.messages import State
+
+    state = State()
+    reply = DialogueEngine(kb).handle_text(state, text)
+    assert state.level == level
+    assert reply.kind == "answer" and reply.topic == "remuneration-stage"

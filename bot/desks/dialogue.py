@@ -102,6 +102,7 @@ class DialogueEngine:
         vous = state.role is None and VOUS.search(said) is not None
         if vous:
             state.role = "teacher"  # answered in vous for this message, the role still unknown
+        levels.remember_from(state, said)
         reply = self._text_reply(state, stripped, said)
         if vous:
             state.role = None

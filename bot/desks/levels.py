@@ -8,8 +8,10 @@ gets the general answer).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from bot.desks.forms import parse_level
 from bot.desks.phrases import LEVELS
 from bot.messages import Choice, Reply, State
 from bot.understanding.topics import Topic
@@ -40,6 +42,22 @@ QUESTION = (
     "La réponse dépend de ta classe. Tu es en quelle classe ? (je m'en souviendrai, et tu peux "
     "la changer avec /profil)"
 )
+
+
+# "jsuis en 3e", "je suis en bac pro": the pupil says their class in the question itself
+_SAYS_CLASS = re.compile(
+    r"\b(?:je suis|jsuis|jsui|chui|suis|je passe|j entre) en ([a-z0-9 ]{2,16})"
+)
+
+
+def remember_from(state: State, said: str) -> None:
+    """A pupil who says their class in a message ("jsuis en 3e on est payé ?") is not asked it."""
+    if state.level is not None or state.role == "teacher":
+        return
+    found = _SAYS_CLASS.search(said)
+    level = parse_level(found.group(1)) if found else None  # "3e on est paye": a word of it
+    if level in LEVELS:
+        state.level = level
 
 
 def level_name(level: str | None) -> str:
