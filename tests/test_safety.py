@@ -482,3 +482,19 @@ def test_round6_look_alikes_stay_quiet(net: SafetyNet, text: str):
 def test_short_replies_and_names_in_a_form_stay_quiet(net: SafetyNet, text: str):
     # form answers (the adult to contact) and short follow-ups: the model alarmed on them
     assert net.assess(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon tuteur arrête pas de me toucher l'épaule et ça me met mal à l'aise",
+        "le patron me caresse le dos, j'aime pas",
+    ],
+)
+def test_an_unwanted_touch_at_the_internship_is_strong(net: SafetyNet, text: str):
+    signal = net.assess(text)
+    assert signal is not None and signal.level == "strong" and signal.category == "sexual"
+
+
+def test_a_message_that_touches_is_not_a_touch(net: SafetyNet):
+    assert net.assess("ça me touche beaucoup ton message, merci") is None
