@@ -498,3 +498,13 @@ def test_an_unwanted_touch_at_the_internship_is_strong(net: SafetyNet, text: str
 
 def test_a_message_that_touches_is_not_a_touch(net: SafetyNet):
     assert net.assess("ça me touche beaucoup ton message, merci") is None
+
+
+@pytest.mark.parametrize("text", ["ta gueule sale bot de merde", "t'es un bot nul tu sers a rien"])
+def test_insulting_the_bot_is_not_distress(net: SafetyNet, text: str):
+    assert net.assess(text) is None, text
+
+
+def test_saying_one_is_useless_still_gets_the_footer(net: SafetyNet):
+    signal = net.assess("jsers a rien")
+    assert signal is not None and signal.level == "weak"
