@@ -185,3 +185,10 @@ def test_question_sets_are_not_copied_from_the_knowledge_base(kb, name):
     items = read_labelled(DATA / name)
     copied = [i.question for i in items if " ".join(words(i.question)) in kb_questions]
     assert copied == []
+
+
+@pytest.mark.parametrize("text", ["stage", "un stage ?", "entreprise"])
+def test_one_generic_word_gets_a_choice_of_pupils_topics(matcher, text):
+    result = matcher.match(text)
+    assert result.topic is None and len(result.suggestions) == 3
+    assert all(matcher.kb.topics[t].audience != "teacher" for t in result.suggestions)

@@ -54,6 +54,9 @@ class Settings:
     # classifier's margin alone is positive: "stage dans l'armée" is not "stage chez un parent"
     clf_words: float = 20.0
     clf_alone: float = 0.0
+    # a message that is only one of these stems ("stage", "entreprise", "un stage ?") says no
+    # more than "internships": "did you mean" the best few topics rather than one of them
+    generic: tuple[str, ...] = ("stag", "entrepris")
 
 
 @dataclass(frozen=True)
@@ -278,11 +281,19 @@ class Matcher:
         result, special = self._decide(text, scores, tokens, calm)
         if not (special or self.classifier is None or skip):
             result = self._combine(text, result, scores, quiet)
+        if not special and result.tokens and set(result.tokens) <= set(self.settings.generic):
+            pupils = [c.topic_id for c in result.candidates if self._for_pupils(c.topic_id)]
+            best = tuple(pupils[:3])  # one word is a pupil's way of asking
+            result = MatchResult(result.candidates, None, result.score, best, result.tokens)
         if keep:
             if len(self._recent) >= self.settings.recent_results:
                 self._recent.clear()
             self._recent[text] = result
         return result
+
+    def _for_pupils(self, topic_id: str) -> bool:
+        topic = self.kb.topics.get(topic_id)
+        return topic is not None and topic.audience != "teacher"
 
     def _combine(
         self,
