@@ -191,6 +191,16 @@ def test_a_question_during_the_form_is_answered_and_the_form_resumes(engine_with
     assert "school" not in state.form["answers"]
 
 
+def test_a_clear_question_at_the_academy_step_is_answered_too(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    reply = engine_with_academies.handle_text(state, "c'est quoi une convention de stage ?")
+    assert reply.topic == "convention-stage" and "On reprend ta demande" in reply.text
+    assert state.form is not None and state.form["step"] == "academy"
+    engine_with_academies.handle_text(state, "Lyon ?")  # short: still an answer
+    assert state.form["answers"] == {"academy": "lyon"} and state.form["step"] == "school"
+
+
 def test_a_follow_up_is_read_with_the_last_topic(engine):
     state = State(role="pupil")
     assert engine.handle_text(state, "c'est quoi le stage de 3e").topic == "stage-3e"

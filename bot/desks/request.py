@@ -117,7 +117,10 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return on_choice(engine, state, "back")
     steps = steps_of(state.form)
     free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
-    if state.form["step"] in free and (text.rstrip().endswith("?") or _QUESTION.search(said)):
+    # a question on the way: at a free-text step, or a clear one (4 words and a "?") at any step
+    question = text.rstrip().endswith("?") or _QUESTION.search(said) is not None
+    clear = text.rstrip().endswith("?") and len(said.split()) >= 4
+    if (state.form["step"] in free and question) or clear:
         result = engine.matcher.match(text)
         if result.topic is not None and result.score >= QUESTION_SCORE:
             answer = engine.answer(state, engine.kb.topics[result.topic], result.score)
