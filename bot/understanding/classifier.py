@@ -108,20 +108,12 @@ class TopicClassifier:
 
     def predict(self, text: str, k: int = 5) -> tuple[Prediction, ...]:
         """The k most likely topics, best first (empty when the text has no words)."""
-        normal = self.normalise(text)
-        if not normal or not self.classes:
+        margins = self.decision(text)
+        if not margins:
             return ()
-        if self.vectoriser is None:
-            return (Prediction(self.classes[0], 1.0, 0.0),)
-        margins = self.margins(normal)
-        if margins is None:
-            return ()
-        scaled = margins * self.settings.temperature
-        scaled -= scaled.max()
-        exp = np.exp(scaled)
-        probs = exp / exp.sum()
-        order = np.argsort(-margins, kind="stable")[:k]
-        return tuple(Prediction(self.classes[i], float(probs[i]), float(margins[i])) for i in order)
+        probs = self.probabilities(margins)
+        order = sorted(margins, key=lambda c: -margins[c])[:k]  # stable: class order on ties
+        return tuple(Prediction(c, probs[c], margins[c]) for c in order)
 
 
 _TRAINED: OrderedDict[int, tuple[KnowledgeBase, TopicClassifier]] = OrderedDict()

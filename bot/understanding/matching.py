@@ -282,7 +282,8 @@ class Matcher:
         if not (special or self.classifier is None or skip):
             result = self._combine(text, result, scores, quiet)
         if not special and result.tokens and set(result.tokens) <= set(self.settings.generic):
-            pupils = [c.topic_id for c in result.candidates if self._for_pupils(c.topic_id)]
+            topics = self.kb.topics
+            pupils = [c.topic_id for c in result.candidates if topics[c.topic_id].serves("pupil")]
             best = tuple(pupils[:3])  # one word is a pupil's way of asking
             result = MatchResult(result.candidates, None, result.score, best, result.tokens)
         if keep:
@@ -290,10 +291,6 @@ class Matcher:
                 self._recent.clear()
             self._recent[text] = result
         return result
-
-    def _for_pupils(self, topic_id: str) -> bool:
-        topic = self.kb.topics.get(topic_id)
-        return topic is not None and topic.audience != "teacher"
 
     def _combine(
         self,
@@ -308,7 +305,6 @@ class Matcher:
         margins = self.classifier.decision(text)
         if not margins:
             return result  # no n-gram the classifier knows: the word scores alone
-        probability = self.classifier.probabilities(margins)
         other = margins.get(OTHER)
         blended = {
             topic_id: margin + s.clf_blend * scores.get(topic_id, 0.0) / 100
@@ -337,7 +333,8 @@ class Matcher:
             )
             return MatchResult(result.candidates, None, result.score, suggestions, result.tokens)
         also = tuple(t for t, v in ranked[1:] if v >= value - s.clf_also)
-        score = max(scores.get(best, 0.0), 100.0 * probability[best])
+        probability = self.classifier.probabilities(margins)[best]  # only for an answer
+        score = max(scores.get(best, 0.0), 100.0 * probability)
         return MatchResult(result.candidates, best, round(score, 1), also, result.tokens)
 
     def _decide(
