@@ -34,6 +34,17 @@ def _ids(value: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def model_cache_dir(env: dict[str, str]) -> Path | None:
+    """MODEL_CACHE_DIR, else the user's cache directory; "off" (or "0", "no") caches nothing."""
+    value = (env.get("MODEL_CACHE_DIR") or "").strip()
+    if value.lower() in {"0", "false", "no", "non", "off"}:
+        return None
+    if value:
+        return Path(value).expanduser()
+    base = (env.get("XDG_CACHE_HOME") or "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "ipe-bot"
+
+
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or not value.strip():
         return default
@@ -59,6 +70,7 @@ class Config:
     record_questions: bool = True
     link_secret: str = ""  # LINK_SECRET: signs the start links of posters (see link_key)
     bot_username: str = ""  # BOT_USERNAME: the bot's @name for `admin link` (else getMe)
+    model_cache_dir: Path | None = None  # MODEL_CACHE_DIR: fitted models kept between starts
 
     def link_key(self) -> bytes | None:
         """The key that signs start links: LINK_SECRET, else one derived from the token (so a
@@ -93,4 +105,5 @@ class Config:
             record_questions=_flag(env.get("RECORD_QUESTIONS"), True),
             link_secret=(env.get("LINK_SECRET") or "").strip(),
             bot_username=(env.get("BOT_USERNAME") or "").strip().lstrip("@"),
+            model_cache_dir=model_cache_dir(env),
         )

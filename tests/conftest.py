@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from bot.desks.dialogue import DialogueEngine
+from bot.understanding import model_cache
 from bot.understanding.knowledge import KnowledgeBase, load_knowledge
 from bot.understanding.matching import Matcher
 
@@ -16,6 +20,11 @@ KNOWLEDGE_DIR = ROOT / "knowledge"
 DATA = Path(__file__).resolve().parent / "data"
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+# Fitted models are cached for this run only (content-keyed: a test never reads a stale one),
+# in a directory of its own, never the user's; the CLI under test reads the same setting.
+os.environ["MODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="ipe-bot-models-")
+model_cache.use_directory(Path(os.environ["MODEL_CACHE_DIR"]))
+atexit.register(shutil.rmtree, os.environ["MODEL_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from bot.cases.communes import COMMUNES_FILE
 from bot.config import Config
 from bot.desks.dialogue import DialogueEngine
 from bot.messages import State
+from bot.understanding import model_cache
 from bot.understanding.evaluation import (
     evaluate,
     evaluate_followups,
@@ -337,6 +338,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    model_cache.use_directory(Config.from_env().model_cache_dir)
     try:
         return args.func(args)
     except BrokenPipeError:  # `ipe-bot eval ... | head`: the reader left, not an error

@@ -19,7 +19,9 @@ import numpy as np
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
+from bot.understanding import model_cache
 from bot.understanding.knowledge import KnowledgeBase
+from bot.understanding.model_cache import Fitted
 from bot.understanding.ngrams import LinearScorer, ngram_union
 from bot.understanding.normalise import stem, words
 
@@ -68,16 +70,19 @@ class TopicClassifier:
                 labels.append(OTHER)
         self.classes: tuple[str, ...] = tuple(sorted(set(labels)))
         self.vectoriser: FeatureUnion | None = None
-        self.model: LinearSVC | None = None
         if len(self.classes) < 2:
             return  # nothing to tell apart: predict() returns the only topic, if any
-        self.vectoriser = ngram_union(s.char_ngrams, s.word_ngrams)
-        features = self.vectoriser.fit_transform(texts)
-        self.model = LinearSVC(C=s.c, random_state=0)
-        self.model.fit(features, labels)
-        self.classes = tuple(str(c) for c in self.model.classes_)
-        self._scorer = LinearScorer(self.vectoriser, self.model.coef_, self.model.intercept_)
-        self.model.coef_ = None  # the scorer's copy is the one used: do not keep two
+
+        def fit() -> Fitted:
+            union = ngram_union(s.char_ngrams, s.word_ngrams)
+            model = LinearSVC(C=s.c, random_state=0).fit(union.fit_transform(texts), labels)
+            return Fitted(union, model.coef_, model.intercept_, tuple(map(str, model.classes_)))
+
+        weights = [1.0] * len(texts)
+        found = model_cache.fitted("topics", texts, labels, weights, repr(s), fit)
+        self.vectoriser = found.union
+        self.classes = found.classes
+        self._scorer = LinearScorer(found.union, found.coef, found.intercept)
 
     def normalise(self, text: str) -> str:
         """The matcher's normalisation, stems included, stopwords kept (they shape phrasing)."""
