@@ -21,34 +21,58 @@ SHORT_SOURCE = 90
 
 
 def split_answer(text: str, limit: int = FIRST_MESSAGE) -> tuple[str, str]:
-    """(what fits the first message, the rest): whole paragraphs, or the first bullets of a
-    list, at least one unit."""
-    units: list[tuple[str, str]] = []  # (separator before it, text)
-    for paragraph in (p.strip() for p in text.strip().split("\n\n")):
-        if not paragraph:
-            continue
-        lines = paragraph.split("\n")
-        if len(lines) > 1 and all(line.lstrip().startswith("•") for line in lines[1:]):
-            units.append(("\n\n", lines[0]))  # a list: its lead line, then bullet by bullet
-            units += [("\n", line) for line in lines[1:]]
-        else:
-            units.append(("\n\n", paragraph))
+    """(what fits the first message, the rest): whole paragraphs, at least one unit. A list (a
+    lead line and its bullets) goes whole; it is cut bullet by bullet only when the first
+    message would otherwise stay short (the list is the answer, announced by one line), so the
+    first message never ends on the first bullet of a plan after a full screen."""
+    blocks = [b for b in (p.strip() for p in text.strip().split("\n\n")) if b]
     head, taken = "", 0
-    for separator, unit in units:
-        candidate = f"{head}{separator}{unit}" if head else unit
-        if head and len(candidate) > limit:
-            break
-        head, taken = candidate, taken + 1
-    rest = ""
-    for separator, unit in units[taken:]:
-        rest = f"{rest}{separator}{unit}" if rest else unit
-    return head, rest
+    for block in blocks:
+        separator = "\n\n" if head else ""
+        lines = block.split("\n")
+        is_list = len(lines) > 1 and all(line.lstrip().startswith("•") for line in lines[1:])
+        if len(head + separator + block) <= limit or not (head or is_list):
+            head, taken = head + separator + block, taken + 1
+            continue
+        first = 1 if lines[0].lstrip().startswith("•") else 2  # the first bullet, with its lead
+        opening = "\n".join(lines[:first])
+        if is_list and len(head) < limit // 2 and len(head + separator + opening) <= limit:
+            # the answer is this list, announced by a short intro: the bullets that fit
+            cut = first
+            while cut < len(lines) and len(head + separator + "\n".join(lines[: cut + 1])) <= limit:
+                cut += 1
+            rest = ["\n".join(lines[cut:]), *blocks[taken + 1 :]]
+            return head + separator + "\n".join(lines[:cut]), "\n\n".join(r for r in rest if r)
+        break
+    return head, "\n\n".join(blocks[taken:])
+
+
+_CUTS = (" — ", ", ", " et ", " (")  # where a reference can stop: a section, an item, a note
+
+
+def _balanced(text: str) -> bool:
+    return text.count("«") == text.count("»") and text.count("(") == text.count(")")
 
 
 def short_source(source: str) -> str:
-    """The first reference of a source line, for the first message."""
+    """The first reference of a source line, for the first message: whole if it is short,
+    else cut where a title, a section or an item of a list ends (quotes and brackets closed),
+    never inside a word; the full source comes with "En savoir plus"."""
     first = source.split(" ; ")[0].strip()
-    return first if len(first) <= SHORT_SOURCE else first[: SHORT_SOURCE - 1].rstrip() + "…"
+    if len(first) <= SHORT_SOURCE:
+        return first
+    room = SHORT_SOURCE - 2  # for " …"
+    ends = [
+        i
+        for cut in _CUTS
+        for i in range(len(first))
+        if first.startswith(cut, i) and 0 < i <= room and _balanced(first[:i])
+    ]
+    if not ends:  # no boundary: the last whole word, outside any quote
+        ends = [
+            i for i, c in enumerate(first[: room + 1]) if c == " " and _balanced(first[:i])
+        ] or [room]
+    return first[: max(ends)].rstrip(" ,—") + " …"
 
 
 def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResult) -> Reply:
