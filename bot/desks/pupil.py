@@ -74,6 +74,19 @@ _STATUS = re.compile(
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bca avance\b"
     r"|\b(il|elle|l ingenieur|l ipe) va me repondre\b|\brepondre quand\b|\btoujours pas de reponse\b"
 )
+# waiting for an answer, said loosely ("c'est quand qu'on me répond ?", "l'ipe a répondu ?"):
+# the status only when the chat has an open request (otherwise the words are a question)
+_WAITING = re.compile(
+    r"\b(quand|toujours|encore|personne|pas)\b.{0,25}\b(repond|repondu|repondra|reponse"
+    r"|nouvelles|rappele|rappelle|contacte)\b"
+    r"|\b(ipe|ingenieur|ingenieure|il|elle|quelqu un|on)\b.{0,12}\b(a|ont|as|m a|me a)\b.{0,12}"
+    r"\b(repondu|ecrit|rappele|contacte)\b"
+    r"|\bpas de nouvelles\b|\bdes news\b|\bca en est ou\b"
+)
+_ABOUT_OTHERS = re.compile(
+    r"\b(entreprise|entreprises|patron|patrons|lettre|lettres|candidature"
+    r"|candidatures|cv|mail|mails|magasin|boite|boites|employeur)\b"
+)
 
 
 def _starts_request(incoming: Incoming) -> bool:
@@ -171,8 +184,15 @@ class PupilDesk:
                 if shown is not None:
                     return shown
         if incoming.kind == "text" and self.escalation is not None:
-            if _STATUS.search(" ".join(words(incoming.text))):
+            said = " ".join(words(incoming.text))
+            # the companies' silence is a question ("ma demande de stage en entreprise" is not)
+            about_others = _ABOUT_OTHERS.search(said) is not None and "demande" not in said
+            if _STATUS.search(said) and not about_others:
                 return await self.status(turn)
+            if not in_form and not about_others and _WAITING.search(said):
+                case = await self.escalation.open_case_of(session, incoming.chat_id)
+                if case is not None:
+                    return await self._status(session, case, state.role)
             threaded = await self._in_thread(turn) if state.academy else None
             if threaded is not None:
                 return threaded
