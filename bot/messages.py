@@ -48,7 +48,8 @@ class State:
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
     case_input: dict[str, Any] | None = None  # a typed value awaited for a case (desks.followup)
     staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
-    turns: int = 0  # texts received while the role is unknown (the role is asked again)
+    turns: int = 0  # texts received while the role is unknown (desks.register)
+    role_asked: bool = False  # the role question came under an answer (asked once)
     recent: dict[str, list[float]] = field(default_factory=dict)  # per-chat limits (desks.limits)
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,7 +3,11 @@ right — statuses when a pupil is waiting, the register of an adult, no repeate
 
 from __future__ import annotations
 
+import re
+
 from support.cases import PUPIL, PUPIL2, fill_form, invite, make_service, say
+
+from bot.messages import State
 
 
 async def test_a_pupil_waiting_for_an_answer_gets_the_requests_status(kb, db_url):
@@ -28,3 +32,34 @@ async def test_a_pupil_waiting_for_an_answer_gets_the_requests_status(kb, db_url
     reply = await say(service, PUPIL2, "c'est quand qu'on me répond ?")
     assert reply.kind != "status" and "Tu n'as pas de demande" not in reply.text
     await service.db.dispose()
+
+
+TUTOIEMENT = re.compile(r"\b(tu|te|ton|ta|tes|toi|pose-moi|choisis|écris)\b|\bt'", re.IGNORECASE)
+
+
+def test_the_greeting_tutoies_nobody_before_the_role_is_known(engine):
+    reply = engine.start(State())
+    assert not TUTOIEMENT.search(reply.text), reply.text
+    assert "élève ou enseignant·e ?" in reply.text
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+
+
+def test_a_teachers_buttons_use_a_teachers_words(engine, kb):
+    state = State(role="teacher")
+    reply = engine.handle_text(state, "comment fonctionne la convention de stage ?")
+    assert reply.topic == "convention-stage"
+    labels = [c.label for c in reply.choices]
+    assert "Tes droits en stage" not in labels and "Les droits des stagiaires" in labels
+    for topic in kb.topics.values():
+        if not topic.serves("teacher"):
+            continue
+        shown = engine.answer(State(role="teacher"), topic).choices
+        shown += engine.handle_choice(State(role="teacher"), f"more:{topic.id}").choices
+        for choice in shown:
+            assert not TUTOIEMENT.search(choice.label), (topic.id, choice.label)
+            target = choice.id.removeprefix("t:")
+            if choice.id.startswith("t:"):
+                assert kb.topics[target].serves("teacher"), (topic.id, target)
+    for theme in kb.themes_for("teacher"):
+        menu = engine.handle_choice(State(role="teacher"), f"th:{theme.id}")
+        assert not [c.label for c in menu.choices if TUTOIEMENT.search(c.label)], theme.id

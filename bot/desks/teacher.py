@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.dates import french_date
 from bot.cases.details import status_label
 from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
-from bot.desks import request, teacher_forms
+from bot.desks import register, request, teacher_forms
 from bot.messages import Choice, Reply, State
 from bot.store.models import Case
 
@@ -74,7 +74,8 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
     choices = [Choice("📝 Faire la demande à l'IPE", f"tq:{action}" if action else "tq")]
     result = engine.matcher.match(text)
     if result.topic is not None and result.score >= STRONG_SCORE:
-        choices.append(Choice(f"📖 {engine.kb.topics[result.topic].title}", f"t:{result.topic}"))
+        name = register.title(engine.kb.topics[result.topic], "teacher")
+        choices.append(Choice(f"📖 {name}", f"t:{result.topic}"))
     choices.append(Choice("Non merci", "m"))
     return Reply(
         "Les ingénieurs pour l'école (IPE) aident les enseignant·es à faire venir des "
