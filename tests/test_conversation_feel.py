@@ -63,3 +63,20 @@ def test_a_teachers_buttons_use_a_teachers_words(engine, kb):
     for theme in kb.themes_for("teacher"):
         menu = engine.handle_choice(State(role="teacher"), f"th:{theme.id}")
         assert not [c.label for c in menu.choices if TUTOIEMENT.search(c.label)], theme.id
+
+
+def test_ok_after_an_answer_gets_a_short_acknowledgement(engine):
+    for role in ("pupil", "teacher"):
+        state = State(role=role)
+        first = engine.handle_text(state, "c'est quoi la convention de stage ?")
+        assert first.topic == "convention-stage"
+        for said in ("ok", "d'accord", "ça marche", "oki", "👍", "ah ok", "oui d'accord"):
+            reply = engine.handle_text(state, said)
+            assert "Autre chose ?" in reply.text, (role, said, reply.text)
+            assert "pas compris" not in reply.text and reply.choices == []
+            assert ("Posez" in reply.text) == (role == "teacher")
+        assert state.last_topic == "convention-stage"  # a follow-up still reads in context
+    thanks = engine.handle_text(State(), "ok merci")  # thanks keep their own answer
+    assert thanks.topic == "merci" and "Avec plaisir" in thanks.text
+    question = engine.handle_text(State(role="pupil"), "ok et qui signe la convention ?")
+    assert question.topic == "convention-stage"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import levels, links, register, request, teacher
+from bot.desks import acks, levels, links, register, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import read_in_context
 from bot.desks.phrases import (
@@ -134,6 +134,9 @@ class DialogueEngine:
             return self._offer(state, offered)
         if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
             return self._offer(state, request.start(self, state))
+        acknowledged = acks.acknowledgement(state, stripped, said)  # "ok", "d'accord", "👍"
+        if acknowledged is not None:
+            return self._offer(state, acknowledged)
         tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
         if not tokens and not other_sense:
             return self._offer(state, empty(self, state))
