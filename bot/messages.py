@@ -41,6 +41,7 @@ class State:
     academy: str | None = None
     school: str | None = None  # from a poster's link: offered at the request form's school step
     last_topic: str | None = None
+    told_rest: str | None = None  # the last topic whose rest ("En savoir plus") was shown
     last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
     choices: list[Choice] = field(default_factory=list)
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled

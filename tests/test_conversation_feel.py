@@ -80,3 +80,24 @@ def test_ok_after_an_answer_gets_a_short_acknowledgement(engine):
     assert thanks.topic == "merci" and "Avec plaisir" in thanks.text
     question = engine.handle_text(State(role="pupil"), "ok et qui signe la convention ?")
     assert question.topic == "convention-stage"
+
+
+def test_a_follow_up_on_the_answer_just_sent_never_resends_it(engine, kb):
+    state = State(role="pupil")
+    first = engine.handle_text(state, "c koi le stage de 3eme")
+    assert first.topic == "stage-3e"
+    again = engine.handle_text(state, "c obligatoire ?")
+    assert again.topic == "stage-3e" and again.text != first.text
+    assert first.text.split("\n\n")[0] not in again.text  # not the same answer
+    assert "Voici la suite" in again.text and kb.topics["stage-3e"].source in again.text
+    assert "more:stage-3e" not in [c.id for c in again.choices]
+    third = engine.handle_text(state, "c obligatoire ?")  # nothing more to tell: said honestly
+    assert "dit tout ce que je sais" in third.text and third.text != again.text
+    others = [c.id for c in third.choices if c.id.startswith("t:")]
+    assert others and "t:stage-3e" not in others and "m" in [c.id for c in third.choices]
+    # after "En savoir plus", the same question gets the honest word at once
+    state = State(role="teacher")
+    engine.handle_text(state, "c'est quoi la convention de stage")
+    engine.handle_choice(state, "more:convention-stage")
+    reply = engine.handle_text(state, "qui la signe ?")
+    assert "dit tout ce que je sais" in reply.text and "votre question" in reply.text

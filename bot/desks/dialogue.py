@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import acks, levels, links, register, request, teacher
+from bot.desks import acks, levels, links, register, repeat, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import read_in_context
 from bot.desks.phrases import (
@@ -186,6 +186,7 @@ class DialogueEngine:
             topic = self.kb.topics[arg]
             _, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
             text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
+            state.told_rest = arg if arg == state.last_topic else state.told_rest
             related = register.topic_choices(self.kb, topic.related, state.role)
             return self._offer(state, Reply(text, related[:4], kind="more", topic=topic.id))
         if kind == "t" and arg in self.kb.topics:
@@ -330,7 +331,7 @@ class DialogueEngine:
         asked once when it matters); the rest on "📖 En savoir plus"."""
         if levels.needs_level(state, topic):
             return levels.ask(state, topic, score)
-        state.last_topic = topic.id
+        state.last_topic, state.told_rest = topic.id, None
         head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
         choices = register.topic_choices(self.kb, topic.related, state.role)[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line
@@ -362,6 +363,8 @@ class DialogueEngine:
         return reply
 
     def _reply_for_match(self, state: State, text: str, result: MatchResult) -> Reply:
+        if result.topic is not None and result.topic == state.last_topic:  # never twice
+            return repeat.follow_on(self, state, result)
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
             if result.suggestions and reply.kind == "answer":
