@@ -101,3 +101,17 @@ def test_a_follow_up_on_the_answer_just_sent_never_resends_it(engine, kb):
     engine.handle_choice(state, "more:convention-stage")
     reply = engine.handle_text(state, "qui la signe ?")
     assert "dit tout ce que je sais" in reply.text and "votre question" in reply.text
+
+
+async def test_st_denis_in_the_form_asks_which_one(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    reply = await say(service, PUPIL, "st denis")
+    assert "Créteil" in reply.text and "La Réunion" in reply.text and "code postal" in reply.text
+    state = await service.state_of(PUPIL)
+    assert state.form["answers"].get("academy") is None and not state.form.get("pending_academy")
+    reply = await say(service, PUPIL, "974")
+    assert "collège ou lycée" in reply.text
+    assert (await service.state_of(PUPIL)).form["answers"]["academy"] == "la-reunion"
+    await service.db.dispose()
