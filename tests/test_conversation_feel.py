@@ -89,7 +89,7 @@ def test_a_follow_up_on_the_answer_just_sent_never_resends_it(engine, kb):
     again = engine.handle_text(state, "c obligatoire ?")
     assert again.topic == "stage-3e" and again.text != first.text
     assert first.text.split("\n\n")[0] not in again.text  # not the same answer
-    assert "Voici la suite" in again.text and kb.topics["stage-3e"].source in again.text
+    assert "voici la suite" in again.text and kb.topics["stage-3e"].source in again.text
     assert "more:stage-3e" not in [c.id for c in again.choices]
     third = engine.handle_text(state, "c obligatoire ?")  # nothing more to tell: said honestly
     assert "dit tout ce que je sais" in third.text and third.text != again.text
@@ -115,3 +115,12 @@ async def test_st_denis_in_the_form_asks_which_one(kb, db_url):
     assert "collège ou lycée" in reply.text
     assert (await service.state_of(PUPIL)).form["answers"]["academy"] == "la-reunion"
     await service.db.dispose()
+
+
+def test_an_aside_about_the_bot_is_answered_and_keeps_the_context(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c'est quoi la convention de stage")
+    aside = engine.handle_text(state, "t'es un robot ?")
+    assert aside.topic == "robot"
+    follow = engine.handle_text(state, "qui la signe ?")
+    assert follow.topic == "convention-stage" and "Ma réponse sur « La convention" in follow.text

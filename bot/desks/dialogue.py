@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cases.academies import AcademyDirectory
 from bot.desks import acks, levels, links, register, repeat, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
-from bot.desks.context import read_in_context
+from bot.desks.context import ASIDES, read_in_context
 from bot.desks.phrases import (
     HELP_REQUEST,
     LEVELS,
@@ -331,7 +331,8 @@ class DialogueEngine:
         asked once when it matters); the rest on "📖 En savoir plus"."""
         if levels.needs_level(state, topic):
             return levels.ask(state, topic, score)
-        state.last_topic, state.told_rest = topic.id, None
+        if topic.id not in ASIDES:  # "t'es un robot ?" leaves the context as it was
+            state.last_topic, state.told_rest = topic.id, None
         head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
         choices = register.topic_choices(self.kb, topic.related, state.role)[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line

@@ -13,7 +13,7 @@ from bot.understanding.matching import MatchResult
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
 
-NEXT_PART = "La réponse juste au-dessus en parle. Voici la suite, avec plus de détails :\n\n"
+NEXT_PART = "Ma réponse sur « {name} » en parle ; voici la suite, avec plus de détails :\n\n"
 OTHERS = 3  # other topics offered when the answer above already says everything
 
 
@@ -21,23 +21,23 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     """The reply to a message read as the topic of the last answer (`state.last_topic`)."""
     assert result.topic is not None
     topic = engine.kb.topics[result.topic]
+    name = register.title(topic, state.role)
     if state.told_rest != topic.id:
         more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
         state.told_rest = topic.id
         if not more.text.startswith("Source : "):  # there is a rest to tell
-            more.text = NEXT_PART + more.text
+            more.text = NEXT_PART.format(name=name) + more.text
             more.kind, more.topic, more.score = "answer", topic.id, result.score
             more.source = topic.source
             return more
-    name = register.title(topic, state.role)
     nearby = [c.topic_id for c in result.candidates if c.topic_id != topic.id]
     choices = register.topic_choices(engine.kb, [*nearby, *topic.related], state.role)
     unique = list({c.id: c for c in choices if c.id != f"t:{topic.id}"}.values())[:OTHERS]
     text = by_role(
         state.role,
-        f"La réponse juste au-dessus dit tout ce que je sais sur « {name} ». Si ta question "
+        f"Ma réponse sur « {name} » dit tout ce que je sais là-dessus. Si ta question "
         "portait sur autre chose, reformule-la, ou regarde ces sujets proches :",
-        f"La réponse juste au-dessus dit tout ce que je sais sur « {name} ». Si votre question "
+        f"Ma réponse sur « {name} » dit tout ce que je sais là-dessus. Si votre question "
         "portait sur autre chose, reformulez-la, ou voyez ces sujets proches :",
     )
     return Reply(
