@@ -124,3 +124,28 @@ def test_an_aside_about_the_bot_is_answered_and_keeps_the_context(engine):
     assert aside.topic == "robot"
     follow = engine.handle_text(state, "qui la signe ?")
     assert follow.topic == "convention-stage" and "Ma réponse sur « La convention" in follow.text
+
+
+async def test_a_teacher_introducing_themselves_is_greeted_and_told_what_the_bot_does(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    teacher = 4001
+    reply = await say(service, teacher, "Bonjour, je suis professeur de technologie en collège.")
+    assert reply.text.startswith("Bonjour") and "/intervention" in reply.text
+    assert reply.kind == "menu" and "Visites, interventions" not in reply.text  # no topic text
+    assert (await service.state_of(teacher)).role == "teacher"
+    reply = await say(
+        service, teacher, "Comment trouver un intervenant pour parler du métier de pilote ?"
+    )
+    assert reply.kind == "offer" and reply.choices[0].id.startswith("tq")
+    reply = await say(service, teacher, "t'es un robot ?")
+    assert reply.topic == "robot" and "/stage" in reply.text
+    assert reply.text.index("/intervention") < reply.text.index("Source :")
+    help_text = (await say(service, teacher, "/aide")).text
+    assert help_text.count("/intervention") == 1
+    # a question that starts with who they are is answered as a question
+    reply = await say(
+        service, 4002, "je suis prof de maths, comment aider mes élèves à trouver un stage ?"
+    )
+    assert reply.kind == "answer" and reply.topic == "trouver-stage"
+    await service.db.dispose()

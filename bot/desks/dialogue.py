@@ -132,6 +132,9 @@ class DialogueEngine:
         offered = teacher.offer(self, state, stripped, said)  # a speaker, a visit: the form
         if offered is not None:
             return self._offer(state, offered)
+        introduced = teacher.introduction(self, state, stripped, said)  # "je suis prof de…"
+        if introduced is not None:
+            return self._offer(state, introduced)
         if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
             return self._offer(state, request.start(self, state))
         acknowledged = acks.acknowledgement(state, stripped, said)  # "ok", "d'accord", "👍"
@@ -296,7 +299,7 @@ class DialogueEngine:
         if state.staff:
             reply.text += STAFF_HELP
         elif state.role == "teacher":
-            reply.text += TEACHER_HELP
+            reply.text = reply.text.replace(teacher.INTERVENTION_NOTE, "") + TEACHER_HELP
         return self._offer(state, reply)
 
     # -- building replies ---------------------------------------------------------------
@@ -340,6 +343,7 @@ class DialogueEngine:
         else:
             text = f"{head}\n\nSource : {short_source(topic.source)}"
             choices.insert(0, Choice("📖 En savoir plus", f"more:{topic.id}"))
+        text = teacher.with_intervention(self, state, text)
         if topic.action == "escalate" and self.escalation:
             choices.insert(0, Choice(ESCALATE_LABEL, "esc"))
         return Reply(
