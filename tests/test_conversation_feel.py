@@ -3,10 +3,12 @@ right — statuses when a pupil is waiting, the register of an adult, no repeate
 
 from __future__ import annotations
 
+import logging
 import re
 
-from support.cases import PUPIL, PUPIL2, fill_form, invite, make_service, say
+from support.cases import PUPIL, PUPIL2, fill_form, invite, make_service, press, say
 
+from bot.channels.console import quiet_logs
 from bot.messages import State
 
 
@@ -149,3 +151,40 @@ async def test_a_teacher_introducing_themselves_is_greeted_and_told_what_the_bot
     )
     assert reply.kind == "answer" and reply.topic == "trouver-stage"
     await service.db.dispose()
+
+
+async def test_demande_while_the_form_waits_and_the_summary_says_what_was_chosen(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "93")
+    await press(service, PUPIL, "m")  # the menu: the form waits
+    reply = await say(service, PUPIL, "/demande")
+    assert "pas encore envoyée" in reply.text and "/stage" in reply.text
+    assert "Tu n'as pas de demande" not in reply.text
+    reply = await say(service, PUPIL, "/stage")
+    assert "collège ou lycée" in reply.text
+    await say(service, PUPIL, "Lycée Voltaire, Bobigny")
+    await say(service, PUPIL, "3e")
+    for _ in ("period", "sectors"):
+        await press(service, PUPIL, "f:skip")
+    await say(service, PUPIL, "Bobigny, 30 minutes en bus")
+    await press(service, PUPIL, "f:skip")  # tried: "Rien encore"
+    summary = (await press(service, PUPIL, "f:ct:bot")).text
+    for shown in ("Je ne sais pas", "Peu importe", "Rien encore", "Par cette messagerie"):
+        assert shown in summary, (shown, summary)
+    assert "(recommandé)" not in summary and "—" not in summary.split("Créteil", 1)[1]
+    await service.db.dispose()
+
+
+def test_the_console_keeps_the_operators_warnings_off_the_screen(monkeypatch):
+    root = logging.getLogger()
+    level = root.level
+    monkeypatch.setattr(root, "handlers", [])  # a terminal chat: nothing configured yet
+    try:
+        quiet_logs()
+        routing = logging.getLogger("bot.cases.routing")
+        assert not routing.isEnabledFor(logging.WARNING)  # "case …: nobody to notify"
+        assert routing.isEnabledFor(logging.ERROR)
+    finally:
+        root.setLevel(level)

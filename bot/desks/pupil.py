@@ -19,6 +19,7 @@ from bot.desks import offers, request
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
+from bot.desks.offer_form import is_offer_form
 from bot.desks.thread import offer_to_pass_on
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role
@@ -232,6 +233,20 @@ class PupilDesk:
         case = None
         if self.escalation is not None:
             case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+        form = turn.state.form
+        if case is None and form is not None and not is_offer_form(form):  # begun, not sent
+            teacher = request.is_teacher_form(turn.state)
+            return Reply(
+                by_role(
+                    turn.state.role,
+                    "Ta demande n'est pas encore envoyée : elle t'attend à l'étape où tu l'as "
+                    "laissée. Tape /stage pour la reprendre, ou /annuler.",
+                    "La demande n'est pas encore envoyée : elle vous attend à l'étape où vous "
+                    f"l'avez laissée. Tapez /{'intervention' if teacher else 'stage'} pour la "
+                    "reprendre, ou /annuler.",
+                ),
+                kind="status",
+            )
         if case is None:
             return Reply(
                 by_role(
@@ -284,10 +299,26 @@ class PupilDesk:
         erased = 0
         if self.escalation is not None:
             erased = await self.escalation.erase_pupil(turn.session, turn.chat_id)
-        text = "C'est fait : j'ai effacé ton profil et notre conversation"
-        if erased:
-            text += f", ainsi que tes informations dans {erased} demande(s) d'aide"
-        text += ". Tu peux recommencer quand tu veux avec /start."
+        role = turn.state.role
+        text = by_role(
+            role,
+            "C'est fait : j'ai effacé ton profil et notre conversation",
+            "C'est fait : j'ai effacé votre profil et notre conversation",
+        )
+        if erased == 1:
+            text += by_role(role, ", ainsi que tes informations dans ta demande d'aide", "")
+            text += by_role(role, "", ", ainsi que vos informations dans votre demande")
+        elif erased:
+            text += by_role(
+                role,
+                f", ainsi que tes informations dans tes {erased} demandes d'aide",
+                f", ainsi que vos informations dans vos {erased} demandes",
+            )
+        text += by_role(
+            role,
+            ". Tu peux recommencer quand tu veux avec /start.",
+            ". Vous pouvez recommencer quand vous voulez avec /start.",
+        )
         if staff:  # an IPE: say what stays
             text = (
                 "C'est fait : j'ai effacé votre profil et notre conversation. Votre inscription "
