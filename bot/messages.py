@@ -41,6 +41,7 @@ class State:
     academy: str | None = None
     school: str | None = None  # from a poster's link: offered at the request form's school step
     last_topic: str | None = None
+    told_rest: str | None = None  # the last topic whose rest ("En savoir plus") was shown
     last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
     choices: list[Choice] = field(default_factory=list)
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
@@ -48,7 +49,8 @@ class State:
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
     case_input: dict[str, Any] | None = None  # a typed value awaited for a case (desks.followup)
     staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
-    turns: int = 0  # texts received while the role is unknown (the role is asked again)
+    turns: int = 0  # texts received while the role is unknown (desks.register)
+    role_asked: bool = False  # the role question came under an answer (asked once)
     recent: dict[str, list[float]] = field(default_factory=dict)  # per-chat limits (desks.limits)
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,7 +37,6 @@ def test_thirty_academies_cover_every_departement(directory):
         ("97400", "la-reunion"),
         ("2A", "corse"),
         ("20200", "corse"),
-        ("St-Denis", "creteil"),
         ("Bretagne", "rennes"),
         ("académie de Nancy-Metz", "nancy-metz"),
         ("Toulon", "nice"),
@@ -48,6 +47,30 @@ def test_confident_answers(directory, text, academy):
     result = directory.resolve(text)
     assert result.academy is not None and result.academy.id == academy, (text, result)
     assert result.confident
+
+
+@pytest.mark.parametrize(
+    ("text", "academy"),
+    [
+        ("St-Denis", None),
+        ("saint denis", None),
+        ("Saint-Denis 93", "creteil"),
+        ("st denis 974", "la-reunion"),
+        ("Saint-Denis de la Réunion", "la-reunion"),
+        ("Valence", "grenoble"),
+        ("Montreuil", "creteil"),
+    ],
+)
+def test_a_town_name_as_big_in_another_academy_is_asked(directory, text, academy):
+    """Saint-Denis (93) and Saint-Denis (974) are as big: never guessed; a small village of
+    the same name elsewhere (Valence, Tarn-et-Garonne) does not make a name ambiguous."""
+    result = directory.resolve(text)
+    if academy is None:
+        assert {a.id for a in result.candidates} == {"creteil", "la-reunion"}, result
+        assert result.academy is None
+    else:
+        assert result.academy is not None and result.academy.id == academy, (text, result)
+        assert result.confident
 
 
 def test_misspellings_are_proposed_for_confirmation(directory):

@@ -215,11 +215,21 @@ def test_vous_from_an_unknown_user_is_answered_in_vous(engine):
     assert state.role is None  # the register, not the role
 
 
-def test_the_role_question_comes_back(engine):
+def test_the_role_question_comes_once_under_a_real_answer_with_its_own_buttons(engine):
     state = State()
-    replies = [engine.handle_text(state, q) for q in ["stage de 3e", "cv", "convention de stage"]]
-    assert "élève ou enseignant" in replies[2].text
-    assert replies[2].choices[0].id == "r:pupil"
+    asked = ["stage de 3e", "merci", "ok", "cv", "convention de stage", "rapport de stage"]
+    replies = [engine.handle_text(state, q) for q in asked]
+    with_question = [q for q, r in zip(asked, replies, strict=True) if "enseignant·e ?" in r.text]
+    assert with_question == ["cv"]  # not on the first text, not after small talk, never twice
+    cv = replies[asked.index("cv")]
+    assert [c.id for c in cv.choices] == ["r:pupil", "r:teacher"]  # not mixed with 6 others
+    assert " tu " not in cv.text.rsplit("\n\n", 1)[1]  # nobody is tutoyé before the role
+
+    state = State()
+    engine.handle_text(state, "bonjour")
+    engine.handle_text(state, "c'est quoi un cv ?")
+    chosen = engine.handle_choice(state, "r:teacher")  # the answer's rest comes back
+    assert chosen.choices[0].id == "more:cv-lettre" and "Posez votre question" in chosen.text
 
 
 def test_an_ipe_is_greeted_as_one(engine):

@@ -429,7 +429,7 @@ async def test_forget_erases_profile_state_and_case_details(kb, db_url):
     await say(service, IPE_A, f"/ipe {code}")
     await fill_form(service, PUPIL)
     reply = await say(service, PUPIL, "/oublier")
-    assert "effacé" in reply.text and "1 demande" in reply.text
+    assert "effacé" in reply.text and "dans ta demande d'aide" in reply.text
     async with service.db.sessions() as session:
         case = await session.scalar(select(Case))
         assert case.pupil_chat_id is None and case.details == "{}" and case.erased

@@ -253,7 +253,8 @@ async def test_a_teachers_oublier_keeps_only_the_kind_of_action(kb, db_url):
     await invite(service, "aix-marseille")
     await fill_teacher_form(service, TEACHER)
     reply = await say(service, TEACHER, "/oublier")
-    assert "1 demande(s)" in reply.text
+    assert "vos informations dans votre demande" in reply.text and "(s)" not in reply.text
+    assert " ton " not in reply.text and "Vous pouvez" in reply.text  # a teacher is vouvoyé
     case = await the_case_by_id(service, 1)
     assert case.erased and case.pupil_chat_id is None
     assert json.loads(case.details) == {"action": "talk"}  # no school, no theme: the figures

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from bot.cases.communes import COMMUNES_FILE, Candidate, CommuneIndex, fold
 from bot.understanding.knowledge import KnowledgeError
 
+HOMONYM_SHARE = 0.25  # a town elsewhere this big (share of the named one) makes a name ambiguous
 _POSTCODE = re.compile(r"\b(\d{5})\b")
 _DEPT = re.compile(r"\b(2a|2b|97[1-6]|\d{1,2})\b")
 # Words that may stand around a bare département number: "93", "le 93", "dans le 69".
@@ -112,6 +113,12 @@ class AcademyDirectory:
             return self._resolution(communes)
         if len(distinct) == 1:
             phrase, academy = found[0]
+            twins = self._homonyms(phrase, academy)
+            if twins:  # "St-Denis": Seine-Saint-Denis or La Réunion? asked, never guessed
+                named = [a for a in (academy, *twins) if _names(a, padded)]
+                if len(named) == 1:  # "Saint-Denis 974", "St Denis la Réunion"
+                    return Resolution(named[0], True, (named[0],), phrase)
+                return Resolution(None, False, (academy, *twins), phrase)
             return Resolution(academy, True, (academy,), phrase)
         if len(distinct) > 1:
             return Resolution(None, False, tuple(distinct.values()), found[0][0])
@@ -145,6 +152,21 @@ class AcademyDirectory:
         guesses = self.communes.resolve(text) if self.communes is not None else []
         return self._resolution(guesses)
 
+    def _homonyms(self, phrase: str, academy: Academy) -> tuple[Academy, ...]:
+        """Other académies with a town of this name nearly as big (HOMONYM_SHARE)."""
+        index = self.communes
+        if index is None or not index.communes:
+            return ()
+        towns = [index.communes[i] for i in index.by_name.get(phrase, [])]
+        own = {code for code, _ in academy.departements}
+        biggest = max((t.population for t in towns if t.departement in own), default=0)
+        twins = {
+            index.academy_of.get(t.departement, "")
+            for t in towns
+            if t.departement not in own and t.population >= HOMONYM_SHARE * biggest > 0
+        }
+        return tuple(self.academies[a] for a in sorted(twins) if a in self.academies)
+
     def _communes(self, text: str) -> list[Candidate]:
         """Communes whose whole name the text says ("j'habite à Rezé"), none when guessed."""
         if self.communes is None:
@@ -163,6 +185,13 @@ class AcademyDirectory:
             academy = next(iter(academies.values()))
             return Resolution(academy, all(c.exact for c in found), (academy,), matched)
         return Resolution(None, False, tuple(academies.values()), matched)
+
+
+def _names(academy: Academy, padded: str) -> bool:
+    """The text (folded, padded with spaces) names the académie, its région or a département."""
+    names = [academy.name, academy.region, *(n for pair in academy.departements for n in pair)]
+    folded = {fold(n) for n in names} | {fold(n).removeprefix("la ") for n in names}
+    return any(f" {n} " in padded for n in folded if n)
 
 
 def _chunks(words: list[str]) -> list[str]:

@@ -44,6 +44,8 @@ ADULT_CHOICES = {
     "other": "Un autre adulte",
 }
 MAX_ADULT_NAME = 80
+# a step passed with its button says so in the summary, rather than "—"
+SKIPPED = {"period": "Je ne sais pas", "sectors": "Peu importe", "tried": "Rien encore"}
 FIELD_LABELS = {
     "academy": "Académie",
     "school": "Établissement",
@@ -68,12 +70,12 @@ def display_answers(answers: dict[str, str], directory: AcademyDirectory) -> dic
         elif key == "level":
             value = LEVEL_CHOICES.get(value, value)
         elif key == "contact":
-            value = CONTACT_CHOICES.get(value, value)
+            value = CONTACT_CHOICES.get(value, value).removesuffix(" (recommandé)")
             adult = ADULT_CHOICES.get(answers.get("contact_adult", ""))
             if adult:  # whom the IPE should contact at the school
                 name = answers.get("contact_name")
                 value += f" — à contacter : {adult.lower()}" + (f" ({name})" if name else "")
-        out[key] = value or "—"
+        out[key] = value or SKIPPED.get(key, "—")
     return out
 
 

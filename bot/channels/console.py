@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 import threading
@@ -89,8 +90,17 @@ async def _read_line(stdin: TextIO) -> str:
     return await future
 
 
+def quiet_logs() -> None:
+    """The operator's warnings ("case …: nobody to notify") stay out of the conversation on
+    the screen; errors still show. Logging configured elsewhere is left as it is."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.ERROR, format="(journal) %(levelname)s %(message)s")
+
+
 def chat_in_terminal(service: ConversationService) -> int:
     """`ipe-bot chat`: Ctrl-C leaves at once with a goodbye; a second Ctrl-C is ignored."""
+    quiet_logs()
 
     def interrupted(signum, frame) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the next Ctrl-C cannot interrupt the exit

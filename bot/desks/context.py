@@ -12,6 +12,8 @@ FOLLOW_UP_WORDS = 7  # a message this short, with at most 3 content words, may b
 ASKING = re.compile(
     r"\b(qui|quand|combien|cb|comment|cmt|pourquoi|pk|ou|quel|quelle|quels|quelles|quoi|koi)\b"
 )  # a question without "?" ("qui la remplit", "et apres on fait quoi")
+# asides about the bot itself: read as they are, and not a context for the next message
+ASIDES = frozenset({"salutation", "merci", "robot", "donnees-personnelles"})
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
 
 
@@ -34,6 +36,8 @@ def read_in_context(
     )
     if not follow_up or last is None or result.topic in (last.id, *last.related):
         return result
+    if result.topic in ASIDES:
+        return result  # "t'es un robot ?", "tu sais faire quoi ?": about the bot, not the topic
     again = matcher.match(f"{text} {last.title}")
     in_context = again.topic == last.id or again.topic in last.related
     # a message that names a subject of its own ("c'est quoi une pfmp": a domain word of

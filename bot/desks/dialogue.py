@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import levels, links, request, teacher
+from bot.desks import acks, levels, links, register, repeat, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
-from bot.desks.context import read_in_context
+from bot.desks.context import ASIDES, read_in_context
 from bot.desks.phrases import (
     HELP_REQUEST,
     LEVELS,
     MEDIA_WORDS,
+    NO_FEEDBACK_TOPICS,
     ROLE_LABELS,
+    SMALL_TALK_TOPICS,
     TEACHER_CUES,
     VOUS,
 )
@@ -21,10 +23,8 @@ from bot.understanding.language import in_english
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
 from bot.understanding.safety import SafetySignal
-from bot.understanding.topics import CRISIS_TOPIC
 
 MAX_CHOICES = 14
-ASK_ROLE_AT = (3, 10)  # the role question comes back on these texts while the role is unknown
 STAFF_HELP = (
     "\n\nEn tant qu'ingénieur pour l'école : /dossiers (demandes ouvertes), /dossier "
     "RÉFÉRENCE (une demande), /stats (chiffres de votre académie). Sous une demande : prendre en "
@@ -36,8 +36,6 @@ TEACHER_HELP = (
     "/intervention. Où en est votre demande : /demande."
 )
 MENU_PAGE = 8  # topics per page of a theme's menu
-SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
-NO_FEEDBACK_TOPICS = {*SMALL_TALK_TOPICS, CRISIS_TOPIC}  # no 👍/👎 under a crisis answer
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
 ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
 
@@ -72,15 +70,10 @@ class DialogueEngine:
                 "/stats donne les chiffres de votre académie, /aide tout ce que vous pouvez faire."
             )
             return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
-        text = (
-            "Bonjour ! Je suis l'assistant des stages et de la découverte des métiers, avec les "
-            "Ingénieurs pour l'école.\nPose-moi ta question en quelques mots (par exemple « c'est "
-            "quoi le stage de 3e ? »).\n\nPour commencer, tu es :"
-        )
-        return self._offer(state, Reply(text, self.role_choices(), kind="role"))
+        return self._offer(state, Reply(register.GREETING, self.role_choices(), kind="role"))
 
     def role_choices(self) -> list[Choice]:
-        return [Choice(label, f"r:{role}") for role, label in ROLE_LABELS.items()]
+        return register.role_choices()
 
     def handle_text(self, state: State, text: str) -> Reply:
         """A free-text message."""
@@ -111,17 +104,7 @@ class DialogueEngine:
         if signal is not None and self.kb.safety is not None:
             reply.text += "\n\n" + self.kb.safety.footer(state.role)
             reply.safety = signal.level
-        if state.role is None and state.form is None:
-            state.turns += 1
-            if state.turns in ASK_ROLE_AT:  # still unknown after a few messages: ask again
-                reply.text += (
-                    "\n\nAu fait, vous êtes élève ou enseignant·e ?"
-                    if vous
-                    else "\n\nAu fait, tu es élève ou enseignant·e ?"
-                )
-                reply.choices = [*self.role_choices(), *reply.choices[: MAX_CHOICES - 2]]
-                state.choices = list(reply.choices)
-        return reply
+        return register.ask_role_once(state, reply)
 
     def crisis(self, state: State, signal: SafetySignal) -> Reply:
         """The safety message first; a request being filled waits at its step."""
@@ -149,8 +132,14 @@ class DialogueEngine:
         offered = teacher.offer(self, state, stripped, said)  # a speaker, a visit: the form
         if offered is not None:
             return self._offer(state, offered)
+        introduced = teacher.introduction(self, state, stripped, said)  # "je suis prof de…"
+        if introduced is not None:
+            return self._offer(state, introduced)
         if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
             return self._offer(state, request.start(self, state))
+        acknowledged = acks.acknowledgement(state, stripped, said)  # "ok", "d'accord", "👍"
+        if acknowledged is not None:
+            return self._offer(state, acknowledged)
         tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
         if not tokens and not other_sense:
             return self._offer(state, empty(self, state))
@@ -194,12 +183,14 @@ class DialogueEngine:
                 "C'est noté, je te tutoie 🙂 Pose ta question ou choisis un thème :",
                 "C'est noté. Posez votre question ou choisissez un thème :",
             )
-            return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
+            choices = [*register.after_role_choice(state), *self.theme_choices(state)]
+            return self._offer(state, Reply(text, choices, kind="menu"))
         if kind == "more" and arg in self.kb.topics:
             topic = self.kb.topics[arg]
             _, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
             text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
-            related = [Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related]
+            state.told_rest = arg if arg == state.last_topic else state.told_rest
+            related = register.topic_choices(self.kb, topic.related, state.role)
             return self._offer(state, Reply(text, related[:4], kind="more", topic=topic.id))
         if kind == "t" and arg in self.kb.topics:
             return self._offer(state, self.answer(state, self.kb.topics[arg]))
@@ -308,7 +299,7 @@ class DialogueEngine:
         if state.staff:
             reply.text += STAFF_HELP
         elif state.role == "teacher":
-            reply.text += TEACHER_HELP
+            reply.text = reply.text.replace(teacher.INTERVENTION_NOTE, "") + TEACHER_HELP
         return self._offer(state, reply)
 
     # -- building replies ---------------------------------------------------------------
@@ -329,7 +320,7 @@ class DialogueEngine:
         pages = max(1, -(-len(topics) // MENU_PAGE))
         page = min(page, pages - 1)
         shown = topics[page * MENU_PAGE : (page + 1) * MENU_PAGE]
-        choices = [Choice(t.title, f"t:{t.id}") for t in shown]
+        choices = [Choice(register.title(t, state.role), f"t:{t.id}") for t in shown]
         if page + 1 < pages:
             choices.append(Choice("➡️ Suite", f"th:{theme.id}:{page + 1}"))
         choices.append(Choice("⬅️ Retour", f"th:{theme.id}:{page - 1}" if page else "m"))
@@ -343,16 +334,16 @@ class DialogueEngine:
         asked once when it matters); the rest on "📖 En savoir plus"."""
         if levels.needs_level(state, topic):
             return levels.ask(state, topic, score)
-        state.last_topic = topic.id
+        if topic.id not in ASIDES:  # "t'es un robot ?" leaves the context as it was
+            state.last_topic, state.told_rest = topic.id, None
         head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
-        choices = [
-            Choice(self.kb.topics[r].title, f"t:{r}") for r in topic.related if r in self.kb.topics
-        ][:3]
+        choices = register.topic_choices(self.kb, topic.related, state.role)[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line
             text = head if not rest else f"{head}\n\n{rest}"
         else:
             text = f"{head}\n\nSource : {short_source(topic.source)}"
             choices.insert(0, Choice("📖 En savoir plus", f"more:{topic.id}"))
+        text = teacher.with_intervention(self, state, text)
         if topic.action == "escalate" and self.escalation:
             choices.insert(0, Choice(ESCALATE_LABEL, "esc"))
         return Reply(
@@ -377,23 +368,32 @@ class DialogueEngine:
         return reply
 
     def _reply_for_match(self, state: State, text: str, result: MatchResult) -> Reply:
+        if result.topic is not None and result.topic == state.last_topic:  # never twice
+            return repeat.follow_on(self, state, result)
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
             if result.suggestions and reply.kind == "answer":
                 others = [self.kb.topics[t] for t in result.suggestions]
-                names = " ou ".join(f"« {t.title} »" for t in others)
+                names = " ou ".join(f"« {register.title(t, state.role)} »" for t in others)
                 reply.text += by_role(
                     state.role,
                     f"\n\nTu cherchais peut-être plutôt : {names} (bouton ci-dessous).",
                     f"\n\nVous cherchiez peut-être plutôt : {names} (bouton ci-dessous).",
                 )
                 known = {c.id for c in reply.choices}
-                extra = [Choice(t.title, f"t:{t.id}") for t in others if f"t:{t.id}" not in known]
+                extra = [
+                    c
+                    for c in register.topic_choices(self.kb, result.suggestions, state.role)
+                    if c.id not in known
+                ]
                 reply.choices = (extra + reply.choices)[:MAX_CHOICES]
             reply.suggestions = list(result.suggestions)
             return reply
         if result.suggestions:
-            choices = [Choice(self.kb.topics[t].title, f"t:{t}") for t in result.suggestions]
+            choices = [
+                Choice(register.title(self.kb.topics[t], state.role), f"t:{t}")
+                for t in result.suggestions
+            ]
             choices.append(Choice(by_role(state.role, "Autre chose", "Autre chose"), "m"))
             return Reply(
                 by_role(state.role, "Tu voulais dire :", "Vouliez-vous dire :"),

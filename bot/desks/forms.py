@@ -309,8 +309,9 @@ def answer_academy(
         names = ", ".join(a.name for a in result.candidates[:6])
         return by_role(
             role,
-            f"Ça peut être plusieurs académies ({names}). Écris ta ville ou ton code postal.",
-            f"Plusieurs académies possibles ({names}) : précisez la ville ou le code postal.",
+            f"Ça peut être plusieurs académies ({names}). Écris ton code postal ou ton numéro "
+            "de département.",
+            f"Plusieurs académies possibles ({names}) : précisez le code postal ou le département.",
         )
     return by_role(
         role,

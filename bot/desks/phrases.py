@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from bot.understanding.topics import CRISIS_TOPIC
+
+SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
+NO_FEEDBACK_TOPICS = {*SMALL_TALK_TOPICS, CRISIS_TOPIC}  # no 👍/👎 under a crisis answer
 ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
 LEVELS = {
     "4e": "4e",

@@ -19,6 +19,7 @@ from bot.desks import offers, request
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
+from bot.desks.offer_form import is_offer_form
 from bot.desks.thread import offer_to_pass_on
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role
@@ -73,6 +74,19 @@ _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bca avance\b"
     r"|\b(il|elle|l ingenieur|l ipe) va me repondre\b|\brepondre quand\b|\btoujours pas de reponse\b"
+)
+# waiting for an answer, said loosely ("c'est quand qu'on me répond ?", "l'ipe a répondu ?"):
+# the status only when the chat has an open request (otherwise the words are a question)
+_WAITING = re.compile(
+    r"\b(quand|toujours|encore|personne|pas)\b.{0,25}\b(repond|repondu|repondra|reponse"
+    r"|nouvelles|rappele|rappelle|contacte)\b"
+    r"|\b(ipe|ingenieur|ingenieure|il|elle|quelqu un|on)\b.{0,12}\b(a|ont|as|m a|me a)\b.{0,12}"
+    r"\b(repondu|ecrit|rappele|contacte)\b"
+    r"|\bpas de nouvelles\b|\bdes news\b|\bca en est ou\b"
+)
+_ABOUT_OTHERS = re.compile(
+    r"\b(entreprise|entreprises|patron|patrons|lettre|lettres|candidature"
+    r"|candidatures|cv|mail|mails|magasin|boite|boites|employeur)\b"
 )
 
 
@@ -171,8 +185,15 @@ class PupilDesk:
                 if shown is not None:
                     return shown
         if incoming.kind == "text" and self.escalation is not None:
-            if _STATUS.search(" ".join(words(incoming.text))):
+            said = " ".join(words(incoming.text))
+            # the companies' silence is a question ("ma demande de stage en entreprise" is not)
+            about_others = _ABOUT_OTHERS.search(said) is not None and "demande" not in said
+            if _STATUS.search(said) and not about_others:
                 return await self.status(turn)
+            if not in_form and not about_others and _WAITING.search(said):
+                case = await self.escalation.open_case_of(session, incoming.chat_id)
+                if case is not None:
+                    return await self._status(session, case, state.role)
             threaded = await self._in_thread(turn) if state.academy else None
             if threaded is not None:
                 return threaded
@@ -212,6 +233,20 @@ class PupilDesk:
         case = None
         if self.escalation is not None:
             case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+        form = turn.state.form
+        if case is None and form is not None and not is_offer_form(form):  # begun, not sent
+            teacher = request.is_teacher_form(turn.state)
+            return Reply(
+                by_role(
+                    turn.state.role,
+                    "Ta demande n'est pas encore envoyée : elle t'attend à l'étape où tu l'as "
+                    "laissée. Tape /stage pour la reprendre, ou /annuler.",
+                    "La demande n'est pas encore envoyée : elle vous attend à l'étape où vous "
+                    f"l'avez laissée. Tapez /{'intervention' if teacher else 'stage'} pour la "
+                    "reprendre, ou /annuler.",
+                ),
+                kind="status",
+            )
         if case is None:
             return Reply(
                 by_role(
@@ -264,10 +299,26 @@ class PupilDesk:
         erased = 0
         if self.escalation is not None:
             erased = await self.escalation.erase_pupil(turn.session, turn.chat_id)
-        text = "C'est fait : j'ai effacé ton profil et notre conversation"
-        if erased:
-            text += f", ainsi que tes informations dans {erased} demande(s) d'aide"
-        text += ". Tu peux recommencer quand tu veux avec /start."
+        role = turn.state.role
+        text = by_role(
+            role,
+            "C'est fait : j'ai effacé ton profil et notre conversation",
+            "C'est fait : j'ai effacé votre profil et notre conversation",
+        )
+        if erased == 1:
+            text += by_role(role, ", ainsi que tes informations dans ta demande d'aide", "")
+            text += by_role(role, "", ", ainsi que vos informations dans votre demande")
+        elif erased:
+            text += by_role(
+                role,
+                f", ainsi que tes informations dans tes {erased} demandes d'aide",
+                f", ainsi que vos informations dans vos {erased} demandes",
+            )
+        text += by_role(
+            role,
+            ". Tu peux recommencer quand tu veux avec /start.",
+            ". Vous pouvez recommencer quand vous voulez avec /start.",
+        )
         if staff:  # an IPE: say what stays
             text = (
                 "C'est fait : j'ai effacé votre profil et notre conversation. Votre inscription "

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.dates import french_date
 from bot.cases.details import status_label
 from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
-from bot.desks import request, teacher_forms
+from bot.desks import register, request, teacher_forms
 from bot.messages import Choice, Reply, State
 from bot.store.models import Case
 
@@ -36,6 +36,45 @@ TEACHER_REQUEST = re.compile(
     r"|\bimmersion\b.{0,30}\b(enseignant|enseignants|enseignante|prof|profs|moi)\b"
 )
 STRONG_SCORE = 75.0  # a topic this clear is offered beside the request (e.g. how to organise)
+INTERVENTION_NOTE = "\n\nUn·e intervenant·e ou une visite pour votre classe : /intervention."
+# "Bonjour, je suis professeur de technologie en collège.": who they are, no question yet
+_INTRODUCTION = re.compile(
+    r"\bje suis (?:un |une )?(?:prof|profs|professeur|professeure|enseignant|enseignante|cpe"
+    r"|principal|principale|proviseur|proviseure|dde|documentaliste|psyen|psy en)\b"
+)
+_ASKING = re.compile(
+    r"\b(qui|quand|combien|comment|pourquoi|quel|quelle|quels|quelles|quoi|est ce|pouvez|pourriez"
+    r"|puis je|peut on|faut il|voudrais|aimerais|souhaite|cherche|besoin)\b"
+)
+MAX_INTRODUCTION_WORDS = 25
+INTRODUCTION = (
+    "Bonjour, et bienvenue ! Je suis l'assistant des stages et de la découverte des métiers, "
+    "avec les Ingénieurs pour l'école (IPE). Pour vous, enseignant·e : les règles des stages de "
+    "vos élèves (3e, seconde, PFMP, BTS), la découverte des métiers avec une classe, et une "
+    "demande à l'IPE de votre académie pour un·e intervenant·e ou une visite (/intervention). "
+    "Posez votre question, ou choisissez un thème :"
+)
+
+
+def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
+    """A teacher who introduces themselves without a question: a greeting and what the bot does
+    for teachers. None: a question or anything else."""
+    if state.staff or state.role == "pupil" or not _INTRODUCTION.search(said):
+        return None
+    if "?" in text or _ASKING.search(said) or len(said.split()) > MAX_INTRODUCTION_WORDS:
+        return None
+    state.role = "teacher"
+    return Reply(INTRODUCTION, engine.theme_choices(state), kind="menu", topic="salutation")
+
+
+def with_intervention(engine: DialogueEngine, state: State, text: str) -> str:
+    """A teacher's answer that points to /stage (a pupil's request) names /intervention too."""
+    if state.role != "teacher" or state.staff or not engine.escalation:
+        return text
+    if "/stage" not in text or "/intervention" in text:
+        return text
+    answer, source, rest = text.rpartition("\n\nSource : ")
+    return f"{answer}{INTERVENTION_NOTE}{source}{rest}" if source else text + INTERVENTION_NOTE
 
 
 def start(engine: DialogueEngine, state: State, action: str | None = None) -> Reply:
@@ -74,7 +113,8 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
     choices = [Choice("📝 Faire la demande à l'IPE", f"tq:{action}" if action else "tq")]
     result = engine.matcher.match(text)
     if result.topic is not None and result.score >= STRONG_SCORE:
-        choices.append(Choice(f"📖 {engine.kb.topics[result.topic].title}", f"t:{result.topic}"))
+        name = register.title(engine.kb.topics[result.topic], "teacher")
+        choices.append(Choice(f"📖 {name}", f"t:{result.topic}"))
     choices.append(Choice("Non merci", "m"))
     return Reply(
         "Les ingénieurs pour l'école (IPE) aident les enseignant·es à faire venir des "

@@ -1,0 +1,66 @@
+"""The register before and after the role is known: a greeting that tutoies nobody, the role
+question asked once at a natural moment, and the topics' names in a teacher's words.
+
+A pupil is tutoyé, an adult vouvoyé (README); before the role is known the words are neutral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.desks.phrases import NO_FEEDBACK_TOPICS, ROLE_LABELS
+from bot.messages import Choice, Reply, State
+from bot.understanding.knowledge import KnowledgeBase
+from bot.understanding.topics import Topic
+
+GREETING = (
+    "Bonjour ! Je suis l'assistant des stages et de la découverte des métiers, avec les "
+    "Ingénieurs pour l'école. Une question en quelques mots suffit (par exemple « c'est quoi le "
+    "stage de 3e ? »).\n\nPour adapter mes réponses : élève ou enseignant·e ?"
+)
+ROLE_QUESTION = "\n\nPour adapter mes réponses : élève ou enseignant·e ?"
+ASK_ROLE_FROM = 2  # the role question comes after a real answer, from the 2nd text on, once
+# topics whose title speaks as or to a pupil: a teacher sees these names instead
+TEACHER_TITLES = {
+    "droits-stagiaire": "Les droits des stagiaires",
+    "pas-de-stage": "Un·e élève sans stage",
+    "discrimination": "Discrimination envers un·e élève",
+    "donnees-personnelles": "Vos données et /oublier",
+}
+
+
+def role_choices() -> list[Choice]:
+    return [Choice(label, f"r:{role}") for role, label in ROLE_LABELS.items()]
+
+
+def title(topic: Topic, role: str | None) -> str:
+    """The topic's name in the words of this role."""
+    return TEACHER_TITLES.get(topic.id, topic.title) if role == "teacher" else topic.title
+
+
+def topic_choices(kb: KnowledgeBase, ids: Iterable[str], role: str | None) -> list[Choice]:
+    """Buttons to these topics, named for the role; a topic not for this role is left out."""
+    topics = (kb.topics[i] for i in ids if i in kb.topics)
+    return [Choice(title(t, role), f"t:{t.id}") for t in topics if t.serves(role)]
+
+
+def ask_role_once(state: State, reply: Reply) -> Reply:
+    """Still no role after a few texts: ask it once, under a real answer, with its two buttons
+    alone (the answer's "En savoir plus" comes back once the role is chosen)."""
+    if state.role is not None or state.form is not None or state.role_asked:
+        return reply
+    state.turns += 1
+    if state.turns < ASK_ROLE_FROM or reply.kind != "answer" or reply.topic in NO_FEEDBACK_TOPICS:
+        return reply
+    state.role_asked = True
+    reply.text += ROLE_QUESTION
+    reply.choices = role_choices()
+    state.choices = list(reply.choices)
+    return reply
+
+
+def after_role_choice(state: State) -> list[Choice]:
+    """Under « C'est noté »: the last answer's rest, when the role question came under it."""
+    if not state.role_asked or state.last_topic in (None, *NO_FEEDBACK_TOPICS):
+        return []
+    return [Choice("📖 En savoir plus", f"more:{state.last_topic}")]

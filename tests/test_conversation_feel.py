@@ -1,0 +1,190 @@
+"""What a try-out as pupils and teachers found (issue #11 follow-up): the conversation must feel
+right — statuses when a pupil is waiting, the register of an adult, no repeated answer."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from support.cases import PUPIL, PUPIL2, fill_form, invite, make_service, press, say
+
+from bot.channels.console import quiet_logs
+from bot.messages import State
+
+
+async def test_a_pupil_waiting_for_an_answer_gets_the_requests_status(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, 3001, f"/ipe {code}")
+    confirmation = await fill_form(service, PUPIL)
+    reference = next(w for w in confirmation.text.split() if w.startswith("AIX-")).rstrip(".")
+    for asked in (
+        "c'est quand qu'on me répond ?",
+        "toujours pas de nouvelles ?",
+        "l'ipe a repondu ?",
+    ):
+        reply = await say(service, PUPIL, asked)
+        assert reply.kind == "status", asked
+        assert reference in reply.text and "va la prendre en charge" in reply.text, asked
+        assert "esc" not in [c.id for c in reply.choices], asked
+    # a question about the companies' silence is still a question, request or not
+    reply = await say(service, PUPIL, "toujours pas de réponse des entreprises, je fais quoi ?")
+    assert reply.kind != "status"
+    # without a request, the same words are not answered with a status
+    reply = await say(service, PUPIL2, "c'est quand qu'on me répond ?")
+    assert reply.kind != "status" and "Tu n'as pas de demande" not in reply.text
+    await service.db.dispose()
+
+
+TUTOIEMENT = re.compile(r"\b(tu|te|ton|ta|tes|toi|pose-moi|choisis|écris)\b|\bt'", re.IGNORECASE)
+
+
+def test_the_greeting_tutoies_nobody_before_the_role_is_known(engine):
+    reply = engine.start(State())
+    assert not TUTOIEMENT.search(reply.text), reply.text
+    assert "élève ou enseignant·e ?" in reply.text
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+
+
+def test_a_teachers_buttons_use_a_teachers_words(engine, kb):
+    state = State(role="teacher")
+    reply = engine.handle_text(state, "comment fonctionne la convention de stage ?")
+    assert reply.topic == "convention-stage"
+    labels = [c.label for c in reply.choices]
+    assert "Tes droits en stage" not in labels and "Les droits des stagiaires" in labels
+    for topic in kb.topics.values():
+        if not topic.serves("teacher"):
+            continue
+        shown = engine.answer(State(role="teacher"), topic).choices
+        shown += engine.handle_choice(State(role="teacher"), f"more:{topic.id}").choices
+        for choice in shown:
+            assert not TUTOIEMENT.search(choice.label), (topic.id, choice.label)
+            target = choice.id.removeprefix("t:")
+            if choice.id.startswith("t:"):
+                assert kb.topics[target].serves("teacher"), (topic.id, target)
+    for theme in kb.themes_for("teacher"):
+        menu = engine.handle_choice(State(role="teacher"), f"th:{theme.id}")
+        assert not [c.label for c in menu.choices if TUTOIEMENT.search(c.label)], theme.id
+
+
+def test_ok_after_an_answer_gets_a_short_acknowledgement(engine):
+    for role in ("pupil", "teacher"):
+        state = State(role=role)
+        first = engine.handle_text(state, "c'est quoi la convention de stage ?")
+        assert first.topic == "convention-stage"
+        for said in ("ok", "d'accord", "ça marche", "oki", "👍", "ah ok", "oui d'accord"):
+            reply = engine.handle_text(state, said)
+            assert "Autre chose ?" in reply.text, (role, said, reply.text)
+            assert "pas compris" not in reply.text and reply.choices == []
+            assert ("Posez" in reply.text) == (role == "teacher")
+        assert state.last_topic == "convention-stage"  # a follow-up still reads in context
+    thanks = engine.handle_text(State(), "ok merci")  # thanks keep their own answer
+    assert thanks.topic == "merci" and "Avec plaisir" in thanks.text
+    question = engine.handle_text(State(role="pupil"), "ok et qui signe la convention ?")
+    assert question.topic == "convention-stage"
+
+
+def test_a_follow_up_on_the_answer_just_sent_never_resends_it(engine, kb):
+    state = State(role="pupil")
+    first = engine.handle_text(state, "c koi le stage de 3eme")
+    assert first.topic == "stage-3e"
+    again = engine.handle_text(state, "c obligatoire ?")
+    assert again.topic == "stage-3e" and again.text != first.text
+    assert first.text.split("\n\n")[0] not in again.text  # not the same answer
+    assert "voici la suite" in again.text and kb.topics["stage-3e"].source in again.text
+    assert "more:stage-3e" not in [c.id for c in again.choices]
+    third = engine.handle_text(state, "c obligatoire ?")  # nothing more to tell: said honestly
+    assert "dit tout ce que je sais" in third.text and third.text != again.text
+    others = [c.id for c in third.choices if c.id.startswith("t:")]
+    assert others and "t:stage-3e" not in others and "m" in [c.id for c in third.choices]
+    # after "En savoir plus", the same question gets the honest word at once
+    state = State(role="teacher")
+    engine.handle_text(state, "c'est quoi la convention de stage")
+    engine.handle_choice(state, "more:convention-stage")
+    reply = engine.handle_text(state, "qui la signe ?")
+    assert "dit tout ce que je sais" in reply.text and "votre question" in reply.text
+
+
+async def test_st_denis_in_the_form_asks_which_one(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    reply = await say(service, PUPIL, "st denis")
+    assert "Créteil" in reply.text and "La Réunion" in reply.text and "code postal" in reply.text
+    state = await service.state_of(PUPIL)
+    assert state.form["answers"].get("academy") is None and not state.form.get("pending_academy")
+    reply = await say(service, PUPIL, "974")
+    assert "collège ou lycée" in reply.text
+    assert (await service.state_of(PUPIL)).form["answers"]["academy"] == "la-reunion"
+    await service.db.dispose()
+
+
+def test_an_aside_about_the_bot_is_answered_and_keeps_the_context(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c'est quoi la convention de stage")
+    aside = engine.handle_text(state, "t'es un robot ?")
+    assert aside.topic == "robot"
+    follow = engine.handle_text(state, "qui la signe ?")
+    assert follow.topic == "convention-stage" and "Ma réponse sur « La convention" in follow.text
+
+
+async def test_a_teacher_introducing_themselves_is_greeted_and_told_what_the_bot_does(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    teacher = 4001
+    reply = await say(service, teacher, "Bonjour, je suis professeur de technologie en collège.")
+    assert reply.text.startswith("Bonjour") and "/intervention" in reply.text
+    assert reply.kind == "menu" and "Visites, interventions" not in reply.text  # no topic text
+    assert (await service.state_of(teacher)).role == "teacher"
+    reply = await say(
+        service, teacher, "Comment trouver un intervenant pour parler du métier de pilote ?"
+    )
+    assert reply.kind == "offer" and reply.choices[0].id.startswith("tq")
+    reply = await say(service, teacher, "t'es un robot ?")
+    assert reply.topic == "robot" and "/stage" in reply.text
+    assert reply.text.index("/intervention") < reply.text.index("Source :")
+    help_text = (await say(service, teacher, "/aide")).text
+    assert help_text.count("/intervention") == 1
+    # a question that starts with who they are is answered as a question
+    reply = await say(
+        service, 4002, "je suis prof de maths, comment aider mes élèves à trouver un stage ?"
+    )
+    assert reply.kind == "answer" and reply.topic == "trouver-stage"
+    await service.db.dispose()
+
+
+async def test_demande_while_the_form_waits_and_the_summary_says_what_was_chosen(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "93")
+    await press(service, PUPIL, "m")  # the menu: the form waits
+    reply = await say(service, PUPIL, "/demande")
+    assert "pas encore envoyée" in reply.text and "/stage" in reply.text
+    assert "Tu n'as pas de demande" not in reply.text
+    reply = await say(service, PUPIL, "/stage")
+    assert "collège ou lycée" in reply.text
+    await say(service, PUPIL, "Lycée Voltaire, Bobigny")
+    await say(service, PUPIL, "3e")
+    for _ in ("period", "sectors"):
+        await press(service, PUPIL, "f:skip")
+    await say(service, PUPIL, "Bobigny, 30 minutes en bus")
+    await press(service, PUPIL, "f:skip")  # tried: "Rien encore"
+    summary = (await press(service, PUPIL, "f:ct:bot")).text
+    for shown in ("Je ne sais pas", "Peu importe", "Rien encore", "Par cette messagerie"):
+        assert shown in summary, (shown, summary)
+    assert "(recommandé)" not in summary and "—" not in summary.split("Créteil", 1)[1]
+    await service.db.dispose()
+
+
+def test_the_console_keeps_the_operators_warnings_off_the_screen(monkeypatch):
+    root = logging.getLogger()
+    level = root.level
+    monkeypatch.setattr(root, "handlers", [])  # a terminal chat: nothing configured yet
+    try:
+        quiet_logs()
+        routing = logging.getLogger("bot.cases.routing")
+        assert not routing.isEnabledFor(logging.WARNING)  # "case …: nobody to notify"
+        assert routing.isEnabledFor(logging.ERROR)
+    finally:
+        root.setLevel(level)
