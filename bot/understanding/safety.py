@@ -66,8 +66,7 @@ CLAUSE_FROM = 14
 # must be nearly sure (chosen on the sets hidden in long and run-on messages, bench.safety_cv --long,
 # against the alarms on tests/data/*_questions.tsv)
 CLAUSE_MODEL_WORDS = 7
-CLAUSE_STRONG_AT = 0.95
-CLAUSE_WEAK_AT = 0.9
+CLAUSE_STRONG_AT = 0.95  # a clause only counts when strong: its footers were noise
 WINDOW_WORDS = 10
 WINDOW_STEP = 5
 _CONNECTIVES = frozenset(
@@ -323,6 +322,8 @@ class SafetyNet:
             if piece.count(" ") - 1 < PIECE_MIN_WORDS:
                 continue
             alone = self._find(piece, piece=True, clause=kind)
+            if alone is not None and kind and alone[0] != "strong":
+                continue
             if alone is not None and (found is None or alone[0] == "strong"):
                 found = alone
                 if found[0] == "strong":
@@ -362,7 +363,7 @@ class SafetyNet:
             # a denied wish to die: the model reads the rest of the message, if there is one
             rest = s.replace(f" {DENIAL} ", " ")
             short = rest != s and len(rest.split()) < DENIAL_REST_WORDS
-            weak_at = (CLAUSE_WEAK_AT if clause else PIECE_WEAK_AT) if piece else None
+            weak_at = PIECE_WEAK_AT if piece else None
             guess = None if short else self.model.guess(rest, bar, weak_at)
             if guess is not None and (found is None or guess[0] == "strong"):
                 found = guess
