@@ -54,7 +54,7 @@ PIECE_MIN_WORDS = 3  # a sentence of a longer message is assessed alone from thi
 # the model reads a lone sentence with fewer n-grams, so it must be surer there, and is not asked
 # about a sentence of fewer than PIECE_MODEL_WORDS words (chosen with bench.safety_cv --long)
 PIECE_MODEL_WORDS = 5
-PIECE_STRONG_AT = 0.75  # P(distress) for a strong signal from one sentence
+PIECE_STRONG_AT = 0.8  # P(distress) for a strong signal from one sentence
 PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
 # a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
 _SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
