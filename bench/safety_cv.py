@@ -11,6 +11,7 @@ measured on messages its model did not learn from.
 - "long" (with `--long`): every line of the left-out set hidden among 3 to 5 ordinary questions
   of tests/data/*_questions.tsv (joined by ". ", a line break or nothing at all, as people
   write), measured the same way: the distress must still be found, the harmless must stay quiet;
+  "run-on": the same without any punctuation at all, one line (the net must cut it into clauses);
 - "ordinary questions": alarms on the questions of tests/data/*_questions.tsv (their labelled
   distress lines left out), with the model trained on every example;
 - `--sweep` records, for every held-out message and for the ordinary questions of
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 from pathlib import Path
 
 from bot.understanding.evaluation import SafetyReport, evaluate_safety, read_safety_labelled
@@ -113,6 +115,18 @@ def long_rows(rows: list[Row], ordinary: list[str], seed: int) -> list[Row]:
     return out
 
 
+_PUNCTUATION = re.compile(r"[.!?…;:,]+")
+
+
+def run_on_rows(rows: list[Row], ordinary: list[str], seed: int) -> list[Row]:
+    """Each row hidden among 3 to 5 ordinary questions in one line without any punctuation,
+    as some pupils write: only the net's clauses can isolate the distress."""
+    out = []
+    for label, cat, text in long_rows(rows, ordinary, seed):
+        out.append((label, cat, " ".join(_PUNCTUATION.sub(" ", text).split())))
+    return out
+
+
 def line(name: str, report: SafetyReport, rules: SafetyReport) -> str:
     return (
         f"{name:28} {len(report.misses):>3} wrong | recall {report.recall:6.1%} "
@@ -173,6 +187,12 @@ def main() -> int:
             hidden = long_rows(rows, [q for _, _, q in questions], len(rows))
             report = measure(net, hidden)
             print(line("  long", report, measure(net, hidden, use_model=False)))
+            if args.misses:
+                for label, got, text in report.misses:
+                    print(f"    {label:6} -> {got:6}  {text}")
+            run_on = run_on_rows(rows, [q for _, _, q in questions], len(rows) + 1)
+            report = measure(net, run_on)
+            print(line("  run-on", report, measure(net, run_on, use_model=False)))
             if args.misses:
                 for label, got, text in report.misses:
                     print(f"    {label:6} -> {got:6}  {text}")

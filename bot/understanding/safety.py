@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from rapidfuzz import process
@@ -53,10 +54,26 @@ PIECE_MIN_WORDS = 3  # a sentence of a longer message is assessed alone from thi
 # the model reads a lone sentence with fewer n-grams, so it must be surer there, and is not asked
 # about a sentence of fewer than PIECE_MODEL_WORDS words (chosen with bench.safety_cv --long)
 PIECE_MODEL_WORDS = 5
-PIECE_STRONG_AT = 0.75  # P(distress) for a strong signal from one sentence
+PIECE_STRONG_AT = 0.8  # P(distress) for a strong signal from one sentence
 PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
 # a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
 _SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
+# a sentence of more than CLAUSE_FROM words (a run-on line written without punctuation) is also
+# read clause by clause: cut before a connective, and in windows of WINDOW_WORDS words every
+# WINDOW_STEP words, so that one clause of distress in a 60-word line is assessed alone
+CLAUSE_FROM = 14
+# the model reads a clause with even fewer n-grams: it is asked from CLAUSE_MODEL_WORDS words and
+# must be nearly sure (chosen on the sets hidden in long and run-on messages, bench.safety_cv --long,
+# against the alarms on tests/data/*_questions.tsv)
+CLAUSE_MODEL_WORDS = 7
+CLAUSE_STRONG_AT = 0.95  # a clause only counts when strong: its footers were noise
+WINDOW_WORDS = 10
+WINDOW_STEP = 5
+_CONNECTIVES = frozenset(
+    "et mais donc car puis alors sinon sauf enfin bref ensuite apres quand comme parce du "
+    "pourtant and but because so then or cause cuz".split()
+)
+_TWO_WORD = {"parce": "que", "du": "coup", "sauf": "que", "apres": "ca", "comme": "ca"}
 _TOP_KEYS = {
     "version",
     "sms",
@@ -89,6 +106,34 @@ SafetyError = KnowledgeError  # one problem in the safety file, located like the
 def _joined(pieces: list[str]) -> str:
     """Prepared sentences as one prepared text."""
     return " " + " ".join(p.strip() for p in pieces) + " " if pieces else " "
+
+
+def clauses(piece: str) -> list[str]:
+    """The clauses of a long prepared sentence: its parts between connectives ("et", "mais",
+    "parce que", "du coup"...) and overlapping windows of WINDOW_WORDS words; none for a short
+    sentence (it is assessed whole)."""
+    words = piece.split()
+    if len(words) <= CLAUSE_FROM:
+        return []
+    cuts = [0]
+    for i, w in enumerate(words):
+        if i and w in _CONNECTIVES:
+            after = _TWO_WORD.get(w)
+            if after is None or (i + 1 < len(words) and words[i + 1] == after):
+                cuts.append(i)
+    cuts.append(len(words))
+    parts = [words[a:b] for a, b in pairwise(cuts) if b - a < len(words)]
+    last = max(len(words) - WINDOW_WORDS, 0)
+    starts = sorted({*range(0, last + 1, WINDOW_STEP), last})
+    parts += [words[i : i + WINDOW_WORDS] for i in starts]
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        text = " " + " ".join(part) + " "
+        if len(part) >= PIECE_MIN_WORDS and text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
 
 
 # --- the net ------------------------------------------------------------------------------
@@ -146,6 +191,11 @@ class SafetyNet:
         self._denials = re.compile("|".join(c.regex for c in denials)) if denials else None
         self.model: SafetyModel | None = None  # trained by load_knowledge, when it can be
         self._veto_names = {name for names in self._vetoes.values() for name in names}
+        self._strong_vetoes = {
+            cat: {v for r in self._concepts.get((cat, "strong"), ()) for v in r.vetoes}
+            - self._veto_names
+            for cat in CATEGORIES
+        }
         self._reporters = re.compile("|".join(c.regex for c in reporters)) if reporters else None
         literals: set[str] = set()
         prefixes: set[str] = set()
@@ -255,34 +305,61 @@ class SafetyNet:
         return SafetySignal(found[0], found[1], "other" if other else "self")  # type: ignore[arg-type]
 
     def _find_pieces(self, s: str, pieces: list[str]) -> tuple[str, str] | None:
-        """The finding of the whole message, or a stronger one of one of its sentences."""
+        """The finding of the whole message, or a stronger one of one of its sentences or of a
+        clause of a long run-on sentence (`clauses`)."""
         found = self._find(s)
-        if len(pieces) < 2 or (found is not None and found[0] == "strong"):
+        if found is not None and found[0] == "strong":
             return found
-        for piece in pieces:
+        units = [(p, False) for p in pieces] if len(pieces) > 1 else []
+        for p in pieces:
+            parts = clauses(p)
+            if parts:
+                # a game or a lesson in the sentence: its clauses are left to the model, which
+                # must be nearly certain (the rules weighed the vetoes on the whole sentence)
+                vetoed = self._vetoed(p)
+                units += [(c, "vetoed" if vetoed else "clause") for c in parts]
+        for piece, kind in units:
             if piece.count(" ") - 1 < PIECE_MIN_WORDS:
                 continue
-            alone = self._find(piece, piece=True)
+            alone = self._find(piece, piece=True, clause=kind)
+            if alone is not None and kind and alone[0] != "strong":
+                continue
             if alone is not None and (found is None or alone[0] == "strong"):
                 found = alone
                 if found[0] == "strong":
                     break
         return found
 
-    def _find(self, s: str, piece: bool = False) -> tuple[str, str] | None:
+    def _vetoed(self, s: str) -> bool:
+        """A game, joke or lesson word in the prepared text."""
+        if self._families is None:
+            return False
+        positions = self._families.positions(s.split())
+        return any(positions.get(v) for v in self._veto_names)
+
+    def _find(
+        self, s: str, piece: bool = False, clause: bool | str = False
+    ) -> tuple[str, str] | None:
         """(level, category) in a prepared text: the rules, then the model (with higher bars
-        for one sentence of a longer message)."""
+        for one sentence of a longer message, higher still for a clause of a run-on one; a
+        "vetoed" clause is left to the model alone)."""
         positions = self._families.positions(s.split()) if self._families is not None else {}
-        found = self._rules(s, positions)
-        asked = not piece or s.count(" ") - 1 >= PIECE_MODEL_WORDS
+        found = None if clause == "vetoed" else self._rules(s, positions)
+        asked = not piece or s.count(" ") - 1 >= (
+            CLAUSE_MODEL_WORDS if clause else PIECE_MODEL_WORDS
+        )
         if (found is None or found[0] == "weak") and self.model is not None and asked:
             # the rules' own weak signal: the model must be surer to make it strong; a game or a
             # joke nearby: only when it is nearly certain
-            vetoed = any(positions.get(v) for v in self._veto_names)
+            vetoed = clause == "vetoed" or any(positions.get(v) for v in self._veto_names)
+            if found is not None:
+                # the rules kept it weak on purpose: a family that vetoes the category's strong
+                # rules is there (a refusal "because of my religion" is discrimination, no crisis)
+                vetoed = vetoed or any(positions.get(v) for v in self._strong_vetoes[found[1]])
             settings = self.model.settings
             bar = VETOED_BAR if vetoed else settings.upgrade_at if found else settings.strong_at
             if piece:
-                bar = max(bar, PIECE_STRONG_AT)
+                bar = max(bar, CLAUSE_STRONG_AT if clause else PIECE_STRONG_AT)
             # a denied wish to die: the model reads the rest of the message, if there is one
             rest = s.replace(f" {DENIAL} ", " ")
             short = rest != s and len(rest.split()) < DENIAL_REST_WORDS
