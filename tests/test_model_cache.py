@@ -14,6 +14,7 @@ from bot.understanding import model_cache
 from bot.understanding.classifier import TopicClassifier
 from bot.understanding.model_cache import Fitted
 from bot.understanding.ngrams import LinearScorer, ngram_union
+from bot.understanding.safety_model import SafetyModel
 
 TEXTS = ["stage de troisieme", "convention de stage", "bonjour", "merci beaucoup", "c koi un ipe"]
 LABELS = ["stage", "convention", "autre", "autre", "ipe"]
@@ -129,6 +130,26 @@ def test_the_cached_topic_classifier_predicts_as_the_fitted_one(kb, cache_dir: P
     assert list(cache_dir.glob("topics-*.pickle"))
     for text in ("jtrouve pa de stage", "c koi une convention", "is the internship paid?"):
         assert cached.predict(text) == fresh.predict(text)
+
+
+def test_the_cached_safety_model_scores_as_the_fitted_one(kb, cache_dir: Path) -> None:
+    net = kb.safety
+    examples = [
+        ("strong", "suicide", "je veux plus vivre"),
+        ("strong", "assault", "il m'a frappe a la sortie"),
+        ("none", "-", "mort de rire ce prof"),
+        ("weak", "-", "je me sens nul"),
+    ]
+    prepared = [(label, cat, net.prepared(text)) for label, cat, text in examples]
+    ordinary = [net.prepared(q) for q in ("c quoi un stage", "la convention de stage")]
+    model_cache.use_directory(None)
+    fresh = SafetyModel(prepared, ordinary)
+    model_cache.use_directory(cache_dir)
+    SafetyModel(prepared, ordinary)  # fits and writes
+    cached = SafetyModel(prepared, ordinary)  # reads
+    assert list(cache_dir.glob("safety-*.pickle"))
+    for text in ("jveux plus vivre", "mdr ce prof", "c koi un stage"):
+        assert cached.probabilities(net.prepared(text)) == fresh.probabilities(net.prepared(text))
 
 
 def test_the_cache_directory_setting() -> None:

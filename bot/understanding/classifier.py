@@ -1,8 +1,8 @@
 """A learned signal beside the matcher: a linear classifier over character and word n-grams.
 
-Trained when the knowledge base is loaded, on every topic's questions, keywords and title,
-normalised like the matcher's input (accents, elisions, SMS spelling, synonyms, stems). Character
-n-grams carry spelling variants and typos the word matcher misses ("convension", "lettre de
+Trained when the knowledge base is loaded (or read back from the model cache, model_cache.py),
+on every topic's questions, keywords, title and labelled examples, normalised like the matcher's
+input (accents, elisions, SMS spelling, synonyms, stems). Character n-grams carry spelling variants and typos the word matcher misses ("convension", "lettre de
 motiv"); word n-grams carry phrasing. It ranks topics well but knows nothing of what is *not*
 a topic: it always picks one, unless knowledge/out_of_scope.txt gives it examples of what is not
 (chit-chat, homework, school life, insults): they are learned as one more class, `OTHER`. The

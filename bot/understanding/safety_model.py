@@ -3,7 +3,8 @@
 The phrase and concept rules of knowledge/safety.yaml are precise but only know the wordings
 their authors thought of. This model is trained when the knowledge base loads, on the labelled
 examples in knowledge/safety_examples.tsv (distress by category, mild signals, harmless
-messages with alarming words) and on every topic's questions as ordinary messages. It is only
+messages with alarming words) and on every topic's questions as ordinary messages (a start
+with nothing changed reads it back from the model cache, see model_cache.py). It is only
 asked when the rules found nothing strong: a confident distress guess becomes a strong signal,
 a hesitant one a weak signal (the helpline footer). Thresholds were chosen by cross-validation
 on the examples (see README, "Safety net").
@@ -18,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from bot.understanding import model_cache
+from bot.understanding.model_cache import Fitted
 from bot.understanding.ngrams import LinearScorer, ngram_union
 
 EXAMPLES_FILE = "safety_examples.tsv"
@@ -70,14 +73,20 @@ class SafetyModel:
             texts.append(text)
             labels.append("none")
             weights.append(s.ordinary_weight)
-        union = ngram_union((2, 5), (1, 2))
-        features = union.fit_transform(texts)
-        model = LogisticRegression(C=s.c, max_iter=3000)
-        model.fit(features, labels, sample_weight=np.asarray(weights))
-        self.classes = tuple(str(c) for c in model.classes_)
+
+        def fit() -> Fitted:
+            union = ngram_union((2, 5), (1, 2))
+            model = LogisticRegression(C=s.c, max_iter=3000)
+            model.fit(union.fit_transform(texts), labels, sample_weight=np.asarray(weights))
+            return Fitted(union, model.coef_, model.intercept_, tuple(map(str, model.classes_)))
+
+        found = model_cache.fitted(
+            "safety", texts, labels, weights, repr((s.c, s.ordinary_weight)), fit
+        )
+        self.classes = found.classes
         self._distress = np.array([c not in ("none", "weak") for c in self.classes])
         self._weak = np.array([c == "weak" for c in self.classes])
-        self._scorer = LinearScorer(union, model.coef_, model.intercept_)
+        self._scorer = LinearScorer(found.union, found.coef, found.intercept)
 
     def probabilities(self, prepared: str) -> tuple[float, float, str] | None:
         """P(distress), P(distress or a mild signal) and the likeliest distress category."""
