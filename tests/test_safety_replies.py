@@ -78,6 +78,39 @@ async def test_a_weak_signal_adds_the_footer_to_the_answer(kb, db_url):
     await service.db.dispose()
 
 
+async def test_a_question_asked_with_the_distress_is_offered_under_the_safety_message(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, PUPIL, "r:pupil")
+    reply = await say(
+        service, PUPIL, "mon tuteur me frappe, est-ce que je peux arrêter mon stage ?"
+    )
+    assert reply.kind == "safety" and reply.safety == "strong"
+    assert reply.text.startswith(kb.safety.message(kb.safety.assess("mon tuteur me frappe")))
+    assert "la réponse est sous ce bouton" in reply.text
+    (button,) = reply.choices  # the question's topic, alone: no 👍/👎 under a crisis answer
+    assert button.id.startswith("t:") and button.id != "t:detresse"
+    answer = await press(service, PUPIL, button.id)
+    assert answer.kind == "answer" and answer.topic == button.id[2:]
+
+    alone = await say(service, 2003, "jveux plus etre la, personne me comprend")
+    assert alone.kind == "safety" and alone.choices == []
+    assert alone.text.endswith("pour tes questions sur les stages.")
+    await service.db.dispose()
+
+
+async def test_distress_in_a_form_pauses_it_without_offering_a_topic(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, PUPIL, "r:pupil")
+    await say(service, PUPIL, "/stage")
+    reply = await say(service, PUPIL, "jveux me tuer, c'est quoi une convention de stage ?")
+    assert reply.kind == "safety" and reply.choices == []
+    assert "/stage pour la reprendre" in reply.text
+    assert (await service.state_of(PUPIL)).form["paused"]
+    await service.db.dispose()
+
+
 @pytest.mark.parametrize(
     "text",
     [

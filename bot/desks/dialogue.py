@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import acks, levels, links, register, repeat, request, teacher
+from bot.desks import acks, crisis, levels, links, register, repeat, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import ASIDES, read_in_context
 from bot.desks.phrases import (
@@ -88,7 +88,7 @@ class DialogueEngine:
                 return self.handle_choice(state, state.choices[index].id)
         signal = self.kb.safety.assess(stripped, state.role) if self.kb.safety else None
         if signal is not None and signal.level == "strong":
-            return self._offer(state, self.crisis(state, signal))
+            return self._offer(state, self.crisis(state, signal, stripped))
         said = " ".join(words(stripped))
         if state.role is None and TEACHER_CUES.search(said):
             state.role = "teacher"
@@ -106,25 +106,9 @@ class DialogueEngine:
             reply.safety = signal.level
         return register.ask_role_once(state, reply)
 
-    def crisis(self, state: State, signal: SafetySignal) -> Reply:
-        """The safety message first; a request being filled waits at its step."""
-        assert self.kb.safety is not None
-        text = self.kb.safety.message(signal, state.role)
-        if state.form is not None and not state.form.get("paused"):
-            state.form["paused"] = True
-            text += by_role(
-                state.role,
-                "\n\nTa demande de stage est en pause : tape /stage pour la reprendre là où tu "
-                "en étais.",
-                "\n\nLa demande est en pause : tapez /stage pour la reprendre là où vous en étiez.",
-            )
-        else:
-            text += by_role(
-                state.role,
-                "\n\nTu peux aussi continuer à m'écrire ici pour tes questions sur les stages.",
-                "\n\nVous pouvez aussi continuer à m'écrire ici pour vos questions.",
-            )
-        return Reply(text, kind="safety", safety=signal.level)
+    def crisis(self, state: State, signal: SafetySignal, text: str | None = None) -> Reply:
+        """The safety message first (see desks/crisis.py)."""
+        return crisis.crisis_reply(self, state, signal, text)
 
     def _text_reply(self, state: State, stripped: str, said: str) -> Reply:
         if state.form is not None and not state.form.get("paused"):
