@@ -13,13 +13,14 @@ from bot.understanding.matching import Matcher
 # out, as `python -m bench.topics_cv` does). The floors sit a few points under what the matcher
 # reaches, so a regression fails CI; they are not results (README, "Understanding").
 SET_FLOORS = {  # (in-scope accuracy, out-of-scope rejection); measured on 1 December 2026:
-    "dev_questions.tsv": (0.93, 0.92),  # 96.6 / 95.4
+    "dev_questions.tsv": (0.93, 0.92),  # 96.8 / 95.4
     "heldout_questions.tsv": (0.89, 0.88),  # 92.9 / 92.0
-    "blind_questions.tsv": (0.90, 0.90),  # 93.7 / 94.2
-    "fresh_questions.tsv": (0.90, 0.95),  # 93.3 / 98.9
+    "blind_questions.tsv": (0.88, 0.88),  # 90.8 / 91.3
+    "fresh_questions.tsv": (0.90, 0.95),  # 94.2 / 98.9
     "final_questions.tsv": (0.92, 0.92),  # 95.8 / 96.3
-    "round4_questions.tsv": (0.91, 0.93),  # 94.2 / 97.0
-    "round5_questions.tsv": (0.93, 0.94),  # 96.0 / 97.1 (blind, measured once: 96.0 / 98.0)
+    "round4_questions.tsv": (0.91, 0.93),  # 94.5 / 98.0
+    "round5_questions.tsv": (0.93, 0.94),  # 96.3 / 97.1 (blind, measured once: 96.0 / 98.0)
+    "round6_questions.tsv": (0.89, 0.91),  # 91.4 / 94.1 (blind, measured once: 91.1 / 96.0)
 }
 
 
