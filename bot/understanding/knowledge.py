@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -357,16 +358,15 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
     safety_file = directory / SAFETY_FILE
     safety = load_safety(safety_file) if safety_file.exists() else builtin_net()
     errors += safety.errors
+    topic_examples, problems = read_topic_examples(directory / TOPIC_EXAMPLES_FILE, set(topics))
+    errors += problems
     examples, problems = read_examples(directory / EXAMPLES_FILE)
     errors += [KnowledgeError(EXAMPLES_FILE, None, None, p) for p in problems]
     if examples:
-        ordinary = [q for t in topics.values() if t.id != CRISIS_TOPIC for q in t.questions]
         safety.model = SafetyModel(
             [(label, cat, safety.prepared(text)) for label, cat, text in examples],
-            [safety.prepared(q) for q in ordinary],
+            [safety.prepared(q) for q in ordinary_messages(topics, topic_examples)],
         )
-    topic_examples, problems = read_topic_examples(directory / TOPIC_EXAMPLES_FILE, set(topics))
-    errors += problems
     kb = KnowledgeBase(
         topics=topics,
         themes=themes,
@@ -377,6 +377,18 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
         examples=topic_examples,
     )
     return LoadResult(kb, errors)
+
+
+def ordinary_messages(
+    topics: Mapping[str, Topic],
+    examples: Iterable[tuple[str, str]],
+    leave_out: Collection[str] = frozenset(),
+) -> list[str]:
+    """What the safety model learns as ordinary: every topic's questions and the labelled
+    real-style messages of topic_examples.tsv (stories, slang, chit-chat), distress left out."""
+    questions = [q for t in topics.values() if t.id != CRISIS_TOPIC for q in t.questions]
+    said = [text for topic_id, text in examples if topic_id != CRISIS_TOPIC]
+    return [q for q in (*questions, *said) if q not in leave_out]
 
 
 def read_lines(path: Path) -> tuple[str, ...]:

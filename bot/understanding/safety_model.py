@@ -32,7 +32,9 @@ class ModelSettings:
     strong_at: float = 0.65  # P(distress) at or above: a strong signal
     upgrade_at: float = 0.75  # P(distress) that turns the rules' weak signal into a strong one
     weak_at: float = 0.4  # P(distress or a mild signal) at or above: a weak signal
-    ordinary_weight: float = 0.3  # weight of the topics' questions, used as ordinary messages
+    ordinary_weight: float = (
+        0.15  # weight of the ordinary messages (topics' questions, topic examples)
+    )
     c: float = 10.0
 
 
