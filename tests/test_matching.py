@@ -14,13 +14,13 @@ from bot.understanding.matching import Matcher
 # reaches, so a regression fails CI; they are not results (README, "Understanding").
 SET_FLOORS = {  # (in-scope accuracy, out-of-scope rejection); measured on 1 December 2026:
     "dev_questions.tsv": (0.93, 0.92),  # 96.8 / 95.4
-    "heldout_questions.tsv": (0.89, 0.88),  # 92.9 / 92.0
-    "blind_questions.tsv": (0.88, 0.88),  # 90.8 / 91.3
-    "fresh_questions.tsv": (0.90, 0.95),  # 94.2 / 98.9
-    "final_questions.tsv": (0.92, 0.92),  # 95.8 / 96.3
-    "round4_questions.tsv": (0.91, 0.93),  # 94.5 / 98.0
+    "heldout_questions.tsv": (0.89, 0.88),  # 93.5 / 92.0
+    "blind_questions.tsv": (0.90, 0.90),  # 93.3 / 94.2
+    "fresh_questions.tsv": (0.90, 0.95),  # 95.2 / 100
+    "final_questions.tsv": (0.92, 0.92),  # 96.4 / 96.3
+    "round4_questions.tsv": (0.91, 0.93),  # 94.8 / 98.0
     "round5_questions.tsv": (0.93, 0.94),  # 96.3 / 97.1 (blind, measured once: 96.0 / 98.0)
-    "round6_questions.tsv": (0.89, 0.91),  # 91.4 / 94.1 (blind, measured once: 91.1 / 96.0)
+    "round6_questions.tsv": (0.90, 0.93),  # 92.7 / 97.0 (blind, measured once: 91.1 / 96.0)
 }
 
 
@@ -149,6 +149,13 @@ def test_thanks_with_a_word_or_two_more_is_thanks(matcher):
     assert matcher.match("merci mais c'est quoi une convention").topic == "convention-stage"
 
 
+def test_leaving_a_set_out_trains_the_safety_model_without_it_too(kb):
+    known = leave_out(kb, read_labelled(DATA / "round6_questions.tsv"))
+    assert known.safety is not kb.safety and known.safety.model is not kb.safety.model
+    assert known.safety.assess("jveux plus etre la").level == "strong"
+    assert known.safety.assess("c quoi une convention de stage") is None
+
+
 @pytest.mark.parametrize("name", sorted(SET_FLOORS))
 def test_each_question_set_with_a_classifier_that_did_not_learn_it(kb, name):
     acc_floor, rej_floor = SET_FLOORS[name]
@@ -156,7 +163,7 @@ def test_each_question_set_with_a_classifier_that_did_not_learn_it(kb, name):
     known = leave_out(kb, items)
     assert len(known.examples) < len(kb.examples) - 200  # the set's own lines are left out
     matcher = Matcher(known)
-    report = evaluate(matcher, items, kb.safety)
+    report = evaluate(matcher, items, known.safety)
     assert report.in_scope >= 150 and report.out_scope >= 40
     assert report.accuracy >= acc_floor, format_report(report)
     assert report.rejection >= rej_floor, format_report(report)

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.understanding.knowledge import ordinary_messages
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.safety import SafetyNet
+from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
 from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase
 
 OUT_OF_SCOPE = "-"
@@ -59,15 +61,24 @@ def read_labelled(path: Path | str) -> list[Labelled]:
 
 
 def leave_out(kb: KnowledgeBase, items: list[Labelled]) -> KnowledgeBase:
-    """The knowledge base without the topic examples these questions are (leave one set out:
-    knowledge/topic_examples.tsv holds the question sets once measured)."""
+    """The knowledge base without these questions among its examples (leave one set out:
+    knowledge/topic_examples.tsv and safety_examples.tsv hold the question sets once measured):
+    the classifier's examples, and a safety model trained again without them."""
     questions = {" ".join(i.question.lower().split()) for i in items}
-    kept = tuple(
-        (topic_id, text)
-        for topic_id, text in kb.examples
-        if " ".join(text.lower().split()) not in questions
-    )
-    return dataclasses.replace(kb, examples=kept)
+
+    def unseen(text: str) -> bool:
+        return " ".join(text.lower().split()) not in questions
+
+    kept = tuple((topic_id, text) for topic_id, text in kb.examples if unseen(text))
+    safety = kb.safety
+    if safety is not None and safety.model is not None:
+        rows, _ = read_examples(kb.directory / EXAMPLES_FILE)
+        model = SafetyModel(
+            [(label, cat, safety.prepared(text)) for label, cat, text in rows if unseen(text)],
+            [safety.prepared(q) for q in ordinary_messages(kb.topics, kept)],
+        )
+        safety = safety.with_model(model)
+    return dataclasses.replace(kb, examples=kept, safety=safety)
 
 
 def read_followups(path: Path | str) -> list[tuple[str, Labelled]]:

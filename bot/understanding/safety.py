@@ -17,6 +17,7 @@ minimal built-in net, with the errors, so that the bot never runs without a safe
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -224,6 +225,12 @@ class SafetyNet:
                 self._prefixes.setdefault(p[0], []).append(p)
         self._fix_cache: dict[str, str] = {}
         self._recent: dict[str, tuple[str, str] | None] = {}  # prepared text -> finding
+
+    def with_model(self, model: SafetyModel | None) -> SafetyNet:
+        """This net with another learned model (and its own memory of recent findings)."""
+        net = copy.copy(self)
+        net.model, net._recent = model, {}
+        return net
 
     @property
     def fallback(self) -> bool:
