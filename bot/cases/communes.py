@@ -184,8 +184,11 @@ class CommuneIndex:
         unique = list(dict.fromkeys(indexes))
         return sorted(unique, key=lambda i: (-self.communes[i].population, self.communes[i].insee))
 
-    def resolve(self, query: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
-        """Candidates for what someone typed, best first; empty when nothing fits."""
+    def resolve(
+        self, query: str, limit: int = MAX_CANDIDATES, min_score: float = FUZZY_CUTOFF
+    ) -> list[Candidate]:
+        """Candidates for what someone typed, best first; empty when nothing fits. Close
+        spellings need `min_score` (a caller that keeps only near-exact ones saves the scan)."""
         folded = fold(query)
         if not folded or not self.communes:
             return []
@@ -198,11 +201,11 @@ class CommuneIndex:
             return [self._candidate(arrondissement)]
         hits, used = self._exact(words)
         if not hits:
-            return (self._prefix(words) or self._fuzzy(words))[:limit]
+            return (self._prefix(words) or self._fuzzy(words, cutoff=min_score))[:limit]
         rest = [w for i, w in enumerate(words) if i not in used]
         exact = [self._candidate(i) for i in self._by_population(self._narrow(hits, rest))]
         # "clermont ferand": "Clermont" is a commune, but a longer name is one typo away
-        longer = [c for c in self._fuzzy(words, min_words=len(used) + 1) if c.score >= 90]
+        longer = self._fuzzy(words, min_words=len(used) + 1, cutoff=max(90.0, min_score))
         if longer:
             return [*longer, *(c for c in exact if c.insee not in {x.insee for x in longer})][
                 :limit
@@ -282,15 +285,18 @@ class CommuneIndex:
         narrowed = [i for i in hits if self.communes[i].departement in depts]
         return narrowed or hits
 
-    def _fuzzy(self, words: list[str], min_words: int = 1) -> list[Candidate]:
+    def _fuzzy(
+        self, words: list[str], min_words: int = 1, cutoff: float = FUZZY_CUTOFF
+    ) -> list[Candidate]:
         """Close spellings of runs of one to four content words, the closest first."""
+        cutoff = max(cutoff, FUZZY_CUTOFF)
         scored: dict[int, float] = {}
         for chunk in _chunks(words):
             if len(chunk.replace(" ", "")) < 4 or chunk.count(" ") + 1 < min_words:
                 continue
             keys = self._by_letter.get(chunk[0], [])
             for key, score, _ in process.extract(
-                chunk, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+                chunk, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
             ):
                 for i in self.by_name[key]:
                     scored[i] = max(scored.get(i, 0.0), min(score, 99.0))

@@ -88,7 +88,7 @@ def parse(text: str, index: CommuneIndex, today: date | None = None) -> SearchQu
     commune = None
     words = folded.split()
     if departement is None:
-        found = [c for c in index.resolve(" ".join(words), limit=3) if c.score >= 95]
+        found = [c for c in index.resolve(" ".join(words), 3, 95.0) if c.score >= 95]
         named = _departement_name(words, index)  # "Loire-Atlantique" is not "Loiré"
         if found and (named is None or len(fold(found[0].commune)) >= len(named[1])):
             commune = found[0]
