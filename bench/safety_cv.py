@@ -32,9 +32,9 @@ import re
 from pathlib import Path
 
 from bot.understanding.evaluation import SafetyReport, evaluate_safety, read_safety_labelled
-from bot.understanding.knowledge import load_knowledge, ordinary_messages
+from bot.understanding.knowledge import load_knowledge, ordinary_messages, train_safety_model
 from bot.understanding.safety import SafetyNet
-from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
+from bot.understanding.safety_model import EXAMPLES_FILE, read_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = sorted((ROOT / "tests" / "data").glob("safety_*.tsv"))
@@ -43,10 +43,7 @@ Row = tuple[str, str, str]
 
 
 def train(net: SafetyNet, examples: list[Row], ordinary: list[str]) -> None:
-    net.model = SafetyModel(
-        [(label, cat, net.prepared(text)) for label, cat, text in examples],
-        [net.prepared(q) for q in ordinary],
-    )
+    net.model = train_safety_model(net, examples, ordinary)
     net._recent.clear()
 
 

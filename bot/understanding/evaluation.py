@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.understanding.knowledge import ordinary_messages
+from bot.understanding.knowledge import ordinary_messages, train_safety_model
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.safety import SafetyNet
-from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
+from bot.understanding.safety_model import EXAMPLES_FILE, read_examples
 from bot.understanding.topics import CRISIS_TOPIC, KnowledgeBase
 
 OUT_OF_SCOPE = "-"
@@ -73,10 +73,8 @@ def leave_out(kb: KnowledgeBase, items: list[Labelled]) -> KnowledgeBase:
     safety = kb.safety
     if safety is not None and safety.model is not None:
         rows, _ = read_examples(kb.directory / EXAMPLES_FILE)
-        model = SafetyModel(
-            [(label, cat, safety.prepared(text)) for label, cat, text in rows if unseen(text)],
-            [safety.prepared(q) for q in ordinary_messages(kb.topics, kept)],
-        )
+        kept_rows = [row for row in rows if unseen(row[2])]
+        model = train_safety_model(safety, kept_rows, ordinary_messages(kb.topics, kept))
         safety = safety.with_model(model)
     return dataclasses.replace(kb, examples=kept, safety=safety)
 

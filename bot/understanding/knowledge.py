@@ -14,6 +14,7 @@ import yaml
 from bot.understanding.errors import TELEGRAM_MAX_TEXT, KnowledgeError, yaml_text
 from bot.understanding.level_answers import parse_by_level
 from bot.understanding.normalise import Lexicon, strip_accents, words
+from bot.understanding.safety import SafetyNet
 from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
 from bot.understanding.safety_rules import builtin_net, load_safety
 from bot.understanding.topic_examples import TOPIC_EXAMPLES_FILE, read_topic_examples
@@ -363,9 +364,8 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
     examples, problems = read_examples(directory / EXAMPLES_FILE)
     errors += [KnowledgeError(EXAMPLES_FILE, None, None, p) for p in problems]
     if examples:
-        safety.model = SafetyModel(
-            [(label, cat, safety.prepared(text)) for label, cat, text in examples],
-            [safety.prepared(q) for q in ordinary_messages(topics, topic_examples)],
+        safety.model = train_safety_model(
+            safety, examples, ordinary_messages(topics, topic_examples)
         )
     kb = KnowledgeBase(
         topics=topics,
@@ -377,6 +377,17 @@ def load_knowledge(directory: Path | str | None = None) -> LoadResult:
         examples=topic_examples,
     )
     return LoadResult(kb, errors)
+
+
+def train_safety_model(
+    net: SafetyNet, examples: Iterable[tuple[str, str, str]], ordinary: Iterable[str]
+) -> SafetyModel:
+    """The net's learned model: its labelled examples and the ordinary messages, both read
+    as the net reads a message (`SafetyNet.prepared`)."""
+    return SafetyModel(
+        [(label, cat, net.prepared(text)) for label, cat, text in examples],
+        [net.prepared(q) for q in ordinary],
+    )
 
 
 def ordinary_messages(
