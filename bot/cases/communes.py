@@ -17,7 +17,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -126,8 +126,12 @@ class CommuneIndex:
         self.by_name: dict[str, list[int]] = {}
         self.by_postcode: dict[str, list[int]] = {}
         self.by_insee: dict[str, int] = {}
-        self._by_letter: dict[str, list[str]] = {}
+        self._by_letter: dict[tuple[str, int], list[str]] = {}
         self._sorted_names: list[str] = []
+
+    def load(self) -> None:
+        """Read the file now (start-up), rather than on the first lookup."""
+        _ = self.communes
 
     @property
     def communes(self) -> list[Commune]:
@@ -139,30 +143,15 @@ class CommuneIndex:
         return self._communes
 
     def _load(self) -> None:
-        communes: list[Commune] = []
-        with gzip.open(self.path, "rt", encoding="utf-8") as lines:
-            next(lines)  # header
-            for line in lines:
-                insee, name, postcodes, dept, population = line.rstrip("\n").split("\t")
-                communes.append(
-                    Commune(insee, name, tuple(postcodes.split()), dept, int(population))
-                )
-        parents_of_arrondissements = {"75056", "69123", "13055"}
-        for i, commune in enumerate(communes):
-            self.by_insee[commune.insee] = i
-            key = fold(commune.name)
-            self.by_name.setdefault(key, []).append(i)
-            for article in _ARTICLES:  # "Le Havre" is also "havre" ("j'habite au Havre")
-                if key.startswith(article):
-                    self.by_name.setdefault(key[len(article) :], []).append(i)
-            if commune.insee in parents_of_arrondissements:
-                continue  # 13003 is Marseille 3e, not the whole of Marseille
-            for postcode in commune.postcodes:
-                self.by_postcode.setdefault(postcode, []).append(i)
-        self._sorted_names = sorted(self.by_name)
-        for key in self.by_name:
-            self._by_letter.setdefault(key[0], []).append(key)
-        self._communes = communes
+        stat = self.path.stat()
+        tables = _tables(str(self.path), stat.st_mtime_ns, stat.st_size)
+        self.by_name, self.by_postcode, self.by_insee = (
+            tables.by_name,
+            tables.by_postcode,
+            tables.by_insee,
+        )
+        self._by_letter, self._sorted_names = tables.by_letter, tables.sorted_names
+        self._communes = tables.communes
 
     def unmapped_departements(self) -> set[str]:
         """Départements of the data that no académie serves (should be empty)."""
@@ -294,7 +283,10 @@ class CommuneIndex:
         for chunk in _chunks(words):
             if len(chunk.replace(" ", "")) < 4 or chunk.count(" ") + 1 < min_words:
                 continue
-            keys = self._by_letter.get(chunk[0], [])
+            # fuzz.ratio = 2 * matches / (len(a) + len(b)): lengths outside this range can't reach it
+            c = cutoff / 100
+            lengths = range(math.ceil(len(chunk) * c / (2 - c)), int(len(chunk) * (2 - c) / c) + 1)
+            keys = [k for n in lengths for k in self._by_letter.get((chunk[0], n), ())]
             for key, score, _ in process.extract(
                 chunk, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
             ):
@@ -332,6 +324,48 @@ def read_academy_map(path: Path) -> tuple[dict[str, str], dict[str, str]]:
             if dept.get("name"):
                 names[str(dept["name"])] = code
     return academy_of, names
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """What one communes file gives, shared by every index of that file (read-only)."""
+
+    communes: list[Commune]
+    by_name: dict[str, list[int]]
+    by_postcode: dict[str, list[int]]
+    by_insee: dict[str, int]
+    by_letter: dict[tuple[str, int], list[str]]  # a close spelling has nearly the same length
+    sorted_names: list[str]
+
+
+@lru_cache(maxsize=2)
+def _tables(path: str, mtime_ns: int, size: int) -> _Tables:
+    """Read a communes file once per version of it (an edited file is read again)."""
+    communes: list[Commune] = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        next(lines)  # header
+        for line in lines:
+            insee, name, postcodes, dept, population = line.rstrip("\n").split("\t")
+            communes.append(Commune(insee, name, tuple(postcodes.split()), dept, int(population)))
+    by_name: dict[str, list[int]] = {}
+    by_postcode: dict[str, list[int]] = {}
+    by_insee: dict[str, int] = {}
+    parents_of_arrondissements = {"75056", "69123", "13055"}
+    for i, commune in enumerate(communes):
+        by_insee[commune.insee] = i
+        key = fold(commune.name)
+        by_name.setdefault(key, []).append(i)
+        for article in _ARTICLES:  # "Le Havre" is also "havre" ("j'habite au Havre")
+            if key.startswith(article):
+                by_name.setdefault(key[len(article) :], []).append(i)
+        if commune.insee in parents_of_arrondissements:
+            continue  # 13003 is Marseille 3e, not the whole of Marseille
+        for postcode in commune.postcodes:
+            by_postcode.setdefault(postcode, []).append(i)
+    by_letter: dict[tuple[str, int], list[str]] = {}
+    for key in by_name:
+        by_letter.setdefault((key[0], len(key)), []).append(key)
+    return _Tables(communes, by_name, by_postcode, by_insee, by_letter, sorted(by_name))
 
 
 @cache

@@ -263,6 +263,10 @@ async def post_init(application: Application) -> None:
         )
         services.conversation.on_outbox = services.worker.wake.set
         services.worker_task = asyncio.create_task(services.worker.run())
+    academies = services.conversation.engine.academies
+    if academies is not None and academies.communes is not None:
+        # the communes file is read now, not by the first pupil who names a town (~1 s)
+        await asyncio.to_thread(academies.communes.load)
     # The knowledge base, matcher and libraries are built and live as long as the process:
     # out of the cyclic collector's sight, its collections only walk what updates allocate.
     gc.collect()
