@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding.safety import CLAUSE_FROM, SafetyNet, clauses
+from bot.understanding.safety import SafetyNet
+from bot.understanding.safety_phrases import CLAUSE_FROM, clauses
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +219,16 @@ def test_round6_families_in_new_words(net: SafetyNet, text: str, category):
 )
 def test_round6_look_alikes_in_new_words(net: SafetyNet, text: str):
     assert _level(net, text) != "strong", text
+
+
+def test_units_are_what_the_net_reads_alone(net: SafetyNet):
+    """The model learns an ordinary message's sentences and clauses as ordinary: the net reads
+    them alone too, with fewer n-grams (knowledge.train_safety_model)."""
+    text = "Je suis en 3e à Lyon. J'ai peur que ma lettre soit nulle. Comment on l'écrit ?"
+    units = net.units(text)
+    assert units[0] == net.prepared(text)
+    pieces = net.pieces(text)
+    assert pieces[1] in units and "peur" in pieces[1]  # "J'ai peur que ma lettre soit nulle"
+    assert pieces[0] in units and pieces[2] not in units  # "Comment on l'écrit": too short
+    assert all(len(u.split()) >= 5 for u in units[1:])
+    assert net.units("c'est quoi un stage") == [net.prepared("c'est quoi un stage")]

@@ -383,10 +383,13 @@ def train_safety_model(
     net: SafetyNet, examples: Iterable[tuple[str, str, str]], ordinary: Iterable[str]
 ) -> SafetyModel:
     """The net's learned model: its labelled examples and the ordinary messages, both read
-    as the net reads a message (`SafetyNet.prepared`)."""
+    as the net reads a message (`SafetyNet.prepared`); an ordinary message's sentences and
+    clauses are ordinary too, since the net also reads them alone (`SafetyNet.units`)."""
+    ordinary = list(ordinary)
     return SafetyModel(
         [(label, cat, net.prepared(text)) for label, cat, text in examples],
         [net.prepared(q) for q in ordinary],
+        parts=[part for q in ordinary for part in net.units(q)[1:]],
     )
 
 

@@ -21,7 +21,6 @@ import copy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Literal
 
 from rapidfuzz import process
@@ -32,10 +31,12 @@ from bot.understanding.safety_concepts import ConceptRule, Families, fires
 from bot.understanding.safety_model import SafetyModel
 from bot.understanding.safety_phrases import (
     MAX_INPUT_CHARS,
+    PIECE_MIN_WORDS,
     Normaliser,
     _Compiled,
     _raw_words,
     _squeeze,
+    clauses,
 )
 
 CATEGORIES = ("suicide", "home_violence", "sexual", "assault", "abuse", "harassment")
@@ -51,30 +52,18 @@ BUILTIN_SOURCE = "<filet intégré>"
 DENIAL = "_n"  # what a denied wish to die becomes in a prepared text (see `denials`)
 DENIAL_REST_WORDS = 4  # fewer words beside a denial: the model is not asked (it reads "je" alone)
 VETOED_BAR = 0.85  # P(distress) the model needs near a game or joke word to make a signal strong
-PIECE_MIN_WORDS = 3  # a sentence of a longer message is assessed alone from this many words
 # the model reads a lone sentence with fewer n-grams, so it must be surer there, and is not asked
 # about a sentence of fewer than PIECE_MODEL_WORDS words (chosen with bench.safety_cv --long)
 PIECE_MODEL_WORDS = 5
-PIECE_STRONG_AT = 0.8  # P(distress) for a strong signal from one sentence
-PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
-# a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
-_SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
-# a sentence of more than CLAUSE_FROM words (a run-on line written without punctuation) is also
-# read clause by clause: cut before a connective, and in windows of WINDOW_WORDS words every
-# WINDOW_STEP words, so that one clause of distress in a 60-word line is assessed alone
-CLAUSE_FROM = 14
 # the model reads a clause with even fewer n-grams: it is asked from CLAUSE_MODEL_WORDS words and
 # must be nearly sure (chosen on the sets hidden in long and run-on messages, bench.safety_cv --long,
 # against the alarms on tests/data/*_questions.tsv)
 CLAUSE_MODEL_WORDS = 7
 CLAUSE_STRONG_AT = 0.95  # a clause only counts when strong: its footers were noise
-WINDOW_WORDS = 10
-WINDOW_STEP = 5
-_CONNECTIVES = frozenset(
-    "et mais donc car puis alors sinon sauf enfin bref ensuite apres quand comme parce du "
-    "pourtant and but because so then or cause cuz".split()
-)
-_TWO_WORD = {"parce": "que", "du": "coup", "sauf": "que", "apres": "ca", "comme": "ca"}
+PIECE_STRONG_AT = 0.8  # P(distress) for a strong signal from one sentence
+PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
+# a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
+_SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
 _TOP_KEYS = {
     "version",
     "sms",
@@ -107,34 +96,6 @@ SafetyError = KnowledgeError  # one problem in the safety file, located like the
 def _joined(pieces: list[str]) -> str:
     """Prepared sentences as one prepared text."""
     return " " + " ".join(p.strip() for p in pieces) + " " if pieces else " "
-
-
-def clauses(piece: str) -> list[str]:
-    """The clauses of a long prepared sentence: its parts between connectives ("et", "mais",
-    "parce que", "du coup"...) and overlapping windows of WINDOW_WORDS words; none for a short
-    sentence (it is assessed whole)."""
-    words = piece.split()
-    if len(words) <= CLAUSE_FROM:
-        return []
-    cuts = [0]
-    for i, w in enumerate(words):
-        if i and w in _CONNECTIVES:
-            after = _TWO_WORD.get(w)
-            if after is None or (i + 1 < len(words) and words[i + 1] == after):
-                cuts.append(i)
-    cuts.append(len(words))
-    parts = [words[a:b] for a, b in pairwise(cuts) if b - a < len(words)]
-    last = max(len(words) - WINDOW_WORDS, 0)
-    starts = sorted({*range(0, last + 1, WINDOW_STEP), last})
-    parts += [words[i : i + WINDOW_WORDS] for i in starts]
-    seen: set[str] = set()
-    out = []
-    for part in parts:
-        text = " " + " ".join(part) + " "
-        if len(part) >= PIECE_MIN_WORDS and text not in seen:
-            seen.add(text)
-            out.append(text)
-    return out
 
 
 # --- the net ------------------------------------------------------------------------------
@@ -266,6 +227,13 @@ class SafetyNet:
         """The message as the phrases see it: ' word word ', harmless expressions as '_', a
         denied wish to die ("je veux pas mourir") as DENIAL."""
         return _joined(self.pieces(text))
+
+    def units(self, text: str) -> list[str]:
+        """The prepared message and what `assess` also reads alone: sentences, clauses."""
+        pieces = self.pieces(text)
+        alone = [p for p in pieces if len(pieces) > 1 and p.count(" ") - 1 >= PIECE_MODEL_WORDS]
+        parts = [c for p in pieces for c in clauses(p) if c.count(" ") - 1 >= CLAUSE_MODEL_WORDS]
+        return [_joined(pieces), *alone, *parts]
 
     def figurative(self, text: str) -> bool:
         """The message holds a figure of speech the net sets aside ("mort de rire")."""

@@ -32,9 +32,9 @@ class ModelSettings:
     strong_at: float = 0.65  # P(distress) at or above: a strong signal
     upgrade_at: float = 0.75  # P(distress) that turns the rules' weak signal into a strong one
     weak_at: float = 0.4  # P(distress or a mild signal) at or above: a weak signal
-    ordinary_weight: float = (
-        0.15  # weight of the ordinary messages (topics' questions, topic examples)
-    )
+    ordinary_weight: float = 0.15  # weight of the ordinary messages (topics' questions, examples)
+    # weight of their sentences and clauses read alone (the net reads them alone too)
+    part_weight: float = 0.05
     c: float = 10.0
 
 
@@ -64,6 +64,7 @@ class SafetyModel:
         examples: Iterable[tuple[str, str, str]],
         ordinary: Iterable[str],
         settings: ModelSettings | None = None,
+        parts: Iterable[str] = (),
     ) -> None:
         self.settings = s = settings or ModelSettings()
         texts, labels, weights = [], [], []
@@ -75,6 +76,10 @@ class SafetyModel:
             texts.append(text)
             labels.append("none")
             weights.append(s.ordinary_weight)
+        for text in parts:
+            texts.append(text)
+            labels.append("none")
+            weights.append(s.part_weight)
 
         def fit() -> Fitted:
             union = ngram_union((2, 5), (1, 2))
@@ -83,7 +88,7 @@ class SafetyModel:
             return Fitted(union, model.coef_, model.intercept_, tuple(map(str, model.classes_)))
 
         found = model_cache.fitted(
-            "safety", texts, labels, weights, repr((s.c, s.ordinary_weight)), fit
+            "safety", texts, labels, weights, repr((s.c, s.ordinary_weight, s.part_weight)), fit
         )
         self.classes = found.classes
         self._distress = np.array([c not in ("none", "weak") for c in self.classes])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from bot.understanding.normalise import strip_accents
 
@@ -185,4 +186,48 @@ def compile_phrase(
     if kinds[0] == "gap" or kinds[-1] == "gap":
         raise PatternError("« ... » seulement entre deux mots")
     out.regex = "(?<= )" + "".join(parts)
+    return out
+
+
+# --- clauses of a run-on sentence ----------------------------------------------------------
+
+# a sentence of more than CLAUSE_FROM words (a run-on line written without punctuation) is also
+# read clause by clause: cut before a connective, and in windows of WINDOW_WORDS words every
+# WINDOW_STEP words, so that one clause of distress in a 60-word line is assessed alone
+CLAUSE_FROM = 14
+PIECE_MIN_WORDS = 3  # a sentence of a longer message is assessed alone from this many words
+WINDOW_WORDS = 10
+WINDOW_STEP = 5
+_CONNECTIVES = frozenset(
+    "et mais donc car puis alors sinon sauf enfin bref ensuite apres quand comme parce du "
+    "pourtant and but because so then or cause cuz".split()
+)
+_TWO_WORD = {"parce": "que", "du": "coup", "sauf": "que", "apres": "ca", "comme": "ca"}
+
+
+def clauses(piece: str) -> list[str]:
+    """The clauses of a long prepared sentence: its parts between connectives ("et", "mais",
+    "parce que", "du coup"...) and overlapping windows of WINDOW_WORDS words; none for a short
+    sentence (it is assessed whole)."""
+    words = piece.split()
+    if len(words) <= CLAUSE_FROM:
+        return []
+    cuts = [0]
+    for i, w in enumerate(words):
+        if i and w in _CONNECTIVES:
+            after = _TWO_WORD.get(w)
+            if after is None or (i + 1 < len(words) and words[i + 1] == after):
+                cuts.append(i)
+    cuts.append(len(words))
+    parts = [words[a:b] for a, b in pairwise(cuts) if b - a < len(words)]
+    last = max(len(words) - WINDOW_WORDS, 0)
+    starts = sorted({*range(0, last + 1, WINDOW_STEP), last})
+    parts += [words[i : i + WINDOW_WORDS] for i in starts]
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        text = " " + " ".join(part) + " "
+        if len(part) >= PIECE_MIN_WORDS and text not in seen:
+            seen.add(text)
+            out.append(text)
     return out
