@@ -221,6 +221,10 @@ def main() -> int:
         f"\nordinary questions (model trained on every example): {plain.false_alarms}"
         f"/{plain.harmless} alarms ({plain.false_alarm_rate:.2%}), {plain.harmless_weak} footers"
     )
+    if args.misses:
+        for _, got, text in plain.misses:
+            if got == "strong":
+                print(f"    alarm   {text}")
     if args.sweep:
         observe(net, questions, seen)
         sweep(seen, len(questions))

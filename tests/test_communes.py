@@ -254,3 +254,34 @@ def test_cli_where_plain(capsys):
     assert any("97400" in line and "académie de La Réunion" in line for line in out)
     assert main(["where", "xqzwv"]) == 0
     assert "aucune commune" in capsys.readouterr().out
+
+
+def test_indexes_of_one_file_share_its_tables_and_an_edited_file_is_read_again(tmp_path):
+    import gzip
+    import os
+
+    from bot.cases.communes import CommuneIndex
+
+    first_index = CommuneIndex(KNOWLEDGE_DIR / COMMUNES_FILE, {})
+    second = CommuneIndex(KNOWLEDGE_DIR / COMMUNES_FILE, {"75": "paris"})
+    assert first_index.communes is second.communes  # read once per file version
+    assert second.resolve("Paris")[0].academy == "paris"
+    assert first_index.resolve("Paris")[0].academy is None  # each index its own académies
+
+    path = tmp_path / "communes.tsv.gz"
+    header = "insee\tname\tpostcodes\tdepartement\tpopulation\n"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write(header + "01001\tVillebrune\t01400\t01\t800\n")
+    assert CommuneIndex(path, {}).resolve("villebrune")[0].commune == "Villebrune"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write(header + "01002\tMontplaisir-sur-Ain\t01500\t01\t300\n")
+    os.utime(path, ns=(1, 1_000_000_000_000))  # another version of the file
+    index = CommuneIndex(path, {})
+    assert index.resolve("villebrune") == []
+    assert index.resolve("montplaisir sur ain")[0].insee == "01002"
+
+
+@pytest.mark.parametrize("query", ["marsseille", "bordeauxx", "villeurbanee"])
+def test_close_spellings_of_any_length_are_still_found(query):
+    # only names of nearly the query's length are compared: the bound must not lose these
+    assert not first(query).exact

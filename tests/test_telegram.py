@@ -108,6 +108,14 @@ async def test_teacher_register_and_restart_keeps_the_profile(api, kb, db_url):
         assert text.startswith(kb.topics["stage-3e"].answer_for("teacher")[:60])
 
 
+async def test_the_communes_are_read_at_start_up_not_by_the_first_pupil(api, kb, db_url):
+    async with running_bot(api, kb, db_url) as app:
+        index = telegram_channel.services_of(app).conversation.engine.academies.communes
+        assert index is not None and index._communes is not None  # before any update
+        api.send_text(PUPIL, "je cherche un stage en boulangerie à Lyon")
+        assert await until(lambda: len(api.sent[PUPIL]) == 1)
+
+
 async def test_hundred_chats_at_once_are_all_answered(api, kb, db_url):
     chats = list(range(5000, 5100))
     async with running_bot(api, kb, db_url):
