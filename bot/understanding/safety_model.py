@@ -29,8 +29,8 @@ LABELS = ("strong", "weak", "none")
 
 @dataclass(frozen=True)
 class ModelSettings:
-    strong_at: float = 0.65  # P(distress) at or above: a strong signal
-    upgrade_at: float = 0.75  # P(distress) that turns the rules' weak signal into a strong one
+    strong_at: float = 0.6  # P(distress) at or above: a strong signal
+    upgrade_at: float = 0.6  # P(distress) that turns the rules' weak signal into a strong one
     weak_at: float = 0.4  # P(distress or a mild signal) at or above: a weak signal
     ordinary_weight: float = 0.15  # weight of the ordinary messages (topics' questions, examples)
     # weight of their sentences and clauses read alone (the net reads them alone too)
