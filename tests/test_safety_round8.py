@@ -52,6 +52,17 @@ def rules(net: SafetyNet) -> SafetyNet:
         ("je fais un détour par le parc pour pas croiser ceux qui m'attendent", "harassment"),
         ("mon stagiaire s'est fait agresser par un livreur ce matin", "assault"),
         ("Mon élève autiste se fait traiter de mongol par sa classe", "abuse"),
+        # after the round-8 blind measurement
+        ("jsp si je serai encore là pour la fin du stage", "suicide"),
+        ("j'ai vérifié si le pont de la rocade était assez haut", "suicide"),
+        ("si un camion me renversait demain ce serait pas plus mal", "suicide"),
+        ("qui prendra soin de mon chien si je disparais", "suicide"),
+        ("je mets du maquillage sur les bleus de mon cou avant le lycée", "home_violence"),
+        ("au lycée je suis le souffre-douleur de tout le monde", "harassment"),
+        ("les collègues se moquent de moi jusqu'à ce que je pleure", "harassment"),
+        ("des mecs de ma cité me rackettent tous les vendredis", "assault"),
+        ("ils ont dit que mardi je serai plus en état de marcher", "assault"),
+        ("encore des bananes sur ma table ce matin, je suis la seule noire de la classe", "abuse"),
     ],
 )
 def test_new_families_in_new_words(rules: SafetyNet, text: str, category: str):
@@ -75,6 +86,11 @@ def test_new_families_in_new_words(rules: SafetyNet, text: str, category: str):
         "à la fin du stage je vais me jeter sur le buffet",
         "le prof d'atelier m'a montré comment régler la fraiseuse",
         "j'ai donné mon CV au patron, demain j'ai l'entretien",
+        "je suis assurée comment si je me brûle avec le four en PFMP ?",
+        "si une stagiaire se fait harceler par un client, que prévoit la convention ?",
+        "est-ce que l'apprenti touche une prime à la fin ?",
+        "mon emploi du temps a des heures marquées « orientation », c'est quoi ?",
+        "on a pleuré de rire devant la vidéo du prof",
     ],
 )
 def test_look_alikes_stay_quiet(net: SafetyNet, text: str):
