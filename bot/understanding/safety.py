@@ -186,6 +186,7 @@ class SafetyNet:
                 self._prefixes.setdefault(p[0], []).append(p)
         self._fix_cache: dict[str, str] = {}
         self._recent: dict[str, tuple[str, str] | None] = {}  # prepared text -> finding
+        self._pieces: dict[str, tuple[str, ...]] = {}  # text -> its prepared sentences
 
     def with_model(self, model: SafetyModel | None) -> SafetyNet:
         """This net with another learned model (and its own memory of recent findings)."""
@@ -241,12 +242,14 @@ class SafetyNet:
 
     def pieces(self, text: str) -> list[str]:
         """Each sentence of the message, prepared (see `prepared`); empty ones left out."""
-        out = []
-        for sentence in _SENTENCE_END.split(text[:MAX_INPUT_CHARS]):
-            s = self._prepared_one(sentence)
-            if s.strip():
-                out.append(s)
-        return out
+        cached = self._pieces.get(text)  # a message is read by the engine, desks and footers
+        if cached is None:
+            prepared = (self._prepared_one(s) for s in _SENTENCE_END.split(text[:MAX_INPUT_CHARS]))
+            cached = tuple(s for s in prepared if s.strip())
+            if len(self._pieces) >= FUZZY_CACHE_SIZE:
+                self._pieces.clear()
+            self._pieces[text] = cached
+        return list(cached)
 
     def _prepared_one(self, text: str) -> str:
         words = [self._fix(w) for w in self._normaliser.words(text)]
