@@ -226,7 +226,12 @@ def test_the_role_question_comes_once_under_a_real_answer_with_its_own_buttons(e
     assert " tu " not in cv.text.rsplit("\n\n", 1)[1]  # nobody is tutoyé before the role
 
     state = State()
-    engine.handle_text(state, "bonjour")
+    hello = engine.handle_text(state, "bonjour")
+    assert hello.text == engine.start(State()).text  # the greeting that tutoies nobody
+    assert "Pose-moi" not in hello.text and [c.id for c in hello.choices] == [
+        "r:pupil",
+        "r:teacher",
+    ]
     engine.handle_text(state, "c'est quoi un cv ?")
     chosen = engine.handle_choice(state, "r:teacher")  # the answer's rest comes back
     assert chosen.choices[0].id == "more:cv-lettre" and "Posez votre question" in chosen.text

@@ -101,6 +101,9 @@ class DialogueEngine:
             state.role = None
         if not in_form and in_english(stripped):
             reply.text = f"{ENGLISH_NOTE}\n{reply.text}"
+        if state.role is None and not vous and reply.topic == "salutation" and signal is None:
+            state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
+            return self.start(state)
         if signal is not None and self.kb.safety is not None:
             reply.text += "\n\n" + self.kb.safety.footer(state.role)
             reply.safety = signal.level
