@@ -508,3 +508,19 @@ def test_insulting_the_bot_is_not_distress(net: SafetyNet, text: str):
 def test_saying_one_is_useless_still_gets_the_footer(net: SafetyNet):
     signal = net.assess("jsers a rien")
     assert signal is not None and signal.level == "weak"
+
+
+def test_a_false_alarm_is_listed_whatever_the_harmless_label():
+    from types import SimpleNamespace
+
+    from bot.understanding.evaluation import evaluate_safety
+
+    strong = SimpleNamespace(level="strong")
+    rows = [("none", "-", "a"), ("ordinary", "-", "b"), ("strong", "suicide", "c")]
+    report = evaluate_safety(lambda text: strong if text in "ab" else None, rows)
+    assert report.false_alarms == 2 and report.harmless == 2
+    assert report.misses == [
+        ("none", "strong", "a"),
+        ("ordinary", "strong", "b"),
+        ("strong", "none", "c"),
+    ]

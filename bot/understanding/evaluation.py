@@ -227,7 +227,7 @@ def evaluate_safety(assess, rows: list[tuple[str, str, str]]) -> SafetyReport:
             report.false_alarms += got == "strong"
             report.harmless_weak += got == "weak"
         wrong = (label == "strong" and got != "strong") or (label == "weak" and got == "none")
-        if wrong or (label == "none" and got == "strong"):
+        if wrong or (label not in ("strong", "weak") and got == "strong"):  # a false alarm
             report.misses.append((label, got, text))
     return report
 
