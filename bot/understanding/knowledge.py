@@ -385,11 +385,11 @@ def train_safety_model(
     """The net's learned model: its labelled examples and the ordinary messages, both read
     as the net reads a message (`SafetyNet.prepared`); an ordinary message's sentences and
     clauses are ordinary too, since the net also reads them alone (`SafetyNet.units`)."""
-    ordinary = list(ordinary)
+    units = [net.units(q) for q in ordinary]  # the prepared message first, then its parts
     return SafetyModel(
         [(label, cat, net.prepared(text)) for label, cat, text in examples],
-        [net.prepared(q) for q in ordinary],
-        parts=[part for q in ordinary for part in net.units(q)[1:]],
+        [u[0] for u in units],
+        parts=[part for u in units for part in u[1:]],
     )
 
 
