@@ -96,6 +96,17 @@ async def test_a_question_asked_with_the_distress_is_offered_under_the_safety_me
     alone = await say(service, 2003, "jveux plus etre la, personne me comprend")
     assert alone.kind == "safety" and alone.choices == []
     assert alone.text.endswith("pour tes questions sur les stages.")
+
+    # an adult's « que dois-je faire ? » is about the distress: no weakly guessed topic beside it
+    await press(service, 2004, "r:teacher")
+    report = await say(
+        service,
+        2004,
+        "Bonjour, une élève de ma classe m'a confié que son beau-père la frappe, "
+        "que dois-je faire ?",
+    )
+    assert report.kind == "safety" and report.choices == []
+    assert report.text.endswith("pour vos questions.")
     await service.db.dispose()
 
 

@@ -66,5 +66,7 @@ def _question_topic(engine: DialogueEngine, state: State, text: str | None) -> T
     result = engine.matcher.match(text, calm=True)
     if result.topic is None or result.topic in NO_FEEDBACK_TOPICS:
         return None
+    if result.score < engine.matcher.settings.answer_threshold:
+        return None  # the classifier's weak guess: "que dois-je faire ?" is about the distress
     topic = engine.kb.topics[result.topic]
     return topic if topic.serves(state.role or "pupil") else None
