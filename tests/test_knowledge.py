@@ -112,6 +112,18 @@ def test_corrupt_yaml_is_reported_with_line_and_other_files_still_load(tmp_path)
     assert set(result.kb.topics) == {"alpha"}
 
 
+def test_a_key_written_twice_is_an_error_with_its_line(tmp_path):
+    """YAML would keep the second one silently; an author loses half a list without a word."""
+    write_theme(tmp_path, "good.yaml", topic("alpha"))
+    (tmp_path / "twice.yaml").write_text(
+        "theme: x\ntitle: X\ntitle: Y\ntopics: []\n", encoding="utf-8"
+    )
+    result = load_knowledge(tmp_path)
+    [error] = [e for e in result.errors if e.file == "twice.yaml"]
+    assert "title" in error.message and "deux fois" in error.message and "ligne 3" in error.message
+    assert set(result.kb.topics) == {"alpha"}
+
+
 def test_non_utf8_and_wrong_shapes_do_not_crash(tmp_path):
     (tmp_path / "latin.yaml").write_bytes("theme: é".encode("latin-1") + b"\xff\xfe")
     (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")

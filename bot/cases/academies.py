@@ -10,6 +10,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.cases.communes import COMMUNES_FILE, Candidate, CommuneIndex, fold
+from bot.understanding.errors import load_yaml
 from bot.understanding.knowledge import KnowledgeError
 
 HOMONYM_SHARE = 0.25  # a town elsewhere this big (share of the named one) makes a name ambiguous
@@ -212,7 +213,7 @@ def load_academies(path: Path | str) -> tuple[AcademyDirectory, list[KnowledgeEr
     errors: list[KnowledgeError] = []
     directory = AcademyDirectory()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         errors.append(KnowledgeError(path.name, None, None, f"fichier illisible : {exc}"))
         return directory, errors

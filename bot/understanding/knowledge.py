@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from bot.understanding.errors import TELEGRAM_MAX_TEXT, KnowledgeError, yaml_text
+from bot.understanding.errors import TELEGRAM_MAX_TEXT, KnowledgeError, load_yaml, yaml_text
 from bot.understanding.level_answers import parse_by_level
 from bot.understanding.normalise import Lexicon, strip_accents, words
 from bot.understanding.safety import SafetyNet
@@ -63,7 +63,7 @@ def _read_yaml(path: Path, errors: list[KnowledgeError]) -> Any:
         errors.append(KnowledgeError(path.name, None, None, f"fichier illisible ({exc})"))
         return None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""

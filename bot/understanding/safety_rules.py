@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.understanding.errors import load_yaml
 from bot.understanding.safety import (
     _TOP_KEYS,
     BUILTIN_SOURCE,
@@ -349,7 +350,7 @@ def load_safety(path: str | Path, real_words_path: str | Path | None = None) -> 
         Path(real_words_path) if real_words_path else path.with_name(REAL_WORDS_FILE)
     )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as e:
         return builtin_net([SafetyError(file, None, None, f"lecture impossible : {e}")])
     except yaml.YAMLError as e:
