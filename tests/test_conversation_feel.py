@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
 from support.cases import PUPIL, PUPIL2, fill_form, invite, make_service, press, say
 
 from bot.channels.console import quiet_logs
@@ -44,6 +45,33 @@ def test_the_greeting_tutoies_nobody_before_the_role_is_known(engine):
     assert not TUTOIEMENT.search(reply.text), reply.text
     assert "élève ou enseignant·e ?" in reply.text
     assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("eleve", "pupil"),
+        ("Élève", "pupil"),
+        ("je suis élève", "pupil"),
+        ("jsuis une eleve en 3e", "pupil"),
+        ("moi je suis lycéenne", "pupil"),
+        ("I'm a student", "pupil"),
+        ("prof", "teacher"),
+        ("enseignante", "teacher"),
+    ],
+)
+def test_the_role_typed_instead_of_its_button_is_the_button(engine, text, role):
+    state = State()
+    engine.start(state)
+    reply = engine.handle_text(state, text)
+    assert state.role == role, reply.text
+    assert reply.text.startswith("C'est noté") and reply.safety is None, reply.text
+
+
+def test_a_question_that_names_a_role_is_still_a_question(engine):
+    state = State()
+    reply = engine.handle_text(state, "je suis eleve en 3e c koi le stage")
+    assert reply.topic == "stage-3e", reply.text
 
 
 def test_a_teachers_buttons_use_a_teachers_words(engine, kb):
@@ -188,3 +216,53 @@ def test_the_console_keeps_the_operators_warnings_off_the_screen(monkeypatch):
         assert routing.isEnabledFor(logging.ERROR)
     finally:
         root.setLevel(level)
+
+
+def test_a_sad_pupil_is_not_told_i_did_not_understand(engine):
+    state = State(role="pupil")
+    reply = engine.handle_text(state, "jsuis triste")
+    assert reply.safety == "weak"
+    assert not reply.text.startswith("Je n'ai pas compris"), reply.text
+    assert reply.text.startswith("Ça n'a pas l'air facile") and "3114" in reply.text
+    assert reply.choices  # the themes stay offered
+
+
+def test_a_sad_follow_up_after_a_full_answer_gets_a_kind_word(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "jtrouve pa de stage")
+    engine.handle_text(state, "et alors je fais comment ?")  # the rest of the answer
+    reply = engine.handle_text(state, "je me sens nul personne veut de moi")
+    assert "dit tout ce que je sais" not in reply.text, reply.text
+    assert "3114" in reply.text
+
+
+def test_a_teachers_weak_signal_keeps_the_plain_reply(engine):
+    state = State(role="teacher")
+    reply = engine.handle_text(state, "une élève semble triste en ce moment")
+    assert not reply.text.startswith("Ça n'a pas l'air facile"), reply.text
+
+
+def test_a_pupil_back_after_a_while_gets_the_answer_again(engine):
+    state = State(role="pupil", level="3e")
+    first = engine.handle_text(state, "c koi le stage de 3e")
+    assert first.topic == "stage-3e"
+    state.last_at -= 2 * 3600  # two hours later: a new question, not a follow-up
+    again = engine.handle_text(state, "c koi le stage de 3e")
+    assert again.topic == "stage-3e" and "dit tout ce que je sais" not in again.text
+    assert again.text.split("\n\n")[0] == first.text.split("\n\n")[0]
+
+
+def test_right_after_the_safety_message_a_hesitation_gets_a_kind_word(engine):
+    state = State(role="pupil")
+    crisis = engine.handle_text(state, "le patron il me touche et il me dit des trucs bizarres")
+    assert crisis.kind == "safety"
+    reply = engine.handle_text(state, "jsais pas si jdois le dire")
+    assert not reply.text.startswith("Je n'ai pas compris"), reply.text
+    assert "119" in reply.text and "3018" in reply.text
+
+
+def test_the_distress_topic_is_no_context_for_the_next_question(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "harcèlement violences mal-être")
+    reply = engine.handle_text(state, "bref cmt on decouvre des metiers ?")
+    assert reply.topic != "detresse" and "voici la suite" not in reply.text, reply.text

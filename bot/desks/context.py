@@ -13,7 +13,9 @@ ASKING = re.compile(
     r"\b(qui|quand|combien|cb|comment|cmt|pourquoi|pk|ou|quel|quelle|quels|quelles|quoi|koi)\b"
 )  # a question without "?" ("qui la remplit", "et apres on fait quoi")
 # asides about the bot itself: read as they are, and not a context for the next message
-ASIDES = frozenset({"salutation", "merci", "robot", "donnees-personnelles"})
+# (the distress topic neither: "bref, et les métiers ?" after it is a new question)
+ASIDES = frozenset({"salutation", "merci", "robot", "donnees-personnelles", "detresse"})
+CONTEXT_SECONDS = 30 * 60  # a message after this long is read alone, not as a follow-up
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
 
 

@@ -9,6 +9,7 @@ stay the first thing they read.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from bot.desks import register
@@ -30,6 +31,7 @@ def crisis_reply(
     offered as a button."""
     safety = engine.kb.safety
     assert safety is not None
+    state.crisis_at = time.time()
     body = safety.message(signal, state.role)
     if state.form is not None and not state.form.get("paused"):
         state.form["paused"] = True
@@ -70,3 +72,37 @@ def _question_topic(engine: DialogueEngine, state: State, text: str | None) -> T
         return None  # the classifier's weak guess: "que dois-je faire ?" is about the distress
     topic = engine.kb.topics[result.topic]
     return topic if topic.serves(state.role or "pupil") else None
+
+
+# A weak signal on a message the knowledge base cannot answer ("jsuis triste", or « je me sens
+# nul » after an answer that said everything): a kind word instead of "I did not understand".
+COMFORT = (
+    "Ça n'a pas l'air facile en ce moment, et tu n'as pas à rester seul·e avec ça : en parler à "
+    "quelqu'un en qui tu as confiance, ça aide. Pour ton stage ou ton orientation, écris-moi ta "
+    "question ou choisis un sujet :"
+)
+# Not understood just after the safety message (« jsais pas si jdois le dire »): never "I did
+# not understand" to a pupil who has just told something hard.
+AFTER_CRISIS = (
+    "Prends le temps qu'il te faut. En parler, c'est la bonne chose à faire, même si c'est dur : "
+    "à un adulte de confiance (CPE, infirmier·e scolaire, un prof), ou au 119 et au 3018, "
+    "gratuits, par téléphone ou par tchat (allo119.gouv.fr, 3018.fr). Tu n'as pas à tout "
+    "raconter d'un coup. Et si tu as une question sur ton stage, je suis là :"
+)
+AFTER_CRISIS_SECONDS = 30 * 60
+COLD_OPENINGS = ("Je n'ai pas compris", "Écris-moi ta question", "Ma réponse sur « ")
+SAID_ALL = "dit tout ce que je sais"
+
+
+def comfort(reply: Reply, state: State, weak: bool) -> Reply:
+    """A pupil's cold reply ("not understood", "nothing more") after a weak signal or just
+    after the safety message: a kind word instead (a weak signal's footer comes under it)."""
+    if state.role == "teacher" or not reply.text.startswith(COLD_OPENINGS):
+        return reply
+    if reply.text.startswith("Ma réponse sur « ") and SAID_ALL not in reply.text:
+        return reply  # the rest of the last answer: a real answer
+    if weak:
+        reply.text = COMFORT
+    elif time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:
+        reply.text = AFTER_CRISIS
+    return reply

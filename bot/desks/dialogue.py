@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from bot.cases.academies import AcademyDirectory
 from bot.desks import acks, crisis, levels, links, register, repeat, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
-from bot.desks.context import ASIDES, read_in_context
+from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
 from bot.desks.phrases import (
     HELP_REQUEST,
     LEVELS,
@@ -23,6 +25,7 @@ from bot.understanding.language import in_english
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
 from bot.understanding.safety import SafetySignal
+from bot.understanding.topics import CRISIS_TOPIC
 
 MAX_CHOICES = 14
 STAFF_HELP = (
@@ -96,6 +99,9 @@ class DialogueEngine:
         if vous:
             state.role = "teacher"  # answered in vous for this message, the role still unknown
         levels.remember_from(state, said)
+        stated = None if in_form or state.staff else register.stated_role(said)
+        if stated is not None:  # "élève", typed instead of the button: the button
+            return self.handle_choice(state, f"r:{stated}")
         reply = self._text_reply(state, stripped, said)
         if vous:
             state.role = None
@@ -104,7 +110,8 @@ class DialogueEngine:
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
             state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
             return self.start(state)
-        if signal is not None and self.kb.safety is not None:
+        reply = crisis.comfort(reply, state, weak=signal is not None)
+        if signal is not None and self.kb.safety is not None and reply.topic != CRISIS_TOPIC:
             reply.text += "\n\n" + self.kb.safety.footer(state.role)
             reply.safety = signal.level
         return register.ask_role_once(state, reply)
@@ -133,6 +140,8 @@ class DialogueEngine:
         # a figure of speech the safety net set aside ("me tuer de rire"): not the distress topic
         calm = self.kb.safety is not None and self.kb.safety.figurative(stripped)
         result = self.matcher.match(stripped, calm=calm)
+        if time.time() - state.last_at > CONTEXT_SECONDS:  # back after a while: a new question
+            state.last_topic = state.told_rest = None
         last = self.kb.topics.get(state.last_topic or "")
         result = read_in_context(self.matcher, last, stripped, said, tokens, result)
         return self._offer(state, self._reply_for(state, stripped, result))
@@ -322,7 +331,7 @@ class DialogueEngine:
         if levels.needs_level(state, topic):
             return levels.ask(state, topic, score)
         if topic.id not in ASIDES:  # "t'es un robot ?" leaves the context as it was
-            state.last_topic, state.told_rest = topic.id, None
+            state.last_topic, state.told_rest, state.last_at = topic.id, None, time.time()
         head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
         choices = register.topic_choices(self.kb, topic.related, state.role)[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line

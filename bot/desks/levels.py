@@ -9,6 +9,7 @@ gets the general answer).
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
 from bot.desks.forms import parse_level
@@ -84,7 +85,7 @@ def needs_level(state: State, topic: Topic) -> bool:
 
 def ask(state: State, topic: Topic, score: float) -> Reply:
     """The level question, once; its buttons answer the topic."""
-    state.last_topic = topic.id
+    state.last_topic, state.last_at = topic.id, time.time()
     choices = [Choice(label, f"lv:{key}:{topic.id}") for label, key in ASKED]
     return Reply(QUESTION, choices, kind="level", topic=topic.id, score=score)
 

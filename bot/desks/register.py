@@ -6,6 +6,7 @@ A pupil is tutoyé, an adult vouvoyé (README); before the role is known the wor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from bot.desks.phrases import NO_FEEDBACK_TOPICS, ROLE_LABELS
@@ -19,6 +20,17 @@ GREETING = (
     "stage de 3e ? »).\n\nPour adapter mes réponses : élève ou enseignant·e ?"
 )
 ROLE_QUESTION = "\n\nPour adapter mes réponses : élève ou enseignant·e ?"
+# a message that only says who writes (normalised words): "élève", "jsuis lyceenne en 1ere",
+# "prof", "I'm a student". "je suis prof de techno" is a teacher's introduction (desks.teacher).
+_PUPIL = (
+    r"eleve|collegien|collegienne|lyceen|lyceenne|apprenti|apprentie|etudiant|etudiante"
+    r"|stagiaire|student|pupil"
+)
+_STATED_ROLE = re.compile(
+    r"^(?:moi )?(?:(?:je suis|suis|chui|c est|i am|i m|im) )?(?:(?:un|une|a|an) )?"
+    rf"(?:(?P<pupil>{_PUPIL})(?: (?:en|de|d|au|a la|in) [a-z0-9]+(?: [a-z0-9]+)?)?"
+    r"|(?P<teacher>prof|professeur|professeure|enseignant|enseignante|teacher))$"
+)
 ASK_ROLE_FROM = 2  # the role question comes after a real answer, from the 2nd text on, once
 # topics whose title speaks as or to a pupil: a teacher sees these names instead
 TEACHER_TITLES = {
@@ -42,6 +54,14 @@ def topic_choices(kb: KnowledgeBase, ids: Iterable[str], role: str | None) -> li
     """Buttons to these topics, named for the role; a topic not for this role is left out."""
     topics = (kb.topics[i] for i in ids if i in kb.topics)
     return [Choice(title(t, role), f"t:{t.id}") for t in topics if t.serves(role)]
+
+
+def stated_role(said: str) -> str | None:
+    """ "pupil" or "teacher" when the message (normalised words) only says who writes."""
+    found = _STATED_ROLE.match(said)
+    if found is None:
+        return None
+    return "pupil" if found.group("pupil") else "teacher"
 
 
 def ask_role_once(state: State, reply: Reply) -> Reply:
