@@ -195,3 +195,29 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
     assert getattr(net.assess(text), "level", None) != "strong", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis élève",
+        "jsuis eleve",
+        "je suis une élève",
+        "je suis là",
+        "je suis chez moi",
+        "je suis à la maison",
+        "je suis en cours",
+        "i'm at home",
+    ],
+)
+def test_a_short_statement_about_oneself_is_no_crisis(net: SafetyNet, text: str):
+    """The model alone never makes a message of a few words strong (the rules catch the short
+    distress lines: « jveux mourir », « il me frappe »)."""
+    assert getattr(net.assess(text), "level", None) != "strong", text
+
+
+@pytest.mark.parametrize(
+    "text", ["jveux mourir", "il me frappe", "i wanna disappear forever", "je me scarifie"]
+)
+def test_short_distress_is_still_strong(net: SafetyNet, text: str):
+    assert getattr(net.assess(text), "level", None) == "strong", text

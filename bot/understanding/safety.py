@@ -52,6 +52,7 @@ BUILTIN_SOURCE = "<filet intégré>"
 DENIAL = "_n"  # what a denied wish to die becomes in a prepared text (see `denials`)
 DENIAL_REST_WORDS = 4  # fewer words beside a denial: the model is not asked (it reads "je" alone)
 VETOED_BAR = 0.85  # P(distress) the model needs near a game or joke word to make a signal strong
+VETOED_CLAUSE_AT = 0.95  # the same for a clause of a sentence that names a game or a lesson
 # the model reads a lone sentence with fewer n-grams, so it must be surer there, and is not asked
 # about a sentence of fewer than PIECE_MODEL_WORDS words (chosen with bench.safety_cv --long)
 PIECE_MODEL_WORDS = 5
@@ -62,6 +63,10 @@ CLAUSE_MODEL_WORDS = 7
 CLAUSE_STRONG_AT = 0.9  # a clause only counts when strong: its footers were noise
 PIECE_STRONG_AT = 0.8  # P(distress) for a strong signal from one sentence
 PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
+# a whole message of at most SHORT_WORDS words: the model alone gives no strong signal (it read
+# "je suis élève" or "je suis chez moi" as distress; every short distress line of the sets is a
+# rule's, bench.safety_cv)
+SHORT_WORDS = 5
 # a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
 _SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
 _TOP_KEYS = {
@@ -338,11 +343,15 @@ class SafetyNet:
             bar = VETOED_BAR if vetoed else settings.upgrade_at if found else settings.strong_at
             if piece:
                 bar = max(bar, CLAUSE_STRONG_AT if clause else PIECE_STRONG_AT)
+            if clause == "vetoed":
+                bar = max(bar, VETOED_CLAUSE_AT)
             # a denied wish to die: the model reads the rest of the message, if there is one
             rest = s.replace(f" {DENIAL} ", " ")
             short = rest != s and len(rest.split()) < DENIAL_REST_WORDS
             weak_at = PIECE_WEAK_AT if piece else None
             guess = None if short else self.model.guess(rest, bar, weak_at)
+            if guess is not None and not piece and s.count(" ") - 1 <= SHORT_WORDS:
+                guess = "weak", guess[1]
             if guess is not None and (found is None or guess[0] == "strong"):
                 found = guess
         if found is None and f" {DENIAL} " in s:
