@@ -7,6 +7,7 @@ and names its source briefly; "📖 En savoir plus" shows the rest and the full 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.messages import Reply, State, by_role
@@ -75,10 +76,26 @@ def short_source(source: str) -> str:
     return first[: max(ends)].rstrip(" ,—") + " …"
 
 
+# "t nul", "tu sers à rien", "useless bot": frustration with the bot, answered without a fuss
+_AT_THE_BOT = re.compile(
+    r"\b(t|t es|tu es|te es|ce bot est|le bot est|bot) (nul|nulle|naze|inutile|con|conne|debile"
+    r"|claque|eclate|trop nul)\b|\btu sers a rien\b|\btu comprends rien\b|\bsale bot\b"
+    r"|\bbot de merde\b|\b(you are|you re|ur) (useless|dumb|stupid)\b|\buseless bot\b"
+)
+
+
 def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResult) -> Reply:
     """Not understood, or out of scope: say so, and offer the themes."""
     said = words(text, engine.kb.lexicon)
-    if any(w in ("stage", "stages") for w in said) and "stag" not in result.tokens:
+    if _AT_THE_BOT.search(" ".join(said)):
+        intro = by_role(
+            state.role,
+            "Désolé de ne pas t'avoir aidé·e. Je suis un programme et je ne comprends pas tout. "
+            "Pour parler à une personne : ton professeur principal ou le CPE ; pour un stage, "
+            "/stage.",
+            "Désolé de ne pas vous avoir aidé·e. Je suis un programme et je ne comprends pas tout.",
+        )
+    elif any(w in ("stage", "stages") for w in said) and "stag" not in result.tokens:
         intro = by_role(
             state.role,
             "Je ne connais que les stages en entreprise de l'école (3e, seconde, lycée pro, "

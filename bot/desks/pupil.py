@@ -73,16 +73,20 @@ STAFF_HINT = (
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bca avance\b"
-    r"|\b(il|elle|l ingenieur|l ipe) va me repondre\b|\brepondre quand\b|\btoujours pas de reponse\b"
+    r"|\b(il|elle|l ingenieur|l ipe) va me (repondre|rep)\b|\b(repondre|rep) quand\b"
+    r"|\btoujours pas de (reponse|rep)\b"
 )
 # waiting for an answer, said loosely ("c'est quand qu'on me répond ?", "l'ipe a répondu ?"):
 # the status only when the chat has an open request (otherwise the words are a question)
 _WAITING = re.compile(
-    r"\b(quand|toujours|encore|personne|pas)\b.{0,25}\b(repond|repondu|repondra|reponse"
+    r"\b(quand|toujours|encore|personne|pas|combien de temps)\b.{0,25}"
+    r"\b(repond|repondu|repondra|reponse|rep"
     r"|nouvelles|rappele|rappelle|contacte)\b"
     r"|\b(ipe|ingenieur|ingenieure|il|elle|quelqu un|on)\b.{0,12}\b(a|ont|as|m a|me a)\b.{0,12}"
     r"\b(repondu|ecrit|rappele|contacte)\b"
     r"|\bpas de nouvelles\b|\bdes news\b|\bca en est ou\b"
+    r"|^(c|ce|ca|elle|ma demande)( est)? (bon )?(c |ce |elle )?(est )?(envoye|envoyee|partie|parti"
+    r"|transmise|transmis|arrive|arrivee|recu|recue)\b"
 )
 _ABOUT_OTHERS = re.compile(
     r"\b(entreprise|entreprises|patron|patrons|lettre|lettres|candidature"

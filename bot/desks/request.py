@@ -39,6 +39,8 @@ def start(engine: DialogueEngine, state: State) -> Reply:
             state.form["pending_academy"] = state.academy  # known: only confirm it
         if state.school:  # from a poster's link: offered at the school step
             state.form["known_school"] = state.school
+        if state.role != "teacher" and state.level in form_steps.LEVEL_CHOICES:
+            state.form["answers"]["level"] = state.level  # "jsuis en 3e" said before: not asked
         intro = by_role(
             state.role,
             "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
