@@ -23,6 +23,9 @@ async def test_a_pupil_waiting_for_an_answer_gets_the_requests_status(kb, db_url
         "c'est quand qu'on me répond ?",
         "toujours pas de nouvelles ?",
         "l'ipe a repondu ?",
+        "il va me rep quand ?",
+        "c bon c envoyé ?",
+        "dans combien de temps aurai-je une réponse ?",
     ):
         reply = await say(service, PUPIL, asked)
         assert reply.kind == "status", asked
@@ -266,3 +269,36 @@ def test_the_distress_topic_is_no_context_for_the_next_question(engine):
     engine.handle_text(state, "harcèlement violences mal-être")
     reply = engine.handle_text(state, "bref cmt on decouvre des metiers ?")
     assert reply.topic != "detresse" and "voici la suite" not in reply.text, reply.text
+
+
+def test_feeling_fine_is_not_the_distress_topic(engine):
+    state = State(role="pupil")
+    reply = engine.handle_text(state, "je me sens bien dans cette entreprise")
+    assert reply.topic != "detresse" and "Ce que tu vis n'est pas normal" not in reply.text
+    assert not reply.text.startswith("Ça n'a pas l'air facile")  # no kind word on a model's guess
+
+
+def test_asking_about_harassment_still_gets_the_distress_topic(engine):
+    reply = engine.handle_text(State(role="pupil"), "c quoi le harcelement")
+    assert reply.topic == "detresse" or reply.kind == "safety"
+
+
+async def test_the_class_said_before_the_request_is_not_asked_again(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, 3001, f"/ipe {code}")
+    await say(service, PUPIL, "jsui en 3e jtrouve pas de stage")
+    reply = await say(service, PUPIL, "/stage")
+    asked = [reply.text]
+    for answer in ("13", "Collège Jean Moulin, Marseille"):
+        reply = await say(service, PUPIL, answer)
+        asked.append(reply.text)
+    assert not any("En quelle classe" in text for text in asked), asked
+    assert "Quand a lieu ton stage" in asked[-1], asked  # the step after the class
+    await service.db.dispose()
+
+
+def test_frustration_with_the_bot_gets_an_apology_not_i_did_not_understand(engine):
+    reply = engine.handle_text(State(role="pupil"), "t nul tu sers a rien")
+    assert reply.text.startswith("Désolé de ne pas t'avoir aidé·e"), reply.text
+    assert reply.choices  # the themes

@@ -17,8 +17,10 @@ from bot.desks.context import ASKING
 from bot.desks.phrases import NO_FEEDBACK_TOPICS
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import Topic
+from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import words
 from bot.understanding.safety import SafetySignal
+from bot.understanding.topics import CRISIS_TOPIC
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
@@ -106,3 +108,17 @@ def comfort(reply: Reply, state: State, weak: bool) -> Reply:
     elif time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:
         reply.text = AFTER_CRISIS
     return reply
+
+
+# the distress topic, for a message in which the rules found nothing, needs this word score
+# (its candidate's, before the classifier): « c'est quoi le harcèlement » 94, « je me sens bien
+# dans cette entreprise » 39
+CALM_BELOW = 60.0
+
+
+def unfounded(result: MatchResult, flagged: bool) -> bool:
+    """The matcher chose the distress topic on the classifier's word alone."""
+    if result.topic != CRISIS_TOPIC or flagged:
+        return False
+    words_score = next((c.score for c in result.candidates if c.topic_id == CRISIS_TOPIC), 0.0)
+    return words_score < CALM_BELOW

@@ -99,10 +99,13 @@ class DialogueEngine:
         if vous:
             state.role = "teacher"  # answered in vous for this message, the role still unknown
         levels.remember_from(state, said)
+        sad = (
+            signal is not None and self.kb.safety is not None and self.kb.safety.by_rules(stripped)
+        )
         stated = None if in_form or state.staff else register.stated_role(said)
         if stated is not None:  # "élève", typed instead of the button: the button
             return self.handle_choice(state, f"r:{stated}")
-        reply = self._text_reply(state, stripped, said)
+        reply = self._text_reply(state, stripped, said, sad)
         if vous:
             state.role = None
         if not in_form and in_english(stripped):
@@ -110,7 +113,10 @@ class DialogueEngine:
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
             state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
             return self.start(state)
-        reply = crisis.comfort(reply, state, weak=signal is not None)
+        sad = (
+            signal is not None and self.kb.safety is not None and self.kb.safety.by_rules(stripped)
+        )
+        reply = crisis.comfort(reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None and reply.topic != CRISIS_TOPIC:
             reply.text += "\n\n" + self.kb.safety.footer(state.role)
             reply.safety = signal.level
@@ -120,7 +126,7 @@ class DialogueEngine:
         """The safety message first (see desks/crisis.py)."""
         return crisis.crisis_reply(self, state, signal, text)
 
-    def _text_reply(self, state: State, stripped: str, said: str) -> Reply:
+    def _text_reply(self, state: State, stripped: str, said: str, flagged: bool = False) -> Reply:
         if state.form is not None and not state.form.get("paused"):
             return self._offer(state, request.on_text(self, state, stripped))
         offered = teacher.offer(self, state, stripped, said)  # a speaker, a visit: the form
@@ -140,6 +146,8 @@ class DialogueEngine:
         # a figure of speech the safety net set aside ("me tuer de rire"): not the distress topic
         calm = self.kb.safety is not None and self.kb.safety.figurative(stripped)
         result = self.matcher.match(stripped, calm=calm)
+        if crisis.unfounded(result, flagged):  # "je me sens bien ici": not the distress topic
+            result = self.matcher.match(stripped, calm=True)
         if time.time() - state.last_at > CONTEXT_SECONDS:  # back after a while: a new question
             state.last_topic = state.told_rest = None
         last = self.kb.topics.get(state.last_topic or "")

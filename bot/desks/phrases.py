@@ -32,8 +32,8 @@ MEDIA_WORDS = {
     "poll": "le sondage",
 }
 HELP_REQUEST = re.compile(
-    r"\b(parler|contacter|joindre|ecrire|aide|aider|transmettre|demande)\b.{0,40}"
-    r"\b(ingenieur|ingenieurs|ipe)\b"
+    r"\b(parler|contacter|joindre|ecrire|l?aide|aider|transmettre|demande)\b.{0,40}"
+    r"\b(l?ingenieur|l?ingenieurs|ipe)\b"
 )
 TEACHER_CUES = re.compile(
     r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"

@@ -287,6 +287,17 @@ class SafetyNet:
         )
         return SafetySignal(found[0], found[1], "other" if other else "self")  # type: ignore[arg-type]
 
+    def by_rules(self, text: str) -> bool:
+        """The rules alone find a signal in the message or one of its sentences: what a kind
+        word answers (the model's weak guesses on ordinary chat, "je me sens bien ici", not)."""
+        pieces = self.pieces(text)
+        whole = _joined(pieces)
+        for s in (whole, *pieces):
+            positions = self._families.positions(s.split()) if self._families is not None else {}
+            if self._rules(s, positions) is not None:
+                return True
+        return f" {DENIAL} " in whole
+
     def _find_pieces(self, s: str, pieces: list[str]) -> tuple[str, str] | None:
         """The finding of the whole message, or a stronger one of one of its sentences or of a
         clause of a long run-on sentence (`clauses`)."""
