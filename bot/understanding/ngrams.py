@@ -15,14 +15,21 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 
-def ngram_union(char_ngrams: tuple[int, int], word_ngrams: tuple[int, int]) -> FeatureUnion:
-    """char_wb n-grams (inside words, padded by spaces) beside word n-grams."""
+def ngram_union(
+    char_ngrams: tuple[int, int], word_ngrams: tuple[int, int], min_df: int = 1
+) -> FeatureUnion:
+    """char_wb n-grams (inside words, padded by spaces) beside word n-grams; an n-gram seen in
+    fewer than `min_df` texts is left out."""
     return FeatureUnion(
         [
             (
                 "chars",
                 TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True, dtype=np.float32
+                    analyzer="char_wb",
+                    ngram_range=char_ngrams,
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                    min_df=min_df,
                 ),
             ),
             (
@@ -33,6 +40,7 @@ def ngram_union(char_ngrams: tuple[int, int], word_ngrams: tuple[int, int]) -> F
                     token_pattern=r"\S+",
                     sublinear_tf=True,
                     dtype=np.float32,
+                    min_df=min_df,
                 ),
             ),
         ]

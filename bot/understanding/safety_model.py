@@ -36,6 +36,7 @@ class ModelSettings:
     # weight of their sentences and clauses read alone (the net reads them alone too)
     part_weight: float = 0.05
     c: float = 10.0
+    min_df: int = 2  # an n-gram of a single text is left out (peak memory of the fit: L-BFGS)
 
 
 def read_examples(path: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
@@ -82,13 +83,18 @@ class SafetyModel:
             weights.append(s.part_weight)
 
         def fit() -> Fitted:
-            union = ngram_union((2, 5), (1, 2))
+            union = ngram_union((2, 5), (1, 2), s.min_df)
             model = LogisticRegression(C=s.c, max_iter=3000)
             model.fit(union.fit_transform(texts), labels, sample_weight=np.asarray(weights))
             return Fitted(union, model.coef_, model.intercept_, tuple(map(str, model.classes_)))
 
         found = model_cache.fitted(
-            "safety", texts, labels, weights, repr((s.c, s.ordinary_weight, s.part_weight)), fit
+            "safety",
+            texts,
+            labels,
+            weights,
+            repr((s.c, s.ordinary_weight, s.part_weight, s.min_df)),
+            fit,
         )
         self.classes = found.classes
         self._distress = np.array([c not in ("none", "weak") for c in self.classes])
