@@ -302,3 +302,17 @@ def test_frustration_with_the_bot_gets_an_apology_not_i_did_not_understand(engin
     reply = engine.handle_text(State(role="pupil"), "t nul tu sers a rien")
     assert reply.text.startswith("Désolé de ne pas t'avoir aidé·e"), reply.text
     assert reply.choices  # the themes
+
+
+async def test_nobody_registered_for_the_academie_is_said_at_once_not_after_the_form(kb, db_url):
+    service = make_service(db_url, kb)
+    await say(service, PUPIL, "/stage")
+    reply = await say(service, PUPIL, "13")  # Aix-Marseille: no IPE registered yet
+    assert reply.kind == "form" and reply.text.startswith("À savoir avant de continuer"), reply.text
+    assert "aucun ingénieur pour l'école n'est encore inscrit" in reply.text
+    code = await invite(service, "aix-marseille")
+    await say(service, 3001, f"/ipe {code}")
+    await say(service, PUPIL2, "/stage")
+    reply = await say(service, PUPIL2, "13")
+    assert reply.kind == "form" and "À savoir" not in reply.text, reply.text
+    await service.db.dispose()

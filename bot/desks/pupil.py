@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases import contacts as contact_repo
 from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
@@ -102,6 +103,15 @@ def _starts_request(incoming: Incoming) -> bool:
     return incoming.text == "f:ok" or incoming.text.partition(":")[0] in ("esc", "tq")
 
 
+NOBODY_AHEAD = (
+    "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour ton "
+    "académie. Tu peux quand même envoyer ta demande : elle sera enregistrée et l'équipe du bot "
+    "prévenue, sans délai garanti. En attendant, ton professeur principal ou le bureau des "
+    "entreprises peuvent t'aider, et 1élève1stage.education.gouv.fr publie des offres.",
+    "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour cette "
+    "académie. La demande peut quand même être envoyée : elle sera enregistrée et l'équipe du "
+    "bot prévenue, sans délai garanti.",
+)
 NOBODY_YET = (
     "Aucun ingénieur pour l'école n'est encore inscrit pour ton académie : l'équipe du bot est "
     "prévenue, sans délai garanti. En attendant, ton professeur principal ou le bureau des "
@@ -206,7 +216,10 @@ class PupilDesk:
             found = await offers.search_in_text(turn, self.engine)
             if found is not None:
                 return found
+        step_before = state.form.get("step") if state.form else None
         reply = engine_reply(self.engine, state, incoming)
+        if step_before == "academy" and reply.kind == "form":
+            reply.text = await self._nobody_ahead(session, state) + reply.text
         if incoming.kind == "text" and state.staff and reply.kind != "answer":
             return Reply(STAFF_HINT, kind="info")  # an IPE's text is not a question to the FAQ
         if incoming.kind == "text" and self.record_questions and reply.safety is None:
@@ -231,6 +244,16 @@ class PupilDesk:
                 await insights.record_feedback(session, helpful, topic, question, state.role)
         reply.effects = []
         return reply
+
+    async def _nobody_ahead(self, session: AsyncSession, state: State) -> str:
+        """The académie just given has nobody to receive a request: said now, not after the
+        last question (the request can still be sent; the administrators are alerted)."""
+        form = state.form or {}
+        academy = form.get("answers", {}).get("academy")
+        if self.escalation is None or not academy or form.get("step") == "academy":
+            return ""
+        level, _ = await contact_repo.recipients(session, academy)
+        return by_role(state.role, *NOBODY_AHEAD) + "\n\n" if level == "none" else ""
 
     async def status(self, turn: Turn) -> Reply:
         """/demande, or "où en est ma demande ?": the open request and what happens next."""
