@@ -7,7 +7,17 @@ import logging
 import re
 
 import pytest
-from support.cases import PUPIL, PUPIL2, fill_form, invite, make_service, press, say
+from support.cases import (
+    FORM_ANSWERS,
+    PUPIL,
+    PUPIL2,
+    fill_form,
+    invite,
+    make_service,
+    press,
+    say,
+)
+from support.teachers import TEACHER, TEACHER_ANSWERS
 
 from bot.channels.console import quiet_logs
 from bot.messages import State
@@ -315,4 +325,30 @@ async def test_nobody_registered_for_the_academie_is_said_at_once_not_after_the_
     await say(service, PUPIL2, "/stage")
     reply = await say(service, PUPIL2, "13")
     assert reply.kind == "form" and "À savoir" not in reply.text, reply.text
+    await service.db.dispose()
+
+
+async def test_with_nobody_registered_the_consent_promises_no_engineer(kb, db_url):
+    service = make_service(db_url, kb)
+    await say(service, PUPIL, "/stage")
+    for answer in FORM_ANSWERS:
+        reply = await say(service, PUPIL, answer)
+    reply = await press(service, PUPIL, "f:ct:bot")
+    assert "J'accepte" in reply.choices[0].label
+    assert "Aucun ingénieur pour l'école n'y est encore inscrit" in reply.text, reply.text
+    assert "pour qu'il t'aide" not in reply.text
+    await service.db.dispose()
+
+
+async def test_a_teacher_hears_at_the_town_step_that_nobody_is_registered(kb, db_url):
+    service = make_service(db_url, kb)
+    await say(service, TEACHER, "/intervention")
+    reply = await press(service, TEACHER, "f:ak:talk")
+    steps = [reply.text]
+    for answer in TEACHER_ANSWERS:
+        reply = await say(service, TEACHER, answer)
+        steps.append(reply.text)
+        if "À savoir avant de continuer" in reply.text:
+            break
+    assert "À savoir avant de continuer" in steps[-1], steps
     await service.db.dispose()

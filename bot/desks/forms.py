@@ -182,19 +182,27 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             ),
             (("Passer", "f:skip"), *NAV),
         )
-    return FormPrompt(
-        summary(form, directory)
-        + "\n\n"
-        + by_role(
+    consent = by_role(
+        role,
+        "En appuyant sur « J'accepte », tu acceptes que ces informations soient transmises à "
+        "un ingénieur pour l'école de ton académie, pour qu'il t'aide à trouver un stage. "
+        "Rien n'est envoyé sans ton accord, et tu peux tout effacer avec /oublier.",
+        "En appuyant sur « J'accepte », vous acceptez que ces informations soient transmises "
+        "à un ingénieur pour l'école de l'académie. Rien n'est envoyé sans votre accord ; "
+        "/oublier efface tout.",
+    )
+    if form.get("nobody"):  # nobody registered for the académie (desks.pupil): no promise
+        consent = by_role(
             role,
-            "En appuyant sur « J'accepte », tu acceptes que ces informations soient transmises à "
-            "un ingénieur pour l'école de ton académie, pour qu'il t'aide à trouver un stage. "
-            "Rien n'est envoyé sans ton accord, et tu peux tout effacer avec /oublier.",
-            "En appuyant sur « J'accepte », vous acceptez que ces informations soient transmises "
-            "à un ingénieur pour l'école de l'académie. Rien n'est envoyé sans votre accord ; "
-            "/oublier efface tout.",
-        ),
-        (("✅ J'accepte, envoyer", "f:ok"), *NAV),
+            "En appuyant sur « J'accepte », tu acceptes que ces informations soient enregistrées "
+            "pour ton académie. Aucun ingénieur pour l'école n'y est encore inscrit : l'équipe "
+            "du bot sera prévenue, sans délai garanti. Tu peux tout effacer avec /oublier.",
+            "En appuyant sur « J'accepte », vous acceptez que ces informations soient "
+            "enregistrées pour l'académie. Aucun ingénieur pour l'école n'y est encore inscrit : "
+            "l'équipe du bot sera prévenue, sans délai garanti. /oublier efface tout.",
+        )
+    return FormPrompt(
+        summary(form, directory) + "\n\n" + consent, (("✅ J'accepte, envoyer", "f:ok"), *NAV)
     )
 
 

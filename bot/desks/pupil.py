@@ -218,8 +218,9 @@ class PupilDesk:
                 return found
         step_before = state.form.get("step") if state.form else None
         reply = engine_reply(self.engine, state, incoming)
-        if step_before == "academy" and reply.kind == "form":
-            reply.text = await self._nobody_ahead(session, state) + reply.text
+        moved = state.form is not None and state.form.get("step") != step_before
+        if step_before in ("academy", "commune") and moved and reply.kind == "form":
+            reply.text = await self._nobody_ahead(session, state) + reply.text  # académie known
         if incoming.kind == "text" and state.staff and reply.kind != "answer":
             return Reply(STAFF_HINT, kind="info")  # an IPE's text is not a question to the FAQ
         if incoming.kind == "text" and self.record_questions and reply.safety is None:
@@ -250,9 +251,10 @@ class PupilDesk:
         last question (the request can still be sent; the administrators are alerted)."""
         form = state.form or {}
         academy = form.get("answers", {}).get("academy")
-        if self.escalation is None or not academy or form.get("step") == "academy":
+        if self.escalation is None or not academy:
             return ""
         level, _ = await contact_repo.recipients(session, academy)
+        form["nobody"] = level == "none"  # the consent says it too (desks.forms)
         return by_role(state.role, *NOBODY_AHEAD) + "\n\n" if level == "none" else ""
 
     async def status(self, turn: Turn) -> Reply:

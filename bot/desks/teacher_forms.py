@@ -87,10 +87,16 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     step = form["step"]
     head = f"({STEPS.index(step) + 1}/{len(STEPS) - 1}) " if step != "consent" else ""
     if step == "consent":
+        where = (
+            "enregistrées pour l'académie. Aucun ingénieur pour l'école n'y est encore inscrit : "
+            "l'équipe du bot sera prévenue, sans délai garanti."
+            if form.get("nobody")  # desks.pupil checked who would receive it
+            else "transmises à un ingénieur pour l'école de l'académie. Rien n'est envoyé sans "
+            "votre accord."
+        )
         return FormPrompt(
             summary(form, directory) + "\n\nEn appuyant sur « Envoyer », vous acceptez que ces "
-            "informations soient transmises à un ingénieur pour l'école de l'académie. Rien "
-            "n'est envoyé sans votre accord ; /oublier efface tout.",
+            f"informations soient {where} /oublier efface tout.",
             (("✅ J'accepte, envoyer", "f:ok"), *NAV),
         )
     pending = form.get("pending_academy")
