@@ -66,3 +66,16 @@ def test_a_short_message_naming_its_own_subject_keeps_it(engine):
     assert follow_up_topic(engine, "c'est quoi le stage de 3e", "et la convention ?") == (
         "convention-stage"
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("jtrouve pa de stage", "et c payé ?", "remuneration-stage"),
+        ("je trouve pas de stage", "et c'est payé ?", "remuneration-stage"),
+    ],
+)
+def test_a_clear_question_on_another_subject_is_not_pulled_back(engine, first, follow_up, expected):
+    """The last answer does not speak of pay: « et c payé ? » is a new question."""
+    assert follow_up_topic(engine, None, follow_up) == expected
+    assert follow_up_topic(engine, first, follow_up) == expected

@@ -17,6 +17,13 @@ ASKING = re.compile(
 ASIDES = frozenset({"salutation", "merci", "robot", "donnees-personnelles", "detresse"})
 CONTEXT_SECONDS = 30 * 60  # a message after this long is read alone, not as a follow-up
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
+# a direct match this sure of a subject keeps its topic ("et c payé ?" after a search); not
+# "aide" ("je peux faire quoi ?" after a refusal is about the refusal)
+CLEAR_SCORE = 95.0
+
+
+def _clear(result: MatchResult) -> bool:
+    return result.score >= CLEAR_SCORE and result.topic not in (*ASIDES, "aide")
 
 
 def read_in_context(
@@ -49,7 +56,7 @@ def read_in_context(
     if in_context and (
         result.topic is None
         or result.score < FOLLOW_UP_SCORE
-        or (again.score >= result.score and not own_subject)
+        or (again.score >= result.score and not own_subject and not _clear(result))
     ):
         return again
     return result
