@@ -41,6 +41,7 @@ class State:
     academy: str | None = None
     school: str | None = None  # from a poster's link: offered at the request form's school step
     last_topic: str | None = None
+    topic_level: str | None = None  # the class the talk is about ("stage de 3e"), level unknown
     told_rest: str | None = None  # the last topic whose rest ("En savoir plus") was shown
     last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
     choices: list[Choice] = field(default_factory=list)
@@ -48,6 +49,7 @@ class State:
     relay_case: int | None = None  # thread mode: this chat's texts go to the case's other party
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
     case_input: dict[str, Any] | None = None  # a typed value awaited for a case (desks.followup)
+    parent: bool = False  # writes about their child (desks.parents): answered in vous
     staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
     turns: int = 0  # texts received while the role is unknown (desks.register)
     role_asked: bool = False  # the role question came under an answer (asked once)

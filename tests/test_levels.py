@@ -150,3 +150,55 @@ def test_a_class_said_in_the_question_is_not_asked_again(kb, text, level):
     reply = DialogueEngine(kb).handle_text(state, text)
     assert state.level == level
     assert reply.kind == "answer" and reply.topic == "remuneration-stage"
+
+
+@pytest.mark.parametrize(
+    ("first", "topic_id", "starts"),
+    [
+        ("c koi le stage de 3e", "stage-3e", "Non : en 4e et en 3e"),
+        ("stage de seconde c quand", "stage-seconde", "Non : le stage de seconde"),
+        ("I'm in 3e", None, "Non : en 4e et en 3e"),
+    ],
+)
+def test_the_class_the_talk_is_about_answers_the_next_question(engine, first, topic_id, starts):
+    state = State(role="pupil")
+    opened = engine.handle_text(state, first)
+    assert topic_id is None or opened.topic == topic_id
+    paid = engine.handle_text(state, "et c payé ?" if topic_id else "Do I get paid?")
+    assert paid.kind == "answer" and paid.topic == PAID, paid.text
+    assert paid.text.removeprefix("(I answer in French only.)\n").startswith(starts)
+    assert "50 €" not in paid.text and "15 %" not in paid.text
+
+
+def test_a_class_the_talk_was_about_is_not_the_pupils_own(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c koi le stage de 3e")
+    assert state.level is None and state.topic_level == "3e"
+    engine.handle_text(state, "et en BTS c'est comment ?")
+    state.last_at -= 3600  # back much later: a new question, the class is asked
+    assert engine.handle_text(state, "le stage c'est payé ?").kind == "level"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "mon fils est en 3e, doit-il être payé pendant son stage ?",
+        "Bonjour, ma fille est en 3e, est-ce que le stage est rémunéré ?",
+    ],
+)
+def test_a_parent_is_answered_in_vous_and_not_asked_the_class(engine, message):
+    state = State()
+    reply = engine.handle_text(state, message)
+    assert reply.kind == "answer" and reply.topic == PAID, reply.text
+    assert " tu " not in f" {reply.text} " and "ta classe" not in reply.text
+    assert state.parent and state.topic_level == "3e" and state.role is None
+    again = engine.handle_text(state, "et pour la convention, qui signe ?")
+    assert again.topic == "convention-stage" and "élève ou enseignant" not in again.text
+    assert " ton " not in f" {again.text} " and " tu " not in f" {again.text} "
+
+
+def test_a_parent_who_introduces_themselves_is_greeted_as_a_parent(engine):
+    state = State()
+    reply = engine.handle_text(state, "Bonjour, je suis la maman d'une élève de 3e")
+    assert reply.kind == "menu" and "parents" in reply.text and "votre enfant" in reply.text
+    assert state.parent and state.topic_level == "3e"

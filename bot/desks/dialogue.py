@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import acks, crisis, levels, links, register, repeat, request, teacher
+from bot.desks import acks, crisis, levels, links, parents, register, repeat, request, teacher
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
 from bot.desks.phrases import (
@@ -81,6 +81,8 @@ class DialogueEngine:
     def handle_text(self, state: State, text: str) -> Reply:
         """A free-text message."""
         stripped = (text or "").strip()
+        if time.time() - state.last_at > CONTEXT_SECONDS:  # back after a while: a new question
+            state.last_topic = state.told_rest = state.topic_level = None
         in_form = state.form is not None and not state.form.get("paused")
         # in the form, a number is an answer only where it can be one (a département, a class)
         typed_answer = in_form and state.form["step"] in ("academy", "level", *TYPED_STEPS)
@@ -95,9 +97,12 @@ class DialogueEngine:
         said = " ".join(words(stripped))
         if state.role is None and TEACHER_CUES.search(said):
             state.role = "teacher"
-        vous = state.role is None and VOUS.search(said) is not None
+        role = state.role  # a parent, or "vous" from an unknown role: answered in vous, once
+        vous = parents.speaks_as_parent(state, said) or (
+            role is None and VOUS.search(said) is not None
+        )
         if vous:
-            state.role = "teacher"  # answered in vous for this message, the role still unknown
+            state.role = "teacher"
         levels.remember_from(state, said)
         sad = (
             signal is not None and self.kb.safety is not None and self.kb.safety.by_rules(stripped)
@@ -107,7 +112,7 @@ class DialogueEngine:
             return self.handle_choice(state, f"r:{stated}")
         reply = self._text_reply(state, stripped, said, sad)
         if vous:
-            state.role = None
+            state.role = role
         if not in_form and in_english(stripped):
             reply.text = f"{ENGLISH_NOTE}\n{reply.text}"
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
@@ -133,6 +138,7 @@ class DialogueEngine:
         if offered is not None:
             return self._offer(state, offered)
         introduced = teacher.introduction(self, state, stripped, said)  # "je suis prof de…"
+        introduced = introduced or parents.introduction(self, state, stripped, said)
         if introduced is not None:
             return self._offer(state, introduced)
         if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
@@ -148,8 +154,6 @@ class DialogueEngine:
         result = self.matcher.match(stripped, calm=calm)
         if crisis.unfounded(result, flagged):  # "je me sens bien ici": not the distress topic
             result = self.matcher.match(stripped, calm=True)
-        if time.time() - state.last_at > CONTEXT_SECONDS:  # back after a while: a new question
-            state.last_topic = state.told_rest = None
         last = self.kb.topics.get(state.last_topic or "")
         result = read_in_context(self.matcher, last, stripped, said, tokens, result)
         return self._offer(state, self._reply_for(state, stripped, result))
@@ -340,6 +344,7 @@ class DialogueEngine:
             return levels.ask(state, topic, score)
         if topic.id not in ASIDES:  # "t'es un robot ?" leaves the context as it was
             state.last_topic, state.told_rest, state.last_at = topic.id, None, time.time()
+        levels.note_topic(state, topic)
         head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
         choices = register.topic_choices(self.kb, topic.related, state.role)[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line

@@ -37,6 +37,16 @@ ASKED = (
     ("BTS", "bts"),
     ("Je ne sais pas / autre", "autre"),
 )
+# a topic that names a class: until the pupil's own class is known, the talk is about that one
+# ("le stage de 3e" then "et c payé ?": the answer for 3e, not the class question)
+TOPIC_LEVEL = {
+    "stage-3e": "3e",
+    "stage-seconde": "2de",
+    "pfmp": "pro",
+    "allocation-pfmp": "pro",
+    "travaux-reglementes": "pro",
+    "stage-bts": "bts",
+}
 # levels the question can store besides the profile's (desks.phrases.LEVELS)
 EXTRA_NAMES = {"pro": "lycée pro / CAP", "autre": "autre"}
 QUESTION = (
@@ -47,18 +57,39 @@ QUESTION = (
 
 # "jsuis en 3e", "je suis en bac pro": the pupil says their class in the question itself
 _SAYS_CLASS = re.compile(
-    r"\b(?:je suis|jsuis|jsui|chui|suis|je passe|j entre) en ([a-z0-9 ]{2,16})"
+    r"\b(?:(?:je suis|jsuis|jsui|chui|suis|je passe|j entre) en|(?:i m|im|i am) in)"
+    r" ([a-z0-9 ]{2,16})"
+)
+
+
+# "mon fils est en 3e", "my daughter is in 2de": a parent's child, the class the talk is about
+_CHILD_CLASS = re.compile(
+    r"\b(?:(?:mon fils|ma fille|mon enfant|notre fils|notre fille|my son|my daughter|my child)"
+    r" (?:est|is|va|rentre|entre|passe)(?: en| in)?"
+    r"|(?:papa|maman|pere|mere|parents?) d[e]? (?:un |une )?(?:eleve|enfant|collegien|collegienne"
+    r"|lyceen|lyceenne|ado)(?: de| en)?) ([a-z0-9 ]{2,16})"
 )
 
 
 def remember_from(state: State, said: str) -> None:
-    """A pupil who says their class in a message ("jsuis en 3e on est payé ?") is not asked it."""
-    if state.level is not None or state.role == "teacher":
+    """A pupil who says their class in a message ("jsuis en 3e on est payé ?") is not asked it;
+    a parent who gives their child's ("mon fils est en 3e") neither, for this conversation."""
+    if state.level is not None:
         return
-    found = _SAYS_CLASS.search(said)
+    child = _CHILD_CLASS.search(said)
+    if child is not None and (level := parse_level(child.group(1))) in LEVELS:
+        state.topic_level = level
+        return
+    found = _SAYS_CLASS.search(said) if state.role != "teacher" else None
     level = parse_level(found.group(1)) if found else None  # "3e on est paye": a word of it
     if level in LEVELS:
         state.level = level
+
+
+def note_topic(state: State, topic: Topic) -> None:
+    """Answering a topic that names a class makes it the class the talk is about."""
+    if topic.id in TOPIC_LEVEL:
+        state.topic_level = TOPIC_LEVEL[topic.id]
 
 
 def level_name(level: str | None) -> str:
@@ -72,7 +103,7 @@ def variant(state: State) -> str | None:
     level = state.level
     if level is None and state.form is not None:  # a class already given in the request form
         level = state.form.get("answers", {}).get("level")
-    return VARIANT_OF.get(level or "")
+    return VARIANT_OF.get(level or state.topic_level or "")
 
 
 def needs_level(state: State, topic: Topic) -> bool:
@@ -80,7 +111,7 @@ def needs_level(state: State, topic: Topic) -> bool:
     in_form = state.form is not None and not state.form.get("paused")
     if not topic.by_level or state.role == "teacher" or state.staff or in_form:
         return False
-    return state.level is None
+    return state.level is None and state.topic_level is None
 
 
 def ask(state: State, topic: Topic, score: float) -> Reply:

@@ -67,7 +67,7 @@ def stated_role(said: str) -> str | None:
 def ask_role_once(state: State, reply: Reply) -> Reply:
     """Still no role after a few texts: ask it once, under a real answer, with its two buttons
     alone (the answer's "En savoir plus" comes back once the role is chosen)."""
-    if state.role is not None or state.form is not None or state.role_asked:
+    if state.role is not None or state.form is not None or state.role_asked or state.parent:
         return reply
     state.turns += 1
     if state.turns < ASK_ROLE_FROM or reply.kind != "answer" or reply.topic in NO_FEEDBACK_TOPICS:

@@ -1,0 +1,48 @@
+"""Parents: someone who writes about their child is answered in vous, for the whole talk, and
+a parent who only introduces themselves gets a greeting that says what the bot does for them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.desks.teacher import _ASKING, MAX_INTRODUCTION_WORDS
+from bot.messages import Reply, State
+
+if TYPE_CHECKING:
+    from bot.desks.dialogue import DialogueEngine
+
+# normalised words: "je suis la maman de…", "mon fils est en 3e", "parent d'élève", "my son…"
+PARENT = re.compile(
+    r"\b(mon fils|ma fille|mon enfant|mes enfants|notre fils|notre fille|notre enfant"
+    r"|je suis (?:le |la |un |une )?(?:papa|maman|pere|mere|parent)|parents? de? (?:un |une )?eleve"
+    r"|my son|my daughter|my child|my kid)\b"
+)
+_INTRODUCTION = re.compile(
+    r"\b(je suis (?:le |la |un |une )?(?:papa|maman|pere|mere|parent)|parents? de? (?:un |une )?eleve)"
+)
+INTRODUCTION = (
+    "Bonjour, et bienvenue ! Je réponds aussi aux parents : les règles du stage de votre enfant "
+    "(3e, seconde, lycée pro, BTS), la convention, les horaires, le premier jour… Posez votre "
+    "question, ou choisissez un thème. Votre enfant peut aussi m'écrire lui-même : s'il ne "
+    "trouve pas de stage, il peut demander de l'aide avec /stage."
+)
+
+
+def speaks_as_parent(state: State, said: str) -> bool:
+    """True for a parent (said now, or earlier in the talk): the answer is in vous."""
+    if state.role == "teacher" or state.staff:
+        return False
+    if PARENT.search(said):
+        state.parent = True
+    return state.parent
+
+
+def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
+    """A parent who introduces themselves without a question; None for anything else."""
+    if not state.parent or not _INTRODUCTION.search(said):
+        return None
+    if "?" in text or _ASKING.search(said) or len(said.split()) > MAX_INTRODUCTION_WORDS:
+        return None
+    return Reply(INTRODUCTION, engine.theme_choices(state), kind="menu", topic="salutation")
