@@ -181,6 +181,25 @@ def test_the_form_lets_go_when_asked(engine_with_academies, text):
     assert state.form is None and "annulée" in reply.text
 
 
+@pytest.mark.parametrize("text", ["en fait c bon jai trouvé", "g trouvé un stage !!"])
+def test_a_pupil_who_found_a_placement_meanwhile_leaves_the_form(engine_with_academies, text):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "Marseille")
+    reply = engine_with_academies.handle_text(state, text)
+    assert state.form is None and "annulée" in reply.text and "bravo" in reply.text
+
+
+def test_a_placement_not_found_is_an_answer_to_the_form(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "Marseille")
+    engine_with_academies.handle_text(state, "collège Jean Moulin")
+    state.form["step"] = "tried"
+    engine_with_academies.handle_text(state, "j'ai trouvé une entreprise mais elle a refusé")
+    assert state.form is not None
+
+
 def test_a_question_during_the_form_is_answered_and_the_form_resumes(engine_with_academies):
     state = State(role="pupil")
     engine_with_academies.command(state, "stage")

@@ -104,6 +104,8 @@ def test_strong_categories_mostly_right(net: SafetyNet):
         "stage à l'étranger, c'est possible ?",
         "je travaille seulement le matin",
         "j'ai frappé à toutes les portes",
+        "stage chez les pompiers, ils sauvent des gens qui veulent se suicider ?",
+        "en stage à l'hôpital j'ai vu des patients qui avaient fait une tentative de suicide",
     ],
 )
 def test_figures_of_speech_never_fire(net: SafetyNet, text: str):

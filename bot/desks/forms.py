@@ -284,8 +284,8 @@ def answer_text(
     if step in ("contact", "contact_adult", "consent", "contact_name"):
         return by_role(
             role,
-            "Utilise les boutons ci-dessous, s'il te plaît.",
-            "Utilisez les boutons ci-dessous, s'il vous plaît.",
+            "Réponds avec les boutons ci-dessous (❌ Annuler pour arrêter la demande).",
+            "Répondez avec les boutons ci-dessous (❌ Annuler pour arrêter la demande).",
         )
     if len(fold(text)) < 2:
         return by_role(

@@ -80,11 +80,15 @@ _STATUS = re.compile(
 # waiting for an answer, said loosely ("c'est quand qu'on me répond ?", "l'ipe a répondu ?"):
 # the status only when the chat has an open request (otherwise the words are a question)
 _WAITING = re.compile(
-    r"\b(quand|toujours|encore|personne|pas|combien de temps)\b.{0,25}"
+    r"\b(quand|qd|kan|kand|toujours|encore|personne|pas|combien de temps)\b.{0,25}"
     r"\b(repond|repondu|repondra|reponse|rep"
     r"|nouvelles|rappele|rappelle|contacte)\b"
     r"|\b(ipe|ingenieur|ingenieure|il|elle|quelqu un|on)\b.{0,12}\b(a|ont|as|m a|me a)\b.{0,12}"
     r"\b(repondu|ecrit|rappele|contacte)\b"
+    r"|\b(ingenieur|lingenieur|ipe|lipe|quelqu un|qqn)\b.{0,8}\b(me|m)\b.{0,4}"
+    r"\b(repond|repondra|rep|ecrit|ecrira|contacte|contactera|rappelle|rappellera)\b"
+    r"|^(et )?(mtn |maintenant |apres |now )?(il se passe quoi|que se passe t il|qu est ce qui se"
+    r" passe|on fait quoi|je fais quoi|what now|what happens now)( mtn| maintenant| apres| now)?$"
     r"|\bpas de nouvelles\b|\bdes news\b|\bca en est ou\b"
     r"|^(c|ce|ca|elle|ma demande)( est)? (bon )?(c |ce |elle )?(est )?(envoye|envoyee|partie|parti"
     r"|transmise|transmis|arrive|arrivee|recu|recue)\b"

@@ -95,10 +95,17 @@ def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
     return Reply(text, choices, kind="form")
 
 
+# the pupil has found a placement meanwhile ("en fait c bon jai trouvé"): cancelled, with joy
+FOUND = re.compile(
+    r"\b(?:j ai|jai|je ai|g|on a|il a|elle a) (?:enfin |finalement |deja )?(?:trouve|eu)"
+    r"(?: (?:un |mon |une |le |la |ma )?(?:stage|place|entreprise|pfmp|patron|alternance)\b|$)"
+    r"|\bi (?:found|got) (?:a|an|my) (?:placement|internship|stage)\b"
+)
+_NOT_FOUND = re.compile(r"\b(pas|mais|sauf|aucun|aucune|refuse|refusee|plus|not)\b")
 _LEAVE = re.compile(
     r"^(annule[rz]?|stop|cancel|quitter|j abandonne|laisse[rz]? tomber|arrete[rz]?|non merci"
     r"|non ce est pas pour ca|non ce n est pas pour ca|je veux plus|je ne veux plus"
-    r"|en fait non|non laisse)\b"
+    r"|en fait non|non laisse|finalement non|plus besoin|pas besoin)\b"
 )
 # the whole message asks to go one step back, as the ⬅️ Retour button does
 _BACK = re.compile(
@@ -113,8 +120,9 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     """A typed answer; or the pupil leaving the form, or asking a question on the way."""
     assert engine.academies is not None and state.form is not None
     said = " ".join(words(text))
-    if _LEAVE.search(said):
-        return _cancelled(engine, state)
+    found = FOUND.search(said) is not None and not _NOT_FOUND.search(said)
+    if found or _LEAVE.search(said):
+        return _cancelled(engine, state, found)
     if _BACK.match(said):
         return on_choice(engine, state, "back")
     steps = steps_of(state.form)
@@ -138,10 +146,11 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     return _prompt(engine, state, problem or "")
 
 
-def _cancelled(engine: DialogueEngine, state: State) -> Reply:
+def _cancelled(engine: DialogueEngine, state: State, found: bool = False) -> Reply:
     teacher = is_teacher_form(state)
     state.form = None
-    return Reply(
+    joy = by_role(state.role, "Super, bravo pour ton stage 🎉 ", "Très bonne nouvelle 🎉 ")
+    reply = Reply(
         "La demande est annulée : rien n'a été envoyé. Vous pouvez la refaire avec /intervention."
         if teacher
         else by_role(
@@ -152,6 +161,9 @@ def _cancelled(engine: DialogueEngine, state: State) -> Reply:
         engine.theme_choices(state),
         kind="menu",
     )
+    if found and not teacher:
+        reply.text = joy + reply.text
+    return reply
 
 
 def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
