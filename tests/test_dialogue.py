@@ -300,3 +300,36 @@ def test_a_figure_of_speech_does_not_get_the_distress_topic(engine, text):
 
     reply = engine.handle_text(State(), text)
     assert reply.kind != "safety" and reply.topic != "detresse"
+
+
+def test_a_teacher_asking_how_to_make_the_request_is_given_the_form(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="teacher")
+    engine.handle_text(state, "Je voudrais faire venir un ingénieur dans ma classe de 3e")
+    reply = engine.handle_text(state, "Comment je fais la demande concrètement ?")
+    assert state.form is not None and state.form.get("type") == "teacher", reply.text
+    # a request for something else is still a question
+    other = State(role="teacher")
+    engine.handle_text(
+        other, "comment faire une demande de dérogation pour les travaux réglementés"
+    )
+    assert other.form is None
+
+
+def test_a_pupil_asking_how_to_make_the_request_after_it_was_offered(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    offered = engine.handle_text(state, "jtrouve pa de stage")
+    assert "esc" in [c.id for c in offered.choices]
+    engine.handle_text(state, "comment je fais la demande ?")
+    assert state.form is not None
+    fresh = State(role="pupil")  # without the offer, "la demande" may be to a company
+    engine.handle_text(fresh, "comment je fais la demande ?")
+    assert fresh.form is None
+
+
+def test_the_bot_says_it_has_no_phone(engine):
+    reply = engine.handle_text(
+        State(role="teacher"), "Est-il possible de vous joindre par téléphone ?"
+    )
+    assert reply.topic == "robot" and "pas de téléphone" in reply.text

@@ -9,7 +9,6 @@ from bot.desks import acks, crisis, levels, links, parents, register, repeat, re
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
 from bot.desks.phrases import (
-    HELP_REQUEST,
     LEVELS,
     MEDIA_WORDS,
     NO_FEEDBACK_TOPICS,
@@ -141,7 +140,7 @@ class DialogueEngine:
         introduced = introduced or parents.introduction(self, state, stripped, said)
         if introduced is not None:
             return self._offer(state, introduced)
-        if self.escalation and state.role != "teacher" and HELP_REQUEST.search(said):
+        if self.escalation and state.role != "teacher" and request.asks_for_help(self, state, said):
             return self._offer(state, request.start(self, state))
         acknowledged = acks.acknowledgement(state, stripped, said)  # "ok", "d'accord", "👍"
         if acknowledged is not None:

@@ -35,6 +35,11 @@ HELP_REQUEST = re.compile(
     r"\b(parler|contacter|joindre|ecrire|l?aide|aider|transmettre|demande)\b.{0,40}"
     r"\b(l?ingenieur|l?ingenieurs|ipe)\b"
 )
+# "comment je fais la demande ?" (to the IPE, after it was offered): not "une demande de stage"
+HOW_TO_ASK = re.compile(
+    r"\b(comment|ou|how|quelle demarche)\b.{0,30}\b(la demande|une demande|ma demande|request)\b"
+    r"(?! (de|d|pour|a|aupres|du|des|dans)\b)"
+)
 TEACHER_CUES = re.compile(
     r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
     r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"

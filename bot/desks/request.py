@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.details import LEVEL_CHOICES
 from bot.desks import forms as form_steps
 from bot.desks import teacher_forms
+from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.normalise import words
 
@@ -114,6 +115,15 @@ _BACK = re.compile(
 )
 _QUESTION = re.compile(r"^(ce est quoi|c koi|comment|pourquoi|est ce que|combien|quand|qui|ou)\b")
 FREE_TEXT_STEPS = ("school", "period", "sectors", "place", "tried")
+
+
+def asks_for_help(engine: DialogueEngine, state: State, said: str) -> bool:
+    """ "je veux parler à l'ingénieur", or "comment je fais la demande ?" after an answer that
+    offers the request."""
+    if HELP_REQUEST.search(said):
+        return True
+    last = engine.kb.topics.get(state.last_topic or "")
+    return last is not None and last.action == "escalate" and bool(HOW_TO_ASK.search(said))
 
 
 def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:

@@ -12,6 +12,7 @@ from bot.cases.dates import french_date
 from bot.cases.details import status_label
 from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
 from bot.desks import register, request, teacher_forms
+from bot.desks.phrases import HOW_TO_ASK
 from bot.messages import Choice, Reply, State
 from bot.store.models import Case
 
@@ -105,6 +106,8 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
     (with the closest advice topic beside it). None: not such a message."""
     if not engine.escalation or state.role == "pupil" or state.staff:
         return None
+    if state.role == "teacher" and HOW_TO_ASK.search(said):  # « comment je fais la demande ? »
+        return start(engine, state)
     if not TEACHER_REQUEST.search(said):
         return None
     state.role = "teacher"
