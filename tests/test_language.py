@@ -79,3 +79,24 @@ def test_an_english_message_is_answered_in_french_with_one_english_line(engine):
 )
 def test_sms_spellings_reach_the_topic(matcher, text, topic):
     assert matcher.match(text).topic == topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't speak French very well, is that a problem?",
+        "tu parles anglais ?",
+        "can you answer in english",
+        "je parle pas bien le français",
+    ],
+)
+def test_a_question_about_languages_is_answered(engine, text):
+    reply = engine.handle_text(State(role="pupil"), text)
+    assert "je réponds en français" in reply.text, reply.text
+
+
+def test_a_story_that_mentions_languages_is_a_question(engine):
+    reply = engine.handle_text(
+        State(role="pupil"), "je parle anglais et espagnol, stage à l'étranger ?"
+    )
+    assert reply.topic == "stage-etranger"

@@ -5,7 +5,18 @@ from __future__ import annotations
 import time
 
 from bot.cases.academies import AcademyDirectory
-from bot.desks import acks, crisis, levels, links, parents, register, repeat, request, teacher
+from bot.desks import (
+    acks,
+    crisis,
+    languages,
+    levels,
+    links,
+    parents,
+    register,
+    repeat,
+    request,
+    teacher,
+)
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
 from bot.desks.phrases import (
@@ -13,7 +24,6 @@ from bot.desks.phrases import (
     MEDIA_WORDS,
     NO_FEEDBACK_TOPICS,
     ROLE_LABELS,
-    SMALL_TALK_TOPICS,
     TEACHER_CUES,
     VOUS,
 )
@@ -37,7 +47,6 @@ TEACHER_HELP = (
     "\n\nUn·e professionnel·le dans votre classe, une visite d'entreprise, un projet : "
     "/intervention. Où en est votre demande : /demande."
 )
-MENU_PAGE = 8  # topics per page of a theme's menu
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
 ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
 
@@ -143,6 +152,7 @@ class DialogueEngine:
         if self.escalation and state.role != "teacher" and request.asks_for_help(self, state, said):
             return self._offer(state, request.start(self, state))
         acknowledged = acks.acknowledgement(state, stripped, said)  # "ok", "d'accord", "👍"
+        acknowledged = acknowledged or languages.languages(state, said)  # "tu parles anglais ?"
         if acknowledged is not None:
             return self._offer(state, acknowledged)
         tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
@@ -317,24 +327,8 @@ class DialogueEngine:
         return choices
 
     def theme_menu(self, state: State, theme_id: str, page: int = 0) -> Reply:
-        """A theme's topics, MENU_PAGE at a time, with ➡️ Suite and ⬅️ Retour."""
-        theme = next(t for t in self.kb.themes if t.id == theme_id)
-        topics = [
-            self.kb.topics[i]
-            for i in theme.topic_ids
-            if self.kb.topics[i].serves(state.role) and i not in SMALL_TALK_TOPICS
-        ]
-        pages = max(1, -(-len(topics) // MENU_PAGE))
-        page = min(page, pages - 1)
-        shown = topics[page * MENU_PAGE : (page + 1) * MENU_PAGE]
-        choices = [Choice(register.title(t, state.role), f"t:{t.id}") for t in shown]
-        if page + 1 < pages:
-            choices.append(Choice("➡️ Suite", f"th:{theme.id}:{page + 1}"))
-        choices.append(Choice("⬅️ Retour", f"th:{theme.id}:{page - 1}" if page else "m"))
-        text = f"{theme.title} — " + by_role(
-            state.role, "choisis un sujet :", "choisissez un sujet :"
-        )
-        return Reply(text, choices, kind="menu")
+        """A theme's topics, a page at a time (desks.register.theme_menu)."""
+        return register.theme_menu(self.kb, state, theme_id, page)
 
     def answer(self, state: State, topic: Topic, score: float = 100.0) -> Reply:
         """The first message of the topic's answer (the variant for the pupil's class, which is

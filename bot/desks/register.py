@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.desks.phrases import NO_FEEDBACK_TOPICS, ROLE_LABELS
-from bot.messages import Choice, Reply, State
+from bot.desks.phrases import NO_FEEDBACK_TOPICS, ROLE_LABELS, SMALL_TALK_TOPICS
+from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.topics import Topic
 
@@ -84,3 +84,25 @@ def after_role_choice(state: State) -> list[Choice]:
     if not state.role_asked or state.last_topic in (None, *NO_FEEDBACK_TOPICS):
         return []
     return [Choice("📖 En savoir plus", f"more:{state.last_topic}")]
+
+
+MENU_PAGE = 8  # topics per page of a theme's menu
+
+
+def theme_menu(kb: KnowledgeBase, state: State, theme_id: str, page: int = 0) -> Reply:
+    """A theme's topics, MENU_PAGE at a time, with ➡️ Suite and ⬅️ Retour."""
+    theme = next(t for t in kb.themes if t.id == theme_id)
+    topics = [
+        kb.topics[i]
+        for i in theme.topic_ids
+        if kb.topics[i].serves(state.role) and i not in SMALL_TALK_TOPICS
+    ]
+    pages = max(1, -(-len(topics) // MENU_PAGE))
+    page = min(page, pages - 1)
+    shown = topics[page * MENU_PAGE : (page + 1) * MENU_PAGE]
+    choices = [Choice(title(t, state.role), f"t:{t.id}") for t in shown]
+    if page + 1 < pages:
+        choices.append(Choice("➡️ Suite", f"th:{theme.id}:{page + 1}"))
+    choices.append(Choice("⬅️ Retour", f"th:{theme.id}:{page - 1}" if page else "m"))
+    text = f"{theme.title} — " + by_role(state.role, "choisis un sujet :", "choisissez un sujet :")
+    return Reply(text, choices, kind="menu")

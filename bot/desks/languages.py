@@ -1,0 +1,33 @@
+""" "I don't speak French very well", "tu parles anglais ?": what languages the bot reads and
+writes, said plainly instead of "not understood"."""
+
+from __future__ import annotations
+
+import re
+
+from bot.messages import Reply, State, by_role
+
+# normalised words
+LANGUAGE_QUESTION = re.compile(
+    r"\b(?:(?:don t|dont|do not|can t|cant|cannot) (?:speak|write|read|understand) (?:french|"
+    r"very good french|good french)|(?:my|mon) (?:french|francais) (?:is|est) (?:not|pas|bad|nul)"
+    r"|(?:speak|write|talk|answer|reply) (?:in )?english|english (?:please|pls|plz)"
+    r"|(?:tu parles|vous parlez|parles tu|parlez vous|tu comprends|vous comprenez) (?:l |le )?"
+    r"anglais|(?:ecrire|repondre|ecris|reponds|ecrivez|repondez) en anglais"
+    r"|(?:je|j) (?:ne )?(?:parle|comprends|ecris) (?:pas|mal) (?:tres |trop )?(?:bien )?(?:le )?"
+    r"francais|francais (?:c est|est) pas ma langue)\b"
+)
+MAX_WORDS = 20  # a long story that mentions languages is a question about something else
+ANSWER = (
+    "Pas de problème : écris en anglais ou en français simple, même avec des fautes. Je comprends "
+    "les deux, mais je réponds en français, avec des phrases courtes. Pose ta question !",
+    "Pas de problème : écrivez en anglais ou en français simple. Je comprends les deux, mais je "
+    "réponds en français. Posez votre question !",
+)
+
+
+def languages(state: State, said: str) -> Reply | None:
+    """The answer to a question about languages; None for anything else."""
+    if len(said.split()) > MAX_WORDS or not LANGUAGE_QUESTION.search(said):
+        return None
+    return Reply(by_role(state.role, *ANSWER), kind="answer", topic="aide", score=100.0)
