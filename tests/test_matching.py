@@ -202,3 +202,17 @@ def test_one_generic_word_gets_a_choice_of_pupils_topics(matcher, text):
     result = matcher.match(text)
     assert result.topic is None and len(result.suggestions) == 3
     assert all(matcher.kb.topics[t].audience != "teacher" for t in result.suggestions)
+
+
+def test_a_long_story_that_ends_on_a_clear_question_is_answered_on_it(matcher):
+    story = (
+        "Bonjour, je suis en 3e et ça fait trois semaines que je cherche un stage. J'ai envoyé "
+        "des lettres à des boulangeries, des garages, la mairie, mais personne ne répond. Ma prof "
+        "principale dit d'insister et mes parents stressent parce que la date limite approche. "
+        "Je ne connais personne dans les entreprises et les offres sont loin de chez moi. "
+    )
+    result = matcher.match(
+        story + "Est-ce que je peux faire mon stage dans la pharmacie de ma tante ?"
+    )
+    assert result.topic == "stage-famille" and "pas-de-stage" in result.suggestions
+    assert matcher.match(story).topic == "pas-de-stage"  # the story alone

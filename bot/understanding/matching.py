@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -116,6 +117,20 @@ def _contains(message: tuple[str, ...], phrase: tuple[str, ...], slack: int = 2)
         else:
             return True
     return False
+
+
+LONG_STORY = 300  # characters from which a message is a story whose last question leads
+QUESTION_LEADS = 75.0  # when it is this clear, and clearer than the story as a whole
+_SENTENCES = re.compile(r"(?<=[.!?…\n])\s+")
+
+
+def final_question(text: str) -> str | None:
+    """The last sentence of a long message, when it asks something (4 words or more)."""
+    if len(text) < LONG_STORY:
+        return None
+    last = _SENTENCES.split(text.strip())[-1]
+    asks = last.rstrip().endswith("?") and len(last.split()) >= 4 and len(last) <= len(text) / 2
+    return last if asks else None
 
 
 class Matcher:
@@ -281,6 +296,14 @@ class Matcher:
         result, special = self._decide(text, scores, tokens, calm)
         if not (special or self.classifier is None or skip):
             result = self._combine(text, result, scores, quiet)
+        question = None if special else final_question(text)
+        if question is not None:  # a long story that ends on its question: the question leads
+            asked = self.match(question, skip, calm)
+            clear = asked.score >= max(QUESTION_LEADS, result.score if result.topic else 0.0)
+            if asked.topic is not None and asked.topic != result.topic and clear:
+                story = (result.topic, *result.suggestions)
+                also = tuple(t for t in story if t and t != asked.topic)[:2]
+                result = MatchResult(result.candidates, asked.topic, asked.score, also, tokens)
         if not special and result.tokens and set(result.tokens) <= set(self.settings.generic):
             topics = self.kb.topics
             pupils = [c.topic_id for c in result.candidates if topics[c.topic_id].serves("pupil")]
