@@ -333,3 +333,15 @@ def test_the_bot_says_it_has_no_phone(engine):
         State(role="teacher"), "Est-il possible de vous joindre par téléphone ?"
     )
     assert reply.topic == "robot" and "pas de téléphone" in reply.text
+
+
+def test_the_academie_found_from_a_town_is_named_so_a_wrong_guess_can_be_undone(
+    engine_with_academies,
+):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    reply = engine_with_academies.handle_text(state, "montreuil")
+    assert "académie de Créteil" in reply.text and "Retour" in reply.text
+    assert state.form["answers"]["academy"] == "creteil"
+    back = engine_with_academies.handle_choice(state, "f:back")
+    assert back.kind == "form" and state.form["step"] == "academy"

@@ -258,6 +258,15 @@ def answer_text(
         problem = answer_academy(form, text, role, directory)
         if form["answers"].get("academy") and not form.get("pending_academy"):
             _advance(form)
+            academy = directory.academies.get(form["answers"]["academy"])
+            if problem is None and academy is not None:  # said, so a wrong guess can be undone
+                return by_role(
+                    role,
+                    f"C'est noté : académie {of_academy(academy.name)} (⬅️ Retour si ce n'est "
+                    "pas la bonne).",
+                    f"C'est noté : académie {of_academy(academy.name)} (⬅️ Retour si ce n'est "
+                    "pas la bonne).",
+                )
         return problem
     if step == "level":
         level = parse_level(text)
