@@ -345,3 +345,14 @@ def test_the_academie_found_from_a_town_is_named_so_a_wrong_guess_can_be_undone(
     assert state.form["answers"]["academy"] == "creteil"
     back = engine_with_academies.handle_choice(state, "f:back")
     assert back.kind == "form" and state.form["step"] == "academy"
+
+
+@pytest.mark.parametrize(("typed", "level"), [("1", "4e"), ("3", "3e"), ("6", "bts")])
+def test_a_number_at_the_class_step_is_a_class_or_a_button(engine_with_academies, typed, level):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "13")
+    engine_with_academies.handle_text(state, "collège Jean Moulin, Marseille")
+    assert state.form["step"] == "level"
+    engine_with_academies.handle_text(state, typed)
+    assert state.form["answers"].get("level") == level

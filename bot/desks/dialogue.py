@@ -19,6 +19,7 @@ from bot.desks import (
 )
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
+from bot.desks.forms import parse_level
 from bot.desks.phrases import (
     LEVELS,
     MEDIA_WORDS,
@@ -93,7 +94,11 @@ class DialogueEngine:
             state.last_topic = state.told_rest = state.topic_level = None
         in_form = state.form is not None and not state.form.get("paused")
         # in the form, a number is an answer only where it can be one (a département, a class)
-        typed_answer = in_form and state.form["step"] in ("academy", "level", *TYPED_STEPS)
+        # "3" at the class step is "3e"; "1" there is the first button (the console's numbers)
+        step = state.form["step"] if in_form else None
+        typed_answer = step in ("academy", "level", *TYPED_STEPS) and (
+            step != "level" or parse_level(stripped) is not None
+        )
         digits = stripped.isascii() and stripped.isdigit() and len(stripped) <= 3
         if digits and state.choices and not typed_answer:
             index = int(stripped) - 1
