@@ -10,6 +10,7 @@ import pytest
 from support.cases import make_service, press, say
 from support.harness import running_bot, until
 
+from bot.messages import State
 from bot.understanding.safety import SafetyNet
 
 PUPIL = 2001
@@ -221,3 +222,18 @@ def test_a_short_statement_about_oneself_is_no_crisis(net: SafetyNet, text: str)
 )
 def test_short_distress_is_still_strong(net: SafetyNet, text: str):
     assert getattr(net.assess(text), "level", None) == "strong", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon beau-père me frappe quand il a bu, je fais mon stage dans son garage, est-ce que je "
+        "peux changer de stage ?",
+        "mon tuteur m'a touché les fesses, est-ce que je dois quand même y retourner demain ?",
+    ],
+)
+def test_a_question_about_the_stage_beside_a_disclosure_is_never_dropped(engine, text):
+    reply = engine.handle_text(State(role="pupil"), text)
+    assert reply.kind == "safety" and reply.safety == "strong"
+    assert [c.id for c in reply.choices] == ["t:probleme-stage"], reply.choices
+    assert "la réponse est sous ce bouton" in reply.text

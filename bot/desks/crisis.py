@@ -9,6 +9,7 @@ stay the first thing they read.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -64,16 +65,35 @@ def crisis_reply(
 
 def _question_topic(engine: DialogueEngine, state: State, text: str | None) -> Topic | None:
     """The topic a message confidently asks about, besides distress (None if none): only a
-    message that asks something ("?", "comment", "quand"...), so distress alone gets no topic."""
-    if not text or ("?" not in text and not ASKING.search(" ".join(words(text)))):
+    message that asks something ("?", "comment", "quand"...), so distress alone gets no topic.
+    The whole message is read, then its last clause (the question itself); a question about a
+    stage the matcher cannot place gets "Un problème pendant le stage" (changing, stopping)."""
+    said = " ".join(words(text or ""))
+    if not text or ("?" not in text and not ASKING.search(said)):
         return None
-    result = engine.matcher.match(text, calm=True)
-    if result.topic is None or result.topic in NO_FEEDBACK_TOPICS:
-        return None
-    if result.score < engine.matcher.settings.answer_threshold:
-        return None  # the classifier's weak guess: "que dois-je faire ?" is about the distress
-    topic = engine.kb.topics[result.topic]
-    return topic if topic.serves(state.role or "pupil") else None
+    last = _CLAUSES.split(text.strip())[-1]
+    for asked in (text, last) if len(last.split()) >= MIN_CLAUSE_WORDS else (text,):
+        result = engine.matcher.match(asked, calm=True)
+        if result.topic is None or result.topic in NOT_BESIDE:
+            continue
+        if result.score < engine.matcher.settings.answer_threshold:
+            continue  # the classifier's weak guess: "que dois-je faire ?" is about the distress
+        topic = engine.kb.topics[result.topic]
+        if topic.serves(state.role or "pupil"):
+            return topic
+    if state.role != "teacher" and _ABOUT_THE_STAGE.search(said):
+        return engine.kb.topics.get(STAGE_PROBLEM)
+    return None
+
+
+_CLAUSES = re.compile(r"[,.;:!]\s+")
+MIN_CLAUSE_WORDS = 5
+NOT_BESIDE = {*NO_FEEDBACK_TOPICS, "aide", "robot"}  # "que dois-je faire ?" is not "/aide"
+STAGE_PROBLEM = "probleme-stage"
+_ABOUT_THE_STAGE = re.compile(
+    r"\b(stage|stages|stg|pfmp|tuteur|tutrice|patron|patronne|maitre de stage|entreprise"
+    r"|internship|placement)\b"
+)
 
 
 # A weak signal on a message the knowledge base cannot answer ("jsuis triste", or « je me sens
