@@ -237,3 +237,27 @@ def test_a_question_about_the_stage_beside_a_disclosure_is_never_dropped(engine,
     assert reply.kind == "safety" and reply.safety == "strong"
     assert [c.id for c in reply.choices] == ["t:probleme-stage"], reply.choices
     assert "la réponse est sous ce bouton" in reply.text
+
+
+def test_an_adult_asking_what_next_after_a_report_gets_the_steps(engine):
+    state = State(role="teacher")
+    first = engine.handle_text(
+        state,
+        "Une élève de 3e m'a confié que son tuteur lui avait mis la main sur la cuisse et lui "
+        "envoie des messages le soir.",
+    )
+    assert first.kind == "safety"
+    parents = engine.handle_text(state, "Je dois prévenir les parents moi-même ?")
+    assert parents.topic == "detresse" and "L.226-2-1" in parents.text
+    assert "Je n'ai pas compris" not in parents.text
+    procureur = engine.handle_text(state, "Faut-il faire un signalement au procureur ?")
+    assert "procureur" in procureur.text and "art. 40" in procureur.text
+    assert procureur.text != parents.text
+
+
+def test_a_pupil_asking_if_it_is_normal_after_a_disclosure_hears_no(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "le patron du stage il me touche lepaule et jsuis pas bien")
+    reply = engine.handle_text(state, "cest normal ?")
+    assert reply.text.startswith("Non, ce n'est pas normal") and "119" in reply.text
+    assert "discrimination" not in (reply.topic or "")

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.desks import register
+from bot.desks.answers import split_answer
 from bot.desks.context import ASKING
 from bot.desks.phrases import NO_FEEDBACK_TOPICS
 from bot.messages import Choice, Reply, State, by_role
@@ -94,6 +95,45 @@ _ABOUT_THE_STAGE = re.compile(
     r"\b(stage|stages|stg|pfmp|tuteur|tutrice|patron|patronne|maitre de stage|entreprise"
     r"|internship|placement)\b"
 )
+
+
+# Just after the safety message, a message the knowledge base does not clearly answer is about
+# what was just told: an adult gets what to do next (the distress topic's rest: the parents,
+# writing the IP, the procureur, secrecy), a pupil who asks « c'est normal ? » a plain no.
+FOLLOW_UP_BELOW = 80.0
+IS_IT_NORMAL = re.compile(
+    r"\b(c|ce|cest|c est|ce est|est ce|is it|is that|that s|thats) ?(normal|grave|ok|legal)\b"
+    r"|\b(j ai|jai|g|je ai|il a|elle a) le droit\b|\bnormal\b"
+)
+NOT_NORMAL = (
+    "Non, ce n'est pas normal, et ce n'est pas de ta faute. Personne n'a le droit de te faire du "
+    "mal, de te toucher ou de t'humilier, ni en stage ni ailleurs. Tu as le droit d'en parler et "
+    "d'être protégé·e : un adulte de confiance (CPE, infirmier·e scolaire, un prof), ou le 119 "
+    "et le 3018, gratuits, par téléphone ou par tchat (allo119.gouv.fr, 3018.fr)."
+)
+
+
+def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResult) -> Reply | None:
+    """The reply to a message just after the safety message that the knowledge base does not
+    clearly answer; None otherwise (a clear question is answered as usual)."""
+    if time.time() - state.crisis_at >= AFTER_CRISIS_SECONDS:
+        return None
+    clear = result.topic is not None and result.score >= FOLLOW_UP_BELOW
+    if clear and result.topic != CRISIS_TOPIC:
+        return None
+    if state.role != "teacher" and not state.parent:
+        if not IS_IT_NORMAL.search(said) or len(said.split()) > 8:
+            return None
+        return Reply(NOT_NORMAL, kind="answer", topic=CRISIS_TOPIC, score=100.0)
+    topic = engine.kb.topics.get(CRISIS_TOPIC)
+    if topic is None or state.told_rest == CRISIS_TOPIC:  # said once: the usual reply after
+        return None
+    state.last_topic, state.told_rest, state.last_at = CRISIS_TOPIC, CRISIS_TOPIC, time.time()
+    _, rest = split_answer(topic.answer_for("teacher", None))
+    if not rest:
+        return None
+    text = f"Après ce que vous m'avez décrit :\n\n{rest}\n\nSource : {topic.source}"
+    return Reply(text, kind="answer", topic=CRISIS_TOPIC, score=100.0, source=topic.source)
 
 
 # A weak signal on a message the knowledge base cannot answer ("jsuis triste", or « je me sens

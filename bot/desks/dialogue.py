@@ -170,7 +170,8 @@ class DialogueEngine:
             result = self.matcher.match(stripped, calm=True)
         last = self.kb.topics.get(state.last_topic or "")
         result = read_in_context(self.matcher, last, stripped, said, tokens, result)
-        return self._offer(state, self._reply_for(state, stripped, result))
+        after = crisis.follow_up(self, state, said, result)  # "je dois prévenir les parents ?"
+        return self._offer(state, after or self._reply_for(state, stripped, result))
 
     def handle_choice(self, state: State, choice_id: str) -> Reply:
         """A button press or a numbered choice; unknown ids get a polite refusal."""

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.desks import register
+from bot.desks import levels, register
+from bot.desks.answers import short_source, split_answer
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.matching import MatchResult
+from bot.understanding.normalise import analyse
+from bot.understanding.topics import Topic
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
 
 NEXT_PART = "Ma réponse sur « {name} » en parle ; voici la suite, avec plus de détails :\n\n"
 OTHERS = 3  # other topics offered when the answer above already says everything
+POINT_WORDS = 2  # distinctive words the question and the line must share ("obligatoire" alone: no)
+DISTINCT_IN = 2  # a question word found in at most this many lines of the answer points to one
 
 
 def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Reply:
@@ -30,6 +35,16 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
             more.kind, more.topic, more.score = "answer", topic.id, result.score
             more.source = topic.source
             return more
+    point = _point(engine, state, topic, result.tokens)
+    if point is not None:  # "faut-il un signalement au procureur ?": that line of the answer
+        text = by_role(
+            state.role,
+            f"Sur ce point, ma réponse sur « {name} » dit :\n\n{point}",
+            f"Sur ce point, ma réponse sur « {name} » dit :\n\n{point}",
+        )
+        text += f"\n\nSource : {short_source(topic.source)}"
+        related = register.topic_choices(engine.kb, topic.related, state.role)[:OTHERS]
+        return Reply(text, related, kind="answer", topic=topic.id, score=result.score)
     nearby = [c.topic_id for c in result.candidates if c.topic_id != topic.id]
     choices = register.topic_choices(engine.kb, [*nearby, *topic.related], state.role)
     unique = list({c.id: c for c in choices if c.id != f"t:{topic.id}"}.values())[:OTHERS]
@@ -48,3 +63,24 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
         score=result.score,
         source=topic.source,
     )
+
+
+def _point(
+    engine: DialogueEngine, state: State, topic: Topic, tokens: tuple[str, ...]
+) -> str | None:
+    """The one line of the answer's rest (the first message is on screen) that the question's
+    distinctive words point to."""
+    _, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
+    lines = [line.strip() for line in rest.split("\n") if len(line.strip()) > 20]
+    stems = [set(analyse(line, engine.kb.lexicon)[0]) for line in lines]
+    title = set(analyse(topic.title, engine.kb.lexicon)[0])  # a follow-up is read with it
+    distinct = {
+        t for t in tokens if t not in title and 0 < sum(t in s for s in stems) <= DISTINCT_IN
+    }
+    if not distinct:
+        return None
+    shared = [len(distinct & s) for s in stems]
+    best = max(shared)
+    if best < POINT_WORDS or shared.count(best) > 1:
+        return None
+    return lines[shared.index(best)]

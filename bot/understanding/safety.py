@@ -318,11 +318,21 @@ class SafetyNet:
             alone = self._find(piece, piece=True, clause=kind)
             if alone is not None and kind and alone[0] != "strong":
                 continue
+            if alone is not None and found is not None and self._kept_weak(s, found, alone):
+                continue
             if alone is not None and (found is None or alone[0] == "strong"):
                 found = alone
                 if found[0] == "strong":
                     break
         return found
+
+    def _kept_weak(self, s: str, whole: tuple[str, str], alone: tuple[str, str]) -> bool:
+        """The whole message's rules kept this category weak on purpose (a refusal "because of
+        my name" is discrimination): a clause of it read alone does not make it strong."""
+        if whole[0] != "weak" or alone[1] != whole[1] or self._families is None:
+            return False
+        positions = self._families.positions(s.split())
+        return any(positions.get(v) for v in self._strong_vetoes.get(whole[1], ()))
 
     def _vetoed(self, s: str) -> bool:
         """A game, joke or lesson word in the prepared text."""
