@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import follow_up_topic, main
+from bot.messages import State
 from bot.understanding.evaluation import evaluate_followups, read_followups
 
 FOLLOWUPS = Path(__file__).parent / "data" / "followups.tsv"
@@ -79,3 +80,10 @@ def test_a_clear_question_on_another_subject_is_not_pulled_back(engine, first, f
     """The last answer does not speak of pay: « et c payé ? » is a new question."""
     assert follow_up_topic(engine, None, follow_up) == expected
     assert follow_up_topic(engine, first, follow_up) == expected
+
+
+def test_is_it_normal_is_read_with_the_last_answer(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "mon maitre de stage me fait faire que du menage et du cafe")
+    reply = engine.handle_text(state, "cest normal")
+    assert reply.topic == "probleme-stage", reply.text

@@ -202,3 +202,19 @@ def test_a_parent_who_introduces_themselves_is_greeted_as_a_parent(engine):
     reply = engine.handle_text(state, "Bonjour, je suis la maman d'une élève de 3e")
     assert reply.kind == "menu" and "parents" in reply.text and "votre enfant" in reply.text
     assert state.parent and state.topic_level == "3e"
+
+
+def test_seconde_pro_is_a_vocational_class():
+    from bot.desks.forms import parse_level
+
+    assert parse_level("seconde pro") == parse_level("2nde pro") == "bacpro"
+    assert parse_level("1ere pro") == "bacpro" and parse_level("seconde") == "2de"
+
+
+def test_a_parent_asking_for_the_ipe_is_told_the_child_makes_the_request(engine_with_academies):
+    state = State()
+    engine_with_academies.handle_text(state, "mon fils est en 3e et ne trouve pas de stage")
+    reply = engine_with_academies.handle_text(state, "comment on fait la demande à l'ingénieur ?")
+    assert state.form is None and "/stage" in reply.text and "votre enfant" in reply.text
+    intro = engine_with_academies.handle_text(State(), "je suis la maman d'une élève")
+    assert "tq" not in [c.id for c in intro.choices]  # not the teachers' request button

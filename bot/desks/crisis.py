@@ -97,6 +97,13 @@ _ABOUT_THE_STAGE = re.compile(
 )
 
 
+def with_footer(reply: Reply, footer: str) -> str:
+    """A weak signal's helpline line: under an answer, above a question ("Tu voulais dire :")."""
+    if reply.kind == "did_you_mean":
+        return f"{footer}\n\n{reply.text}"
+    return f"{reply.text}\n\n{footer}"
+
+
 # Just after the safety message, a message the knowledge base does not clearly answer is about
 # what was just told: an adult gets what to do next (the distress topic's rest: the parents,
 # writing the IP, the procureur, secrecy), a pupil who asks « c'est normal ? » a plain no.

@@ -97,7 +97,7 @@ class DialogueEngine:
         # "3" at the class step is "3e"; "1" there is the first button (the console's numbers)
         step = state.form["step"] if in_form else None
         typed_answer = step in ("academy", "level", *TYPED_STEPS) and (
-            step != "level" or parse_level(stripped) is not None
+            step != "level" or request.is_teacher_form(state) or parse_level(stripped) is not None
         )
         digits = stripped.isascii() and stripped.isdigit() and len(stripped) <= 3
         if digits and state.choices and not typed_answer:
@@ -136,7 +136,7 @@ class DialogueEngine:
         )
         reply = crisis.comfort(reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None and reply.topic != CRISIS_TOPIC:
-            reply.text += "\n\n" + self.kb.safety.footer(state.role)
+            reply.text = crisis.with_footer(reply, self.kb.safety.footer(state.role))
             reply.safety = signal.level
         return register.ask_role_once(state, reply)
 
@@ -152,6 +152,7 @@ class DialogueEngine:
             return self._offer(state, offered)
         introduced = teacher.introduction(self, state, stripped, said)  # "je suis prof de…"
         introduced = introduced or parents.introduction(self, state, stripped, said)
+        introduced = introduced or parents.help_request(self, state, said)  # "/stage", not a form
         if introduced is not None:
             return self._offer(state, introduced)
         if self.escalation and state.role != "teacher" and request.asks_for_help(self, state, said):

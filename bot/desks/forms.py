@@ -27,10 +27,24 @@ _BEFORE = {"contact_adult": "contact", "contact_name": "contact_adult"}
 _LEVEL_WORDS = {
     "4e": {"4e", "4eme", "quatrieme", "4"},
     "3e": {"3e", "3eme", "troisieme", "3"},
-    "2de": {"2de", "2nde", "seconde", "2nd"},
+    # the vocational and higher levels first: "seconde pro" is a bac pro class, not 2de GT
     "cap": {"cap"},
-    "bacpro": {"bac pro", "bacpro", "1re pro", "terminale pro", "2de pro", "seconde pro", "lp"},
+    "bacpro": {
+        "bac pro",
+        "bacpro",
+        "1re pro",
+        "1ere pro",
+        "premiere pro",
+        "terminale pro",
+        "2de pro",
+        "2nde pro",
+        "seconde pro",
+        "lp",
+        "lycee pro",
+        "lycee professionnel",
+    },
     "bts": {"bts"},
+    "2de": {"2de", "2nde", "seconde", "2nd"},
 }
 
 

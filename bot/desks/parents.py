@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK
 from bot.desks.teacher import _ASKING, MAX_INTRODUCTION_WORDS
-from bot.messages import Reply, State
+from bot.messages import Choice, Reply, State
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
@@ -39,10 +40,32 @@ def speaks_as_parent(state: State, said: str) -> bool:
     return state.parent
 
 
+CHILD_ASKS = (
+    "La demande d'aide à un ingénieur pour l'école, c'est votre enfant qui la fait, depuis son "
+    "téléphone ou le vôtre : qu'il m'écrive « /stage » et réponde à quelques questions (son "
+    "établissement, sa classe, ses dates). Rien n'est envoyé sans son accord, et il peut tout "
+    "effacer avec /oublier. En attendant, son professeur principal doit aussi l'aider à trouver."
+)
+
+
+def help_request(engine: DialogueEngine, state: State, said: str) -> Reply | None:
+    """A parent asking for the IPE's help: who makes the request, and how."""
+    if not state.parent or not (HELP_REQUEST.search(said) or HOW_TO_ASK.search(said)):
+        return None
+    if not engine.escalation:
+        return None
+    return Reply(CHILD_ASKS, kind="answer", topic="ipe", score=100.0)
+
+
+def menu(engine: DialogueEngine, state: State) -> list[Choice]:
+    """The themes, without the teachers' request button."""
+    return [c for c in engine.theme_choices(state) if c.id != "tq"]
+
+
 def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
     """A parent who introduces themselves without a question; None for anything else."""
     if not state.parent or not _INTRODUCTION.search(said):
         return None
     if "?" in text or _ASKING.search(said) or len(said.split()) > MAX_INTRODUCTION_WORDS:
         return None
-    return Reply(INTRODUCTION, engine.theme_choices(state), kind="menu", topic="salutation")
+    return Reply(INTRODUCTION, menu(engine, state), kind="menu", topic="salutation")

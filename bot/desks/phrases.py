@@ -49,4 +49,4 @@ TEACHER_CUES = re.compile(
 # "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent)
 VOUS = re.compile(r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez)\b")
 # a short message that leans on the previous answer: "c obligatoire ?", "et en BTS ?"
-FOLLOW_UP = re.compile(r"^(et|c|ca|il|elle|ils|elles|on|y|en)\b|\b(c|ca)\b")
+FOLLOW_UP = re.compile(r"^(et|c|ce|cest|ca|il|elle|ils|elles|on|y|en)\b|\b(c|ca)\b")

@@ -106,6 +106,8 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
     (with the closest advice topic beside it). None: not such a message."""
     if not engine.escalation or state.role == "pupil" or state.staff:
         return None
+    if state.parent:  # a parent's request is their child's (desks.parents)
+        return None
     if state.role == "teacher" and HOW_TO_ASK.search(said):  # « comment je fais la demande ? »
         return start(engine, state)
     if not TEACHER_REQUEST.search(said):

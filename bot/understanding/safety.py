@@ -32,6 +32,7 @@ from bot.understanding.safety_model import SafetyModel
 from bot.understanding.safety_phrases import (
     MAX_INPUT_CHARS,
     PIECE_MIN_WORDS,
+    REFUSED_PLACEMENT,
     Normaliser,
     _Compiled,
     _raw_words,
@@ -329,9 +330,9 @@ class SafetyNet:
     def _kept_weak(self, s: str, whole: tuple[str, str], alone: tuple[str, str]) -> bool:
         """The whole message's rules kept this category weak on purpose (a refusal "because of
         my name" is discrimination): a clause of it read alone does not make it strong."""
-        if whole[0] != "weak" or alone[1] != whole[1] or self._families is None:
+        if whole[0] != "weak" or alone[1] != whole[1] or not REFUSED_PLACEMENT.search(s):
             return False
-        positions = self._families.positions(s.split())
+        positions = self._families.positions(s.split()) if self._families is not None else {}
         return any(positions.get(v) for v in self._strong_vetoes.get(whole[1], ()))
 
     def _vetoed(self, s: str) -> bool:

@@ -231,3 +231,11 @@ def clauses(piece: str) -> list[str]:
             seen.add(text)
             out.append(text)
     return out
+
+
+# a placement refused ("on a refusé mon fils en stage à cause de son nom"): a discrimination,
+# kept at the footer's level even when a clause of it, read alone, looks stronger
+REFUSED_PLACEMENT = re.compile(
+    r"\brefus\w*(?: \w+){0,4} (?:stage|stages|pfmp|candidature|alternance|apprentissage)\b"
+    r"|\b(?:stage|pfmp|candidature|alternance)(?: \w+){0,3} refus\w*"
+)
