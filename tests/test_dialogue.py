@@ -356,3 +356,14 @@ def test_a_number_at_the_class_step_is_a_class_or_a_button(engine_with_academies
     assert state.form["step"] == "level"
     engine_with_academies.handle_text(state, typed)
     assert state.form["answers"].get("level") == level
+
+
+def test_the_line_a_question_points_to_joins_the_first_answer(engine):
+    state = State(role="teacher")
+    reply = engine.handle_text(
+        state,
+        "Une grande entreprise refuse notre convention de PFMP et veut que nous signions la sienne",
+    )
+    assert reply.topic == "convention-stage"
+    answer = reply.text.split("\n\nSource")[0]
+    assert "sa propre convention" in answer and len(answer) <= 700

@@ -381,6 +381,7 @@ class DialogueEngine:
             return repeat.follow_on(self, state, result)
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
+            reply = repeat.with_point(self, state, reply, result)  # the line the words point to
             if result.suggestions and reply.kind == "answer":
                 others = [self.kb.topics[t] for t in result.suggestions]
                 names = " ou ".join(f"« {register.title(t, state.role)} »" for t in others)

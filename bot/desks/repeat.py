@@ -65,6 +65,22 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     )
 
 
+POINTED_MAX = 700  # characters of answer (before its source) a pointed line may bring it to
+
+
+def with_point(engine: DialogueEngine, state: State, reply: Reply, result: MatchResult) -> Reply:
+    """A first answer whose rest holds the line the question points to ("une entreprise veut
+    sa propre convention"): that line joins the first message, when it still fits a screen."""
+    if reply.kind != "answer" or result.topic is None or reply.topic != result.topic:
+        return reply
+    point = _point(engine, state, engine.kb.topics[result.topic], result.tokens)
+    answer, marker, source = reply.text.partition("\n\nSource : ")
+    if point is None or point in answer or len(answer) + len(point) > POINTED_MAX:
+        return reply
+    reply.text = f"{answer}\n\n{point}{marker}{source}"
+    return reply
+
+
 def _point(
     engine: DialogueEngine, state: State, topic: Topic, tokens: tuple[str, ...]
 ) -> str | None:
