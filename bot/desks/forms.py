@@ -216,13 +216,14 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             "l'équipe du bot sera prévenue, sans délai garanti. /oublier efface tout.",
         )
     return FormPrompt(
-        summary(form, directory) + "\n\n" + consent, (("✅ J'accepte, envoyer", "f:ok"), *NAV)
+        summary(form, directory, role) + "\n\n" + consent,
+        (("✅ J'accepte, envoyer", "f:ok"), *NAV),
     )
 
 
-def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
+def summary(form: dict[str, Any], directory: AcademyDirectory, role: str | None = "pupil") -> str:
     """The answers as the pupil will see them before consenting (plain text)."""
-    lines = ["Récapitulatif de ta demande :"]
+    lines = [by_role(role, "Récapitulatif de ta demande :", "Récapitulatif de la demande :")]
     for key, value in display_answers(form["answers"], directory).items():
         lines.append(f"• {FIELD_LABELS[key]} : {value}")
     return "\n".join(lines)
