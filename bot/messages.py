@@ -55,6 +55,7 @@ class State:
     role_asked: bool = False  # the role question came under an answer (asked once)
     recent: dict[str, list[float]] = field(default_factory=dict)  # per-chat limits (desks.limits)
     last_at: float = 0.0  # when the last topic was answered (a follow-up leans on it for a while)
+    english_at: float = 0.0  # when "(I answer in French only.)" was last said (once a while)
     crisis_at: float = 0.0  # when the safety message was last shown (desks.crisis.comfort)
 
     def to_dict(self) -> dict[str, Any]:

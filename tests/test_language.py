@@ -100,3 +100,14 @@ def test_a_story_that_mentions_languages_is_a_question(engine):
         State(role="pupil"), "je parle anglais et espagnol, stage à l'étranger ?"
     )
     assert reply.topic == "stage-etranger"
+
+
+def test_the_english_line_is_said_once_in_a_while_not_on_every_reply(engine):
+    state = State(role="pupil")
+    first = engine.handle_text(state, "how do i find an internship")
+    second = engine.handle_text(state, "is it paid?")
+    assert first.text.startswith(ENGLISH_NOTE) and ENGLISH_NOTE not in second.text
+    state.english_at -= 3600
+    assert engine.handle_text(state, "what should i wear on my first day").text.startswith(
+        ENGLISH_NOTE
+    )

@@ -20,6 +20,7 @@ from bot.desks import (
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
 from bot.desks.forms import parse_level
+from bot.desks.languages import ENGLISH_NOTE as ENGLISH_NOTE  # re-exported
 from bot.desks.phrases import (
     LEVELS,
     MEDIA_WORDS,
@@ -31,7 +32,6 @@ from bot.desks.phrases import (
 from bot.desks.teacher_forms import TYPED_STEPS
 from bot.messages import Choice, Reply, State, by_role
 from bot.understanding.knowledge import KnowledgeBase, Topic
-from bot.understanding.language import in_english
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
 from bot.understanding.safety import SafetySignal
@@ -49,7 +49,6 @@ TEACHER_HELP = (
     "/intervention. Où en est votre demande : /demande."
 )
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
-ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
 
 
 class DialogueEngine:
@@ -126,8 +125,8 @@ class DialogueEngine:
         reply = self._text_reply(state, stripped, said, sad)
         if vous:
             state.role = role
-        if not in_form and in_english(stripped):
-            reply.text = f"{ENGLISH_NOTE}\n{reply.text}"
+        if not in_form:
+            reply.text = languages.with_note(state, stripped, reply.text)
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
             state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
             return self.start(state)

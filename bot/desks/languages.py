@@ -4,8 +4,13 @@ writes, said plainly instead of "not understood"."""
 from __future__ import annotations
 
 import re
+import time
 
 from bot.messages import Reply, State, by_role
+from bot.understanding.language import in_english
+
+ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
+NOTE_AGAIN_AFTER = 30 * 60  # seconds: said once, then again only after a pause
 
 # normalised words
 LANGUAGE_QUESTION = re.compile(
@@ -31,3 +36,12 @@ def languages(state: State, said: str) -> Reply | None:
     if len(said.split()) > MAX_WORDS or not LANGUAGE_QUESTION.search(said):
         return None
     return Reply(by_role(state.role, *ANSWER), kind="answer", topic="aide", score=100.0)
+
+
+def with_note(state: State, text: str, reply_text: str) -> str:
+    """The reply to a message written in English, with the English line above it (once in a
+    while: not on every reply of an English conversation)."""
+    if not in_english(text) or time.time() - state.english_at <= NOTE_AGAIN_AFTER:
+        return reply_text
+    state.english_at = time.time()
+    return f"{ENGLISH_NOTE}\n{reply_text}"
