@@ -367,3 +367,15 @@ def test_the_line_a_question_points_to_joins_the_first_answer(engine):
     assert reply.topic == "convention-stage"
     answer = reply.text.split("\n\nSource")[0]
     assert "sa propre convention" in answer and len(answer) <= 700
+
+
+def test_a_phone_number_typed_in_the_request_form_is_not_kept(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "13")
+    reply = engine_with_academies.handle_text(
+        state, "Collège Jean Jaurès, 12 rue des Lilas Marseille, moi c'est Yanis 06 12 34 56 78"
+    )
+    school = state.form["answers"]["school"]
+    assert "06 12" not in school and "Yanis" not in school and "rue des Lilas" in school
+    assert reply.kind == "form"

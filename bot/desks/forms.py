@@ -18,6 +18,7 @@ from bot.cases.details import (
     display_answers,
 )
 from bot.messages import by_role
+from bot.understanding.privacy import scrub_contact
 
 MAX_ANSWER = 300
 STEPS = ("academy", "school", "level", "period", "sectors", "place", "tried", "contact", "consent")
@@ -317,7 +318,7 @@ def answer_text(
             "Je n'ai pas compris : peux-tu écrire quelques mots ?",
             "Pouvez-vous préciser en quelques mots ?",
         )
-    form["answers"][step] = text
+    form["answers"][step] = scrub_contact(text)  # a phone number or a name typed here is not kept
     _advance(form)
     return None
 

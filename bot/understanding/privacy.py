@@ -29,3 +29,10 @@ def scrub(text: str) -> str:
     text = _ADDRESS.sub("[adresse]", text)
     text = _POSTCODE_TOWN.sub("[adresse]", text)
     return _NAME.sub(lambda m: f"{m.group(1)} [nom]", text)
+
+
+def scrub_contact(text: str) -> str:
+    """Only e-mail addresses, phone numbers and stated names (a form's answer keeps the school's
+    or the company's address, which the engineer needs)."""
+    text = _PHONE.sub("[téléphone]", _EMAIL.sub("[e-mail]", text))
+    return _NAME.sub(lambda m: f"{m.group(1)} [nom]", text)
