@@ -379,3 +379,11 @@ def test_a_phone_number_typed_in_the_request_form_is_not_kept(engine_with_academ
     school = state.form["answers"]["school"]
     assert "06 12" not in school and "Yanis" not in school and "rue des Lilas" in school
     assert reply.kind == "form"
+
+
+def test_what_is_asked_at_the_first_step_is_answered_and_the_form_resumes(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    reply = engine_with_academies.handle_text(state, "attend c quoi un ipe deja")
+    assert reply.topic == "ipe" and "On reprend ta demande" in reply.text
+    assert state.form is not None and state.form["step"] == "academy"

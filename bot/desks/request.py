@@ -114,6 +114,7 @@ _BACK = re.compile(
     r"|retour en arriere|back|go back)$"
 )
 _QUESTION = re.compile(r"^(ce est quoi|c koi|comment|pourquoi|est ce que|combien|quand|qui|ou)\b")
+_WHAT_IS = re.compile(r"\b(c koi|c quoi|ce est quoi|cest quoi|kesako|ca veut dire quoi)\b")
 FREE_TEXT_STEPS = ("school", "period", "sectors", "place", "tried")
 
 
@@ -139,7 +140,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
     # a question on the way: at a free-text step, or a clear one (4 words and a "?") at any step
     question = text.rstrip().endswith("?") or _QUESTION.search(said) is not None
-    clear = text.rstrip().endswith("?") and len(said.split()) >= 4
+    asks = text.rstrip().endswith("?") or _WHAT_IS.search(said) is not None
+    clear = asks and len(said.split()) >= 4
     if (state.form["step"] in free and question) or clear:
         result = engine.matcher.match(text)
         if result.topic is not None and result.score >= QUESTION_SCORE:
