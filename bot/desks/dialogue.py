@@ -134,9 +134,10 @@ class DialogueEngine:
             signal is not None and self.kb.safety is not None and self.kb.safety.by_rules(stripped)
         )
         reply = crisis.comfort(reply, state, weak=sad)
-        if signal is not None and self.kb.safety is not None and reply.topic != CRISIS_TOPIC:
-            reply.text = crisis.with_footer(reply, self.kb.safety.footer(state.role))
+        if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
             reply.safety = signal.level
+            if reply.topic != CRISIS_TOPIC:
+                reply.text = crisis.with_footer(reply, self.kb.safety.footer(state.role))
         return register.ask_role_once(state, reply)
 
     def crisis(self, state: State, signal: SafetySignal, text: str | None = None) -> Reply:
