@@ -120,15 +120,14 @@ def _contains(message: tuple[str, ...], phrase: tuple[str, ...], slack: int = 2)
 
 
 LONG_STORY = 300  # characters from which a message is a story whose last question leads
-QUESTION_LEADS = 75.0  # when it is this clear, and clearer than the story as a whole
+QUESTION_LEADS = 75.0  # when it is this clear, and nearly (STORY_MARGIN) as clear as the story
+STORY_MARGIN = 15.0
 _SENTENCES = re.compile(r"(?<=[.!?…\n])\s+")
 
 
 def final_question(text: str) -> str | None:
     """The last sentence of a long message, when it asks something (4 words or more)."""
-    if len(text) < LONG_STORY:
-        return None
-    last = _SENTENCES.split(text.strip())[-1]
+    last = _SENTENCES.split(text.strip())[-1] if len(text) >= LONG_STORY else ""
     asks = last.rstrip().endswith("?") and len(last.split()) >= 4 and len(last) <= len(text) / 2
     return last if asks else None
 
@@ -299,10 +298,10 @@ class Matcher:
         question = None if special else final_question(text)
         if question is not None:  # a long story that ends on its question: the question leads
             asked = self.match(question, skip, calm)
-            clear = asked.score >= max(QUESTION_LEADS, result.score if result.topic else 0.0)
-            if asked.topic is not None and asked.topic != result.topic and clear:
-                story = (result.topic, *result.suggestions)
-                also = tuple(t for t in story if t and t != asked.topic)[:2]
+            bar = max(QUESTION_LEADS, result.score - STORY_MARGIN if result.topic else 0.0)
+            if asked.topic is not None and asked.topic != result.topic and asked.score >= bar:
+                also = tuple(t for t in (result.topic, *result.suggestions) if t != asked.topic)
+                also = tuple(t for t in also if t)[:2]
                 result = MatchResult(result.candidates, asked.topic, asked.score, also, tokens)
         if not special and result.tokens and set(result.tokens) <= set(self.settings.generic):
             topics = self.kb.topics
