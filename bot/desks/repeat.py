@@ -65,6 +65,8 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     )
 
 
+_LINES: dict[tuple[int, str, str], tuple[list[str], list[frozenset[str]], frozenset[str]]] = {}
+MAX_CACHED = 1000
 POINTED_MAX = 700  # characters of answer (before its source) a pointed line may bring it to
 
 
@@ -86,10 +88,16 @@ def _point(
 ) -> str | None:
     """The one line of the answer's rest (the first message is on screen) that the question's
     distinctive words point to."""
-    _, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
-    lines = [line.strip() for line in rest.split("\n") if len(line.strip()) > 20]
-    stems = [set(analyse(line, engine.kb.lexicon)[0]) for line in lines]
-    title = set(analyse(topic.title, engine.kb.lexicon)[0])  # a follow-up is read with it
+    answer = topic.answer_for(state.role, levels.variant(state))
+    key = (id(engine.kb), topic.id, answer)
+    if key not in _LINES:  # the answers do not change while the bot runs: read them once
+        if len(_LINES) > MAX_CACHED:
+            _LINES.clear()
+        _, rest = split_answer(answer)
+        lines = [line.strip() for line in rest.split("\n") if len(line.strip()) > 20]
+        stems = [frozenset(analyse(line, engine.kb.lexicon)[0]) for line in lines]
+        _LINES[key] = lines, stems, frozenset(analyse(topic.title, engine.kb.lexicon)[0])
+    lines, stems, title = _LINES[key]  # (a follow-up is read with the title: not distinctive)
     distinct = {
         t for t in tokens if t not in title and 0 < sum(t in s for s in stems) <= DISTINCT_IN
     }
