@@ -210,11 +210,20 @@ def test_a_question_during_the_form_is_answered_and_the_form_resumes(engine_with
     assert "school" not in state.form["answers"]
 
 
-def test_a_clear_question_at_the_academy_step_is_answered_too(engine_with_academies):
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("c'est quoi une convention de stage ?", "convention-stage"),
+        ("attend c quoi un ipe deja", "ipe"),  # no "?": a "c quoi" asks too
+    ],
+)
+def test_a_clear_question_at_the_academy_step_is_answered_too(
+    engine_with_academies, question, topic
+):
     state = State(role="pupil")
     engine_with_academies.command(state, "stage")
-    reply = engine_with_academies.handle_text(state, "c'est quoi une convention de stage ?")
-    assert reply.topic == "convention-stage" and "On reprend ta demande" in reply.text
+    reply = engine_with_academies.handle_text(state, question)
+    assert reply.topic == topic and "On reprend ta demande" in reply.text
     assert state.form is not None and state.form["step"] == "academy"
     engine_with_academies.handle_text(state, "Lyon ?")  # short: still an answer
     assert state.form["answers"] == {"academy": "lyon"} and state.form["step"] == "school"
@@ -379,11 +388,3 @@ def test_a_phone_number_typed_in_the_request_form_is_not_kept(engine_with_academ
     school = state.form["answers"]["school"]
     assert "06 12" not in school and "Yanis" not in school and "rue des Lilas" in school
     assert reply.kind == "form"
-
-
-def test_what_is_asked_at_the_first_step_is_answered_and_the_form_resumes(engine_with_academies):
-    state = State(role="pupil")
-    engine_with_academies.command(state, "stage")
-    reply = engine_with_academies.handle_text(state, "attend c quoi un ipe deja")
-    assert reply.topic == "ipe" and "On reprend ta demande" in reply.text
-    assert state.form is not None and state.form["step"] == "academy"

@@ -276,13 +276,8 @@ def answer_text(
             _advance(form)
             academy = directory.academies.get(form["answers"]["academy"])
             if problem is None and academy is not None:  # said, so a wrong guess can be undone
-                return by_role(
-                    role,
-                    f"C'est noté : académie {of_academy(academy.name)} (⬅️ Retour si ce n'est "
-                    "pas la bonne).",
-                    f"C'est noté : académie {of_academy(academy.name)} (⬅️ Retour si ce n'est "
-                    "pas la bonne).",
-                )
+                name = of_academy(academy.name)  # the same words for tu and vous
+                return f"C'est noté : académie {name} (⬅️ Retour si ce n'est pas la bonne)."
         return problem
     if step == "level":
         level = parse_level(text)

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK
-from bot.desks.teacher import _ASKING, MAX_INTRODUCTION_WORDS
+from bot.desks.teacher import bare_introduction
 from bot.messages import Choice, Reply, State
 
 if TYPE_CHECKING:
@@ -50,9 +50,8 @@ CHILD_ASKS = (
 
 def help_request(engine: DialogueEngine, state: State, said: str) -> Reply | None:
     """A parent asking for the IPE's help: who makes the request, and how."""
-    if not state.parent or not (HELP_REQUEST.search(said) or HOW_TO_ASK.search(said)):
-        return None
-    if not engine.escalation:
+    asks = HELP_REQUEST.search(said) or HOW_TO_ASK.search(said)
+    if not (state.parent and asks and engine.escalation):
         return None
     return Reply(CHILD_ASKS, kind="answer", topic="ipe", score=100.0)
 
@@ -64,8 +63,6 @@ def menu(engine: DialogueEngine, state: State) -> list[Choice]:
 
 def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
     """A parent who introduces themselves without a question; None for anything else."""
-    if not state.parent or not _INTRODUCTION.search(said):
-        return None
-    if "?" in text or _ASKING.search(said) or len(said.split()) > MAX_INTRODUCTION_WORDS:
+    if not state.parent or not _INTRODUCTION.search(said) or not bare_introduction(text, said):
         return None
     return Reply(INTRODUCTION, menu(engine, state), kind="menu", topic="salutation")

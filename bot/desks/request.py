@@ -161,7 +161,6 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
 def _cancelled(engine: DialogueEngine, state: State, found: bool = False) -> Reply:
     teacher = is_teacher_form(state)
     state.form = None
-    joy = by_role(state.role, "Super, bravo pour ton stage 🎉 ", "Très bonne nouvelle 🎉 ")
     reply = Reply(
         "La demande est annulée : rien n'a été envoyé. Vous pouvez la refaire avec /intervention."
         if teacher
@@ -174,6 +173,7 @@ def _cancelled(engine: DialogueEngine, state: State, found: bool = False) -> Rep
         kind="menu",
     )
     if found and not teacher:
+        joy = by_role(state.role, "Super, bravo pour ton stage 🎉 ", "Très bonne nouvelle 🎉 ")
         reply.text = joy + reply.text
     return reply
 

@@ -57,12 +57,17 @@ INTRODUCTION = (
 )
 
 
+def bare_introduction(text: str, said: str) -> bool:
+    """A short message that asks nothing ("Bonjour, je suis professeur de techno."): who writes."""
+    return not ("?" in text or _ASKING.search(said) or len(said.split()) > MAX_INTRODUCTION_WORDS)
+
+
 def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
     """A teacher who introduces themselves without a question: a greeting and what the bot does
     for teachers. None: a question or anything else."""
     if state.staff or state.role == "pupil" or not _INTRODUCTION.search(said):
         return None
-    if "?" in text or _ASKING.search(said) or len(said.split()) > MAX_INTRODUCTION_WORDS:
+    if not bare_introduction(text, said):
         return None
     state.role = "teacher"
     return Reply(INTRODUCTION, engine.theme_choices(state), kind="menu", topic="salutation")

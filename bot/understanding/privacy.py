@@ -24,15 +24,15 @@ _POSTCODE_TOWN = re.compile(r"\b\d{5}\s+[A-ZÀ-ÖØ-Þ][\w'-]+")
 def scrub(text: str) -> str:
     """The text with e-mail addresses, phone numbers, postal addresses and stated names
     replaced by placeholders ([e-mail], [téléphone], [adresse], [nom])."""
-    text = _EMAIL.sub("[e-mail]", text)
-    text = _PHONE.sub("[téléphone]", text)
-    text = _ADDRESS.sub("[adresse]", text)
-    text = _POSTCODE_TOWN.sub("[adresse]", text)
-    return _NAME.sub(lambda m: f"{m.group(1)} [nom]", text)
+    text = _ADDRESS.sub("[adresse]", _PHONE.sub("[téléphone]", _EMAIL.sub("[e-mail]", text)))
+    return _names(_POSTCODE_TOWN.sub("[adresse]", text))
 
 
 def scrub_contact(text: str) -> str:
     """Only e-mail addresses, phone numbers and stated names (a form's answer keeps the school's
     or the company's address, which the engineer needs)."""
-    text = _PHONE.sub("[téléphone]", _EMAIL.sub("[e-mail]", text))
+    return _names(_PHONE.sub("[téléphone]", _EMAIL.sub("[e-mail]", text)))
+
+
+def _names(text: str) -> str:
     return _NAME.sub(lambda m: f"{m.group(1)} [nom]", text)
