@@ -5,7 +5,17 @@ from __future__ import annotations
 import html
 
 from sqlalchemy import select
-from support.cases import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service, say
+from support.cases import (
+    FORM_ANSWERS,
+    IPE_A,
+    PUPIL,
+    PUPIL2,
+    fill_form,
+    invite,
+    make_service,
+    press,
+    say,
+)
 from support.harness import running_bot, until
 
 from bot.store.models import Case, OutboxMessage
@@ -99,4 +109,29 @@ async def test_nobody_to_receive_the_request_is_said_and_the_admins_are_told(api
         status = await say(service, PUPIL, ask)
         assert "Aucun ingénieur pour l'école n'est encore inscrit" in status.text, ask
         assert "va la prendre en charge" not in status.text
+    await service.db.dispose()
+
+
+async def test_with_no_administrator_either_the_pupil_is_told_nobody_will_read_it(kb, db_url):
+    service = make_service(db_url, kb, admin_ids=frozenset())
+    await service.db.create_schema()
+    reply = await say(service, PUPIL, "/stage")
+    reply = await say(service, PUPIL, FORM_ANSWERS[0])
+    assert "personne ne la lira tant qu'un ingénieur ne sera pas inscrit" in reply.text
+    for answer in FORM_ANSWERS[1:]:
+        reply = await say(service, PUPIL, answer)
+    reply = await press(service, PUPIL, "f:ct:bot")
+    assert "personne ne la lira" in reply.text and "équipe du bot" not in reply.text
+    reply = await press(service, PUPIL, "f:ok")
+    assert "Personne ne la lira" in reply.text and "équipe du bot" not in reply.text
+    status = await say(service, PUPIL, "/demande")
+    assert "Personne ne la lira" in status.text and "prévenue" not in status.text
+    await service.db.dispose()
+
+
+async def test_with_an_administrator_the_pupil_is_told_the_team_knows(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    reply = await fill_form(service, PUPIL)
+    assert "L'équipe du bot est prévenue" in reply.text and "Personne ne la lira" not in reply.text
     await service.db.dispose()

@@ -17,6 +17,7 @@ from bot.cases.details import (
     MAX_ADULT_NAME,
     display_answers,
 )
+from bot.desks import nobody
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
@@ -210,11 +211,11 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
         consent = by_role(
             role,
             "En appuyant sur « J'accepte », tu acceptes que ces informations soient enregistrées "
-            "pour ton académie. Aucun ingénieur pour l'école n'y est encore inscrit : l'équipe "
-            "du bot sera prévenue, sans délai garanti. Tu peux tout effacer avec /oublier.",
+            "pour ton académie. Aucun ingénieur pour l'école n'y est encore inscrit : "
+            f"{nobody.will_be_told(form['nobody'])} Tu peux tout effacer avec /oublier.",
             "En appuyant sur « J'accepte », vous acceptez que ces informations soient "
             "enregistrées pour l'académie. Aucun ingénieur pour l'école n'y est encore inscrit : "
-            "l'équipe du bot sera prévenue, sans délai garanti. /oublier efface tout.",
+            f"{nobody.will_be_told(form['nobody'])} /oublier efface tout.",
         )
     return FormPrompt(
         summary(form, directory, role) + "\n\n" + consent,

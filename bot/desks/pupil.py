@@ -16,7 +16,7 @@ from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
 from bot.cases.service import EscalationService
-from bot.desks import offers, request
+from bot.desks import nobody, offers, request
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
@@ -28,26 +28,6 @@ from bot.store.chats import forget_chat
 from bot.store.models import Case
 from bot.understanding.normalise import words
 
-UNROUTED = (
-    "Ta demande est enregistrée (référence {reference}), mais je dois être honnête : aucun "
-    "ingénieur pour l'école n'est inscrit pour ton académie pour l'instant. L'équipe du bot est "
-    "prévenue et cherche quelqu'un, sans pouvoir te promettre de délai. En attendant, parles-en "
-    "à ton professeur principal ou au bureau des entreprises de ton établissement, et regarde "
-    "les offres sur 1élève1stage (1eleve1stage.education.gouv.fr)."
-)
-UNROUTED_VOUS = (
-    "La demande est enregistrée (référence {reference}), mais aucun ingénieur pour l'école n'est "
-    "inscrit pour cette académie pour l'instant. L'équipe du bot est prévenue, sans délai "
-    "garanti. En attendant : le bureau des entreprises de l'établissement, le pôle de stages de "
-    "l'académie, et les offres de 1élève1stage (1eleve1stage.education.gouv.fr)."
-)
-UNROUTED_TEACHER = (
-    "La demande est enregistrée (référence {reference}), mais je dois être honnête : aucun "
-    "ingénieur pour l'école n'est inscrit pour cette académie pour l'instant. L'équipe du bot est "
-    "prévenue, sans délai garanti. En attendant, des associations mettent aussi des "
-    "professionnel·les en relation avec les classes (100 000 entrepreneurs, Elles bougent, "
-    "C.Génial), et le bureau des entreprises de l'établissement peut aider."
-)
 TOO_MANY_REQUESTS = (
     "Tu as déjà envoyé plusieurs demandes aujourd'hui : je ne peux pas en transmettre une autre "
     "avant demain. Ta demande en cours reste active ; tape /stage pour la voir."
@@ -107,34 +87,15 @@ def _starts_request(incoming: Incoming) -> bool:
     return incoming.text == "f:ok" or incoming.text.partition(":")[0] in ("esc", "tq")
 
 
-NOBODY_AHEAD = (
-    "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour ton "
-    "académie. Tu peux quand même envoyer ta demande : elle sera enregistrée et l'équipe du bot "
-    "prévenue, sans délai garanti. En attendant, ton professeur principal ou le bureau des "
-    "entreprises peuvent t'aider, et 1élève1stage.education.gouv.fr publie des offres.",
-    "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour cette "
-    "académie. La demande peut quand même être envoyée : elle sera enregistrée et l'équipe du "
-    "bot prévenue, sans délai garanti.",
-)
-NOBODY_YET = (
-    "Aucun ingénieur pour l'école n'est encore inscrit pour ton académie : l'équipe du bot est "
-    "prévenue, sans délai garanti. En attendant, ton professeur principal ou le bureau des "
-    "entreprises de ton établissement peuvent t'aider, et 1élève1stage.education.gouv.fr "
-    "publie des offres.",
-    "Aucun ingénieur pour l'école n'est encore inscrit pour cette académie : l'équipe du bot est "
-    "prévenue, sans délai garanti.",
-)
-
-
-def case_status(case: Case, role: str | None, routed: bool = True) -> Reply:
+def case_status(case: Case, role: str | None, routed: bool = True, who: str = nobody.TEAM) -> Reply:
     """Where the pupil's open request stands, and what happens next (routed: someone was sent
-    the case; if not, the truth instead of a promise)."""
+    the case; if not, the truth instead of a promise: who says who hears of it)."""
     if case.kind == "teacher":
-        return teacher_desk.status(case, routed)
+        return teacher_desk.status(case, routed, who)
     status = STATUS_LABELS.get(case.status, case.status)
     pupil, teacher = STATUS_NEXT.get(case.status, ("", ""))
     if not routed and case.status == "new":
-        pupil, teacher = NOBODY_YET
+        pupil = teacher = nobody.not_yet(role, who)
     text = by_role(
         role,
         f"Ta demande {case.reference} est déjà envoyée (statut : {status}). {pupil}",
@@ -238,8 +199,7 @@ class PupilDesk:
                     break
                 case = await self.escalation.create_case(session, incoming.chat_id, payload, kind)
                 if not await self.escalation.router.routed(session, case):
-                    unrouted = by_role(state.role, UNROUTED, UNROUTED_VOUS)
-                    reply.text = UNROUTED_TEACHER if kind == "teacher" else unrouted
+                    reply.text = nobody.unrouted("{reference}", state.role, kind, self._who())
                 reply.text = reply.text.format(reference=case.reference)
                 reply.receipt = await self.escalation.confirm_to_pupil(session, case, reply.text)
             elif effect == "attach_placement" and case is not None and self.escalation:
@@ -258,8 +218,13 @@ class PupilDesk:
         if self.escalation is None or not academy:
             return ""
         level, _ = await contact_repo.recipients(session, academy)
-        form["nobody"] = level == "none"  # the consent says it too (desks.forms)
-        return by_role(state.role, *NOBODY_AHEAD) + "\n\n" if level == "none" else ""
+        form["nobody"] = self._who() if level == "none" else None  # for the consent (forms)
+        return nobody.ahead(state.role, self._who()) + "\n\n" if level == "none" else ""
+
+    def _who(self) -> str:
+        """Who hears of a request nobody registered can receive (desks.nobody)."""
+        admins = self.escalation is not None and bool(self.escalation.router.admin_ids)
+        return nobody.who_hears(admins)
 
     async def status(self, turn: Turn) -> Reply:
         """/demande, or "où en est ma demande ?": the open request and what happens next."""
@@ -296,7 +261,7 @@ class PupilDesk:
     async def _status(self, session: AsyncSession, case: Case, role: str | None) -> Reply:
         assert self.escalation is not None
         routed = case.status != "new" or await self.escalation.router.routed(session, case)
-        return case_status(case, role, routed)
+        return case_status(case, role, routed, self._who())
 
     async def _in_thread(self, turn: Turn) -> Reply | None:
         """A text from a pupil whose request an IPE has taken: an answer with a button to pass

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.dates import french_date
 from bot.cases.details import status_label
 from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
-from bot.desks import register, request, teacher_forms
+from bot.desks import nobody, register, request, teacher_forms
 from bot.desks.phrases import HOW_TO_ASK
 from bot.messages import Choice, Reply, State
 from bot.store.models import Case
@@ -142,7 +142,7 @@ def on_choice(engine: DialogueEngine, state: State, arg: str) -> Reply:
     return start(engine, state, arg if arg in ACTION_CHOICES else None)
 
 
-def status(case: Case, routed: bool = True) -> Reply:
+def status(case: Case, routed: bool = True, who: str = nobody.TEAM) -> Reply:
     """Where a teacher's open request stands, and what happens next (/demande); routed: an
     IPE, fallback or coordinator was sent it."""
     action = ACTION_SHORT.get(json.loads(case.details or "{}").get("action", ""), "")
@@ -150,8 +150,8 @@ def status(case: Case, routed: bool = True) -> Reply:
     text = f"{head} : {status_label(case)}."
     if case.status == "new" and not routed:
         text += (
-            " Aucun ingénieur pour l'école n'est encore inscrit pour votre académie : l'équipe du "
-            "bot est prévenue, sans délai garanti. 100 000 entrepreneurs, Elles bougent ou "
+            " Aucun ingénieur pour l'école n'est encore inscrit pour votre académie. "
+            f"{nobody.told(who, 'teacher')} 100 000 entrepreneurs, Elles bougent ou "
             "C.Génial mettent aussi des professionnel·les en relation avec les classes."
         )
     elif case.status == "new":

@@ -18,6 +18,7 @@ from bot.cases.teacher_details import (
     TEACHER_LEVELS,
     display_teacher_answers,
 )
+from bot.desks import nobody
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, answer_academy
 
 STEPS = (
@@ -89,7 +90,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step == "consent":
         where = (
             "enregistrées pour l'académie. Aucun ingénieur pour l'école n'y est encore inscrit : "
-            "l'équipe du bot sera prévenue, sans délai garanti."
+            + nobody.will_be_told(form["nobody"])
             if form.get("nobody")  # desks.pupil checked who would receive it
             else "transmises à un ingénieur pour l'école de l'académie. Rien n'est envoyé sans "
             "votre accord."

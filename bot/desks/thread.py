@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.cases.details import requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
+from bot.desks import nobody
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.limits import allow
@@ -133,7 +134,10 @@ class ThreadDesk:
                 )
             except NobodyToReach:
                 state.relay_case = None
-                reply = Reply(NOBODY, kind="info")
+                admins = bool(self.escalation.router.admin_ids)
+                reply = Reply(
+                    nobody.message_kept(state.role, nobody.who_hears(admins)), kind="info"
+                )
         if signal is not None and safety is not None:
             if signal.level == "strong":
                 crisis = self.engine.crisis(state, signal)
@@ -183,10 +187,4 @@ TOO_MANY = (
 )
 TOO_MANY_VOUS = (
     "Beaucoup de messages en peu de temps : merci d'attendre un peu avant d'en envoyer d'autres."
-)
-NOBODY = (
-    "Personne ne peut recevoir ton message pour l'instant : aucun ingénieur pour l'école n'est "
-    "joignable dans ton académie. L'équipe du bot est prévenue. En attendant, parles-en à ton "
-    "professeur principal ou au bureau des entreprises de ton lycée ; les offres de stage sont "
-    "aussi sur 1élève1stage (1eleve1stage.education.gouv.fr)."
 )

@@ -26,12 +26,8 @@ FORM_ANSWERS = [
 
 
 def make_service(db_url: str, kb, **config_fields):
-    config = Config(
-        database_url=db_url,
-        knowledge_dir=KNOWLEDGE_DIR,
-        admin_ids=frozenset({ADMIN}),
-        **config_fields,
-    )
+    config_fields.setdefault("admin_ids", frozenset({ADMIN}))
+    config = Config(database_url=db_url, knowledge_dir=KNOWLEDGE_DIR, **config_fields)
     return build_service(config, kb)
 
 
