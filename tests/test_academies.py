@@ -41,6 +41,11 @@ def test_thirty_academies_cover_every_departement(directory):
         ("académie de Nancy-Metz", "nancy-metz"),
         ("Toulon", "nice"),
         ("05", "aix-marseille"),
+        # a département's name, not the village of the same name with its article
+        ("la Creuse", "limoges"),
+        ("gueret dans la creuse", "limoges"),
+        ("la Marne", "reims"),
+        ("Le Mans", "nantes"),
     ],
 )
 def test_confident_answers(directory, text, academy):

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.cases.communes import COMMUNES_FILE, Candidate, CommuneIndex, fold
+from bot.cases.communes import ARTICLES, COMMUNES_FILE, Candidate, CommuneIndex, fold
 from bot.understanding.errors import load_yaml
 from bot.understanding.knowledge import KnowledgeError
 
@@ -108,7 +108,8 @@ class AcademyDirectory:
         # a commune's whole name beats a phrase inside it ("Saint-André-de-Corcy" is not
         # Saint-André of La Réunion), not the same phrase ("St-Denis" stays Saint-Denis 93)
         communes = self._communes(text)
-        size = max((len(fold(c.commune).split()) for c in communes), default=0)
+        # ("La Creuse", a village of Haute-Saône, is one word longer than the département)
+        size = max((len(_bare(c.commune).split()) for c in communes), default=0)
         distinct = {a.id: a for _, a in found}
         if distinct and size > len(found[0][0].split()):
             return self._resolution(communes)
@@ -186,6 +187,12 @@ class AcademyDirectory:
             academy = next(iter(academies.values()))
             return Resolution(academy, all(c.exact for c in found), (academy,), matched)
         return Resolution(None, False, tuple(academies.values()), matched)
+
+
+def _bare(name: str) -> str:
+    """A commune's folded name without its article: "La Marne" says no more than "Marne"."""
+    folded = fold(name)
+    return next((folded[len(a) :] for a in ARTICLES if folded.startswith(a)), folded)
 
 
 def _names(academy: Academy, padded: str) -> bool:

@@ -34,7 +34,7 @@ SERVED_BY = {"977": "971", "978": "971"}  # Saint-Barthélemy, Saint-Martin: Gua
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-_ARTICLES = ("le ", "la ", "les ", "l ")
+ARTICLES = ("le ", "la ", "les ", "l ")
 _CODE = re.compile(r"^(\d{5}|2a\d{3}|2b\d{3})$")
 _DEPT_CODE = re.compile(r"^(2a|2b|97[1-8]|0[1-9]|[1-8]\d|9[0-5])$")
 _ORDINAL = r"(\d{1,2}) ?(?:er|ere|e|eme|ieme|em|me)?"
@@ -118,7 +118,7 @@ class CommuneIndex:
         for name, code in (departement_names or {}).items():
             key = fold(name)
             self.departement_names[key] = code
-            for article in _ARTICLES:  # "La Réunion" is also "réunion"
+            for article in ARTICLES:  # "La Réunion" is also "réunion"
                 if key.startswith(article):
                     self.departement_names[key[len(article) :]] = code
         self._lock = threading.Lock()
@@ -355,7 +355,7 @@ def _tables(path: str, mtime_ns: int, size: int) -> _Tables:
         by_insee[commune.insee] = i
         key = fold(commune.name)
         by_name.setdefault(key, []).append(i)
-        for article in _ARTICLES:  # "Le Havre" is also "havre" ("j'habite au Havre")
+        for article in ARTICLES:  # "Le Havre" is also "havre" ("j'habite au Havre")
             if key.startswith(article):
                 by_name.setdefault(key[len(article) :], []).append(i)
         if commune.insee in parents_of_arrondissements:
