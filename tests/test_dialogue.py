@@ -356,6 +356,29 @@ def test_the_academie_found_from_a_town_is_named_so_a_wrong_guess_can_be_undone(
     assert back.kind == "form" and state.form["step"] == "academy"
 
 
+@pytest.mark.parametrize(("typed", "academy"), [("yes", "limoges"), ("ouais c ca", "limoges")])
+def test_a_guessed_academie_takes_a_typed_yes(engine_with_academies, typed, academy):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "limojes")
+    assert state.form["pending_academy"] == "limoges"
+    lost = engine_with_academies.handle_text(state, "??")  # not "académie not recognised"
+    assert "Oui ou Non" in lost.text and state.form["pending_academy"] == "limoges"
+    engine_with_academies.handle_text(state, typed)
+    assert state.form["answers"]["academy"] == academy and state.form["step"] == "school"
+
+
+def test_a_guessed_academie_takes_a_typed_no_and_asks_again(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "limojes")
+    reply = engine_with_academies.handle_text(state, "nan")
+    assert state.form["pending_academy"] is None and "academy" not in state.form["answers"]
+    assert "ta ville" in reply.text
+    engine_with_academies.handle_text(state, "Guéret dans la Creuse")
+    assert state.form["answers"]["academy"] == "limoges"
+
+
 @pytest.mark.parametrize(("typed", "level"), [("1", "4e"), ("3", "3e"), ("6", "bts")])
 def test_a_number_at_the_class_step_is_a_class_or_a_button(engine_with_academies, typed, level):
     state = State(role="pupil")

@@ -7,6 +7,7 @@ import html
 import json
 from datetime import date
 
+import pytest
 from support.cases import ADMIN, IPE_A, IPE_B, invite, make_service, outbox_rows, press, say
 from support.harness import running_bot, until
 from support.teachers import (
@@ -21,6 +22,7 @@ from support.teachers import (
 from bot.cases.dates import french_date, parse_date
 from bot.conversation import run_reminders
 from bot.desks.links import make_payload
+from bot.desks.teacher_forms import pupil_count
 from bot.store.models import Case
 
 
@@ -157,6 +159,50 @@ async def test_the_form_validates_goes_back_and_cancels(kb, db_url):
     assert "annulée" in reply.text and "rien n'a été envoyé" in reply.text
     assert (await service.state_of(TEACHER)).form is None
     assert await outbox_rows(service) == []
+    await service.db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"),
+    [
+        ("vingt-huit", 28),
+        ("une quinzaine d'élèves", 15),
+        ("2 classes de 25", 50),
+        ("une classe de vingt-huit", 28),
+        ("quatre-vingt-dix", 90),
+        ("28 élèves, deux classes", 28),
+        ("deux classes", None),
+    ],
+)
+def test_the_number_of_pupils_in_words(typed, count):
+    assert pupil_count(typed)[0] == count
+
+
+async def test_the_form_asks_a_total_a_month_and_takes_a_typed_yes(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "limoges")
+    await say(service, TEACHER, "/intervention")
+    await press(service, TEACHER, "f:ak:visit")
+    await say(service, TEACHER, "Collège Jules Marouzeau")
+    reply = await say(service, TEACHER, "Guerret")  # a misspelling: a guess to confirm
+    assert "bien dans l'académie de Limoges" in reply.text
+    reply = await say(service, TEACHER, "oui")
+    assert "(4/10)" in reply.text
+    state = await service.state_of(TEACHER)
+    assert state.form["answers"]["academy"] == "limoges"
+    assert state.form["answers"]["commune"] == "Guerret"  # not "oui"
+    await say(service, TEACHER, "3e A et 3e B")
+    reply = await say(service, TEACHER, "deux classes")
+    assert "en tout" in reply.text and "(5/10)" in reply.text
+    reply = await say(service, TEACHER, "une cinquantaine")
+    assert "(6/10)" in reply.text
+    await press(service, TEACHER, "f:skip")
+    reply = await say(service, TEACHER, "bientôt")
+    assert "un mois ou une période" in reply.text and "(7/10)" in reply.text
+    reply = await say(service, TEACHER, "je ne sais pas")
+    assert "(8/10)" in reply.text
+    state = await service.state_of(TEACHER)
+    assert state.form["answers"]["pupils"] == "50" and state.form["answers"]["period"] == ""
     await service.db.dispose()
 
 

@@ -18,6 +18,7 @@ from bot.cases.details import (
     display_answers,
 )
 from bot.desks import nobody
+from bot.desks.phrases import NO, YES
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
@@ -325,7 +326,20 @@ def answer_academy(
     """A city, postcode or département: the académie when sure, a guess to confirm, or why not.
 
     Sets answers["academy"] when sure, form["pending_academy"] for a guess (shared with the
-    teacher's form, whose commune step says where the school is)."""
+    teacher's form, whose commune step says where the school is). A guess waiting for Oui or
+    Non also takes them typed ("yes", "ouais", "nan")."""
+    pending = form.get("pending_academy")
+    said = " ".join(fold(text).split())
+    if pending in directory.academies and YES.match(said):
+        form["answers"]["academy"], form["pending_academy"] = pending, None
+        return None
+    if pending and NO.match(said):
+        form["pending_academy"] = None
+        return by_role(
+            role,
+            "D'accord : écris ta ville, ton code postal ou ton numéro de département.",
+            "Entendu : indiquez la ville, le code postal ou le département.",
+        )
     result = directory.resolve(text)
     if result.academy is not None and result.confident:
         form["answers"]["academy"] = result.academy.id
@@ -341,6 +355,14 @@ def answer_academy(
             f"Ça peut être plusieurs académies ({names}). Écris ton code postal ou ton numéro "
             "de département.",
             f"Plusieurs académies possibles ({names}) : précisez le code postal ou le département.",
+        )
+    if pending:
+        return by_role(
+            role,
+            "Réponds Oui ou Non avec les boutons, ou écris ta ville, ton code postal ou ton "
+            "département.",
+            "Répondez Oui ou Non avec les boutons, ou indiquez la ville, le code postal ou le "
+            "département.",
         )
     return by_role(
         role,

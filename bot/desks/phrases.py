@@ -50,3 +50,15 @@ TEACHER_CUES = re.compile(
 VOUS = re.compile(r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez)\b")
 # a short message that leans on the previous answer: "c obligatoire ?", "et en BTS ?"
 FOLLOW_UP = re.compile(r"^(et|c|ce|cest|ca|il|elle|ils|elles|on|y|en)\b|\b(c|ca)\b")
+# a typed yes or no to a question with Oui / Non buttons (folded words, the whole message)
+YES = re.compile(
+    r"^(?:(?:oui|ouais|ouai|ouep|ui|wi|oe|ouii+|yes|yep|yeah|ok|okay|oki|exact|exactement"
+    r"|voila|bien sur|tout a fait|affirmatif|c ca|c est ca|ce est ca|cest ca|c bien ca|c est bien ca"
+    r"|ce est bien ca|c est bon|ce est bon|c bon|absolument|carrement|grave|si)\s*){1,3}"
+    r"(?:merci|stp|svp)?$"
+)
+NO = re.compile(
+    r"^(?:(?:non|nan|nn|no|nope|pas du tout|absolument pas|pas ca|c est pas ca|ce est pas ca"
+    r"|c pas ca|ce n est pas ca|c est faux|ce est faux|faux|pas la bonne|mauvaise academie)\s*)"
+    r"{1,3}$"
+)

@@ -38,7 +38,29 @@ FREE_TEXT_STEPS = ("school", "theme", "period", "constraints")
 TYPED_STEPS = ("commune", "level", "pupils")  # where a number typed is the answer, not a button
 SKIPPABLE = {"theme": "À voir avec l'IPE", "period": "Pas encore fixée", "constraints": "Aucune"}
 MAX_PUPILS = 1000
-_NUMBER = re.compile(r"\b(\d{1,4})\b")
+_NUMBER = re.compile(r"^\d{1,4}$")
+_UNITS = dict(
+    zip(
+        "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+        "seize".split(),
+        (1, 1, *range(2, 17)),
+        strict=True,
+    )
+)
+_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100}
+_ABOUT = {  # "une quinzaine", "une trentaine"
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
+    "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
+}  # fmt: skip
+_GROUPS = ("classe", "classes", "groupe", "groupes")
+# a period that says no time at all: asked again ("Pas encore fixée" is the honest answer)
+_VAGUE = re.compile(
+    r"^(?:le plus )?(?:bientot|vite|rapidement|au plus vite|asap|des que possible|prochainement"
+    r"|plus tard|un jour|quand vous voulez|quand vous pouvez|n importe quand|ce est urgent"
+    r"|urgent)$"
+)
+_UNKNOWN = re.compile(r"^(?:je ne sais pas|je sais pas|jsp|on ne sait pas|pas encore|peu importe"
+                      r"|indifferent|a definir|a voir|pas fixee|non fixee)$")  # fmt: skip
 _ACTION_WORDS = (
     ("immersion", ("immersion", "pour moi", "moi meme", "me former")),
     ("visit", ("visite", "visiter", "decouvrir une entreprise", "aller en entreprise")),
@@ -159,17 +181,26 @@ def answer_text(
             return "Choisissez avec les boutons ce que vous souhaitez organiser."
         answers["action"] = action
     elif step == "commune":
+        confirming = bool(form.get("pending_academy"))  # "oui" is not the commune's name
         problem = answer_academy(form, text, "teacher", directory)
-        if problem is not None or form.get("pending_academy"):
+        if not confirming or form.get("pending_academy"):
             answers["commune"] = text
+        if problem is not None or form.get("pending_academy"):
             return problem
-        answers["commune"] = text
     elif step == "pupils":
-        number = _NUMBER.search(text)
-        count = int(number[1]) if number else 0
-        if not 1 <= count <= MAX_PUPILS:
+        count, groups = pupil_count(text)
+        if count is None and groups:
+            return "Combien d'élèves en tout ? (un nombre, par exemple « 50 » pour deux classes)"
+        if not 1 <= (count or 0) <= MAX_PUPILS:
             return f"Indiquez un nombre d'élèves entre 1 et {MAX_PUPILS} (par exemple « 28 »)."
         answers["pupils"] = str(count)
+    elif step == "period" and _VAGUE.match(" ".join(fold(text).split())):
+        return (
+            "Pouvez-vous donner un mois ou une période (par exemple « en mars », « avant les "
+            "vacances de printemps ») ? Sinon, « Pas encore fixée »."
+        )
+    elif step == "period" and _UNKNOWN.match(" ".join(fold(text).split())):
+        answers["period"] = ""  # as « Pas encore fixée »
     elif step in ("format", "contact", "consent"):
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
@@ -178,6 +209,38 @@ def answer_text(
         answers[step] = text
     _advance(form)
     return None
+
+
+def pupil_count(text: str) -> tuple[int | None, bool]:
+    """The number of pupils in "28", "vingt-huit", "une quinzaine", "2 classes de 25"; and
+    whether the text counted classes or groups instead ("deux classes")."""
+    words = fold(text).split()
+    runs: list[tuple[int, str]] = []  # a number, the word after it
+    total, started = 0, False
+    for i, word in enumerate([*words, ""]):
+        value = int(word) if _NUMBER.match(word) else None
+        if word in _ABOUT or word.rstrip("s") in _ABOUT:
+            runs.append((_ABOUT[word.rstrip("s")], words[i + 1] if i + 1 < len(words) else ""))
+        elif value is not None and not started:
+            runs.append((value, words[i + 1] if i + 1 < len(words) else ""))
+        elif word in _TENS and total % 100 == 4 and word == "vingt":  # quatre-vingt(s)
+            total, started = total + 76, True
+        elif word in _TENS or word.rstrip("s") in _TENS:
+            total, started = total + _TENS[word.rstrip("s")], True
+        elif word in _UNITS:
+            total, started = total + _UNITS[word], True
+        elif word == "et" and started:
+            continue
+        elif started:
+            runs.append((total, word))
+            total, started = 0, False
+    counts = [n for n, after in runs if after not in _GROUPS]
+    first_groups = next((n for n, after in runs if after in _GROUPS), None)
+    if counts and first_groups and runs[0][1] in _GROUPS:  # "2 classes de 25": 50
+        return first_groups * max(counts), False
+    if counts:
+        return max(counts), False
+    return None, bool(runs)
 
 
 def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory) -> str:
