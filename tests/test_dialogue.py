@@ -337,6 +337,18 @@ def test_a_pupil_asking_how_to_make_the_request_after_it_was_offered(engine_with
     assert fresh.form is None
 
 
+@pytest.mark.parametrize("yes", ["oui", "oui stp", "ouais je veux bien"])
+def test_a_yes_under_the_offer_of_help_starts_the_request(engine_with_academies, yes):
+    state = State(role="pupil")
+    offered = engine_with_academies.handle_text(state, "jtrouve pa de stage")
+    assert "esc" in [c.id for c in offered.choices]
+    reply = engine_with_academies.handle_text(state, yes)
+    assert reply.kind == "form" and state.form is not None
+    calm = State(role="pupil")  # "merci" or "ok" there is not a yes to the request
+    engine_with_academies.handle_text(calm, "jtrouve pa de stage")
+    assert engine_with_academies.handle_text(calm, "merci").kind != "form"
+
+
 def test_the_bot_says_it_has_no_phone(engine):
     reply = engine.handle_text(
         State(role="teacher"), "Est-il possible de vous joindre par téléphone ?"

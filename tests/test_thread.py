@@ -13,6 +13,7 @@ from support.cases import (
     fill_form,
     invite,
     make_service,
+    outbox_rows,
     press,
     say,
 )
@@ -134,4 +135,28 @@ async def test_with_an_administrator_the_pupil_is_told_the_team_knows(kb, db_url
     await service.db.create_schema()
     reply = await fill_form(service, PUPIL)
     assert "L'équipe du bot est prévenue" in reply.text and "Personne ne la lira" not in reply.text
+    await service.db.dispose()
+
+
+async def test_a_pupil_who_found_a_stage_closes_the_request_and_the_ipe_is_told(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    asked = await say(service, PUPIL, "jai trouvé un stage finalement !!")
+    assert "bravo" in asked.text and "encore ouverte" in asked.text
+    close = next(c.id for c in asked.choices if c.id.startswith("pc:"))
+    not_yet = await say(service, PUPIL2, "jai trouvé un stage finalement")  # no request: joy only
+    assert not any(c.id.startswith("pc:") for c in not_yet.choices)
+    done = await press(service, PUPIL, close)
+    assert "est close" in done.text and "prévenu" in done.text
+    async with service.db.sessions() as session:
+        case = (await session.scalars(select(Case))).one()
+    assert case.status == "resolved"
+    told = [r.text for r in await outbox_rows(service, IPE_A)]
+    assert any("a trouvé un stage" in t and case.reference in t for t in told)
+    again = await press(service, PUPIL, close)
+    assert "déjà close" in again.text
+    status = await say(service, PUPIL, "/demande")
+    assert "pas de demande en cours" in status.text
     await service.db.dispose()

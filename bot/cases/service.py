@@ -254,6 +254,30 @@ class EscalationService:
             )
         await refresh_notices(session, case, self.directory)
 
+    async def withdraw(self, session: AsyncSession, case: Case) -> None:
+        """The pupil found a placement: the case is resolved by them, and whoever follows it
+        (its IPE, else the académie's) is told; CaseNotOpen when it was already closed."""
+        if case.status not in OPEN_STATUSES:
+            raise CaseNotOpen(case)
+        case.status = "resolved"
+        case.resolved_at = case.closed_at = utcnow()
+        session.add(event(case, "resolved", "pupil"))
+        assignee = await self.router.reachable_assignee(session, case)
+        targets = [assignee] if assignee is not None else []
+        if not targets and case.acknowledged_at is None:
+            _, targets = await contact_repo.recipients(session, case.academy_id)
+        for contact in targets:
+            await enqueue(
+                session,
+                f"found:{case.id}:{contact.id}",  # not "case:…", which names the notices
+                contact.chat_id,
+                f"Bonne nouvelle : l'élève de la demande {case.reference} a trouvé un stage. "
+                "La demande est close à sa demande ; rien d'autre à faire.",
+                case_id=case.id,
+                contact_id=contact.id,
+            )
+        await refresh_notices(session, case, self.directory)
+
     async def relay_to_pupil(
         self, session: AsyncSession, case: Case, contact: Contact | None, text: str, key: str
     ) -> None:

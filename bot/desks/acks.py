@@ -33,3 +33,19 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
         topic=ACK_TOPIC,
         score=100.0,
     )
+
+
+# a yes that takes the one action the last answer offered ("oui" under « 🙋 Demander l'aide »)
+_ACCEPT = re.compile(
+    r"^(?:oui|ouais|ouai|ui|wi|yes|yep|yeah)?\s*(?:oui|ouais|stp|svp|merci|please|je veux bien"
+    r"|jveux bien|vas y|go|aide moi|aidez moi|je veux|jveux|help me)?\s*(?:stp|svp|merci|please)?$"
+)
+_OFFERS = ("esc",)  # the pupil's request to an IPE
+
+
+def accepted_offer(state: State, said: str) -> str | None:
+    """The action's choice id when a bare yes answers an answer that offered it."""
+    if not said or not _ACCEPT.match(said) or said in ("stp", "svp", "merci", "please", "go"):
+        return None
+    offered = [c.id for c in state.choices if c.id in _OFFERS]
+    return offered[0] if offered else None

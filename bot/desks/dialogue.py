@@ -130,9 +130,6 @@ class DialogueEngine:
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
             state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
             return self.start(state)
-        sad = (
-            signal is not None and self.kb.safety is not None and self.kb.safety.by_rules(stripped)
-        )
         reply = crisis.comfort(reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
             reply.safety = signal.level
@@ -157,6 +154,9 @@ class DialogueEngine:
             return self._offer(state, introduced)
         if self.escalation and state.role != "teacher" and request.asks_for_help(self, state, said):
             return self._offer(state, request.start(self, state))
+        offered_choice = acks.accepted_offer(state, said)  # "oui" under « 🙋 Demander l'aide »
+        if offered_choice is not None:
+            return self.handle_choice(state, offered_choice)
         acknowledged = acks.acknowledgement(state, stripped, said)  # "ok", "d'accord", "👍"
         acknowledged = acknowledged or languages.languages(state, said)  # "tu parles anglais ?"
         if acknowledged is not None:

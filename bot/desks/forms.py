@@ -357,13 +357,8 @@ def answer_academy(
             f"Plusieurs académies possibles ({names}) : précisez le code postal ou le département.",
         )
     if pending:
-        return by_role(
-            role,
-            "Réponds Oui ou Non avec les boutons, ou écris ta ville, ton code postal ou ton "
-            "département.",
-            "Répondez Oui ou Non avec les boutons, ou indiquez la ville, le code postal ou le "
-            "département.",
-        )
+        says = by_role(role, "Réponds Oui ou Non, ou écris ta", "Oui ou Non ? Ou indiquez la")
+        return f"{says} ville, le code postal ou le numéro du département."
     return by_role(
         role,
         "Je n'ai pas reconnu l'académie. Écris le nom de ta ville, ton code postal "

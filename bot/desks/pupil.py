@@ -21,7 +21,7 @@ from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.offer_form import is_offer_form
-from bot.desks.thread import offer_to_pass_on
+from bot.desks.thread import offer_to_close, offer_to_pass_on
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role
 from bot.store.chats import forget_chat
@@ -169,6 +169,10 @@ class PupilDesk:
             about_others = _ABOUT_OTHERS.search(said) is not None and "demande" not in said
             if _STATUS.search(said) and not about_others:
                 return await self.status(turn)
+            if not in_form and request.says_found(said):  # "jai trouvé un stage finalement"
+                case = await self.escalation.open_case_of(session, incoming.chat_id)
+                if case is not None and case.kind != "teacher":
+                    return offer_to_close(case, state.role)
             if not in_form and not about_others and _WAITING.search(said):
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 if case is not None:

@@ -118,6 +118,11 @@ _WHAT_IS = re.compile(r"\b(c koi|c quoi|ce est quoi|cest quoi|kesako|ca veut dir
 FREE_TEXT_STEPS = ("school", "period", "sectors", "place", "tried")
 
 
+def says_found(said: str) -> bool:
+    """ "jai trouvé un stage finalement", "i found an internship" (normalised words)."""
+    return FOUND.search(said) is not None and not _NOT_FOUND.search(said)
+
+
 def asks_for_help(engine: DialogueEngine, state: State, said: str) -> bool:
     """ "je veux parler à l'ingénieur", or "comment je fais la demande ?" after an answer that
     offers the request."""
@@ -131,7 +136,7 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     """A typed answer; or the pupil leaving the form, or asking a question on the way."""
     assert engine.academies is not None and state.form is not None
     said = " ".join(words(text))
-    found = FOUND.search(said) is not None and not _NOT_FOUND.search(said)
+    found = says_found(said)
     if found or _LEAVE.search(said):
         return _cancelled(engine, state, found)
     if _BACK.match(said):

@@ -39,6 +39,21 @@ def offer_to_pass_on(case: Case) -> Choice:
     return Choice("✉️ Transmettre à l'ingénieur", f"tx:{case.id}")
 
 
+def offer_to_close(case: Case, role: str | None) -> Reply:
+    """ "j'ai trouvé un stage" while a request is open: close it, and tell its IPE?"""
+    return Reply(
+        by_role(
+            role,
+            f"Super, bravo pour ton stage 🎉 Ta demande {case.reference} est encore ouverte : "
+            "je la ferme et je préviens l'ingénieur pour l'école qu'il n'a plus à chercher ?",
+            f"Très bonne nouvelle 🎉 La demande {case.reference} est encore ouverte : je la ferme "
+            "et je préviens l'ingénieur pour l'école ?",
+        ),
+        [Choice("✅ Oui, fermer la demande", f"pc:{case.id}"), Choice("Non, je la garde", "m")],
+        kind="ask_close",
+    )
+
+
 @dataclass
 class ThreadDesk:
     escalation: EscalationService
@@ -60,6 +75,26 @@ class ThreadDesk:
                 "lui transmets tout ce que vous écrivez ici, jusqu'à « Terminer » ou une commande.",
             ),
             [END],
+            kind="info",
+        )
+
+    async def close_found(self, turn: Turn) -> Reply:
+        """✅ Oui, fermer la demande: the pupil found a placement (escalation.withdraw)."""
+        case = await self._pupils_case(turn)
+        if case is None:
+            return Reply("Ce bouton n'est pas valable.", kind="info")
+        try:
+            await self.escalation.withdraw(turn.session, case)
+        except CaseNotOpen:
+            return Reply(f"La demande {case.reference} est déjà close.", kind="info")
+        return Reply(
+            by_role(
+                turn.state.role,
+                f"C'est fait : ta demande {case.reference} est close, et l'ingénieur pour l'école "
+                "est prévenu. Bon stage ! Si tu as encore besoin d'aide, écris-moi ou tape /stage.",
+                f"C'est fait : la demande {case.reference} est close, et l'ingénieur pour l'école "
+                "est prévenu.",
+            ),
             kind="info",
         )
 
