@@ -49,7 +49,10 @@ TEACHER_CUES = re.compile(
 # "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent)
 VOUS = re.compile(r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez)\b")
 # a short message that leans on the previous answer: "c obligatoire ?", "et en BTS ?"
-FOLLOW_UP = re.compile(r"^(et|c|ce|cest|ca|il|elle|ils|elles|on|y|en)\b|\b(c|ca)\b")
+FOLLOW_UP = re.compile(
+    r"^(et|c|ce|cest|ca|il|elle|ils|elles|on|y|en)\b|\b(c|ca)\b"
+    r"|^(mais |moi )?(j ai|jai|g|i m|im|i am) \d{2} ans?\b"  # "jai 16 ans": the age the answer needs
+)
 # a typed yes or no to a question with Oui / Non buttons (folded words, the whole message)
 YES = re.compile(
     r"^(?:(?:oui|ouais|ouai|ouep|ui|wi|oe|ouii+|yes|yep|yeah|ok|okay|oki|exact|exactement"
