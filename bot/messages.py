@@ -108,6 +108,11 @@ def parse_id(text: str) -> int | None:
     return value if 0 < value <= MAX_ROW_ID else None
 
 
+def voice(state: State) -> str | None:
+    """The role whose words to use: a parent is vouvoyé, as a teacher is."""
+    return "teacher" if state.parent and state.role is None else state.role
+
+
 def by_role(role: str | None, pupil: str, teacher: str) -> str:
     """The pupil's wording (tu) or the adults' (vous)."""
     return teacher if role == "teacher" else pupil

@@ -218,3 +218,38 @@ def test_a_parent_asking_for_the_ipe_is_told_the_child_makes_the_request(engine_
     assert state.form is None and "/stage" in reply.text and "votre enfant" in reply.text
     intro = engine_with_academies.handle_text(State(), "je suis la maman d'une élève")
     assert "tq" not in [c.id for c in intro.choices]  # not the teachers' request button
+
+
+def test_the_child_who_takes_the_phone_from_a_parent_is_tutoye(engine):
+    state = State()
+    engine.handle_text(state, "bonjour, je suis le papa de Lucas")
+    reply = engine.handle_text(state, "je vous passe mon fils")
+    assert reply.kind == "menu" and "je te tutoie" in reply.text
+    assert not state.parent and state.role == "pupil"
+    answer = engine.handle_text(state, "c koi le stage de 3e")
+    assert " tu " in f" {answer.text} " and "élève ou enseignant" not in answer.text
+    other = State()
+    engine.handle_text(other, "ma fille est en 3e, le stage est payé ?")
+    engine.handle_text(other, "salut c moi lea jai 14 ans, c obligatoire ?")
+    assert other.role == "pupil" and not other.parent
+
+
+def test_a_parent_gets_the_form_in_vous_and_no_teachers_button(engine_with_academies):
+    state = State()
+    reply = engine_with_academies.handle_text(
+        state, "bonjour je suis la maman de Lucas, il est en 3e et il trouve pas de stage"
+    )
+    assert reply.kind == "answer" and reply.topic == "pas-de-stage"  # a question, not a hello
+    assert "tq" not in [c.id for c in reply.choices]
+    form = engine_with_academies.command(state, "stage")
+    assert "ton " not in form.text and "l'établissement" in form.text
+    step = engine_with_academies.handle_text(state, "13")
+    assert " ton " not in f" {step.text} " and " tu " not in f" {step.text} "
+
+
+def test_a_pupil_who_says_their_class_is_not_asked_the_role(engine):
+    state = State()
+    engine.handle_text(state, "jsuis en 3e, c koi le stage")
+    assert state.role == "pupil"
+    reply = engine.handle_text(state, "et c payé ?")
+    assert "élève ou enseignant" not in reply.text

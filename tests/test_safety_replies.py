@@ -261,3 +261,25 @@ def test_a_pupil_asking_if_it_is_normal_after_a_disclosure_hears_no(engine):
     reply = engine.handle_text(state, "cest normal ?")
     assert reply.text.startswith("Non, ce n'est pas normal") and "119" in reply.text
     assert "discrimination" not in (reply.topic or "")
+
+
+@pytest.mark.parametrize(
+    ("first", "role", "parent"),
+    [
+        (
+            "Bonjour, je suis professeure principale de 3e. Une élève m'a confié que son "
+            "beau-père la frappe.",
+            "teacher",
+            False,
+        ),
+        ("Bonjour, mon fils m'a dit que son tuteur de stage le frappe.", None, True),
+    ],
+)
+def test_an_adult_who_reports_before_saying_who_they_are_is_vouvoye(engine, first, role, parent):
+    state = State()
+    reply = engine.handle_text(state, first)
+    assert reply.kind == "safety" and (state.role, state.parent) == (role, parent)
+    assert " tu " not in f" {reply.text} " and " tes " not in f" {reply.text} "
+    steps = engine.handle_text(state, "que dois-je faire concrètement ?")
+    assert "Après ce que vous m'avez décrit" in steps.text
+    assert "Prends le temps" not in steps.text

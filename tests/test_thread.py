@@ -157,6 +157,6 @@ async def test_a_pupil_who_found_a_stage_closes_the_request_and_the_ipe_is_told(
     assert any("a trouvé un stage" in t and case.reference in t for t in told)
     again = await press(service, PUPIL, close)
     assert "déjà close" in again.text
-    status = await say(service, PUPIL, "/demande")
+    status = await say(service, PUPIL, "/statut")  # the name people guess for /demande
     assert "pas de demande en cours" in status.text
     await service.db.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.messages import Reply, State, by_role
+from bot.messages import Reply, State, by_role, voice
 from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import words
 
@@ -89,7 +89,7 @@ def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResul
     said = words(text, engine.kb.lexicon)
     if _AT_THE_BOT.search(" ".join(said)):
         intro = by_role(
-            state.role,
+            voice(state),
             "Désolé de ne pas t'avoir aidé·e. Je suis un programme et je ne comprends pas tout. "
             "Pour parler à une personne : ton professeur principal ou le CPE ; pour un stage, "
             "/stage.",
@@ -97,7 +97,7 @@ def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResul
         )
     elif any(w in ("stage", "stages") for w in said) and "stag" not in result.tokens:
         intro = by_role(
-            state.role,
+            voice(state),
             "Je ne connais que les stages en entreprise de l'école (3e, seconde, lycée pro, "
             "BTS), pas les stages de sport, de loisirs ou de permis.",
             "Je ne traite que les stages en milieu professionnel des élèves (3e, seconde, "
@@ -105,14 +105,14 @@ def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResul
         )
     else:
         intro = by_role(
-            state.role,
+            voice(state),
             "Je n'ai pas compris ta question, ou elle sort de ce que je connais (les stages, "
             "la découverte des métiers et l'orientation).",
             "Je n'ai pas compris votre question, ou elle sort de ce que je connais (les "
             "stages, la découverte des métiers et les partenariats école-entreprise).",
         )
     more = by_role(
-        state.role,
+        voice(state),
         "Essaie avec d'autres mots, ou choisis un thème :",
         "Reformulez-la, ou choisissez un thème :",
     )
@@ -124,13 +124,13 @@ def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResul
 def empty(engine: DialogueEngine, state: State) -> Reply:
     """A message with no word to go on."""
     intro = by_role(
-        state.role,
+        voice(state),
         "Écris-moi ta question en quelques mots, par exemple « comment trouver un stage ? ».",
         "Écrivez-moi votre question en quelques mots, par exemple « comment aider mes élèves "
         "à trouver un stage ? ».",
     )
     return Reply(
-        intro + "\n" + by_role(state.role, "Ou choisis un thème :", "Ou choisissez un thème :"),
+        intro + "\n" + by_role(voice(state), "Ou choisis un thème :", "Ou choisissez un thème :"),
         engine.theme_choices(state),
         kind="fallback",
     )

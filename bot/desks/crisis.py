@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from bot.desks import register
 from bot.desks.answers import split_answer
 from bot.desks.context import ASKING
-from bot.desks.phrases import NO_FEEDBACK_TOPICS
-from bot.messages import Choice, Reply, State, by_role
+from bot.desks.phrases import NO_FEEDBACK_TOPICS, TEACHER_CUES
+from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import Topic
 from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import words
@@ -36,11 +36,17 @@ def crisis_reply(
     safety = engine.kb.safety
     assert safety is not None
     state.crisis_at = time.time()
+    if state.role is None and signal.reporter == "other":  # an adult tells of a pupil
+        said = " ".join(words(text or ""))
+        if TEACHER_CUES.search(said):
+            state.role = "teacher"
+        else:
+            state.parent = True  # a parent, or an adult who did not say: vous from now on
     body = safety.message(signal, state.role)
     if state.form is not None and not state.form.get("paused"):
         state.form["paused"] = True
         body += by_role(
-            state.role,
+            voice(state),
             "\n\nTa demande de stage est en pause : tape /stage pour la reprendre là où tu "
             "en étais.",
             "\n\nLa demande est en pause : tapez /stage pour la reprendre là où vous en étiez.",
@@ -49,14 +55,14 @@ def crisis_reply(
     topic = _question_topic(engine, state, text)
     if topic is None:
         body += by_role(
-            state.role,
+            voice(state),
             "\n\nTu peux aussi continuer à m'écrire ici pour tes questions sur les stages.",
             "\n\nVous pouvez aussi continuer à m'écrire ici pour vos questions.",
         )
         return Reply(body, kind="safety", safety=signal.level)
     title = register.title(topic, state.role)
     body += by_role(
-        state.role,
+        voice(state),
         f"\n\nTa question sur « {title} » : la réponse est sous ce bouton.",
         f"\n\nVotre question sur « {title} » : la réponse est sous ce bouton.",
     )

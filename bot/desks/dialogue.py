@@ -109,12 +109,10 @@ class DialogueEngine:
         said = " ".join(words(stripped))
         if state.role is None and TEACHER_CUES.search(said):
             state.role = "teacher"
+        vous = parents.speaks_as_parent(state, said)  # a parent's child may take the phone
         role = state.role  # a parent, or "vous" from an unknown role: answered in vous, once
-        vous = parents.speaks_as_parent(state, said) or (
-            role is None and VOUS.search(said) is not None
-        )
-        if vous:
-            state.role = "teacher"
+        if vous or (role is None and VOUS.search(said) is not None):
+            vous, state.role = True, "teacher"
         levels.remember_from(state, said)
         sad = (
             signal is not None and self.kb.safety is not None and self.kb.safety.by_rules(stripped)
@@ -134,7 +132,9 @@ class DialogueEngine:
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
             reply.safety = signal.level
             if reply.topic != CRISIS_TOPIC:
-                reply.text = crisis.with_footer(reply, self.kb.safety.footer(state.role))
+                reply.text = crisis.with_footer(
+                    reply, self.kb.safety.footer("teacher" if vous else state.role)
+                )
         return register.ask_role_once(state, reply)
 
     def crisis(self, state: State, signal: SafetySignal, text: str | None = None) -> Reply:
@@ -329,7 +329,7 @@ class DialogueEngine:
     # -- building replies ---------------------------------------------------------------
     def theme_choices(self, state: State) -> list[Choice]:
         choices = [Choice(t.title, f"th:{t.id}") for t in self.kb.themes_for(state.role)]
-        if state.role == "teacher" and not state.staff and self.escalation:
+        if state.role == "teacher" and not (state.staff or state.parent) and self.escalation:
             choices.append(Choice(teacher.MENU_LABEL, "tq"))
         return choices
 

@@ -84,6 +84,8 @@ def remember_from(state: State, said: str) -> None:
     level = parse_level(found.group(1)) if found else None  # "3e on est paye": a word of it
     if level in LEVELS:
         state.level = level
+        if state.role is None and not state.parent:  # "jsuis en 3e": only a pupil says that
+            state.role = "pupil"
 
 
 def note_topic(state: State, topic: Topic) -> None:

@@ -23,6 +23,10 @@ PARENT = re.compile(
 _INTRODUCTION = re.compile(
     r"\b(je suis (?:le |la |un |une )?(?:papa|maman|pere|mere|parent)|parents? de? (?:un |une )?eleve)"
 )
+_SUBJECT = re.compile(
+    r"\b(stage|stages|stg|pfmp|convention|trouve|cherche|probleme|souci|refuse|refusee|tuteur"
+    r"|tutrice|patron|entreprise|alternance|apprentissage|harcele|harcelee|orientation)\b"
+)
 INTRODUCTION = (
     "Bonjour, et bienvenue ! Je réponds aussi aux parents : les règles du stage de votre enfant "
     "(3e, seconde, lycée pro, BTS), la convention, les horaires, le premier jour… Posez votre "
@@ -31,9 +35,28 @@ INTRODUCTION = (
 )
 
 
+# the child takes the phone: "je vous passe mon fils", "salut c moi lucas j'ai 14 ans"
+HANDOVER = re.compile(
+    r"\b(?:je vous (?:le |la )?passe|je passe le telephone a|voici) (?:mon fils|ma fille|mon enfant"
+    r"|mon garcon|mon ado)\b"
+    r"|\b(?:ma mere|mon pere|ma mere me|mon pere me|ma maman|mon papa) (?:m a|me a|ma) passe\b"
+    r"|^(?:(?:salut|slt|coucou|wesh|yo|bjr|bonjour|re) )?(?:c|cest|c est|ce est|moi c est) moi\b"
+    r"|\b(?:j ai|jai|g) 1[0-9] ans\b"
+)
+CHILD_GREETING = (
+    "Salut 👋 C'est noté, je te tutoie maintenant. Pose-moi ta question (ton stage, ta "
+    "recherche, tes droits…) ; si tu ne trouves pas de stage, tape /stage et je t'aide à "
+    "demander l'aide d'un ingénieur pour l'école."
+)
+
+
 def speaks_as_parent(state: State, said: str) -> bool:
-    """True for a parent (said now, or earlier in the talk): the answer is in vous."""
+    """True for a parent (said now, or earlier in the talk): the answer is in vous. The child
+    who takes the phone is tutoyé from then on."""
     if state.role == "teacher" or state.staff:
+        return False
+    if state.parent and HANDOVER.search(said):
+        state.parent, state.role = False, "pupil"
         return False
     if PARENT.search(said):
         state.parent = True
@@ -62,7 +85,12 @@ def menu(engine: DialogueEngine, state: State) -> list[Choice]:
 
 
 def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
-    """A parent who introduces themselves without a question; None for anything else."""
+    """A parent who introduces themselves without a question, or the child who takes the phone
+    from them; None for anything else."""
+    if state.role == "pupil" and HANDOVER.search(said) and bare_introduction(text, said):
+        return Reply(CHILD_GREETING, menu(engine, state), kind="menu", topic="salutation")
     if not state.parent or not _INTRODUCTION.search(said) or not bare_introduction(text, said):
+        return None
+    if _SUBJECT.search(said):  # "…il est en 3e et il trouve pas de stage": a question told
         return None
     return Reply(INTRODUCTION, menu(engine, state), kind="menu", topic="salutation")

@@ -23,7 +23,7 @@ from bot.desks.limits import allow
 from bot.desks.offer_form import is_offer_form
 from bot.desks.thread import offer_to_close, offer_to_pass_on
 from bot.desks.turn import Turn
-from bot.messages import Choice, Incoming, Reply, State, by_role
+from bot.messages import Choice, Incoming, Reply, State, by_role, voice
 from bot.store.chats import forget_chat
 from bot.store.models import Case
 from bot.understanding.normalise import words
@@ -158,7 +158,7 @@ class PupilDesk:
         if self.escalation is not None and state.form is None and _starts_request(incoming):
             case = await self.escalation.open_case_of(session, incoming.chat_id)
             if case is not None:  # one request at a time: show the open one
-                return await self._status(session, case, state.role)
+                return await self._status(session, case, voice(state))
             if incoming.text == "esc":  # the académie's offers first (issue #15)
                 shown = await offers.before_request(turn, self.engine)
                 if shown is not None:
@@ -172,11 +172,11 @@ class PupilDesk:
             if not in_form and request.says_found(said):  # "jai trouvé un stage finalement"
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 if case is not None and case.kind != "teacher":
-                    return offer_to_close(case, state.role)
+                    return offer_to_close(case, voice(state))
             if not in_form and not about_others and _WAITING.search(said):
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 if case is not None:
-                    return await self._status(session, case, state.role)
+                    return await self._status(session, case, voice(state))
             threaded = await self._in_thread(turn) if state.academy else None
             if threaded is not None:
                 return threaded
@@ -203,7 +203,7 @@ class PupilDesk:
                     break
                 case = await self.escalation.create_case(session, incoming.chat_id, payload, kind)
                 if not await self.escalation.router.routed(session, case):
-                    reply.text = nobody.unrouted("{reference}", state.role, kind, self._who())
+                    reply.text = nobody.unrouted("{reference}", voice(state), kind, self._who())
                 reply.text = reply.text.format(reference=case.reference)
                 reply.receipt = await self.escalation.confirm_to_pupil(session, case, reply.text)
             elif effect == "attach_placement" and case is not None and self.escalation:
@@ -223,7 +223,7 @@ class PupilDesk:
             return ""
         level, _ = await contact_repo.recipients(session, academy)
         form["nobody"] = self._who() if level == "none" else None  # for the consent (forms)
-        return nobody.ahead(state.role, self._who()) + "\n\n" if level == "none" else ""
+        return nobody.ahead(voice(state), self._who()) + "\n\n" if level == "none" else ""
 
     def _who(self) -> str:
         """Who hears of a request nobody registered can receive (desks.nobody)."""
@@ -240,7 +240,7 @@ class PupilDesk:
             teacher = request.is_teacher_form(turn.state)
             return Reply(
                 by_role(
-                    turn.state.role,
+                    voice(turn.state),
                     "Ta demande n'est pas encore envoyée : elle t'attend à l'étape où tu l'as "
                     "laissée. Tape /stage pour la reprendre, ou /annuler.",
                     "La demande n'est pas encore envoyée : elle vous attend à l'étape où vous "
@@ -252,7 +252,7 @@ class PupilDesk:
         if case is None:
             return Reply(
                 by_role(
-                    turn.state.role,
+                    voice(turn.state),
                     "Tu n'as pas de demande en cours. Tape /stage pour demander l'aide d'un "
                     "ingénieur pour l'école.",
                     "Aucune demande en cours. /intervention pour un·e intervenant·e ou une "
@@ -260,7 +260,7 @@ class PupilDesk:
                 ),
                 kind="status",
             )
-        return await self._status(turn.session, case, turn.state.role)
+        return await self._status(turn.session, case, voice(turn.state))
 
     async def _status(self, session: AsyncSession, case: Case, role: str | None) -> Reply:
         assert self.escalation is not None
@@ -284,7 +284,7 @@ class PupilDesk:
             return reply
         return Reply(
             by_role(
-                state.role,
+                voice(state),
                 f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
                 f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
             ),
@@ -301,7 +301,7 @@ class PupilDesk:
         erased = 0
         if self.escalation is not None:
             erased = await self.escalation.erase_pupil(turn.session, turn.chat_id)
-        role = turn.state.role
+        role = voice(turn.state)
         text = by_role(
             role,
             "C'est fait : j'ai effacé ton profil et notre conversation",

@@ -12,7 +12,7 @@ from bot.cases.details import LEVEL_CHOICES
 from bot.desks import forms as form_steps
 from bot.desks import teacher_forms
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK
-from bot.messages import Choice, Reply, State, by_role
+from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.normalise import words
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def start(engine: DialogueEngine, state: State) -> Reply:
     if state.form is not None:
         state.form.pop("paused", None)
         intro = by_role(
-            state.role,
+            voice(state),
             "On reprend ta demande là où tu l'avais laissée.",
             "On reprend la demande là où vous l'aviez laissée.",
         )
@@ -43,7 +43,7 @@ def start(engine: DialogueEngine, state: State) -> Reply:
         if state.role != "teacher" and state.level in form_steps.LEVEL_CHOICES:
             state.form["answers"]["level"] = state.level  # "jsuis en 3e" said before: not asked
         intro = by_role(
-            state.role,
+            voice(state),
             "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
             "Quelques questions rapides (tu peux revenir en arrière ou annuler à tout moment) ; "
             "rien n'est envoyé sans ton accord à la fin.",
@@ -69,7 +69,7 @@ def start_for_placement(engine: DialogueEngine, state: State, placement: Placeme
     if state.level in LEVEL_CHOICES:
         answers["level"] = state.level
     intro = by_role(
-        state.role,
+        voice(state),
         f"Super choix ! Pour qu'un ingénieur pour l'école puisse te réserver « {placement.title} », "
         "il lui faut ta demande : quelques questions rapides, et rien n'est envoyé sans ton "
         "accord à la fin.",
@@ -90,7 +90,7 @@ def is_teacher_form(state: State) -> bool:
 
 def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
     assert engine.academies is not None and state.form is not None
-    step = steps_of(state.form).prompt(state.form, state.role, engine.academies)
+    step = steps_of(state.form).prompt(state.form, voice(state), engine.academies)
     text = f"{intro}\n\n{step.text}" if intro else step.text
     choices = [Choice(label, choice_id) for label, choice_id in step.choices]
     return Reply(text, choices, kind="form")
@@ -154,12 +154,12 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             resume = _prompt(
                 engine,
                 state,
-                by_role(state.role, "On reprend ta demande :", "On reprend la demande :"),
+                by_role(voice(state), "On reprend ta demande :", "On reprend la demande :"),
             )
             answer.text += "\n\n" + resume.text
             answer.choices = resume.choices
             return answer
-    problem = steps.answer_text(state.form, text, state.role, engine.academies)
+    problem = steps.answer_text(state.form, text, voice(state), engine.academies)
     return _prompt(engine, state, problem or "")
 
 
@@ -170,7 +170,7 @@ def _cancelled(engine: DialogueEngine, state: State, found: bool = False) -> Rep
         "La demande est annulée : rien n'a été envoyé. Vous pouvez la refaire avec /intervention."
         if teacher
         else by_role(
-            state.role,
+            voice(state),
             "Ta demande est annulée : rien n'a été envoyé. Tu peux la refaire avec /stage.",
             "La demande est annulée : rien n'a été envoyé.",
         ),
@@ -178,7 +178,7 @@ def _cancelled(engine: DialogueEngine, state: State, found: bool = False) -> Rep
         kind="menu",
     )
     if found and not teacher:
-        joy = by_role(state.role, "Super, bravo pour ton stage 🎉 ", "Très bonne nouvelle 🎉 ")
+        joy = by_role(voice(state), "Super, bravo pour ton stage 🎉 ", "Très bonne nouvelle 🎉 ")
         reply.text = joy + reply.text
     return reply
 
@@ -206,7 +206,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
         if answers.get("level") in (*engine.levels, "autre"):  # never asked again
             state.level = answers["level"]
         text = by_role(
-            state.role,
+            voice(state),
             "C'est envoyé ✅ Ta demande porte la référence {reference}. Un ingénieur pour "
             "l'école de ton académie va la lire : je te préviens ici dès qu'il la prend en "
             "charge. En attendant, continue tes recherches !",
@@ -221,7 +221,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
         return _prompt(
             engine,
             state,
-            by_role(state.role, "Ce bouton n'est plus valable.", "Ce bouton n'est plus valable."),
+            by_role(voice(state), "Ce bouton n'est plus valable.", "Ce bouton n'est plus valable."),
         )
     return _prompt(engine, state)
 
@@ -232,7 +232,7 @@ def edit_ignored(engine: DialogueEngine, state: State) -> Reply:
         engine,
         state,
         by_role(
-            state.role,
+            voice(state),
             "Je ne tiens pas compte des messages modifiés pendant la demande. Pour corriger une "
             "réponse, utilise ⬅️ Retour.",
             "Je ne tiens pas compte des messages modifiés pendant la demande. Pour corriger une "

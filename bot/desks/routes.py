@@ -20,6 +20,8 @@ COMMAND_ROUTES: dict[str, tuple[str, str]] = {
     "stats": ("admin", "stats"),
     "reload": ("admin", "reload"),
     "demande": ("pupil", "status"),
+    "statut": ("pupil", "status"),  # what people guess for /demande
+    "suivi": ("pupil", "status"),
     "offre": ("offers", "start_form"),  # placements (issue #15)
 }
 # r: role, t: topic, m: menu, th: theme, lv: level, f: form step, esc: ask an IPE, fb: 👍/👎,
@@ -49,7 +51,7 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
 # Only in a one-to-one chat with the bot: what shows or changes a pupil's request (personal
 # data) and every IPE or administrator action. A group gets a polite refusal instead.
 PRIVATE_DESKS = frozenset({"ipe", "thread", "admin", "offers", "followup"})
-PRIVATE_COMMANDS = frozenset({"stage", "demande", "intervention"})
+PRIVATE_COMMANDS = frozenset({"stage", "demande", "statut", "suivi", "intervention"})
 PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx", "tq", "pc"})
 
 

@@ -19,7 +19,7 @@ from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.limits import allow
 from bot.desks.turn import Turn
-from bot.messages import Choice, Incoming, Reply, State, by_role, parse_id
+from bot.messages import Choice, Incoming, Reply, State, by_role, parse_id, voice
 from bot.store.models import Case
 
 END = Choice("🔚 Terminer l'échange", "m")
@@ -67,7 +67,7 @@ class ThreadDesk:
         turn.state.relay_case = case.id
         return Reply(
             by_role(
-                turn.state.role,
+                voice(turn.state),
                 f"Écris ton message pour l'ingénieur pour l'école ({case.reference}) : je lui "
                 "transmets tout ce que tu écris ici, jusqu'à ce que tu appuies sur « Terminer » "
                 "ou tapes une commande.",
@@ -89,7 +89,7 @@ class ThreadDesk:
             return Reply(f"La demande {case.reference} est déjà close.", kind="info")
         return Reply(
             by_role(
-                turn.state.role,
+                voice(turn.state),
                 f"C'est fait : ta demande {case.reference} est close, et l'ingénieur pour l'école "
                 "est prévenu. Bon stage ! Si tu as encore besoin d'aide, écris-moi ou tape /stage.",
                 f"C'est fait : la demande {case.reference} est close, et l'ingénieur pour l'école "
@@ -114,7 +114,7 @@ class ThreadDesk:
         if incoming.edited:  # an edit of an earlier message is not a new message
             return Reply(
                 by_role(
-                    state.role,
+                    voice(state),
                     "Je ne transmets pas les messages modifiés : envoie ton message à nouveau.",
                     "Je ne transmets pas les messages modifiés : envoyez votre message à nouveau.",
                 ),
@@ -152,7 +152,7 @@ class ThreadDesk:
                 state.relay_case = case.id
                 reply = Reply(
                     f"✉️ Transmis à l'ingénieur pour l'école ({case.reference}). "
-                    + by_role(state.role, "Tu peux continuer", "Vous pouvez continuer")
+                    + by_role(voice(state), "Tu peux continuer", "Vous pouvez continuer")
                     + " à écrire ici.",
                     [END],
                     kind="relayed",
@@ -171,7 +171,7 @@ class ThreadDesk:
                 state.relay_case = None
                 admins = bool(self.escalation.router.admin_ids)
                 reply = Reply(
-                    nobody.message_kept(state.role, nobody.who_hears(admins)), kind="info"
+                    nobody.message_kept(voice(state), nobody.who_hears(admins)), kind="info"
                 )
         if signal is not None and safety is not None:
             if signal.level == "strong":
@@ -179,7 +179,7 @@ class ThreadDesk:
                 reply.text = f"{crisis.text}\n\n{reply.text}"
                 reply.kind = "safety"
             else:
-                reply.text += "\n\n" + safety.footer(state.role)
+                reply.text += "\n\n" + safety.footer(voice(state))
             reply.safety = signal.level
         return reply
 
