@@ -49,6 +49,7 @@ class State:
     relay_case: int | None = None  # thread mode: this chat's texts go to the case's other party
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
     case_input: dict[str, Any] | None = None  # a typed value awaited for a case (desks.followup)
+    draft: dict[str, str] | None = None  # what a teacher's request said, for its form
     parent: bool = False  # writes about their child (desks.parents): answered in vous
     staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
     turns: int = 0  # texts received while the role is unknown (desks.register)

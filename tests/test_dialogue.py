@@ -423,3 +423,19 @@ def test_a_phone_number_typed_in_the_request_form_is_not_kept(engine_with_academ
     school = state.form["answers"]["school"]
     assert "06 12" not in school and "Yanis" not in school and "rue des Lilas" in school
     assert reply.kind == "form"
+
+
+def test_a_teachers_request_fills_in_what_it_already_said(engine_with_academies):
+    state = State(role="teacher")
+    offered = engine_with_academies.handle_text(
+        state, "Je voudrais faire venir un ingénieur dans ma classe de 3e B (28 élèves) en mars"
+    )
+    button = next(c.id for c in offered.choices if c.id.startswith("tq"))
+    form = engine_with_academies.handle_choice(state, button)
+    assert "J'ai déjà noté : 3e, 28 élèves, en mars" in form.text
+    engine_with_academies.handle_text(state, "Collège Jean Moulin")
+    step = engine_with_academies.handle_text(state, "Marseille")
+    assert state.form["step"] == "theme" and "Quel thème" in step.text  # not the class again
+    assert state.form["answers"]["pupils"] == "28" and state.draft is None
+    back = engine_with_academies.handle_choice(state, "f:back")  # the drafted answer, to correct
+    assert state.form["step"] == "pupils" and "Combien d'élèves" in back.text

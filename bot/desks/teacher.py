@@ -13,6 +13,7 @@ from bot.cases.details import status_label
 from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
 from bot.desks import nobody, register, request, teacher_forms
 from bot.desks.phrases import HOW_TO_ASK
+from bot.desks.teacher_draft import details_in
 from bot.messages import Choice, Reply, State
 from bot.store.models import Case
 
@@ -93,7 +94,9 @@ def start(engine: DialogueEngine, state: State, action: str | None = None) -> Re
         return request._prompt(
             engine, state, "On reprend votre demande là où vous l'aviez laissée."
         )
-    state.form = teacher_forms.new_form(action)
+    state.form = teacher_forms.new_form(action, state.draft)
+    noted = teacher_forms.noted(state.form)
+    state.draft = None
     if state.academy in engine.academies.academies:
         state.form["pending_academy"] = state.academy  # from a poster's link: only confirm it
     if state.school:
@@ -103,6 +106,8 @@ def start(engine: DialogueEngine, state: State, action: str | None = None) -> Re
         "quelques questions rapides (⬅️ Retour et ❌ Annuler à tout moment) ; rien n'est envoyé "
         "sans votre accord à la fin."
     )
+    if noted:  # said in the request: not asked again
+        intro += f"\n\nJ'ai déjà noté : {noted} (⬅️ Retour pour corriger)."
     return request._prompt(engine, state, intro)
 
 
@@ -118,6 +123,7 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
     if not TEACHER_REQUEST.search(said):
         return None
     state.role = "teacher"
+    state.draft = details_in(text) or None  # "ma 3e B, 28 élèves, en mars": not asked again
     action = teacher_forms.guess_action(said)
     what = ACTION_SHORT.get(action or "", "") if action != "other" else ""
     choices = [Choice("📝 Faire la demande à l'IPE", f"tq:{action}" if action else "tq")]

@@ -89,13 +89,26 @@ _BUTTONS = {
 }
 
 
-def new_form(action: str | None = None) -> dict[str, Any]:
+def new_form(action: str | None = None, draft: dict[str, str] | None = None) -> dict[str, Any]:
+    """A new request; `draft`: the level, pupils and period the request already said."""
     form: dict[str, Any] = {"type": "teacher", "step": "action", "answers": {}}
     form["pending_academy"] = None
+    form["answers"].update({k: v for k, v in (draft or {}).items() if k in _DRAFTED})
     if action in ACTION_CHOICES:  # the teacher already said what (« une visite d'entreprise »)
         form["answers"]["action"] = action
         form["step"] = "school"
     return form
+
+
+_DRAFTED = ("level", "pupils", "period")
+
+
+def noted(form: dict[str, Any]) -> str:
+    """The answers a request said, as the teacher will read them ("3e, 28 élèves, en mars")."""
+    shown = display_teacher_answers(form["answers"], None)
+    parts = [shown["level"]] if "level" in shown else []
+    parts += [f"{shown['pupils']} élèves"] if "pupils" in shown else []
+    return ", ".join(parts + ([shown["period"]] if "period" in shown else []))
 
 
 def guess_action(said: str) -> str | None:
@@ -154,7 +167,11 @@ def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
 
 
 def _advance(form: dict[str, Any]) -> None:
-    form["step"] = STEPS[STEPS.index(form["step"]) + 1]
+    """The next step not already answered (a request can say its class, pupils and period)."""
+    i = STEPS.index(form["step"]) + 1
+    while STEPS[i] in form["answers"] and STEPS[i] != "consent":
+        i += 1
+    form["step"] = STEPS[i]
 
 
 def back(form: dict[str, Any]) -> None:
