@@ -439,3 +439,13 @@ def test_a_teachers_request_fills_in_what_it_already_said(engine_with_academies)
     assert state.form["answers"]["pupils"] == "28" and state.draft is None
     back = engine_with_academies.handle_choice(state, "f:back")  # the drafted answer, to correct
     assert state.form["step"] == "pupils" and "Combien d'élèves" in back.text
+
+
+def test_the_role_question_never_hides_the_offer_of_help(engine_with_academies):
+    state = State()
+    engine_with_academies.handle_text(state, "c koi le stage de 3e")
+    reply = engine_with_academies.handle_text(state, "jtrouve pa de stage")
+    assert "esc" in [c.id for c in reply.choices] and "élève ou enseignant" not in reply.text
+    assert not state.role_asked  # asked under a later answer
+    later = engine_with_academies.handle_text(state, "c quoi une convention de stage")
+    assert "élève ou enseignant" in later.text

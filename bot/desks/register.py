@@ -72,6 +72,8 @@ def ask_role_once(state: State, reply: Reply) -> Reply:
     state.turns += 1
     if state.turns < ASK_ROLE_FROM or reply.kind != "answer" or reply.topic in NO_FEEDBACK_TOPICS:
         return reply
+    if any(c.id.startswith(("esc", "tq", "pl:")) for c in reply.choices):
+        return reply  # an answer that offers an action keeps its button: asked another time
     state.role_asked = True
     reply.text += ROLE_QUESTION
     reply.choices = role_choices()
