@@ -449,3 +449,22 @@ def test_the_role_question_never_hides_the_offer_of_help(engine_with_academies):
     assert not state.role_asked  # asked under a later answer
     later = engine_with_academies.handle_text(state, "c quoi une convention de stage")
     assert "élève ou enseignant" in later.text
+
+
+@pytest.mark.parametrize(("typed", "academy"), [("1", "aix-marseille"), ("2", None)])
+def test_a_digit_at_the_academie_check_is_a_button(engine_with_academies, typed, academy):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "marseil")
+    assert state.form["pending_academy"] == "aix-marseille"
+    engine_with_academies.handle_text(state, typed)  # not the départements 01 or 02
+    assert state.form["answers"].get("academy") == academy
+
+
+def test_a_pupil_who_found_a_stage_hears_the_next_steps(engine):
+    state = State(role="pupil")
+    reply = engine.handle_text(state, "jai trouvé mon stage !!! dans une boulangerie")
+    assert "Bravo" in reply.text and "convention" in reply.text and "Pas de panique" not in reply.text
+    assert "t:convention-stage" in [c.id for c in reply.choices]
+    still = engine.handle_text(State(role="pupil"), "jai pas trouvé de stage")
+    assert still.topic == "pas-de-stage"

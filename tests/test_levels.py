@@ -224,10 +224,12 @@ def test_the_child_who_takes_the_phone_from_a_parent_is_tutoye(engine):
     state = State()
     engine.handle_text(state, "bonjour, je suis le papa de Lucas")
     reply = engine.handle_text(state, "je vous passe mon fils")
-    assert reply.kind == "menu" and "je te tutoie" in reply.text
+    assert reply.kind == "menu" and reply.text.startswith("Salut 👋 Pose-moi ta question")
     assert not state.parent and state.role == "pupil"
     answer = engine.handle_text(state, "c koi le stage de 3e")
     assert " tu " in f" {answer.text} " and "élève ou enseignant" not in answer.text
+    pupil = State(role="pupil")  # a pupil's age is no handover
+    assert "Salut" not in engine.handle_text(pupil, "jai 16 ans").text
     other = State()
     engine.handle_text(other, "ma fille est en 3e, le stage est payé ?")
     engine.handle_text(other, "salut c moi lea jai 14 ans, c obligatoire ?")

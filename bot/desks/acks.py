@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Reply, State, by_role
+from bot.desks.request import says_found
+from bot.messages import Choice, Reply, State, by_role, voice
 
 _ACK_WORDS = (
     r"ok|okay|oki|okk|okok|oke|kk|k|dac|dak|daccord|de accord|de acc|ca marche|ca roule|compris"
@@ -16,11 +17,29 @@ _ACK_WORDS = (
 # the whole message: one or two of these, possibly repeated ("ok ok", "ah ok", "oui d'accord")
 ACK = re.compile(rf"^(?:(?:ah|oh|ha|bon|euh)\s+)?(?:(?:{_ACK_WORDS})\s*){{1,3}}$")
 ACK_EMOJI = re.compile(r"^[\s👍👌✅🙂😊🙏👏💪😉🆗]+$")
+FOUND_WORDS = 14  # a longer message with "j'ai trouvé un stage" asks something else too
 ACK_TOPIC = "merci"  # small talk: no 👍/👎, no role question, the last answer stays the context
 
 
+GOOD_NEWS = (
+    "Bravo pour ton stage 🎉 Prochaine étape : la convention de stage, signée par ton "
+    "établissement, l'entreprise et tes parents avant le premier jour (sans convention, pas de "
+    "stage). Ensuite, prépare ton arrivée : horaires, tenue, trajet.",
+    "Très bonne nouvelle 🎉 Prochaine étape : la convention de stage, signée avant le premier "
+    "jour par l'établissement, l'organisme d'accueil et la famille.",
+)
+NEXT_STEPS = (
+    ("La convention de stage", "t:convention-stage"),
+    ("Le premier jour", "t:premier-jour"),
+)
+
+
 def acknowledgement(state: State, text: str, said: str) -> Reply | None:
-    """The reply to a bare acknowledgement; None when the message is something else."""
+    """The reply to a bare acknowledgement, or to "jai trouvé mon stage !" (the next steps);
+    None when the message is something else."""
+    if says_found(said) and len(said.split()) <= FOUND_WORDS:
+        choices = [Choice(label, id_) for label, id_ in NEXT_STEPS]
+        return Reply(by_role(voice(state), *GOOD_NEWS), choices, kind="answer", topic=ACK_TOPIC)
     if not (ACK.match(said) if said else ACK_EMOJI.match(text)):
         return None
     return Reply(

@@ -97,7 +97,8 @@ class DialogueEngine:
         step = state.form["step"] if in_form else None
         typed_answer = step in ("academy", "level", *TYPED_STEPS) and (
             step != "level" or request.is_teacher_form(state) or parse_level(stripped) is not None
-        )
+        )  # at « Tu es bien dans l'académie… ? » a digit is Oui / Non, not a département
+        typed_answer = typed_answer and not (len(stripped) == 1 and request.confirming(state))
         digits = stripped.isascii() and stripped.isdigit() and len(stripped) <= 3
         if digits and state.choices and not typed_answer:
             index = int(stripped) - 1
@@ -228,18 +229,8 @@ class DialogueEngine:
                 return self._offer(state, self.theme_menu(state, theme.id, number))
         if kind == "lv" and (chosen := levels.on_choice(self, state, arg)) is not None:
             return self._offer(state, chosen)
-        return self._offer(
-            state,
-            Reply(
-                by_role(
-                    state.role,
-                    "Ce bouton n'est plus valable. Voici le menu :",
-                    "Ce bouton n'est plus valable. Voici le menu :",
-                ),
-                self.theme_choices(state),
-                kind="menu",
-            ),
-        )
+        stale = "Ce bouton n'est plus valable. Voici le menu :"  # the same for tu and vous
+        return self._offer(state, Reply(stale, self.theme_choices(state), kind="menu"))
 
     def command(self, state: State, name: str, args: str = "") -> Reply:
         """A slash command, the same in every channel."""
@@ -267,7 +258,7 @@ class DialogueEngine:
                     ),
                     kind="info",
                 )
-            return Reply(by_role(state.role, "C'est annulé.", "C'est annulé."), kind="info")
+            return Reply("C'est annulé.", kind="info")
         if name == "stage" and self.escalation:
             return self._offer(state, request.start(self, state))
         if name == "intervention" and self.escalation:

@@ -36,15 +36,15 @@ INTRODUCTION = (
 
 
 # the child takes the phone: "je vous passe mon fils", "salut c moi lucas j'ai 14 ans"
-HANDOVER = re.compile(
-    r"\b(?:je vous (?:le |la )?passe|je passe le telephone a|voici) (?:mon fils|ma fille|mon enfant"
-    r"|mon garcon|mon ado)\b"
+PHONE_PASSED = re.compile(
+    r"\b(?:je vous (?:le |la )?passe|je (?:lui )?passe le telephone a|voici) (?:mon fils|ma fille"
+    r"|mon enfant|mon garcon|mon ado)\b|\bje (?:lui|leur) passe le telephone\b"
     r"|\b(?:ma mere|mon pere|ma mere me|mon pere me|ma maman|mon papa) (?:m a|me a|ma) passe\b"
     r"|^(?:(?:salut|slt|coucou|wesh|yo|bjr|bonjour|re) )?(?:c|cest|c est|ce est|moi c est) moi\b"
-    r"|\b(?:j ai|jai|g) 1[0-9] ans\b"
 )
+HANDOVER = re.compile(rf"{PHONE_PASSED.pattern}|\b(?:j ai|jai|g) 1[0-9] ans\b")
 CHILD_GREETING = (
-    "Salut 👋 C'est noté, je te tutoie maintenant. Pose-moi ta question (ton stage, ta "
+    "Salut 👋 Pose-moi ta question (ton stage, ta "
     "recherche, tes droits…) ; si tu ne trouves pas de stage, tape /stage et je t'aide à "
     "demander l'aide d'un ingénieur pour l'école."
 )
@@ -87,7 +87,7 @@ def menu(engine: DialogueEngine, state: State) -> list[Choice]:
 def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
     """A parent who introduces themselves without a question, or the child who takes the phone
     from them; None for anything else."""
-    if state.role == "pupil" and HANDOVER.search(said) and bare_introduction(text, said):
+    if state.role == "pupil" and PHONE_PASSED.search(said) and bare_introduction(text, said):
         return Reply(CHILD_GREETING, menu(engine, state), kind="menu", topic="salutation")
     if not state.parent or not _INTRODUCTION.search(said) or not bare_introduction(text, said):
         return None

@@ -84,6 +84,11 @@ def steps_of(form: dict):
     return teacher_forms if form.get("type") == "teacher" else form_steps
 
 
+def confirming(state: State) -> bool:
+    """The form asks Oui / Non about a guessed académie."""
+    return state.form is not None and bool(state.form.get("pending_academy"))
+
+
 def is_teacher_form(state: State) -> bool:
     return state.form is not None and state.form.get("type") == "teacher"
 
