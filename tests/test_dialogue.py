@@ -464,7 +464,9 @@ def test_a_digit_at_the_academie_check_is_a_button(engine_with_academies, typed,
 def test_a_pupil_who_found_a_stage_hears_the_next_steps(engine):
     state = State(role="pupil")
     reply = engine.handle_text(state, "jai trouvé mon stage !!! dans une boulangerie")
-    assert "Bravo" in reply.text and "convention" in reply.text and "Pas de panique" not in reply.text
+    assert (
+        "Bravo" in reply.text and "convention" in reply.text and "Pas de panique" not in reply.text
+    )
     assert "t:convention-stage" in [c.id for c in reply.choices]
     still = engine.handle_text(State(role="pupil"), "jai pas trouvé de stage")
     assert still.topic == "pas-de-stage"
