@@ -33,10 +33,12 @@ def read_in_context(
     said: str,
     tokens: list[str] | tuple[str, ...],
     result: MatchResult,
+    told_rest: str | None = None,
 ) -> MatchResult:
     """The message read with the last topic's title when it is a short follow-up about it.
 
-    `said` is the normalised text, `tokens` its content words, `result` the direct match.
+    `said` is the normalised text, `tokens` its content words, `result` the direct match;
+    `told_rest`: the topic whose whole answer was shown (read again, it would say no more).
     """
     follow_up = (FOLLOW_UP.search(said) and len(tokens) <= 2) or (
         len(tokens) <= 3
@@ -49,6 +51,8 @@ def read_in_context(
         return result  # "t'es un robot ?", "tu sais faire quoi ?": about the bot, not the topic
     again = matcher.match(f"{text} {last.title}")
     in_context = again.topic == last.id or again.topic in last.related
+    if again.topic == told_rest == last.id and result.topic is not None:
+        return result  # all said about the last topic: the question's own topic answers it
     # a message that names a subject of its own ("c'est quoi une pfmp": a domain word of
     # synonyms.yaml) keeps a clear direct reading; one that does not is read in context
     # when that reads at least as well

@@ -171,7 +171,9 @@ class DialogueEngine:
         if crisis.unfounded(result, flagged):  # "je me sens bien ici": not the distress topic
             result = self.matcher.match(stripped, calm=True)
         last = self.kb.topics.get(state.last_topic or "")
-        result = read_in_context(self.matcher, last, stripped, said, tokens, result)
+        result = read_in_context(
+            self.matcher, last, stripped, said, tokens, result, state.told_rest
+        )
         after = crisis.follow_up(self, state, said, result)  # "je dois prévenir les parents ?"
         return self._offer(state, after or self._reply_for(state, stripped, result))
 

@@ -37,6 +37,12 @@ TEACHER_REQUEST = re.compile(
     r"\b(entreprise|usine|chantier|site|atelier|laboratoire)\b"
     r"|\bimmersion\b.{0,30}\b(enseignant|enseignants|enseignante|prof|profs|moi)\b"
 )
+# the referent teacher's visit to a placement is a rule to know, not a class visit to organise
+_FOLLOW_UP_VISIT = re.compile(
+    r"\bqui (?:doit |va |peut )?(?:faire|fait|effectue|assure) (?:la |les )?visites?\b"
+    r"|\bvisites? (?:de stage|de suivi|du professeur|du prof|du referent|de l enseignant"
+    r"|d evaluation|au stagiaire|a l eleve)\b|\bcombien de visites\b"
+)
 STRONG_SCORE = 75.0  # a topic this clear is offered beside the request (e.g. how to organise)
 INTERVENTION_NOTE = "\n\nUn·e intervenant·e ou une visite pour votre classe : /intervention."
 # "Bonjour, je suis professeur de technologie en collège.": who they are, no question yet
@@ -120,7 +126,7 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
         return None
     if state.role == "teacher" and HOW_TO_ASK.search(said):  # « comment je fais la demande ? »
         return start(engine, state)
-    if not TEACHER_REQUEST.search(said):
+    if not TEACHER_REQUEST.search(said) or _FOLLOW_UP_VISIT.search(said):
         return None
     state.role = "teacher"
     state.draft = details_in(text) or None  # "ma 3e B, 28 élèves, en mars": not asked again
