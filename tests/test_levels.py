@@ -255,3 +255,24 @@ def test_a_pupil_who_says_their_class_is_not_asked_the_role(engine):
     assert state.role == "pupil"
     reply = engine.handle_text(state, "et c payé ?")
     assert "élève ou enseignant" not in reply.text
+
+
+def test_a_class_named_in_the_question_is_not_asked(engine):
+    state = State(role="pupil")
+    reply = engine.handle_text(state, "c payé le stage de 3e ?")
+    assert reply.kind == "answer" and "quelle classe" not in reply.text
+    assert state.topic_level == "3e" and state.level is None  # the question's, not the pupil's
+
+
+def test_the_class_said_after_an_answer_refines_it(engine):
+    state = State(role="pupil")
+    asked = engine.handle_text(state, "c payé un stage ?")
+    assert asked.kind == "level"
+    reply = engine.handle_text(state, "jsuis en bac pro")
+    assert reply.topic == "remuneration-stage" and "allocation" in reply.text
+    worried = State(role="pupil")
+    engine.handle_text(
+        worried, "mon tuteur ma demandé de faire le ménage tte la journée c normal ?"
+    )
+    noted = engine.handle_text(worried, "jsuis en 3e")
+    assert "C'est noté (3e)" in noted.text and "5 jours" not in noted.text  # not the 3e page

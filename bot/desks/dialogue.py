@@ -151,6 +151,7 @@ class DialogueEngine:
         introduced = teacher.introduction(self, state, stripped, said)  # "je suis prof de…"
         introduced = introduced or parents.introduction(self, state, stripped, said)
         introduced = introduced or parents.help_request(self, state, said)  # "/stage", not a form
+        introduced = introduced or levels.restated(self, state, said)  # "jsuis en 3e", after
         if introduced is not None:
             return self._offer(state, introduced)
         if self.escalation and state.role != "teacher" and request.asks_for_help(self, state, said):

@@ -71,9 +71,20 @@ _CHILD_CLASS = re.compile(
 )
 
 
+# "c payé le stage de 3e ?", "la pfmp en bac pro": the class the question is about
+_NAMES_CLASS = re.compile(
+    r"\b(?:stage|stages|stg|eleve|eleves|eleve de|classe|classes|pfmp) (?:de |d |en |du )?"
+    r"(3e|3eme|troisieme|4e|4eme|seconde|2nde|2de|bts|cap|bac pro)\b"
+)
+
+
 def remember_from(state: State, said: str) -> None:
     """A pupil who says their class in a message ("jsuis en 3e on est payé ?") is not asked it;
-    a parent who gives their child's ("mon fils est en 3e") neither, for this conversation."""
+    a parent who gives their child's ("mon fils est en 3e") neither, for this conversation;
+    a question that names one ("c payé le stage de 3e ?") is answered for that class."""
+    named = _NAMES_CLASS.search(said)
+    if named is not None and (level := parse_level(named.group(1))) in LEVELS:
+        state.topic_level = level
     if state.level is not None:
         return
     child = _CHILD_CLASS.search(said)
@@ -86,6 +97,32 @@ def remember_from(state: State, said: str) -> None:
         state.level = level
         if state.role is None and not state.parent:  # "jsuis en 3e": only a pupil says that
             state.role = "pupil"
+
+
+# the whole message says the class ("jsuis en 3e", "moi jsui en bac pro cuisine")
+_ONLY_CLASS = re.compile(
+    r"^(?:(?:mais|moi|bah|ben|euh|et) )?(?:je suis|jsuis|jsui|chui|suis|j suis|i m|im|i am)"
+    r" (?:en|in) [a-z0-9]+(?: [a-z0-9]+){0,2}$"
+)
+
+
+def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
+    """The class said alone after an answer: that answer for the class when it has one,
+    else a word that the answer stands (not the general page of that class)."""
+    last = engine.kb.topics.get(state.last_topic or "")
+    if last is None or state.level is None or not _ONLY_CLASS.match(said):
+        return None
+    name = level_name(state.level)
+    if last.by_level:
+        reply = engine.answer(state, last)
+        reply.text = f"C'est noté ({name}). " + reply.text
+        return reply
+    title = last.title
+    return Reply(
+        f"C'est noté ({name}). Ma réponse sur « {title} » vaut aussi pour toi. Autre question ?",
+        [Choice("📖 En savoir plus", f"more:{last.id}")],
+        kind="info",
+    )
 
 
 def note_topic(state: State, topic: Topic) -> None:
