@@ -58,8 +58,8 @@ TUTOIEMENT = re.compile(r"\b(tu|te|ton|ta|tes|toi|pose-moi|choisis|écris)\b|\bt
 def test_the_greeting_tutoies_nobody_before_the_role_is_known(engine):
     reply = engine.start(State())
     assert not TUTOIEMENT.search(reply.text), reply.text
-    assert "élève ou enseignant·e ?" in reply.text
-    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+    assert "Pour adapter mes réponses : élève, parent ou enseignant·e ?" in reply.text
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:parent", "r:teacher"]
 
 
 @pytest.mark.parametrize(
@@ -81,6 +81,14 @@ def test_the_role_typed_instead_of_its_button_is_the_button(engine, text, role):
     reply = engine.handle_text(state, text)
     assert state.role == role, reply.text
     assert reply.text.startswith("C'est noté") and reply.safety is None, reply.text
+
+
+@pytest.mark.parametrize("text", ["je suis prof en fait", "Merci de me vouvoyer"])
+def test_an_adult_who_pressed_eleve_by_mistake_is_vouvoye_again(engine, text):
+    state = State()
+    engine.handle_choice(state, "r:pupil")
+    reply = engine.handle_text(state, text)
+    assert state.role == "teacher" and "Posez votre question" in reply.text
 
 
 def test_a_question_that_names_a_role_is_still_a_question(engine):

@@ -13,7 +13,7 @@ def test_start_offers_roles(engine):
     state = State()
     reply = engine.start(state)
     assert reply.kind == "role"
-    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:parent", "r:teacher"]
     assert state.choices == reply.choices
 
 
@@ -250,7 +250,11 @@ def test_the_role_question_comes_once_under_a_real_answer_with_its_own_buttons(e
     with_question = [q for q, r in zip(asked, replies, strict=True) if "enseignant·e ?" in r.text]
     assert with_question == ["cv"]  # not on the first text, not after small talk, never twice
     cv = replies[asked.index("cv")]
-    assert [c.id for c in cv.choices] == ["r:pupil", "r:teacher"]  # not mixed with 6 others
+    assert [c.id for c in cv.choices] == [
+        "r:pupil",
+        "r:parent",
+        "r:teacher",
+    ]  # not mixed with 6 others
     assert " tu " not in cv.text.rsplit("\n\n", 1)[1]  # nobody is tutoyé before the role
 
     state = State()
@@ -258,6 +262,7 @@ def test_the_role_question_comes_once_under_a_real_answer_with_its_own_buttons(e
     assert hello.text == engine.start(State()).text  # the greeting that tutoies nobody
     assert "Pose-moi" not in hello.text and [c.id for c in hello.choices] == [
         "r:pupil",
+        "r:parent",
         "r:teacher",
     ]
     engine.handle_text(state, "c'est quoi un cv ?")
@@ -445,10 +450,10 @@ def test_the_role_question_never_hides_the_offer_of_help(engine_with_academies):
     state = State()
     engine_with_academies.handle_text(state, "c koi le stage de 3e")
     reply = engine_with_academies.handle_text(state, "jtrouve pa de stage")
-    assert "esc" in [c.id for c in reply.choices] and "élève ou enseignant" not in reply.text
+    assert "esc" in [c.id for c in reply.choices] and "Pour adapter mes réponses" not in reply.text
     assert not state.role_asked  # asked under a later answer
     later = engine_with_academies.handle_text(state, "c quoi une convention de stage")
-    assert "élève ou enseignant" in later.text
+    assert "Pour adapter mes réponses" in later.text
 
 
 @pytest.mark.parametrize(("typed", "academy"), [("1", "aix-marseille"), ("2", None)])
@@ -470,3 +475,15 @@ def test_a_pupil_who_found_a_stage_hears_the_next_steps(engine):
     assert "t:convention-stage" in [c.id for c in reply.choices]
     still = engine.handle_text(State(role="pupil"), "jai pas trouvé de stage")
     assert still.topic == "pas-de-stage"
+
+
+def test_the_parent_button_switches_to_vous(engine):
+    state = State()
+    engine.handle_text(state, "bonjour")
+    reply = engine.handle_choice(state, "r:parent")
+    assert state.parent and state.role is None and "votre enfant" in reply.text
+    answer = engine.handle_text(state, "le stage de 3e c'est combien de jours ?")
+    assert " tu " not in f" {answer.text} " and "tq" not in [c.id for c in answer.choices]
+    assert "Parent" in engine.command(state, "profil").text
+    engine.handle_choice(state, "r:pupil")  # pressed by the child later
+    assert not state.parent and state.role == "pupil"

@@ -193,7 +193,7 @@ def test_a_parent_is_answered_in_vous_and_not_asked_the_class(engine, message):
     assert " tu " not in f" {reply.text} " and "ta classe" not in reply.text
     assert state.parent and state.topic_level == "3e" and state.role is None
     again = engine.handle_text(state, "et pour la convention, qui signe ?")
-    assert again.topic == "convention-stage" and "élève ou enseignant" not in again.text
+    assert again.topic == "convention-stage" and "Pour adapter mes réponses" not in again.text
     assert " ton " not in f" {again.text} " and " tu " not in f" {again.text} "
 
 
@@ -227,7 +227,7 @@ def test_the_child_who_takes_the_phone_from_a_parent_is_tutoye(engine):
     assert reply.kind == "menu" and reply.text.startswith("Salut 👋 Pose-moi ta question")
     assert not state.parent and state.role == "pupil"
     answer = engine.handle_text(state, "c koi le stage de 3e")
-    assert " tu " in f" {answer.text} " and "élève ou enseignant" not in answer.text
+    assert " tu " in f" {answer.text} " and "Pour adapter mes réponses" not in answer.text
     pupil = State(role="pupil")  # a pupil's age is no handover
     assert "Salut" not in engine.handle_text(pupil, "jai 16 ans").text
     other = State()
@@ -254,7 +254,7 @@ def test_a_pupil_who_says_their_class_is_not_asked_the_role(engine):
     engine.handle_text(state, "jsuis en 3e, c koi le stage")
     assert state.role == "pupil"
     reply = engine.handle_text(state, "et c payé ?")
-    assert "élève ou enseignant" not in reply.text
+    assert "Pour adapter mes réponses" not in reply.text
 
 
 def test_a_class_named_in_the_question_is_not_asked(engine):

@@ -140,7 +140,7 @@ def test_a_link_without_role_asks_it(linked):
     reply = linked.command(state, "start", make_payload(LYON, "EREA Lyon", None, SECRET))
     assert state.academy == "lyon" and state.role is None
     assert reply.text.startswith("Bienvenue ! C'est noté : tu es à l'EREA Lyon (académie de Lyon)")
-    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:parent", "r:teacher"]
 
 
 def test_the_school_reads_in_french():
@@ -157,7 +157,7 @@ def test_a_forged_link_is_refused_then_the_usual_start(linked):
     payload = make_payload(LYON, "Collège Jean Moulin", "pupil", SECRET)
     reply = linked.command(state, "start", "pAIX" + payload[4:])
     assert reply.text.startswith("Ce lien n'est pas valable")
-    assert [c.id for c in reply.choices] == ["r:pupil", "r:teacher"]
+    assert [c.id for c in reply.choices] == ["r:pupil", "r:parent", "r:teacher"]
     assert (state.role, state.academy, state.school) == (None, None, None)
 
 
@@ -290,6 +290,7 @@ async def test_a_poster_link_through_telegram(kb, db_url):
             assert refused.startswith("Ce lien n'est pas valable")
             assert [label for label, _ in api.buttons(api.last(forger))] == [
                 "Élève",
+                "Parent",
                 "Enseignant·e",
             ]
 

@@ -34,7 +34,7 @@ async def test_conversation_end_to_end(api, kb, db_url):
         api.send_text(PUPIL, "/start")
         assert await until(lambda: len(api.sent[PUPIL]) == 1)
         start = api.last(PUPIL)
-        assert [label for label, _ in api.buttons(start)] == ["Élève", "Enseignant·e"]
+        assert [label for label, _ in api.buttons(start)] == ["Élève", "Parent", "Enseignant·e"]
 
         # the role button edits the message in place into the theme menu
         api.press_button(PUPIL, "Élève")
@@ -271,7 +271,7 @@ def test_ipe_bot_run_process_against_loopback_server(api, tmp_path):
         api.send_sticker(PUPIL)
         assert api.wait_for(lambda: len(api.sent[PUPIL]) >= 3, timeout=60), proc.poll()
         start = api.sent[PUPIL][0]
-        assert [label for label, _ in api.buttons(start)] == ["Élève", "Enseignant·e"]
+        assert [label for label, _ in api.buttons(start)] == ["Élève", "Parent", "Enseignant·e"]
         api.press(PUPIL, start["message_id"], "r:pupil")
         assert api.wait_for(lambda: "edit_date" in api.messages[(PUPIL, start["message_id"])], 20)
         chats = range(7000, 7050)

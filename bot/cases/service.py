@@ -254,9 +254,10 @@ class EscalationService:
             )
         await refresh_notices(session, case, self.directory)
 
-    async def withdraw(self, session: AsyncSession, case: Case) -> None:
+    async def withdraw(self, session: AsyncSession, case: Case) -> int:
         """The pupil found a placement: the case is resolved by them, and whoever follows it
-        (its IPE, else the académie's) is told; CaseNotOpen when it was already closed."""
+        (its IPE, else the académie's) is told; returns how many were told. CaseNotOpen when
+        it was already closed."""
         if case.status not in OPEN_STATUSES:
             raise CaseNotOpen(case)
         case.status = "resolved"
@@ -277,6 +278,7 @@ class EscalationService:
                 contact_id=contact.id,
             )
         await refresh_notices(session, case, self.directory)
+        return len(targets)
 
     async def relay_to_pupil(
         self, session: AsyncSession, case: Case, contact: Contact | None, text: str, key: str

@@ -42,7 +42,7 @@ from bot.messages import Incoming, Reply
 log = logging.getLogger(__name__)
 
 COMMANDS = [
-    BotCommand("start", "Commencer / choisir élève ou enseignant"),
+    BotCommand("start", "Commencer / choisir élève, parent ou enseignant"),
     BotCommand("menu", "Parcourir les thèmes"),
     BotCommand("aide", "Ce que je sais faire"),
     BotCommand("profil", "Changer de rôle ou de niveau"),

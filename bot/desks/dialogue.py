@@ -204,8 +204,10 @@ class DialogueEngine:
                 )
         if state.form is not None:
             state.form["paused"] = True
+        if kind == "r" and arg == "parent":
+            return self._offer(state, parents.chosen(self, state))
         if kind == "r" and arg in ROLE_LABELS:
-            state.role = arg
+            state.role, state.parent = arg, False
             text = by_role(
                 arg,
                 "C'est noté, je te tutoie 🙂 Pose ta question ou choisis un thème :",
@@ -218,8 +220,10 @@ class DialogueEngine:
             _, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
             text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
             state.told_rest = arg if arg == state.last_topic else state.told_rest
-            related = register.topic_choices(self.kb, topic.related, state.role)
-            return self._offer(state, Reply(text, related[:4], kind="more", topic=topic.id))
+            related = register.topic_choices(self.kb, topic.related, state.role)[:4]
+            if topic.action == "escalate" and self.escalation:  # "le bouton ci-dessous"
+                related.insert(0, Choice(ESCALATE_LABEL, "esc"))
+            return self._offer(state, Reply(text, related, kind="more", topic=topic.id))
         if kind == "t" and arg in self.kb.topics:
             return self._offer(state, self.answer(state, self.kb.topics[arg]))
         if kind == "m" and not arg:
@@ -281,7 +285,7 @@ class DialogueEngine:
         )
 
     def profile(self, state: State) -> Reply:
-        role = ROLE_LABELS.get(state.role or "", "non précisé")
+        role = "Parent" if state.parent else ROLE_LABELS.get(state.role or "", "non précisé")
         level = levels.level_name(state.level)
         text = (
             f"Ton profil : {role}, niveau {level}.\nChange-le avec les boutons :"

@@ -79,6 +79,12 @@ def help_request(engine: DialogueEngine, state: State, said: str) -> Reply | Non
     return Reply(CHILD_ASKS, kind="answer", topic="ipe", score=100.0)
 
 
+def chosen(engine: DialogueEngine, state: State) -> Reply:
+    """The « Parent » button: vous from now on, and what the bot does for parents."""
+    state.parent, state.role = True, None
+    return Reply(INTRODUCTION, menu(engine, state), kind="menu")
+
+
 def menu(engine: DialogueEngine, state: State) -> list[Choice]:
     """The themes, without the teachers' request button."""
     return [c for c in engine.theme_choices(state) if c.id != "tq"]

@@ -17,9 +17,9 @@ from bot.understanding.topics import Topic
 GREETING = (
     "Bonjour ! Je suis l'assistant des stages et de la découverte des métiers, avec les "
     "Ingénieurs pour l'école. Une question en quelques mots suffit (par exemple « c'est quoi le "
-    "stage de 3e ? »).\n\nPour adapter mes réponses : élève ou enseignant·e ?"
+    "stage de 3e ? »).\n\nPour adapter mes réponses : élève, parent ou enseignant·e ?"
 )
-ROLE_QUESTION = "\n\nPour adapter mes réponses : élève ou enseignant·e ?"
+ROLE_QUESTION = "\n\nPour adapter mes réponses : élève, parent ou enseignant·e ?"
 # a message that only says who writes (normalised words): "élève", "jsuis lyceenne en 1ere",
 # "prof", "I'm a student". "je suis prof de techno" is a teacher's introduction (desks.teacher).
 _PUPIL = (
@@ -29,8 +29,10 @@ _PUPIL = (
 _STATED_ROLE = re.compile(
     r"^(?:moi )?(?:(?:je suis|suis|chui|c est|i am|i m|im) )?(?:(?:un|une|a|an) )?"
     rf"(?:(?P<pupil>{_PUPIL})(?: (?:en|de|d|au|a la|in) [a-z0-9]+(?: [a-z0-9]+)?)?"
-    r"|(?P<teacher>prof|professeur|professeure|enseignant|enseignante|teacher))$"
+    r"|(?P<teacher>prof|professeur|professeure|enseignant|enseignante|teacher))"
+    r"(?: (?:en fait|enfait|finalement|pas eleve|pas un eleve|pas une eleve|actually))?$"
 )
+_WANTS_VOUS = re.compile(r"\b(vouvoie|vouvoies|vouvoyer|vouvoyez|vouvoiement)\b")
 ASK_ROLE_FROM = 2  # the role question comes after a real answer, from the 2nd text on, once
 # topics whose title speaks as or to a pupil: a teacher sees these names instead
 TEACHER_TITLES = {
@@ -42,7 +44,8 @@ TEACHER_TITLES = {
 
 
 def role_choices() -> list[Choice]:
-    return [Choice(label, f"r:{role}") for role, label in ROLE_LABELS.items()]
+    pupil, teacher = (Choice(label, f"r:{role}") for role, label in ROLE_LABELS.items())
+    return [pupil, Choice("Parent", "r:parent"), teacher]  # a parent: vous (desks.parents)
 
 
 def title(topic: Topic, role: str | None) -> str:
@@ -58,6 +61,8 @@ def topic_choices(kb: KnowledgeBase, ids: Iterable[str], role: str | None) -> li
 
 def stated_role(said: str) -> str | None:
     """ "pupil" or "teacher" when the message (normalised words) only says who writes."""
+    if _WANTS_VOUS.search(said):  # "merci de me vouvoyer": an adult, whatever was pressed
+        return "teacher"
     found = _STATED_ROLE.match(said)
     if found is None:
         return None

@@ -45,9 +45,9 @@ def offer_to_close(case: Case, role: str | None) -> Reply:
         by_role(
             role,
             f"Super, bravo pour ton stage 🎉 Ta demande {case.reference} est encore ouverte : "
-            "je la ferme et je préviens l'ingénieur pour l'école qu'il n'a plus à chercher ?",
-            f"Très bonne nouvelle 🎉 La demande {case.reference} est encore ouverte : je la ferme "
-            "et je préviens l'ingénieur pour l'école ?",
+            "je la ferme ? L'ingénieur pour l'école qui la suit saura qu'il n'a plus à chercher.",
+            f"Très bonne nouvelle 🎉 La demande {case.reference} est encore ouverte : je la "
+            "ferme ? L'ingénieur pour l'école qui la suit en sera prévenu.",
         ),
         [Choice("✅ Oui, fermer la demande", f"pc:{case.id}"), Choice("Non, je la garde", "m")],
         kind="ask_close",
@@ -84,16 +84,16 @@ class ThreadDesk:
         if case is None:
             return Reply("Ce bouton n'est pas valable.", kind="info")
         try:
-            await self.escalation.withdraw(turn.session, case)
+            told = await self.escalation.withdraw(turn.session, case)
         except CaseNotOpen:
             return Reply(f"La demande {case.reference} est déjà close.", kind="info")
+        who = ", et l'ingénieur pour l'école est prévenu" if told else ""  # nobody to tell
         return Reply(
             by_role(
                 voice(turn.state),
-                f"C'est fait : ta demande {case.reference} est close, et l'ingénieur pour l'école "
-                "est prévenu. Bon stage ! Si tu as encore besoin d'aide, écris-moi ou tape /stage.",
-                f"C'est fait : la demande {case.reference} est close, et l'ingénieur pour l'école "
-                "est prévenu.",
+                f"C'est fait : ta demande {case.reference} est close{who}. Bon stage ! Si tu as "
+                "encore besoin d'aide, écris-moi ou tape /stage.",
+                f"C'est fait : la demande {case.reference} est close{who}.",
             ),
             kind="info",
         )
