@@ -487,3 +487,26 @@ def test_the_parent_button_switches_to_vous(engine):
     assert "Parent" in engine.command(state, "profil").text
     engine.handle_choice(state, "r:pupil")  # pressed by the child later
     assert not state.parent and state.role == "pupil"
+
+
+def test_a_teachers_immersion_is_not_asked_a_class_and_a_visit_not_its_format(
+    engine_with_academies,
+):
+    state = State(role="teacher")
+    engine_with_academies.command(state, "intervention")
+    engine_with_academies.handle_choice(state, "f:ak:immersion")
+    engine_with_academies.handle_text(state, "Lycée Ampère")
+    engine_with_academies.handle_text(state, "69003")
+    assert state.form["step"] == "theme"  # no class, no number of pupils
+    engine_with_academies.handle_choice(state, "f:back")
+    assert state.form["step"] == "commune"  # back over what the immersion made pointless
+    engine_with_academies.handle_text(state, "69003")
+    engine_with_academies.handle_text(state, "l'aéronautique")
+    engine_with_academies.handle_text(state, "en mars")
+    assert state.form["step"] == "constraints"  # no « Sous quelle forme ? »
+    visit = State(role="teacher")
+    engine_with_academies.command(visit, "intervention")
+    engine_with_academies.handle_choice(visit, "f:ak:visit")
+    for answer in ("Lycée Ampère", "69003", "5e", "28", "l'aéronautique", "en mars"):
+        engine_with_academies.handle_text(visit, answer)
+    assert visit.form["step"] == "constraints" and visit.form["answers"]["format"] == "company"

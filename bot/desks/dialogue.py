@@ -22,6 +22,7 @@ from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
 from bot.desks.forms import parse_level
 from bot.desks.languages import ENGLISH_NOTE as ENGLISH_NOTE  # re-exported
 from bot.desks.phrases import (
+    FEEDBACK_THANKS,
     LEVELS,
     MEDIA_WORDS,
     NO_FEEDBACK_TOPICS,
@@ -30,7 +31,7 @@ from bot.desks.phrases import (
     VOUS,
 )
 from bot.desks.teacher_forms import TYPED_STEPS
-from bot.messages import Choice, Reply, State, by_role
+from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
@@ -104,6 +105,10 @@ class DialogueEngine:
             index = int(stripped) - 1
             if 0 <= index < len(state.choices):
                 return self.handle_choice(state, state.choices[index].id)
+            if len(stripped) == 1:  # "7" under six options: not a question
+                pick = f"un numéro entre 1 et {len(state.choices)}"
+                text = by_role(voice(state), f"Choisis {pick}.", f"Choisissez {pick}.")
+                return Reply(text, list(state.choices), kind="menu")
         signal = self.kb.safety.assess(stripped, state.role) if self.kb.safety else None
         if signal is not None and signal.level == "strong":
             return self._offer(state, self.crisis(state, signal, stripped))
@@ -191,13 +196,7 @@ class DialogueEngine:
             sign, _, topic_id = arg.partition(":")
             if sign in ("+", "-") and topic_id in self.kb.topics:
                 helpful = sign == "+"
-                text = by_role(
-                    state.role,
-                    "Merci pour ton avis !"
-                    if helpful
-                    else "Merci, c'est noté : je vais m'améliorer.",
-                    "Merci pour votre avis !" if helpful else "Merci, c'est noté.",
-                )
+                text = by_role(voice(state), *FEEDBACK_THANKS[helpful])
                 question = state.last_question if state.last_topic == topic_id else None
                 return Reply(
                     text, kind="feedback", effects=[("feedback", (helpful, topic_id, question))]
@@ -265,7 +264,7 @@ class DialogueEngine:
                     ),
                     kind="info",
                 )
-            return Reply("C'est annulé.", kind="info")
+            return Reply("Il n'y avait rien en cours à annuler.", kind="info")
         if name == "stage" and self.escalation:
             return self._offer(state, request.start(self, state))
         if name == "intervention" and self.escalation:

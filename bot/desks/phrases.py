@@ -8,6 +8,10 @@ from bot.understanding.topics import CRISIS_TOPIC
 
 SMALL_TALK_TOPICS = {"salutation", "merci"}  # no 👍/👎 under them, not in the menus
 NO_FEEDBACK_TOPICS = {*SMALL_TALK_TOPICS, CRISIS_TOPIC}  # no 👍/👎 under a crisis answer
+FEEDBACK_THANKS = {  # under 👍 / 👎: (tu, vous)
+    True: ("Merci pour ton avis !", "Merci pour votre avis !"),
+    False: ("Merci, c'est noté : je vais m'améliorer.", "Merci, c'est noté."),
+}
 ROLE_LABELS = {"pupil": "Élève", "teacher": "Enseignant·e"}
 LEVELS = {
     "4e": "4e",

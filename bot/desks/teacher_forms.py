@@ -160,14 +160,28 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
 
 def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
     academy = directory.academies.get(form["answers"].get("academy", ""))
-    shown = display_teacher_answers(form["answers"], academy.name if academy else None)
+    said = {k: v for k, v in form["answers"].items() if k not in form.get("implied", [])}
+    shown = display_teacher_answers(said, academy.name if academy else None)
     lines = ["Récapitulatif de votre demande :"]
     lines += [f"• {TEACHER_FIELDS[key]} : {value}" for key, value in shown.items()]
     return "\n".join(lines)
 
 
+# what an action makes pointless to ask: an immersion is the teacher's own, a visit is on site
+IMPLIED = {
+    "immersion": {"level": "", "pupils": "", "format": "company"},
+    "visit": {"format": "company"},
+}
+
+
 def _advance(form: dict[str, Any]) -> None:
-    """The next step not already answered (a request can say its class, pupils and period)."""
+    """The next step not already answered (a request can say its class, pupils and period;
+    its kind can make some pointless)."""
+    implied = IMPLIED.get(form["answers"].get("action", ""), {})
+    for key, value in implied.items():
+        if key not in form["answers"]:
+            form["answers"][key] = value
+            form.setdefault("implied", []).append(key)
     i = STEPS.index(form["step"]) + 1
     while STEPS[i] in form["answers"] and STEPS[i] != "consent":
         i += 1
@@ -175,13 +189,20 @@ def _advance(form: dict[str, Any]) -> None:
 
 
 def back(form: dict[str, Any]) -> None:
+    """One step back, over the steps the kind of request made pointless."""
     i = STEPS.index(form["step"])
     form["pending_academy"] = None
+    implied = form.get("implied", [])
+    while i > 1 and STEPS[i - 1] in implied:
+        i -= 1
     if i > 0:
         form["step"] = STEPS[i - 1]
         form["answers"].pop(form["step"], None)
         if form["step"] == "commune":
             form["answers"].pop("academy", None)
+        if form["step"] == "action":  # another kind of request: nothing implied any more
+            for key in form.pop("implied", []):
+                form["answers"].pop(key, None)
 
 
 def answer_text(
