@@ -510,3 +510,11 @@ def test_a_teachers_immersion_is_not_asked_a_class_and_a_visit_not_its_format(
     for answer in ("Lycée Ampère", "69003", "5e", "28", "l'aéronautique", "en mars"):
         engine_with_academies.handle_text(visit, answer)
     assert visit.form["step"] == "constraints" and visit.form["answers"]["format"] == "company"
+
+
+def test_what_an_academie_is_is_answered_at_the_academie_step(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    reply = engine_with_academies.handle_text(state, "c koi une academie ?")
+    assert reply.topic == "academie" and "On reprend ta demande" in reply.text
+    assert state.form["step"] == "academy"
