@@ -47,17 +47,17 @@ def unrouted(reference: str, role: str | None, kind: str, who: str) -> str:
             "aucun ingénieur pour l'école n'est inscrit pour cette académie pour l'instant. "
             f"{told(who, 'teacher')} En attendant, des associations mettent aussi des "
             "professionnel·les en relation avec les classes (100 000 entrepreneurs, Elles "
-            "bougent, C.Génial), et le bureau des entreprises de l'établissement peut aider."
+            "bougent, C.Génial) ; en lycée professionnel, le bureau des entreprises peut aider."
         )
     return by_role(
         role,
         f"Ta demande est enregistrée (référence {reference}), mais je dois être honnête : aucun "
         f"ingénieur pour l'école n'est inscrit pour ton académie pour l'instant. {told(who, role)} "
-        "En attendant, parles-en à ton professeur principal ou au bureau des entreprises de ton "
-        "établissement, et regarde les offres sur 1élève1stage (1eleve1stage.education.gouv.fr).",
+        "En attendant, parles-en à ton professeur principal (en lycée pro, au bureau des "
+        "entreprises aussi), et regarde les offres sur 1élève1stage (1eleve1stage.education.gouv.fr).",
         f"La demande est enregistrée (référence {reference}), mais aucun ingénieur pour l'école "
         f"n'est inscrit pour cette académie pour l'instant. {told(who, role)} En attendant : le "
-        "bureau des entreprises de l'établissement, le pôle de stages de l'académie, et les "
+        "bureau des entreprises (en lycée professionnel), le pôle de stages de l'académie, et les "
         "offres de 1élève1stage (1eleve1stage.education.gouv.fr).",
     )
 
@@ -68,8 +68,8 @@ def ahead(role: str | None, who: str) -> str:
         role,
         "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour ton "
         "académie. Tu peux quand même envoyer ta demande : elle sera enregistrée, mais "
-        f"{will_be_told(who)} En attendant, ton professeur principal ou le bureau des entreprises "
-        "peuvent t'aider, et 1élève1stage.education.gouv.fr publie des offres.",
+        f"{will_be_told(who)} En attendant, ton professeur principal peut t'aider (en lycée pro, "
+        "le bureau des entreprises aussi), et 1élève1stage.education.gouv.fr publie des offres.",
         "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour "
         "cette académie. La demande peut quand même être envoyée : elle sera enregistrée, mais "
         f"{will_be_told(who)}",
@@ -81,8 +81,8 @@ def not_yet(role: str | None, who: str) -> str:
     return by_role(
         role,
         f"Aucun ingénieur pour l'école n'est encore inscrit pour ton académie. {told(who, role)} "
-        "En attendant, ton professeur principal ou le bureau des entreprises de ton "
-        "établissement peuvent t'aider, et 1élève1stage.education.gouv.fr publie des offres.",
+        "En attendant, ton professeur principal peut t'aider (en lycée pro, le bureau des "
+        "entreprises aussi), et 1élève1stage.education.gouv.fr publie des offres.",
         f"Aucun ingénieur pour l'école n'est encore inscrit pour cette académie. {told(who, role)}",
     )
 
@@ -104,9 +104,9 @@ def message_kept(role: str | None, who: str) -> str:
         role,
         "Personne ne peut recevoir ton message pour l'instant : aucun ingénieur pour l'école n'est "
         f"joignable dans ton académie. {later} En attendant, parles-en à ton professeur principal "
-        "ou au bureau des entreprises de ton lycée ; les offres de stage sont aussi sur "
+        "(en lycée pro, au bureau des entreprises aussi) ; les offres de stage sont aussi sur "
         "1élève1stage (1eleve1stage.education.gouv.fr).",
         "Personne ne peut recevoir ce message pour l'instant : aucun ingénieur pour l'école n'est "
-        f"joignable dans cette académie. {later} En attendant : le bureau des entreprises de "
-        "l'établissement ou le pôle de stages de l'académie.",
+        f"joignable dans cette académie. {later} En attendant : le bureau des entreprises (en "
+        "lycée professionnel) ou le pôle de stages de l'académie.",
     )
