@@ -518,3 +518,11 @@ def test_what_an_academie_is_is_answered_at_the_academie_step(engine_with_academ
     reply = engine_with_academies.handle_text(state, "c koi une academie ?")
     assert reply.topic == "academie" and "On reprend ta demande" in reply.text
     assert state.form["step"] == "academy"
+
+
+def test_a_stray_digit_is_not_a_question(engine):
+    assert engine.handle_text(State(role="pupil"), "6").topic != "dp6"
+    state = State(role="pupil")
+    menu = engine.command(state, "menu")
+    reply = engine.handle_text(state, "9")
+    assert f"entre 1 et {len(menu.choices)}" in reply.text and reply.choices == menu.choices

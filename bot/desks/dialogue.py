@@ -101,10 +101,12 @@ class DialogueEngine:
         )  # at « Tu es bien dans l'académie… ? » a digit is Oui / Non, not a département
         typed_answer = typed_answer and not (len(stripped) == 1 and request.confirming(state))
         digits = stripped.isascii() and stripped.isdigit() and len(stripped) <= 3
-        if digits and state.choices and not typed_answer:
+        if digits and not typed_answer:
             index = int(stripped) - 1
             if 0 <= index < len(state.choices):
                 return self.handle_choice(state, state.choices[index].id)
+            if len(stripped) == 1 and not state.choices:  # "6" alone is not the DP6 module
+                return self._offer(state, empty(self, state))
             if len(stripped) == 1:  # "7" under six options: not a question
                 pick = f"un numéro entre 1 et {len(state.choices)}"
                 text = by_role(voice(state), f"Choisis {pick}.", f"Choisissez {pick}.")
