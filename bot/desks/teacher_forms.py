@@ -34,6 +34,12 @@ STEPS = (
     "contact",
     "consent",
 )
+OTHER_QUESTIONS = {
+    "school": "Vous décrirez votre projet un peu plus loin. D'abord, quel est le nom de "
+    "l'établissement ?",
+    "theme": "Décrivez en quelques mots ce que vous souhaitez organiser (par exemple « un forum "
+    "des métiers avec plusieurs entreprises ») :",
+}
 FREE_TEXT_STEPS = ("school", "theme", "period", "constraints")
 TYPED_STEPS = ("commune", "level", "pupils")  # where a number typed is the answer, not a button
 SKIPPABLE = {"theme": "À voir avec l'IPE", "period": "Pas encore fixée", "constraints": "Aucune"}
@@ -155,7 +161,10 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step in SKIPPABLE:
         choices += ((SKIPPABLE[step], "f:skip"),)
     navigation = (NAV[1],) if step == "action" else NAV
-    return FormPrompt(head + QUESTIONS[step], choices + navigation)
+    question = QUESTIONS[step]
+    if form["answers"].get("action") == "other":  # « Autre chose »: described at the theme step
+        question = OTHER_QUESTIONS.get(step, question)
+    return FormPrompt(head + question, choices + navigation)
 
 
 def summary(form: dict[str, Any], directory: AcademyDirectory) -> str:
@@ -239,7 +248,12 @@ def answer_text(
         )
     elif step == "period" and _UNKNOWN.match(" ".join(fold(text).split())):
         answers["period"] = ""  # as « Pas encore fixée »
-    elif step in ("format", "contact", "consent"):
+    elif step == "contact":  # an e-mail or a phone typed here: not needed, not kept
+        return (
+            "Pas besoin de coordonnées : l'ingénieur pour l'école vous répond ici (recommandé) "
+            "ou passe par l'établissement. Choisissez avec les boutons ci-dessous."
+        )
+    elif step in ("format", "consent"):
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
         return "Pouvez-vous préciser en quelques mots ?"
