@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from support.cases import ADMIN, IPE_A, IPE_B, invite, make_service, outbox_rows, press, say
 from support.harness import running_bot, until
 from support.teachers import (
@@ -329,4 +330,25 @@ async def test_a_teachers_poster_link_fills_in_the_academie_and_the_school(kb, d
     assert "académie de Lyon ?" in reply.text
     reply = await press(service, TEACHER, "f:ac:lyon")
     assert "(4/10)" in reply.text
+    await service.db.dispose()
+
+
+async def test_a_teacher_can_file_a_second_request_for_another_class(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await fill_teacher_form(service, TEACHER)
+    status = await say(service, TEACHER, "/intervention")  # the open one first
+    assert status.kind == "status" and "tq:new" in [c.id for c in status.choices]
+    reply = await press(service, TEACHER, "tq:new")
+    assert reply.kind == "form" and "(1/10)" in reply.text
+    await press(service, TEACHER, "f:ak:visit")
+    for answer in ("Collège Jean Moulin", "Marseille", "4e", "25", "l'industrie", "en mai"):
+        reply = await say(service, TEACHER, answer)
+    await press(service, TEACHER, "f:skip")
+    await press(service, TEACHER, "f:ct:bot")
+    sent = await press(service, TEACHER, "f:ok")
+    assert sent.kind == "submitted"
+    async with service.db.sessions() as session:
+        cases = (await session.scalars(select(Case).where(Case.kind == "teacher"))).all()
+    assert len(cases) == 2
     await service.db.dispose()

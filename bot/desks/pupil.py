@@ -80,6 +80,9 @@ _ABOUT_OTHERS = re.compile(
 
 
 def _starts_request(incoming: Incoming) -> bool:
+    """A request begins here (one open request at a time, except a teacher's next one)."""
+    if incoming.kind == "choice" and incoming.text == teacher_desk.ANOTHER:
+        return False
     if incoming.kind == "command":
         return incoming.command in ("stage", "intervention")
     if incoming.kind != "choice":

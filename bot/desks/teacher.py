@@ -43,6 +43,7 @@ _FOLLOW_UP_VISIT = re.compile(
     r"|\bvisites? (?:de stage|de suivi|du professeur|du prof|du referent|de l enseignant"
     r"|d evaluation|au stagiaire|a l eleve)\b|\bcombien de visites\b"
 )
+ANOTHER = "tq:new"  # a teacher may have several requests (one per class), a pupil one
 STRONG_SCORE = 75.0  # a topic this clear is offered beside the request (e.g. how to organise)
 INTERVENTION_NOTE = "\n\nUn·e intervenant·e ou une visite pour votre classe : /intervention."
 # "Bonjour, je suis professeur de technologie en collège.": who they are, no question yet
@@ -174,4 +175,5 @@ def status(case: Case, routed: bool = True, who: str = nobody.TEAM) -> Reply:
         company = f", avec {case.company}" if case.company else ""
         text += f" Date : {french_date(case.event_date)}{company}."
     choices = [] if case.status == "new" else [Choice("↩️ Écrire à l'ingénieur", f"pr:{case.id}")]
+    choices.append(Choice("📝 Une autre demande (une autre classe…)", ANOTHER))
     return Reply(text, choices, kind="status")
