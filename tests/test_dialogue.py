@@ -526,3 +526,18 @@ def test_a_stray_digit_is_not_a_question(engine):
     menu = engine.command(state, "menu")
     reply = engine.handle_text(state, "9")
     assert f"entre 1 et {len(menu.choices)}" in reply.text and reply.choices == menu.choices
+
+
+def test_the_form_does_not_store_a_yes_a_correction_or_a_question(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "13")
+    reply = engine_with_academies.handle_text(state, "oui")  # a step late: not a school
+    assert state.form["step"] == "school" and "school" not in state.form["answers"]
+    assert "vraie réponse" in reply.text
+    data = engine_with_academies.handle_text(state, "et mes donnees vous en faites quoi")
+    assert data.topic == "donnees-personnelles" and "school" not in state.form["answers"]
+    engine_with_academies.handle_text(state, "Collège Jean Moulin, Marseille")
+    engine_with_academies.handle_text(state, "3e")
+    oops = engine_with_academies.handle_text(state, "oups je voulais dire lycée Jean Moulin")
+    assert "⬅️ Retour" in oops.text and "period" not in state.form["answers"]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.details import LEVEL_CHOICES
 from bot.desks import forms as form_steps
 from bot.desks import teacher_forms
-from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK
+from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.normalise import words
 
@@ -150,6 +150,9 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
     # a question on the way: at a free-text step, or a clear one (4 words and a "?") at any step
     question = text.rstrip().endswith("?") or _QUESTION.search(said) is not None
+    question = (
+        question or _ASKED_INSIDE.search(said) is not None
+    )  # "mes donnees vous en faites quoi"
     asks = text.rstrip().endswith("?") or _WHAT_IS.search(said) is not None
     clear = asks and len(said.split()) >= 4
     if (state.form["step"] in free and question) or clear:
@@ -164,8 +167,32 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             answer.text += "\n\n" + resume.text
             answer.choices = resume.choices
             return answer
+    if state.form["step"] in free and _CORRECTS.search(said):  # "oups, je voulais dire…"
+        back = by_role(
+            voice(state),
+            "Pour corriger une réponse précédente, appuie sur ⬅️ Retour.",
+            "Pour corriger une réponse précédente, utilisez ⬅️ Retour.",
+        )
+        return _prompt(engine, state, back)
+    if state.form["step"] in _NAMED_STEPS and (YES.match(said) or NO.match(said)):  # out of step
+        return _prompt(engine, state, by_role(voice(state), *_NOT_AN_ANSWER))
     problem = steps.answer_text(state.form, text, voice(state), engine.academies)
     return _prompt(engine, state, problem or "")
+
+
+# a correction of an earlier answer, typed at the next step: not this step's answer
+_CORRECTS = re.compile(
+    r"^(?:oups|oops|pardon|correction|erreur|je me suis trompe|je me suis trompee"
+    r"|je voulais dire|jvoulais dire|en fait je voulais dire)\b"
+)
+_ASKED_INSIDE = re.compile(
+    r"\b(?:quoi|koi|pourquoi|pk|comment|combien)$"
+)  # "...vous en faites quoi"
+_NAMED_STEPS = ("school", "sectors", "place", "period", "theme")  # "oui" names none of these
+_NOT_AN_ANSWER = (
+    "Il me faut une vraie réponse à cette question (⬅️ Retour pour revenir en arrière).",
+    "Il me faut une réponse à cette question (⬅️ Retour pour revenir en arrière).",
+)
 
 
 def _cancelled(engine: DialogueEngine, state: State, found: bool = False) -> Reply:
