@@ -541,3 +541,11 @@ def test_the_form_does_not_store_a_yes_a_correction_or_a_question(engine_with_ac
     engine_with_academies.handle_text(state, "3e")
     oops = engine_with_academies.handle_text(state, "oups je voulais dire lycée Jean Moulin")
     assert "⬅️ Retour" in oops.text and "period" not in state.form["answers"]
+
+
+def test_an_answer_found_too_long_is_said_in_short(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c'est quoi le stage de 3e ?")
+    reply = engine.handle_text(state, "c trop long ton msg jcomprend rien")
+    assert reply.text.startswith("En bref : En 3e") and len(reply.text) < 400
+    assert reply.choices[0].id == "more:stage-3e"

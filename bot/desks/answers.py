@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.messages import Reply, State, by_role, voice
+from bot.desks import levels
+from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import words
 
@@ -84,9 +85,31 @@ _AT_THE_BOT = re.compile(
 )
 
 
+# the last answer was too much: "c trop long jcomprend rien", "tu peux faire plus simple ?"
+_TOO_MUCH = re.compile(
+    r"\b(trop long|c long|ce est long|jcomprend rien|jcomprends rien|je comprends rien"
+    r"|je comprend rien|rien compris|pas compris ta reponse|plus simple|plus court|en resume"
+    r"|tl dr|tldr|too long)\b"
+)
+IN_SHORT = 220  # characters of the last answer's first lines, said again in short
+
+
 def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResult) -> Reply:
-    """Not understood, or out of scope: say so, and offer the themes."""
+    """Not understood, or out of scope: say so, and offer the themes (or the last answer in
+    short, to who found it too long)."""
     said = words(text, engine.kb.lexicon)
+    last = engine.kb.topics.get(state.last_topic or "")
+    if last is not None and _TOO_MUCH.search(" ".join(said)):
+        head, _ = split_answer(last.answer_for(state.role, levels.variant(state)))
+        first = head.split("\n")[0]
+        cut = first.rfind(". ", 0, IN_SHORT)
+        short = first if len(first) <= IN_SHORT or cut < 0 else first[: cut + 1]
+        text = by_role(
+            voice(state),
+            f"En bref : {short}\n\nDis-moi ce qui n'est pas clair, je t'explique autrement.",
+            f"En bref : {short}\n\nDites-moi ce qui n'est pas clair.",
+        )
+        return Reply(text, [Choice("📖 En savoir plus", f"more:{last.id}")], kind="answer")
     if _AT_THE_BOT.search(" ".join(said)):
         intro = by_role(
             voice(state),
