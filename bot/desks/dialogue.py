@@ -27,6 +27,7 @@ from bot.desks.phrases import (
     MEDIA_WORDS,
     NO_FEEDBACK_TOPICS,
     ROLE_LABELS,
+    SMALL_TALK_TOPICS,
     TEACHER_CUES,
     VOUS,
 )
@@ -398,12 +399,10 @@ class DialogueEngine:
                 reply.choices = (extra + reply.choices)[:MAX_CHOICES]
             reply.suggestions = list(result.suggestions)
             return reply
-        if result.suggestions:
-            choices = [
-                Choice(register.title(self.kb.topics[t], state.role), f"t:{t}")
-                for t in result.suggestions
-            ]
-            choices.append(Choice(by_role(state.role, "Autre chose", "Autre chose"), "m"))
+        ids = [t for t in result.suggestions if t not in SMALL_TALK_TOPICS]  # no « Bonjour ! »
+        if ids:
+            choices = register.topic_choices(self.kb, ids, state.role)
+            choices.append(Choice("Autre chose", "m"))
             return Reply(
                 by_role(state.role, "Tu voulais dire :", "Vouliez-vous dire :"),
                 choices,
