@@ -549,3 +549,18 @@ def test_an_answer_found_too_long_is_said_in_short(engine):
     reply = engine.handle_text(state, "c trop long ton msg jcomprend rien")
     assert reply.text.startswith("En bref : En 3e") and len(reply.text) < 400
     assert reply.choices[0].id == "more:stage-3e"
+
+
+def test_a_name_of_several_academies_offers_them_as_buttons(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    reply = engine_with_academies.handle_text(state, "st denis")
+    ids = [c.id for c in reply.choices]
+    assert {"f:ac:creteil", "f:ac:la-reunion"} <= set(ids) and "choisis la tienne" in reply.text
+    engine_with_academies.handle_text(state, str(ids.index("f:ac:la-reunion") + 1))  # typed
+    assert state.form["answers"]["academy"] == "la-reunion" and state.form["step"] == "school"
+    other = State(role="pupil")
+    engine_with_academies.command(other, "stage")
+    engine_with_academies.handle_text(other, "st denis")
+    assert engine_with_academies.handle_choice(other, "f:ac:lyon").kind == "form"  # not offered
+    assert "academy" not in other.form["answers"]

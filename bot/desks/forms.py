@@ -17,8 +17,8 @@ from bot.cases.details import (
     MAX_ADULT_NAME,
     display_answers,
 )
-from bot.desks import nobody
-from bot.desks.phrases import NO, YES
+from bot.desks import academy_step, nobody
+from bot.desks.academy_step import answer_academy
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
@@ -72,29 +72,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     n = STEPS.index("contact" if step in CONTACT_STEPS else step) + 1
     head = f"({n}/{len(STEPS) - 1}) " if step != "consent" else ""
     if step == "academy":
-        pending = form.get("pending_academy")
-        if pending and pending in directory.academies:
-            name = directory.academies[pending].name
-            return FormPrompt(
-                head
-                + by_role(
-                    role,
-                    f"Tu es bien dans l'académie {of_academy(name)} ?",
-                    f"Il s'agit bien de l'académie {of_academy(name)} ?",
-                ),
-                (("Oui", f"f:ac:{pending}"), ("Non", "f:ac:no"), NAV[1]),
-            )
-        return FormPrompt(
-            head
-            + by_role(
-                role,
-                "Dans quelle académie est ton établissement ? Tu peux écrire ta ville, ton code "
-                "postal ou ton département (par exemple « Marseille », « 93 » ou « 69003 »).",
-                "Dans quelle académie est l'établissement ? Ville, code postal ou département "
-                "suffisent (par exemple « Marseille », « 93 » ou « 69003 »).",
-            ),
-            (NAV[1],),
-        )
+        return FormPrompt(*academy_step.prompt(form, role, directory, head, NAV[1]))
     if step == "school" and form.get("known_school"):
         return FormPrompt(
             head
@@ -320,53 +298,6 @@ def answer_text(
     return None
 
 
-def answer_academy(
-    form: dict[str, Any], text: str, role: str | None, directory: AcademyDirectory
-) -> str | None:
-    """A city, postcode or département: the académie when sure, a guess to confirm, or why not.
-
-    Sets answers["academy"] when sure, form["pending_academy"] for a guess (shared with the
-    teacher's form, whose commune step says where the school is). A guess waiting for Oui or
-    Non also takes them typed ("yes", "ouais", "nan")."""
-    pending = form.get("pending_academy")
-    said = " ".join(fold(text).split())
-    if pending in directory.academies and YES.match(said):
-        form["answers"]["academy"], form["pending_academy"] = pending, None
-        return None
-    if pending and NO.match(said):
-        form["pending_academy"] = None
-        return by_role(
-            role,
-            "D'accord : écris ta ville, ton code postal ou ton numéro de département.",
-            "Entendu : indiquez la ville, le code postal ou le département.",
-        )
-    result = directory.resolve(text)
-    if result.academy is not None and result.confident:
-        form["answers"]["academy"] = result.academy.id
-        form["pending_academy"] = None
-        return None
-    if result.academy is not None:
-        form["pending_academy"] = result.academy.id
-        return None
-    if result.candidates:
-        names = ", ".join(a.name for a in result.candidates[:6])
-        return by_role(
-            role,
-            f"Ça peut être plusieurs académies ({names}). Écris ton code postal ou ton numéro "
-            "de département.",
-            f"Plusieurs académies possibles ({names}) : précisez le code postal ou le département.",
-        )
-    if pending:
-        says = by_role(role, "Réponds Oui ou Non, ou écris ta", "Oui ou Non ? Ou indiquez la")
-        return f"{says} ville, le code postal ou le numéro du département."
-    return by_role(
-        role,
-        "Je n'ai pas reconnu l'académie. Écris le nom de ta ville, ton code postal "
-        "(5 chiffres) ou ton numéro de département.",
-        "Je n'ai pas reconnu l'académie. Indiquez la ville, le code postal ou le département.",
-    )
-
-
 def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory) -> str:
     """Apply a button of the form; returns "cancel", "back", "submit", "ok" or "invalid"."""
     step = form["step"]
@@ -377,15 +308,10 @@ def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory
         return "back"
     kind, _, arg = choice.partition(":")
     if step == "academy" and kind == "ac":
-        if arg == "no":
-            form["pending_academy"] = None
-            return "ok"
-        if arg in directory.academies and arg == form.get("pending_academy"):
-            form["answers"]["academy"] = arg
-            form["pending_academy"] = None
+        outcome = academy_step.choose(form, arg, directory)
+        if form["answers"].get("academy"):
             _advance(form)
-            return "ok"
-        return "invalid"
+        return outcome
     if step == "school" and kind == "sc" and form.get("known_school"):
         form["answers"]["school"] = form["known_school"]
         _advance(form)

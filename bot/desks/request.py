@@ -85,8 +85,9 @@ def steps_of(form: dict):
 
 
 def confirming(state: State) -> bool:
-    """The form asks Oui / Non about a guessed académie."""
-    return state.form is not None and bool(state.form.get("pending_academy"))
+    """The form asks Oui / Non about a guessed académie, or offers académies as buttons."""
+    form = state.form or {}
+    return bool(form.get("pending_academy") or form.get("academy_choices"))
 
 
 def is_teacher_form(state: State) -> bool:

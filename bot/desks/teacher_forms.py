@@ -19,7 +19,8 @@ from bot.cases.teacher_details import (
     display_teacher_answers,
 )
 from bot.desks import nobody
-from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, answer_academy
+from bot.desks.academy_step import answer_academy
+from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt
 
 STEPS = (
     "action",
