@@ -564,3 +564,12 @@ def test_a_name_of_several_academies_offers_them_as_buttons(engine_with_academie
     engine_with_academies.handle_text(other, "st denis")
     assert engine_with_academies.handle_choice(other, "f:ac:lyon").kind == "form"  # not offered
     assert "academy" not in other.form["answers"]
+
+
+def test_privacy_questions_are_not_answered_twice_the_same_and_erasing_says_how(engine):
+    state = State(role="pupil")
+    first = engine.handle_text(state, "tu garde mes donnees ?")
+    second = engine.handle_text(state, "c qui qui lit mes messages")
+    assert first.topic == second.topic == "donnees-personnelles" and first.text != second.text
+    erase = engine.handle_text(state, "jveux tout supprimer")
+    assert "/oublier" in erase.text and erase.text.startswith("Pour tout effacer")

@@ -34,9 +34,26 @@ NEXT_STEPS = (
 )
 
 
+# "jveux tout supprimer", "efface mes données": how, at once (the command does it)
+_ERASE = re.compile(
+    r"\b(supprime|supprimer|supprimez|efface|effacer|effacez|delete|erase|oublie|oubliez)\b"
+    r".{0,20}\b(tout|toutes|mes donnees|mes infos|mes informations|mes messages|mon compte"
+    r"|mon profil|my data|everything)\b"
+    r"|\btout (supprimer|effacer|delete)\b"
+)
+ERASE = (
+    "Pour tout effacer, tape /oublier : j'efface aussitôt ton profil, notre conversation et tes "
+    "informations dans tes demandes d'aide.",
+    "Pour tout effacer, tapez /oublier : j'efface aussitôt votre profil, notre conversation et "
+    "vos informations dans vos demandes.",
+)
+
+
 def acknowledgement(state: State, text: str, said: str) -> Reply | None:
-    """The reply to a bare acknowledgement, or to "jai trouvé mon stage !" (the next steps);
-    None when the message is something else."""
+    """The reply to a bare acknowledgement, to "jai trouvé mon stage !" (the next steps) or to
+    "efface tout" (/oublier); None when the message is something else."""
+    if _ERASE.search(said) and len(said.split()) <= FOUND_WORDS:
+        return Reply(by_role(voice(state), *ERASE), kind="answer", topic="donnees-personnelles")
     if says_found(said) and len(said.split()) <= FOUND_WORDS:
         choices = [Choice(label, id_) for label, id_ in NEXT_STEPS]
         return Reply(by_role(voice(state), *GOOD_NEWS), choices, kind="answer", topic=ACK_TOPIC)

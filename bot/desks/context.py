@@ -14,7 +14,7 @@ ASKING = re.compile(
 )  # a question without "?" ("qui la remplit", "et apres on fait quoi")
 # asides about the bot itself: read as they are, and not a context for the next message
 # (the distress topic neither: "bref, et les métiers ?" after it is a new question)
-ASIDES = frozenset({"salutation", "merci", "robot", "donnees-personnelles", "detresse"})
+ASIDES = frozenset({"salutation", "merci", "robot", "detresse"})
 CONTEXT_SECONDS = 30 * 60  # a message after this long is read alone, not as a follow-up
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
 # a direct match this sure of a subject keeps its topic ("et c payé ?" after a search); not
