@@ -50,6 +50,7 @@ class State:
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
     case_input: dict[str, Any] | None = None  # a typed value awaited for a case (desks.followup)
     draft: dict[str, str] | None = None  # what a teacher's request said, for its form
+    comment_for: str | None = None  # after 👎 on this topic: the next text may say what lacked
     parent: bool = False  # writes about their child (desks.parents): answered in vous
     staff: bool = False  # registered as an IPE (free text is then not a question to the FAQ)
     turns: int = 0  # texts received while the role is unknown (desks.register)

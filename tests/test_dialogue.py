@@ -170,6 +170,8 @@ def test_feedback_buttons_record_an_opinion_and_keep_the_choices(engine):
     assert reply.kind == "feedback"
     assert reply.effects == [("feedback", (False, "convention-stage", "convention de stage"))]
     assert state.choices == answer.choices
+    question = engine.handle_text(state, "et qui signe la convention ?")  # a question: answered
+    assert question.kind == "answer" and state.comment_for is None
 
 
 @pytest.mark.parametrize("text", ["annuler", "laisse tomber", "non c'est pas pour ça", "stop"])

@@ -69,6 +69,31 @@ async def test_unanswered_questions_are_recorded_without_user_ids_and_grouped(kb
     await service.db.dispose()
 
 
+async def test_what_a_thumbs_down_says_was_missing_joins_the_gaps_inbox(kb, db_url):
+    service = service_for(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/start")
+    await service.handle(Incoming(PUPIL, "choice", "r:teacher"))
+    await say(service, PUPIL, "découverte des métiers au collège")
+    topic = (await service.state_of(PUPIL)).last_topic
+    asked = await service.handle(Incoming(PUPIL, "choice", f"fb:-:{topic}"))
+    assert "Qu'est-ce qui manquait" in asked.text
+    noted = await say(
+        service, PUPIL, "Il manque le dispositif de 2023, une demi-journée par semaine"
+    )
+    assert noted.text.startswith("Merci, c'est noté")
+    again = await say(service, PUPIL, "la convention de stage, qui la signe ?")  # a question again
+    assert again.topic == "convention-stage"
+    async with service.db.sessions() as session:
+        rows = (
+            await session.scalars(select(Unanswered).where(Unanswered.reason == "comment"))
+        ).all()
+    assert [r.text for r in rows] == [
+        "Il manque le dispositif de 2023, une demi-journée par semaine"
+    ]
+    await service.db.dispose()
+
+
 async def test_recording_can_be_turned_off(kb, db_url):
     service = service_for(db_url, kb, record_questions=False)
     await service.db.create_schema()

@@ -62,6 +62,15 @@ async def record_feedback(
         )
 
 
+async def record_comment(session: AsyncSession, topic: str, text: str, role: str | None) -> None:
+    """What a 👎 said was missing, for the gaps inbox (scrubbed, no user identifier)."""
+    session.add(
+        Unanswered(
+            reason="comment", text=scrub(text)[:MAX_TEXT], role=role, near=json.dumps([topic])
+        )
+    )
+
+
 # -- the gaps inbox -------------------------------------------------------------------------------
 @dataclass
 class Gap:

@@ -8,6 +8,7 @@ from bot.cases.academies import AcademyDirectory
 from bot.desks import (
     acks,
     crisis,
+    feedback,
     languages,
     levels,
     links,
@@ -22,7 +23,6 @@ from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
 from bot.desks.forms import parse_level
 from bot.desks.languages import ENGLISH_NOTE as ENGLISH_NOTE  # re-exported
 from bot.desks.phrases import (
-    FEEDBACK_THANKS,
     LEVELS,
     MEDIA_WORDS,
     NO_FEEDBACK_TOPICS,
@@ -115,6 +115,8 @@ class DialogueEngine:
         signal = self.kb.safety.assess(stripped, state.role) if self.kb.safety else None
         if signal is not None and signal.level == "strong":
             return self._offer(state, self.crisis(state, signal, stripped))
+        if state.comment_for and (noted := feedback.comment(self, state, stripped)) is not None:
+            return self._offer(state, noted)  # after 👎: what was missing
         said = " ".join(words(stripped))
         if state.role is None and TEACHER_CUES.search(said):
             state.role = "teacher"
@@ -189,21 +191,15 @@ class DialogueEngine:
     def handle_choice(self, state: State, choice_id: str) -> Reply:
         """A button press or a numbered choice; unknown ids get a polite refusal."""
         kind, _, arg = (choice_id or "").partition(":")
+        state.comment_for = None  # a button after 👎: no comment follows
         if kind == "f" and state.form is not None and self.escalation:
             return self._offer(state, request.on_choice(self, state, arg))
         if kind == "esc" and self.escalation:
             return self._offer(state, request.start(self, state))
         if kind == "tq" and self.escalation:  # a teacher's request (menu, offer)
             return self._offer(state, teacher.on_choice(self, state, arg))
-        if kind == "fb":
-            sign, _, topic_id = arg.partition(":")
-            if sign in ("+", "-") and topic_id in self.kb.topics:
-                helpful = sign == "+"
-                text = by_role(voice(state), *FEEDBACK_THANKS[helpful])
-                question = state.last_question if state.last_topic == topic_id else None
-                return Reply(
-                    text, kind="feedback", effects=[("feedback", (helpful, topic_id, question))]
-                )
+        if kind == "fb" and (rated := feedback.on_choice(self, state, arg)) is not None:
+            return rated
         if state.form is not None:
             state.form["paused"] = True
         if kind == "r" and arg == "parent":

@@ -214,6 +214,8 @@ class PupilDesk:
             elif effect == "feedback" and self.record_questions:
                 helpful, topic, question = payload
                 await insights.record_feedback(session, helpful, topic, question, state.role)
+            elif effect == "feedback_comment" and self.record_questions:
+                await insights.record_comment(session, *payload, state.role)
         reply.effects = []
         return reply
 

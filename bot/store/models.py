@@ -184,7 +184,7 @@ class Unanswered(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    reason: Mapped[str] = mapped_column(String(16))  # fallback | did_you_mean | not_helpful
+    reason: Mapped[str] = mapped_column(String(16))  # fallback|did_you_mean|not_helpful|comment
     text: Mapped[str] = mapped_column(Text)
     role: Mapped[str | None] = mapped_column(String(10), nullable=True)
     near: Mapped[str] = mapped_column(Text, default="[]")  # closest topic ids, JSON
