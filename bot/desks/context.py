@@ -15,6 +15,11 @@ ASKING = re.compile(
 # asides about the bot itself: read as they are, and not a context for the next message
 # (the distress topic neither: "bref, et les métiers ?" after it is a new question)
 ASIDES = frozenset({"salutation", "merci", "robot", "detresse"})
+# a follow-up that points back to what was just spoken of ("il y en a dans mon académie ?")
+ANAPHORA = re.compile(r"^(et )?(il y en a|y en a|il y a en|y en aurait|en a t on|ils|elles)\b")
+# topics whose own answer says how it is paid: "et c payé ?" after them is about them
+OWN_PAY = frozenset({"apprentissage", "trouver-apprentissage", "job-ete"})
+PAY = "remuneration-stage"
 CONTEXT_SECONDS = 30 * 60  # a message after this long is read alone, not as a follow-up
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
 # a direct match this sure of a subject keeps its topic ("et c payé ?" after a search); not
@@ -45,11 +50,17 @@ def read_in_context(
         and len(said.split()) <= FOLLOW_UP_WORDS
         and (text.endswith("?") or ASKING.search(said) is not None)
     )
-    if not follow_up or last is None or result.topic in (last.id, *last.related):
+    if not follow_up or last is None:
         return result
-    if result.topic in ASIDES:
-        return result  # "t'es un robot ?", "tu sais faire quoi ?": about the bot, not the topic
+    if last.id in OWN_PAY and result.topic == PAY:  # "c payé ?" after apprenticeship: its pay
+        own = matcher.match(f"{text} {last.title}")
+        own = own if own.topic == last.id else matcher.match(last.title)
+        return own if own.topic == last.id else result
+    if result.topic in (last.id, *last.related) or result.topic in ASIDES:
+        return result  # ASIDES: "t'es un robot ?", "tu sais faire quoi ?" are about the bot
     again = matcher.match(f"{text} {last.title}")
+    if again.topic == last.id and ANAPHORA.search(said):
+        return again  # "il y en a dans mon académie ?": the ones just spoken of
     in_context = again.topic == last.id or again.topic in last.related
     if again.topic == told_rest == last.id and result.topic is not None:
         return result  # all said about the last topic: the question's own topic answers it
