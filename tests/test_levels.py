@@ -276,3 +276,10 @@ def test_the_class_said_after_an_answer_refines_it(engine):
     )
     noted = engine.handle_text(worried, "jsuis en 3e")
     assert "C'est noté (3e)" in noted.text and "5 jours" not in noted.text  # not the 3e page
+
+
+def test_a_hello_with_the_class_is_greeted_with_that_class_s_stage(engine):
+    state = State()
+    reply = engine.handle_text(state, "Salut moi c Yanis jsuis en 3e")
+    assert reply.text.startswith("Salut 👋 C'est noté (3e)") and state.role == "pupil"
+    assert reply.choices[0].id == "t:stage-3e" and state.level == "3e"

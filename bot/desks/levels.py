@@ -106,13 +106,36 @@ _ONLY_CLASS = re.compile(
 )
 
 
+# a hello with the class ("salut moi c yanis jsuis en 3e"): who writes, no question yet
+_INTRO_CLASS = re.compile(
+    r"^(?:(?:salut|slt|bonjour|bjr|coucou|hello|hey|wesh|yo|re)\s+)?(?:(?:moi c est|moi c|moi ce est"
+    r"|c est|ce est|je m appelle|jm appelle|moi cest) [a-z]+\s+)?(?:et )?(?:je suis|jsuis|jsui|chui"
+    r"|suis) en [a-z0-9]+(?: [a-z0-9]+){0,2}$"
+)
+CLASS_TOPIC = {"4e": "stage-3e", "3e": "stage-3e", "2de": "stage-seconde", "cap": "pfmp",
+               "bacpro": "pfmp", "bts": "stage-bts"}  # fmt: skip
+
+
 def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
     """The class said alone after an answer: that answer for the class when it has one,
-    else a word that the answer stands (not the general page of that class)."""
+    else a word that the answer stands (not the general page of that class); with a hello
+    and no answer before, a greeting that offers the class's stage."""
     last = engine.kb.topics.get(state.last_topic or "")
-    if last is None or state.level is None or not _ONLY_CLASS.match(said):
+    if state.level is None:
         return None
     name = level_name(state.level)
+    if _INTRO_CLASS.match(said) and (last is None or not _ONLY_CLASS.match(said)):
+        ids = [CLASS_TOPIC.get(state.level, "trouver-stage"), "trouver-stage", "pas-de-stage"]
+        choices = [Choice(engine.kb.topics[t].title, f"t:{t}") for t in dict.fromkeys(ids)
+                   if t in engine.kb.topics]  # fmt: skip
+        return Reply(
+            f"Salut 👋 C'est noté ({name}). Pose-moi ta question, ou choisis :",
+            choices,
+            kind="menu",
+            topic="salutation",
+        )
+    if last is None or not _ONLY_CLASS.match(said):
+        return None
     if last.by_level:
         reply = engine.answer(state, last)
         reply.text = f"C'est noté ({name}). " + reply.text
