@@ -160,3 +160,19 @@ async def test_a_pupil_who_found_a_stage_closes_the_request_and_the_ipe_is_told(
     status = await say(service, PUPIL, "/statut")  # the name people guess for /demande
     assert "pas de demande en cours" in status.text
     await service.db.dispose()
+
+
+async def test_erasing_everything_asked_in_words_is_one_yes_away(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/start")
+    await press(service, PUPIL, "r:pupil")
+    asked = await say(service, PUPIL, "efface tout stp")
+    assert "/oublier" in asked.text and [c.id for c in asked.choices] == ["del"]
+    done = await say(service, PUPIL, "oui")
+    assert done.kind == "forgotten" and "effacé" in done.text
+    assert (await service.state_of(PUPIL)).role is None
+    await say(service, PUPIL2, "efface tout stp")
+    pressed = await press(service, PUPIL2, "del")
+    assert pressed.kind == "forgotten"
+    await service.db.dispose()

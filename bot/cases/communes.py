@@ -58,7 +58,7 @@ COMMON_WORDS = frozenset(
     """
     bois four long mer mont pont port plan prat rue son pin vue vert gras faux doux lacs mars
     bras job ham juif sus bus pis our ars ens us eu y by gy ri py sy ur oz ver vers ris rai
-    mons orange plaisir bonnes classe sept ville sens mens mane sion
+    mons orange plaisir bonnes classe sept ville sens mens mane sion fille fils
     """.split()
 )
 

@@ -42,10 +42,10 @@ _ERASE = re.compile(
     r"|\btout (supprimer|effacer|delete)\b"
 )
 ERASE = (
-    "Pour tout effacer, tape /oublier : j'efface aussitôt ton profil, notre conversation et tes "
-    "informations dans tes demandes d'aide.",
-    "Pour tout effacer, tapez /oublier : j'efface aussitôt votre profil, notre conversation et "
-    "vos informations dans vos demandes.",
+    "Pour tout effacer, appuie sur le bouton ci-dessous ou tape /oublier : j'efface aussitôt ton "
+    "profil, notre conversation et tes informations dans tes demandes d'aide.",
+    "Pour tout effacer, utilisez le bouton ci-dessous ou tapez /oublier : j'efface aussitôt votre "
+    "profil, notre conversation et vos informations dans vos demandes.",
 )
 
 
@@ -53,7 +53,10 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     """The reply to a bare acknowledgement, to "jai trouvé mon stage !" (the next steps) or to
     "efface tout" (/oublier); None when the message is something else."""
     if _ERASE.search(said) and len(said.split()) <= FOUND_WORDS:
-        return Reply(by_role(voice(state), *ERASE), kind="answer", topic="donnees-personnelles")
+        erase = [Choice("🗑️ Tout effacer", "del")]  # the same as /oublier (desks.routes)
+        return Reply(
+            by_role(voice(state), *ERASE), erase, kind="answer", topic="donnees-personnelles"
+        )
     if says_found(said) and len(said.split()) <= FOUND_WORDS:
         choices = [Choice(label, id_) for label, id_ in NEXT_STEPS]
         return Reply(by_role(voice(state), *GOOD_NEWS), choices, kind="answer", topic=ACK_TOPIC)
@@ -85,3 +88,10 @@ def accepted_offer(state: State, said: str) -> str | None:
         return None
     offered = [c.id for c in state.choices if c.id in _OFFERS]
     return offered[0] if offered else None
+
+
+def confirms_erase(state: State, said: str) -> bool:
+    """ "oui" under « 🗑️ Tout effacer » (the desk erases: desks.pupil.forget)."""
+    bare = said in ("stp", "svp", "merci", "please", "go")
+    erase = any(c.id == "del" for c in state.choices)
+    return bool(said) and erase and not bare and _ACCEPT.match(said) is not None

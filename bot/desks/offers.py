@@ -19,6 +19,7 @@ from bot.cases.routing import OPEN_STATUSES, event
 from bot.cases.service import EscalationService
 from bot.desks import offer_form, request
 from bot.desks.dialogue import DialogueEngine
+from bot.desks.parents import PARENT
 from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, State, by_role, parse_id
 from bot.placements import repository
@@ -26,6 +27,7 @@ from bot.placements.demand import demand_lines, record_unmet, unmet_demand
 from bot.placements.query import SearchQuery, looks_like_search, parse
 from bot.placements.search import Found, search
 from bot.store.models import Case, CasePlacement, Placement
+from bot.understanding.normalise import words
 
 IPE_ONLY = "Cette commande est réservée aux ingénieurs pour l'école."
 GONE = (
@@ -70,6 +72,8 @@ async def search_in_text(turn: Turn, engine: DialogueEngine) -> Reply | None:
     state, text = turn.state, turn.incoming.text
     directory = engine.academies
     if directory is None or directory.communes is None or not looks_like_search(text):
+        return None
+    if state.parent or PARENT.search(" ".join(words(text))):  # "ma fille…": not Fillé (Sarthe)
         return None
     safety = engine.kb.safety
     if safety is not None and safety.assess(text, state.role) is not None:

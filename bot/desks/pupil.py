@@ -16,7 +16,7 @@ from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
 from bot.cases.service import EscalationService
-from bot.desks import nobody, offers, request
+from bot.desks import acks, nobody, offers, request
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
@@ -166,6 +166,8 @@ class PupilDesk:
                 shown = await offers.before_request(turn, self.engine)
                 if shown is not None:
                     return shown
+        if incoming.kind == "text" and acks.confirms_erase(state, " ".join(words(incoming.text))):
+            return await self.forget(turn)  # « oui » under « 🗑️ Tout effacer »
         if incoming.kind == "text" and self.escalation is not None:
             said = " ".join(words(incoming.text))
             # the companies' silence is a question ("ma demande de stage en entreprise" is not)

@@ -32,11 +32,9 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("pupil", "reply") for prefix in PUPIL_PREFIXES},
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
     "pr": ("thread", "pupil_reply"),  # the pupil's ↩️ Répondre under an IPE's message
-    "tx": ("thread", "pass_on"),
-    "pc": (
-        "thread",
-        "close_found",
-    ),  # « ✅ Oui, fermer la demande »: the pupil found a stage  # "✉️ Transmettre à l'ingénieur" for the text just written
+    "tx": ("thread", "pass_on"),  # "✉️ Transmettre à l'ingénieur" for the text just written
+    "pc": ("thread", "close_found"),  # « ✅ Oui, fermer la demande »: the pupil found a stage
+    "del": ("pupil", "forget"),  # « 🗑️ Tout effacer », the same as /oublier
     # placements (issue #15): pl "Ça m'intéresse", pj yes to joining the open request,
     # po/pn the IPE confirms/declines, of the IPE's /offre form
     "pl": ("offers", "interest"),
@@ -52,7 +50,7 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
 # data) and every IPE or administrator action. A group gets a polite refusal instead.
 PRIVATE_DESKS = frozenset({"ipe", "thread", "admin", "offers", "followup"})
 PRIVATE_COMMANDS = frozenset({"stage", "demande", "statut", "suivi", "intervention"})
-PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx", "tq", "pc"})
+PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx", "tq", "pc", "del"})
 
 
 def text_route(state: State) -> tuple[str, str] | None:
