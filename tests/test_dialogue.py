@@ -575,3 +575,16 @@ def test_privacy_questions_are_not_answered_twice_the_same_and_erasing_says_how(
     assert first.topic == second.topic == "donnees-personnelles" and first.text != second.text
     erase = engine.handle_text(state, "jveux tout supprimer")
     assert "/oublier" in erase.text and erase.text.startswith("Pour tout effacer")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous aimerions visiter une entreprise industrielle avec mes 4e. Pouvez-vous nous mettre "
+        "en relation ?",
+        "Je voudrais faire une deuxième demande pour une autre classe",
+    ],
+)
+def test_a_teachers_visit_or_second_request_is_offered_the_form(engine_with_academies, text):
+    reply = engine_with_academies.handle_text(State(role="teacher"), text)
+    assert reply.kind == "offer" and any(c.id.startswith("tq") for c in reply.choices)

@@ -228,6 +228,11 @@ def test_the_child_who_takes_the_phone_from_a_parent_is_tutoye(engine):
     assert not state.parent and state.role == "pupil"
     answer = engine.handle_text(state, "c koi le stage de 3e")
     assert " tu " in f" {answer.text} " and "Pour adapter mes réponses" not in answer.text
+    for handed in ("Je vous passe Lucas.", "C'est mon fils qui écrit maintenant"):
+        third = State()
+        engine.handle_text(third, "bonjour, je suis la maman de Lucas")
+        greeted = engine.handle_text(third, handed)
+        assert third.role == "pupil" and greeted.text.startswith("Salut 👋"), handed
     pupil = State(role="pupil")  # a pupil's age is no handover
     assert "Salut" not in engine.handle_text(pupil, "jai 16 ans").text
     other = State()

@@ -118,7 +118,7 @@ class DialogueEngine:
         if state.comment_for and (noted := feedback.comment(self, state, stripped)) is not None:
             return self._offer(state, noted)  # after 👎: what was missing
         said = " ".join(words(stripped))
-        if state.role is None and TEACHER_CUES.search(said):
+        if (state.role is None and TEACHER_CUES.search(said)) or register.says_teacher(state, said):
             state.role = "teacher"
         vous = parents.speaks_as_parent(state, said)  # a parent's child may take the phone
         role = state.role  # a parent, or "vous" from an unknown role: answered in vous, once

@@ -37,7 +37,9 @@ INTRODUCTION = (
 
 # the child takes the phone: "je vous passe mon fils", "salut c moi lucas j'ai 14 ans"
 PHONE_PASSED = re.compile(
-    r"\b(?:je vous (?:le |la )?passe|je (?:lui )?passe le telephone a|voici) (?:mon fils|ma fille"
+    r"^(?:bon |ok |d accord )?je vous (?:le |la )?passe (?!le |la |les |un |une )[a-z]+$"
+    r"|\b(?:ce est|c est|cest) (?:mon fils|ma fille|mon enfant) qui (?:ecrit|parle|tape)\b"
+    r"|\b(?:je vous (?:le |la )?passe|je (?:lui )?passe le telephone a|voici) (?:mon fils|ma fille"
     r"|mon enfant|mon garcon|mon ado)\b|\bje (?:lui|leur) passe le telephone\b"
     r"|\b(?:ma mere|mon pere|ma mere me|mon pere me|ma maman|mon papa) (?:m a|me a|ma) passe\b"
     r"|^(?:(?:salut|slt|coucou|wesh|yo|bjr|bonjour|re) )?(?:c|cest|c est|ce est|moi c est) moi\b"
@@ -93,7 +95,12 @@ def menu(engine: DialogueEngine, state: State) -> list[Choice]:
 def introduction(engine: DialogueEngine, state: State, text: str, said: str) -> Reply | None:
     """A parent who introduces themselves without a question, or the child who takes the phone
     from them; None for anything else."""
-    if state.role == "pupil" and PHONE_PASSED.search(said) and bare_introduction(text, said):
+    if (
+        state.role == "pupil"
+        and PHONE_PASSED.search(said)
+        and "?" not in text
+        and len(said.split()) <= 8
+    ):
         return Reply(CHILD_GREETING, menu(engine, state), kind="menu", topic="salutation")
     if not state.parent or not _INTRODUCTION.search(said) or not bare_introduction(text, said):
         return None

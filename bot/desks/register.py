@@ -32,6 +32,11 @@ _STATED_ROLE = re.compile(
     r"|(?P<teacher>prof|professeur|professeure|enseignant|enseignante|teacher))"
     r"(?: (?:en fait|enfait|finalement|pas eleve|pas un eleve|pas une eleve|actually))?$"
 )
+# "je suis professeur" said by someone who pressed « Élève »: an adult after all
+_SAYS_TEACHER = re.compile(
+    r"\b(?:je suis|jsuis|suis) (?:un |une )?(?:prof|professeur|professeure|enseignant|enseignante"
+    r"|cpe|professeur principal|professeure principale)\b"
+)
 _WANTS_VOUS = re.compile(r"\b(vouvoie|vouvoies|vouvoyer|vouvoyez|vouvoiement)\b")
 ASK_ROLE_FROM = 2  # the role question comes after a real answer, from the 2nd text on, once
 # topics whose title speaks as or to a pupil: a teacher sees these names instead
@@ -57,6 +62,11 @@ def topic_choices(kb: KnowledgeBase, ids: Iterable[str], role: str | None) -> li
     """Buttons to these topics, named for the role; a topic not for this role is left out."""
     topics = (kb.topics[i] for i in ids if i in kb.topics)
     return [Choice(title(t, role), f"t:{t.id}") for t in topics if t.serves(role)]
+
+
+def says_teacher(state: State, said: str) -> bool:
+    """A "pupil" who says they teach: the role was pressed by mistake."""
+    return state.role == "pupil" and not state.staff and _SAYS_TEACHER.search(said) is not None
 
 
 def stated_role(said: str) -> str | None:

@@ -36,6 +36,9 @@ TEACHER_REQUEST = re.compile(
     r"|\b(organiser|faire|prevoir|programmer|monter)\b.{0,25}\bvisite\b.{0,25}"
     r"\b(entreprise|usine|chantier|site|atelier|laboratoire)\b"
     r"|\bimmersion\b.{0,30}\b(enseignant|enseignants|enseignante|prof|profs|moi)\b"
+    r"|\b(visiter|faire visiter)\b.{0,20}\b(entreprise|entreprises|usine|usines|site|chantier"
+    r"|atelier|laboratoire)\b|\b(nous|me) mettre en relation\b"
+    r"|\b(deuxieme|seconde|autre|nouvelle) demande\b.{0,30}\b(classe|groupe|intervention|visite)\b"
 )
 # the referent teacher's visit to a placement is a rule to know, not a class visit to organise
 _FOLLOW_UP_VISIT = re.compile(
