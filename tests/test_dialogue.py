@@ -588,3 +588,19 @@ def test_privacy_questions_are_not_answered_twice_the_same_and_erasing_says_how(
 def test_a_teachers_visit_or_second_request_is_offered_the_form(engine_with_academies, text):
     reply = engine_with_academies.handle_text(State(role="teacher"), text)
     assert reply.kind == "offer" and any(c.id.startswith("tq") for c in reply.choices)
+
+
+def test_a_teachers_request_that_names_the_school_offers_it_and_skips_the_commune(
+    engine_with_academies,
+):
+    state = State(role="teacher")
+    offered = engine_with_academies.handle_text(
+        state,
+        "Je voudrais un intervenant pour ma classe de 3e au collège Jean Jaurès, Villeurbanne, "
+        "28 élèves, en mars",
+    )
+    button = next(c.id for c in offered.choices if c.id.startswith("tq"))
+    form = engine_with_academies.handle_choice(state, button)
+    assert "collège Jean Jaurès, Villeurbanne" in form.text and "f:sc" in [c.id for c in form.choices]
+    engine_with_academies.handle_choice(state, "f:sc")
+    assert state.form["answers"]["academy"] == "lyon" and state.form["step"] == "theme"

@@ -288,3 +288,10 @@ def test_a_hello_with_the_class_is_greeted_with_that_class_s_stage(engine):
     reply = engine.handle_text(state, "Salut moi c Yanis jsuis en 3e")
     assert reply.text.startswith("Salut 👋 C'est noté (3e)") and state.role == "pupil"
     assert reply.choices[0].id == "t:stage-3e" and state.level == "3e"
+
+
+def test_the_class_typed_under_the_class_question_is_its_button(engine):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "le stage c payé ?").kind == "level"
+    reply = engine.handle_text(state, "bts")
+    assert reply.topic == "remuneration-stage" and state.level == "bts"

@@ -120,6 +120,12 @@ def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
     """The class said alone after an answer: that answer for the class when it has one,
     else a word that the answer stands (not the general page of that class); with a hello
     and no answer before, a greeting that offers the class's stage."""
+    asked = next(
+        (c.id for c in state.choices if c.id.startswith("lv:") and c.id.count(":") == 2), ""
+    )
+    typed = parse_level(said) if asked and len(said.split()) <= 4 else None
+    if typed in LEVELS:  # « Tu es en quelle classe ? » answered in words: the button
+        return on_choice(engine, state, f"{typed}:{asked.rsplit(':', 1)[1]}")
     last = engine.kb.topics.get(state.last_topic or "")
     if state.level is None:
         return None

@@ -104,13 +104,17 @@ def start(engine: DialogueEngine, state: State, action: str | None = None) -> Re
         return request._prompt(
             engine, state, "On reprend votre demande là où vous l'aviez laissée."
         )
+    school, town = (state.draft or {}).get("school"), (state.draft or {}).get("commune")
     state.form = teacher_forms.new_form(action, state.draft)
+    found = engine.academies.resolve(town) if town else None
+    if found is not None and found.academy is not None and found.confident:  # "…, Villeurbanne"
+        state.form["answers"].update(academy=found.academy.id, commune=town)
     noted = teacher_forms.noted(state.form)
     state.draft = None
     if state.academy in engine.academies.academies:
         state.form["pending_academy"] = state.academy  # from a poster's link: only confirm it
-    if state.school:
-        state.form["known_school"] = state.school
+    if state.school or school:  # a poster's link, or the request's words: to confirm
+        state.form["known_school"] = state.school or school
     intro = (
         "Je transmets votre demande à l'ingénieur pour l'école (IPE) de votre académie : "
         "quelques questions rapides (⬅️ Retour et ❌ Annuler à tout moment) ; rien n'est envoyé "

@@ -33,10 +33,17 @@ _PERIOD = re.compile(
     r"|second semestre|second trimestre)\b"
 )
 _SEASONS = {"fevrier": "février", "noel": "Noël", "paques": "Pâques"}
+# "au collège Jean Jaurès, à Villeurbanne": the school as written (capitals name it)
+_NAME = r"[A-ZÉÈÀÇ][\w'’-]*"
+_SCHOOL = re.compile(
+    rf"\b((?:[Cc]oll[èe]ge|[Ll]yc[ée]e(?: professionnel| polyvalent| agricole)?|LP|[ÉEée]cole)"
+    rf"(?: (?:de |du |des |d'|la |le )?{_NAME}){{1,4}})(?:,? (?:à |a )?({_NAME}(?:[- ]{_NAME})*))?"
+)
 
 
 def details_in(text: str) -> dict[str, str]:
-    """The level, number of pupils and period a request names (the form's answer values)."""
+    """The level, number of pupils and period a request names (the form's answer values), and
+    the school it names (offered at the school step to confirm)."""
     said = " ".join(fold(text).split())
     found: dict[str, str] = {}
     pupils = _PUPILS.search(said)
@@ -49,6 +56,11 @@ def details_in(text: str) -> dict[str, str]:
             found["level"] = _LEVEL_OF[key]
         else:  # a lycée class: general or vocational, as typed
             found["level"] = "lp" if rest == "pro" else "lycee"
+    school = _SCHOOL.search(text)
+    if school:
+        found["school"] = ", ".join(part for part in school.groups() if part)
+        if school[2]:
+            found["commune"] = school[2]
     period = _PERIOD.search(said)
     if period and period[1]:
         found["period"] = f"en {_MONTHS[period[1]]}"
