@@ -172,6 +172,9 @@ def test_feedback_buttons_record_an_opinion_and_keep_the_choices(engine):
     assert state.choices == answer.choices
     question = engine.handle_text(state, "et qui signe la convention ?")  # a question: answered
     assert question.kind == "answer" and state.comment_for is None
+    engine.handle_choice(state, "fb:-:convention-stage")
+    asked = engine.handle_text(state, "combien exactement par semaine")  # no "?", still asked
+    assert asked.kind != "feedback"
 
 
 @pytest.mark.parametrize("text", ["annuler", "laisse tomber", "non c'est pas pour ça", "stop"])

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.desks.context import ASKING
 from bot.desks.phrases import FEEDBACK_THANKS
 from bot.messages import Reply, State, by_role, voice
+from bot.understanding.normalise import words
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
@@ -42,7 +44,8 @@ def comment(engine: DialogueEngine, state: State, text: str) -> Reply | None:
     if topic_id is None or not text:
         return None
     result = engine.matcher.match(text)
-    if text.rstrip().endswith("?") or result.score >= QUESTION_SCORE:
+    asks = text.rstrip().endswith("?") or ASKING.search(" ".join(words(text))) is not None
+    if asks or result.score >= QUESTION_SCORE:  # "combien exactement par semaine": a question
         return None
     return Reply(
         by_role(voice(state), *NOTED),
