@@ -604,6 +604,8 @@ def test_a_teachers_request_that_names_the_school_offers_it_and_skips_the_commun
     )
     button = next(c.id for c in offered.choices if c.id.startswith("tq"))
     form = engine_with_academies.handle_choice(state, button)
-    assert "collège Jean Jaurès, Villeurbanne" in form.text and "f:sc" in [c.id for c in form.choices]
+    assert "collège Jean Jaurès, Villeurbanne" in form.text and "f:sc" in [
+        c.id for c in form.choices
+    ]
     engine_with_academies.handle_choice(state, "f:sc")
     assert state.form["answers"]["academy"] == "lyon" and state.form["step"] == "theme"
