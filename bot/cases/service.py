@@ -254,6 +254,17 @@ class EscalationService:
             )
         await refresh_notices(session, case, self.directory)
 
+    async def _followers(
+        self, session: AsyncSession, case: Case, academy: bool = True
+    ) -> list[Contact]:
+        """Who follows the case: its IPE while reachable, else (`academy`) the académie's
+        recipients (its IPE, fallback or the national coordinators)."""
+        assignee = await self.router.reachable_assignee(session, case)
+        if assignee is not None or not academy:
+            return [assignee] if assignee is not None else []
+        _, targets = await contact_repo.recipients(session, case.academy_id)
+        return targets
+
     async def withdraw(self, session: AsyncSession, case: Case) -> int:
         """The pupil found a placement: the case is resolved by them, and whoever follows it
         (its IPE, else the académie's) is told; returns how many were told. CaseNotOpen when
@@ -263,10 +274,8 @@ class EscalationService:
         case.status = "resolved"
         case.resolved_at = case.closed_at = utcnow()
         session.add(event(case, "resolved", "pupil"))
-        assignee = await self.router.reachable_assignee(session, case)
-        targets = [assignee] if assignee is not None else []
-        if not targets and case.acknowledged_at is None:
-            _, targets = await contact_repo.recipients(session, case.academy_id)
+        # a case nobody took is the académie's; one taken, only its IPE's
+        targets = await self._followers(session, case, academy=case.acknowledged_at is None)
         for contact in targets:
             await enqueue(
                 session,
@@ -306,10 +315,7 @@ class EscalationService:
         if case.status not in OPEN_STATUSES:
             raise CaseNotOpen(case)
         session.add(event(case, "message-from-pupil", case.kind, text))
-        assignee = await self.router.reachable_assignee(session, case)
-        targets = [assignee] if assignee is not None else []
-        if not targets:
-            _, targets = await contact_repo.recipients(session, case.academy_id)
+        targets = await self._followers(session, case)
         if not targets:  # say so, and tell the administrators; the message stays in the history
             await self.router.alert_admins(session, case, "message")
             raise NobodyToReach(case.reference)

@@ -79,19 +79,13 @@ _ACCEPT = re.compile(
     r"^(?:oui|ouais|ouai|ui|wi|yes|yep|yeah)?\s*(?:oui|ouais|stp|svp|merci|please|je veux bien"
     r"|jveux bien|vas y|go|aide moi|aidez moi|je veux|jveux|help me)?\s*(?:stp|svp|merci|please)?$"
 )
-_OFFERS = ("esc",)  # the pupil's request to an IPE
+_NO_YES = ("stp", "svp", "merci", "please", "go")  # alone, these accept nothing
 
 
-def accepted_offer(state: State, said: str) -> str | None:
-    """The action's choice id when a bare yes answers an answer that offered it."""
-    if not said or not _ACCEPT.match(said) or said in ("stp", "svp", "merci", "please", "go"):
+def accepted_offer(state: State, said: str, offers: tuple[str, ...] = ("esc",)) -> str | None:
+    """The choice id of one of `offers` (the request to an IPE; « 🗑️ Tout effacer », "del",
+    which the desk carries out: desks.pupil.forget) when a bare yes answers the answer that
+    offered it."""
+    if not said or said in _NO_YES or not _ACCEPT.match(said):
         return None
-    offered = [c.id for c in state.choices if c.id in _OFFERS]
-    return offered[0] if offered else None
-
-
-def confirms_erase(state: State, said: str) -> bool:
-    """ "oui" under « 🗑️ Tout effacer » (the desk erases: desks.pupil.forget)."""
-    bare = said in ("stp", "svp", "merci", "please", "go")
-    erase = any(c.id == "del" for c in state.choices)
-    return bool(said) and erase and not bare and _ACCEPT.match(said) is not None
+    return next((c.id for c in state.choices if c.id in offers), None)

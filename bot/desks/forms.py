@@ -210,12 +210,18 @@ def summary(form: dict[str, Any], directory: AcademyDirectory, role: str | None 
     return "\n".join(lines)
 
 
+def next_unanswered(steps: tuple[str, ...], form: dict[str, Any]) -> str:
+    """The step after the current one that is not answered yet (consent is always asked);
+    shared with the teacher's form (`teacher_forms`)."""
+    i = steps.index(form["step"]) + 1
+    while steps[i] in form["answers"] and steps[i] != "consent":
+        i += 1
+    return steps[i]
+
+
 def _advance(form: dict[str, Any]) -> None:
     """The next step not already answered (an offer fills some in: desks.request)."""
-    i = STEPS.index(form["step"]) + 1
-    while STEPS[i] in form["answers"] and STEPS[i] != "consent":
-        i += 1
-    form["step"] = STEPS[i]
+    form["step"] = next_unanswered(STEPS, form)
 
 
 def back(form: dict[str, Any]) -> None:

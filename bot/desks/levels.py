@@ -12,6 +12,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from bot.desks import register
 from bot.desks.forms import parse_level
 from bot.desks.phrases import LEVELS
 from bot.messages import Choice, Reply, State
@@ -112,8 +113,6 @@ _INTRO_CLASS = re.compile(
     r"|c est|ce est|je m appelle|jm appelle|moi cest) [a-z]+\s+)?(?:et )?(?:je suis|jsuis|jsui|chui"
     r"|suis) en [a-z0-9]+(?: [a-z0-9]+){0,2}$"
 )
-CLASS_TOPIC = {"4e": "stage-3e", "3e": "stage-3e", "2de": "stage-seconde", "cap": "pfmp",
-               "bacpro": "pfmp", "bts": "stage-bts"}  # fmt: skip
 
 
 def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
@@ -131,9 +130,10 @@ def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
         return None
     name = level_name(state.level)
     if _INTRO_CLASS.match(said) and (last is None or not _ONLY_CLASS.match(said)):
-        ids = [CLASS_TOPIC.get(state.level, "trouver-stage"), "trouver-stage", "pas-de-stage"]
-        choices = [Choice(engine.kb.topics[t].title, f"t:{t}") for t in dict.fromkeys(ids)
-                   if t in engine.kb.topics]  # fmt: skip
+        # the class's own stage topic (TOPIC_LEVEL read backwards: 3e → stage-3e, CAP → pfmp)
+        own = [t for t, v in TOPIC_LEVEL.items() if v == VARIANT_OF.get(state.level)][:1]
+        ids = dict.fromkeys([*own, "trouver-stage", "pas-de-stage"])
+        choices = register.topic_choices(engine.kb, ids, state.role)
         return Reply(
             f"Salut 👋 C'est noté ({name}). Pose-moi ta question, ou choisis :",
             choices,

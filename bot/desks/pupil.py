@@ -166,10 +166,10 @@ class PupilDesk:
                 shown = await offers.before_request(turn, self.engine)
                 if shown is not None:
                     return shown
-        if incoming.kind == "text" and acks.confirms_erase(state, " ".join(words(incoming.text))):
+        said = " ".join(words(incoming.text)) if incoming.kind == "text" else ""
+        if said and acks.accepted_offer(state, said, ("del",)):
             return await self.forget(turn)  # « oui » under « 🗑️ Tout effacer »
         if incoming.kind == "text" and self.escalation is not None:
-            said = " ".join(words(incoming.text))
             # the companies' silence is a question ("ma demande de stage en entreprise" is not)
             about_others = _ABOUT_OTHERS.search(said) is not None and "demande" not in said
             if _STATUS.search(said) and not about_others:

@@ -150,10 +150,9 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     steps = steps_of(state.form)
     free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
     # a question on the way: at a free-text step, or a clear one (4 words and a "?") at any step
-    question = text.rstrip().endswith("?") or _QUESTION.search(said) is not None
-    question = (
-        question or _ASKED_INSIDE.search(said) is not None
-    )  # "mes donnees vous en faites quoi"
+    question = text.rstrip().endswith("?") or any(  # _ASKED_INSIDE: "vous en faites quoi"
+        pattern.search(said) for pattern in (_QUESTION, _ASKED_INSIDE)
+    )
     asks = text.rstrip().endswith("?") or _WHAT_IS.search(said) is not None
     clear = asks and len(said.split()) >= 4
     if (state.form["step"] in free and question) or clear:

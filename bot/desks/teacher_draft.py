@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from bot.cases.academies import fold
+from bot.desks.teacher_forms import MAX_PUPILS
 
-MAX_PUPILS = 1000
 _PUPILS = re.compile(r"\b(\d{1,4}) (?:eleves|jeunes|participants|enfants|apprenants)\b")
 _CLASS = re.compile(
     r"\b(?:classe|classes|eleves|groupe|mes|ma|nos|notre|une|des|en) (?:de )?"

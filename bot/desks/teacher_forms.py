@@ -20,7 +20,7 @@ from bot.cases.teacher_details import (
 )
 from bot.desks import nobody
 from bot.desks.academy_step import answer_academy
-from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt
+from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered
 
 STEPS = (
     "action",
@@ -192,10 +192,7 @@ def _advance(form: dict[str, Any]) -> None:
         if key not in form["answers"]:
             form["answers"][key] = value
             form.setdefault("implied", []).append(key)
-    i = STEPS.index(form["step"]) + 1
-    while STEPS[i] in form["answers"] and STEPS[i] != "consent":
-        i += 1
-    form["step"] = STEPS[i]
+    form["step"] = next_unanswered(STEPS, form)
 
 
 def back(form: dict[str, Any]) -> None:
