@@ -74,6 +74,9 @@ def test_a_short_message_naming_its_own_subject_keeps_it(engine):
     [
         ("jtrouve pa de stage", "et c payé ?", "remuneration-stage"),
         ("je trouve pas de stage", "et c'est payé ?", "remuneration-stage"),
+        # a rare word of its own ("oncle") that the last topic never uses
+        ("c koi le stage de 3e", "je peux le faire chez mon oncle ?", "stage-famille"),
+        ("c'est quoi le stage de 3e ?", "jpeux le faire chez ma tante ?", "stage-famille"),
     ],
 )
 def test_a_clear_question_on_another_subject_is_not_pulled_back(engine, first, follow_up, expected):

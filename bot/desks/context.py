@@ -25,10 +25,27 @@ FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic'
 # a direct match this sure of a subject keeps its topic ("et c payé ?" after a search); not
 # "aide" ("je peux faire quoi ?" after a refusal is about the refusal)
 CLEAR_SCORE = 95.0
+OWN_WORD_USES = 2  # a word in this many of a topic's questions is one of its own words
+OWN_WORD_SCORE = 80.0  # a direct match this sure, on such a word, keeps its topic
+RARE_IDF = 5.0  # ... when the word is rare ("oncle", not "aider" or "mineur")
 
 
 def _clear(result: MatchResult) -> bool:
     return result.score >= CLEAR_SCORE and result.topic not in (*ASIDES, "aide")
+
+
+def _own_words(
+    matcher: Matcher, last: Topic, tokens: list[str] | tuple[str, ...], result: MatchResult
+) -> bool:
+    """The message brings a word its direct topic knows and the last topic never uses
+    ("je peux le faire chez mon oncle ?" after the 3e stage: "oncle" is the family stage's)."""
+    if result.topic in (None, *ASIDES, "aide") or result.score < OWN_WORD_SCORE:
+        return False
+    own, before = matcher.topic_vocab[result.topic], matcher.topic_vocab[last.id]
+    return any(
+        own[t] >= OWN_WORD_USES and not before[t] and matcher.idf.get(t, 0.0) >= RARE_IDF
+        for t in tokens
+    )
 
 
 def read_in_context(
@@ -67,7 +84,9 @@ def read_in_context(
     # a message that names a subject of its own ("c'est quoi une pfmp": a domain word of
     # synonyms.yaml) keeps a clear direct reading; one that does not is read in context
     # when that reads at least as well
-    own_subject = not matcher.kb.lexicon.domain.isdisjoint(tokens)
+    own_subject = not matcher.kb.lexicon.domain.isdisjoint(tokens) or _own_words(
+        matcher, last, tokens, result
+    )
     if in_context and (
         result.topic is None
         or result.score < FOLLOW_UP_SCORE
