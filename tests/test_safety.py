@@ -106,6 +106,15 @@ def test_strong_categories_mostly_right(net: SafetyNet):
         "j'ai frappé à toutes les portes",
         "stage chez les pompiers, ils sauvent des gens qui veulent se suicider ?",
         "en stage à l'hôpital j'ai vu des patients qui avaient fait une tentative de suicide",
+        # town names are not typos of alarm words (the pupil types them in the request form)
+        "strasbourg",
+        "Strasbourg",
+        "jsuis a strasbourg jtrouve pa de stage",
+        # round 12's figures of speech
+        "on va se tuer à la tâche cette semaine, c'est l'inventaire",
+        "je me suis pris une claque en voyant le salaire d'un ingénieur",
+        "I'm literally gonna die, my internship starts at 6am lol",
+        "je me tape des barres avec ma tutrice, elle est trop drôle",
     ],
 )
 def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
@@ -125,6 +134,9 @@ def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
         ("sale noir", "abuse"),
         ("i want to die", "suicide"),
         ("my boss touched me", "sexual"),
+        ("on m'oblige à épouser un homme de 35 ans, tout est déjà organisé", "home_violence"),
+        ("my parents are forcing me to marry a man i dont know", "home_violence"),
+        ("il signerait ma convention seulement si je venais chez lui le soir", "sexual"),
     ],
 )
 def test_spellings_and_typos(net: SafetyNet, text: str, category: str):

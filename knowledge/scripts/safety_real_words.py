@@ -12,10 +12,11 @@ listed here so that they are never corrected. Run after adding phrases to knowle
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from spellchecker import SpellChecker  # noqa: E402
@@ -25,9 +26,19 @@ from bot.understanding.safety_rules import REAL_WORDS_FILE, load_safety  # noqa:
 HEADER = """\
 # Vrais mots français que le filet de sécurité ne corrige jamais en mot d'alerte
 # (« perdre » n'est pas une faute de frappe de « pendre »). Fichier généré par
-# knowledge/scripts/safety_real_words.py à partir du dictionnaire de fréquences de pyspellchecker ;
+# knowledge/scripts/safety_real_words.py à partir du dictionnaire de fréquences de pyspellchecker
+# et des noms de communes de communes.tsv.gz (« Strasbourg » n'est pas « stress ») ;
 # on peut y ajouter des mots à la main (un par ligne). Voir aussi `not_typos` dans safety.yaml.
 """
+
+
+def commune_names(path: Path) -> list[str]:
+    """The communes' names (a pupil types the town: "Strasbourg" is not a typo of "stress")."""
+    if not path.exists():
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        next(lines)  # header
+        return [line.split("\t")[1] for line in lines]
 
 
 def main() -> None:
@@ -38,7 +49,7 @@ def main() -> None:
         sys.exit("\n".join(map(str, net.errors)))
     dictionary = SpellChecker(language="fr").word_frequency.dictionary
     found: set[str] = set()
-    for word in dictionary:
+    for word in [*dictionary, *commune_names(yaml_path.with_name("communes.tsv.gz"))]:
         for w in net._normaliser.words(word):
             if net._fix(w) != w:
                 found.add(w)
