@@ -253,8 +253,11 @@ def test_a_sad_pupil_is_not_told_i_did_not_understand(engine):
     reply = engine.handle_text(state, "jsuis triste")
     assert reply.safety == "weak"
     assert not reply.text.startswith("Je n'ai pas compris"), reply.text
-    assert reply.text.startswith("Ça n'a pas l'air facile") and "3114" in reply.text
-    assert reply.choices  # the themes stay offered
+    # the distress topic's first screen: who to talk to, 3114 and Fil Santé Jeunes
+    assert reply.topic == "detresse" and reply.text.startswith("Merci de m'en parler")
+    head = reply.text[:500]
+    assert "3114" in head and "0 800 235 236" in head
+    assert reply.choices  # related topics stay offered
 
 
 def test_a_sad_follow_up_after_a_full_answer_gets_a_kind_word(engine):

@@ -117,9 +117,43 @@ async def test_distress_in_a_form_pauses_it_without_offering_a_topic(kb, db_url)
     await press(service, PUPIL, "r:pupil")
     await say(service, PUPIL, "/stage")
     reply = await say(service, PUPIL, "jveux me tuer, c'est quoi une convention de stage ?")
-    assert reply.kind == "safety" and reply.choices == []
-    assert "/stage pour la reprendre" in reply.text
-    assert (await service.state_of(PUPIL)).form["paused"]
+    # no topic beside the helplines: only the button that resumes the form at its step
+    assert reply.kind == "safety" and [c.id for c in reply.choices] == ["esc"]
+    assert "/stage" in reply.text and reply.text.index("3114") < reply.text.index("pause")
+    state = await service.state_of(PUPIL)
+    assert state.form["paused"] and state.form["step"] == "academy"
+    # « ok » right after the helplines is not met with « Parfait ! »
+    ok = await say(service, PUPIL, "ok")
+    assert "Parfait" not in ok.text and "3114" in ok.text
+    resumed = await press(service, PUPIL, "esc")
+    assert resumed.text.startswith("On reprend ta demande")
+    assert "paused" not in (await service.state_of(PUPIL)).form
+    await service.db.dispose()
+
+
+async def test_a_teacher_form_paused_by_a_report_resumes_with_its_button(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, 2005, "r:teacher")
+    await say(service, 2005, "/intervention")
+    reply = await say(service, 2005, "une élève m'a dit que son beau-père la frappe")
+    assert reply.kind == "safety" and [c.id for c in reply.choices] == ["tq"]
+    resumed = await press(service, 2005, "tq")
+    assert resumed.text.startswith("On reprend votre demande")
+    await service.db.dispose()
+
+
+async def test_sadness_is_answered_with_people_to_talk_to_and_never_twice_the_same(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    first = await say(service, 2006, "jme sens vrmt pas bien jai plus envie de rien")
+    assert first.topic == "detresse" and "3114" in first.text[:500]
+    assert "0 800 235 236" in first.text[:500]  # Fil Santé Jeunes
+    second = await say(service, 2006, "c pas le stage jsuis juste triste tt le temps")
+    third = await say(service, 2006, "jsp a qui parler")
+    texts = [first.text, second.text, third.text]
+    assert len(set(texts)) == 3 and all("3114" in t for t in texts)
+    assert all(c.id.startswith("t:") for c in third.choices)  # no role question meanwhile
     await service.db.dispose()
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from bot.desks.request import says_found
 from bot.messages import Choice, Reply, State, by_role, voice
@@ -49,6 +50,18 @@ ERASE = (
 )
 
 
+AFTER_HELP_SECONDS = (
+    30 * 60
+)  # a bare "ok" this soon after the helplines answers them, not "Parfait !"
+AFTER_HELP = (
+    "D'accord. Prends soin de toi 💙 Si ça ne va pas, n'attends pas pour en parler : un adulte de "
+    "confiance, le 3114 (24h/24, gratuit) si tu as des idées noires, ou Fil Santé Jeunes au "
+    "0 800 235 236. Je suis là si tu as une question sur ton stage.",
+    "D'accord. N'hésitez pas à revenir vers moi : les numéros ci-dessus restent joignables "
+    "(119 et 3114, 24h/24, gratuits).",
+)
+
+
 def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     """The reply to a bare acknowledgement, to "jai trouvé mon stage !" (the next steps) or to
     "efface tout" (/oublier); None when the message is something else."""
@@ -62,6 +75,8 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
         return Reply(by_role(voice(state), *GOOD_NEWS), choices, kind="answer", topic=ACK_TOPIC)
     if not (ACK.match(said) if said else ACK_EMOJI.match(text)):
         return None
+    if time.time() - state.crisis_at < AFTER_HELP_SECONDS:  # « ok » after the helplines
+        return Reply(by_role(voice(state), *AFTER_HELP), kind="answer", topic=ACK_TOPIC)
     return Reply(
         by_role(
             state.role,

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
 
 
+RESUME = {"pupil": "esc", "teacher": "tq"}  # the button that resumes a paused form (an IPE's
+# /offre form: the command only)
+
+
 def crisis_reply(
     engine: DialogueEngine, state: State, signal: SafetySignal, text: str | None = None
 ) -> Reply:
@@ -47,11 +51,14 @@ def crisis_reply(
         state.form["paused"] = True
         body += by_role(
             voice(state),
-            "\n\nTa demande de stage est en pause : tape /stage pour la reprendre là où tu "
-            "en étais.",
-            "\n\nLa demande est en pause : tapez /stage pour la reprendre là où vous en étiez.",
+            "\n\nTa demande de stage est en pause : reprends-la quand tu veux avec le bouton "
+            "ou /stage, là où tu en étais.",
+            "\n\nLa demande est en pause : reprenez-la quand vous voulez avec le bouton ou "
+            "/stage, là où vous en étiez.",
         )
-        return Reply(body, kind="safety", safety=signal.level)
+        resume = RESUME.get(state.form.get("type") or state.form.get("kind") or "pupil")
+        choices = [Choice("▶️ Reprendre ma demande", resume)] if resume else []
+        return Reply(body, choices, kind="safety", safety=signal.level)
     topic = _question_topic(engine, state, text)
     if topic is None:
         body += by_role(
@@ -126,11 +133,30 @@ NOT_NORMAL = (
 )
 
 
+# The distress topic read again right after its answer (« jsuis juste triste tt le temps »,
+# « jsp a qui parler »): not the same text twice, but who to talk to, in a few words.
+AGAIN = (
+    "Je t'entends. Je suis un programme : le mieux, c'est d'en parler à une vraie personne. Un "
+    "adulte de confiance (CPE, infirmier·e scolaire, psychologue de l'Éducation nationale, un "
+    "prof), ou, sans dire ton nom, Fil Santé Jeunes au 0 800 235 236 (gratuit, aussi en tchat sur "
+    "filsantejeunes.com). Si tu as des idées noires, appelle le 3114, 24h/24. Et pour ton stage "
+    "ou ton orientation, je suis là."
+)
+STILL_HERE = (
+    "Je reste là. Parler à quelqu'un, même juste un peu, ça aide : Fil Santé Jeunes au "
+    "0 800 235 236 (gratuit, anonyme), ou le 3114 à toute heure si tu as des idées noires."
+)
+
+
 def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResult) -> Reply | None:
     """The reply to a message just after the safety message that the knowledge base does not
     clearly answer; None otherwise (a clear question is answered as usual)."""
     if time.time() - state.crisis_at >= AFTER_CRISIS_SECONDS:
         return None
+    if result.topic == CRISIS_TOPIC and voice(state) != "teacher":
+        again = state.told_rest == CRISIS_TOPIC  # said once already: shorter, not the same
+        state.told_rest, state.last_at = CRISIS_TOPIC, time.time()  # (kept by handle_text)
+        return Reply(STILL_HERE if again else AGAIN, kind="answer", topic=CRISIS_TOPIC, score=100.0)
     clear = result.topic is not None and result.score >= FOLLOW_UP_BELOW
     if clear and result.topic != CRISIS_TOPIC:
         return None
@@ -161,8 +187,9 @@ COMFORT = (
 AFTER_CRISIS = (
     "Prends le temps qu'il te faut. En parler, c'est la bonne chose à faire, même si c'est dur : "
     "à un adulte de confiance (CPE, infirmier·e scolaire, un prof), ou au 119 et au 3018, "
-    "gratuits, par téléphone ou par tchat (allo119.gouv.fr, 3018.fr). Tu n'as pas à tout "
-    "raconter d'un coup. Et si tu as une question sur ton stage, je suis là :"
+    "gratuits, par téléphone ou par tchat (allo119.gouv.fr, 3018.fr). Si tu as des idées "
+    "noires, le 3114 répond 24h/24. Tu n'as pas à tout raconter d'un coup. Et si tu as une "
+    "question sur ton stage, je suis là :"
 )
 AFTER_CRISIS_SECONDS = 30 * 60
 COLD_OPENINGS = ("Je n'ai pas compris", "Écris-moi ta question", "Ma réponse sur « ")

@@ -340,6 +340,8 @@ class DialogueEngine:
             return levels.ask(state, topic, score)
         if topic.id not in ASIDES:  # "t'es un robot ?" leaves the context as it was
             state.last_topic, state.told_rest, state.last_at = topic.id, None, time.time()
+        elif topic.id == CRISIS_TOPIC:  # its helplines are shown: what follows leans on them
+            state.crisis_at = time.time()
         levels.note_topic(state, topic)
         head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
         choices = register.topic_choices(self.kb, topic.related, state.role)[:3]

@@ -89,6 +89,8 @@ def ask_role_once(state: State, reply: Reply) -> Reply:
         return reply
     if any(c.id.startswith(("esc", "tq", "pl:")) for c in reply.choices):
         return reply  # an answer that offers an action keeps its button: asked another time
+    if reply.safety is not None or reply.suggestions:
+        return reply  # helplines in the footer, or « (bouton ci-dessous) »: not now
     state.role_asked = True
     reply.text += ROLE_QUESTION
     reply.choices = role_choices()
