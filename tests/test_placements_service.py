@@ -379,3 +379,29 @@ async def test_a_search_without_a_place_is_left_to_the_faq(kb, db_url):
     async with service.db.sessions() as session:
         assert (await unmet_demand(session))["total"] == 0
     await service.db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "never", "searched"),
+    [
+        ("jsui en 2nde a bordeaux jtrouve pa de stage", "programme sur place", "BTS", 1),
+        ("jsuis en 3e a toulouse jtrouve pa de stage", "1eleve1stage", "lycée professionnel", 1),
+        # a PFMP is not among the offers (4e, 3e, 2de): no search, the same advice
+        ("slt jsuis en terminale bac pro a lille jtrouve pa de pfmp", "bureau des", "4e", 0),
+    ],
+)
+async def test_not_finding_a_stage_in_a_town_gets_the_advice_for_the_class(
+    kb, db_url, text, says, never, searched
+):
+    """No offer and no subject searched: the class's advice and its 🙋 button, not the form at
+    once (the unmet search is still counted for the IPE)."""
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    reply = await say(service, PUPIL, text)
+    assert reply.kind == "answer" and reply.topic == "pas-de-stage"
+    assert says in reply.text and never not in reply.text.partition("Source :")[0]
+    assert reply.choices[0].id == "esc"
+    assert (await service.state_of(PUPIL)).form is None
+    async with service.db.sessions() as session:
+        assert (await unmet_demand(session))["total"] == searched
+    await service.db.dispose()

@@ -175,9 +175,13 @@ def variant(state: State) -> str | None:
 
 
 def needs_level(state: State, topic: Topic) -> bool:
-    """True when the class changes this topic's answer and this pupil's class is unknown."""
+    """True when the class changes this topic's answer and this pupil's class is unknown (not
+    under an offer of help: « jtrouve pa de stage » gets its 🙋 button at once, the form asks
+    the class)."""
     in_form = state.form is not None and not state.form.get("paused")
     if not topic.by_level or state.role == "teacher" or state.staff or in_form:
+        return False
+    if topic.action == "escalate":
         return False
     return state.level is None and state.topic_level is None
 

@@ -90,6 +90,8 @@ async def search_in_text(turn: Turn, engine: DialogueEngine) -> Reply | None:
     if found:
         return _results(state, found)
     await record_unmet(turn.session, query, level)
+    if query.sector is None:  # « jtrouve pa de stage, jsuis a Bordeaux »: the advice for the
+        return None  # class and its 🙋 button, not the form straight away
     return _nothing(engine, state, query.academy)
 
 
@@ -140,10 +142,11 @@ def _nothing(engine: DialogueEngine, state: State, academy: str | None) -> Reply
     form.text = (
         by_role(
             state.role,
-            "Je n'ai pas encore d'offre qui corresponde à ta recherche, désolé. Mais tu n'es "
-            "pas seul·e : un ingénieur pour l'école de ton académie peut t'aider à trouver.",
-            "Aucune offre ne correspond pour l'instant. Un ingénieur pour l'école de "
-            "l'académie peut aider.",
+            "Je n'ai pas encore d'offre publiée par un ingénieur pour l'école qui corresponde à "
+            "ta recherche, désolé. Mais tu n'es pas seul·e : un ingénieur pour l'école de ton "
+            "académie peut t'aider à trouver.",
+            "Aucune offre publiée par un ingénieur pour l'école ne correspond pour l'instant. "
+            "Un ingénieur pour l'école de l'académie peut aider.",
         )
         + "\n\n"
         + form.text
