@@ -197,6 +197,33 @@ def test_a_parent_is_answered_in_vous_and_not_asked_the_class(engine, message):
     assert " ton " not in f" {again.text} " and " tu " not in f" {again.text} "
 
 
+def test_a_parent_pressing_the_answers_buttons_stays_vouvoye(engine):
+    state = State()
+    engine.handle_text(
+        state, "Bonjour, mon fils est en seconde générale, le stage est obligatoire ?"
+    )
+    reply = engine.handle_text(state, "Et s'il ne trouve pas, que se passe-t-il ?")
+    assert state.parent and reply.topic == "pas-de-stage"
+    for button in ("more:pas-de-stage", "t:trouver-stage"):
+        pressed = engine.handle_choice(state, button)
+        body = f" {pressed.text.partition('Source :')[0]} "
+        assert " tu " not in body and " ta " not in body and " ton " not in body, pressed.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Bonjour, je dirige une PME de 20 salariés en mécanique. Comment accueillir un stagiaire "
+        "de 3e ?",
+        "Je suis chef d'entreprise, pas élève. Quelles démarches pour accueillir un collégien ?",
+    ],
+)
+def test_a_company_that_hosts_pupils_is_vouvoyee(engine, message):
+    reply = engine.handle_text(State(), message)
+    assert reply.topic == "stage-3e" and " tu " not in f" {reply.text} "
+    assert "ancienne limite" in reply.text  # the teachers' (and hosts') version
+
+
 def test_a_parent_who_introduces_themselves_is_greeted_as_a_parent(engine):
     state = State()
     reply = engine.handle_text(state, "Bonjour, je suis la maman d'une élève de 3e")

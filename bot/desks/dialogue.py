@@ -215,7 +215,7 @@ class DialogueEngine:
             return self._offer(state, Reply(text, choices, kind="menu"))
         if kind == "more" and arg in self.kb.topics:
             topic = self.kb.topics[arg]
-            _, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
+            _, rest = split_answer(topic.answer_for(voice(state), levels.variant(state)))
             text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
             state.told_rest = arg if arg == state.last_topic else state.told_rest
             related = register.topic_choices(self.kb, topic.related, state.role)[:4]
@@ -343,7 +343,7 @@ class DialogueEngine:
         elif topic.id == CRISIS_TOPIC:  # its helplines are shown: what follows leans on them
             state.crisis_at = time.time()
         levels.note_topic(state, topic)
-        head, rest = split_answer(topic.answer_for(state.role, levels.variant(state)))
+        head, rest = split_answer(topic.answer_for(voice(state), levels.variant(state)))
         choices = register.topic_choices(self.kb, topic.related, state.role)[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line
             text = head if not rest else f"{head}\n\n{rest}"

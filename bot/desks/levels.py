@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.desks import register
 from bot.desks.forms import parse_level
 from bot.desks.phrases import LEVELS
-from bot.messages import Choice, Reply, State
+from bot.messages import Choice, Reply, State, voice
 from bot.understanding.topics import Topic
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def needs_level(state: State, topic: Topic) -> bool:
     under an offer of help: « jtrouve pa de stage » gets its 🙋 button at once, the form asks
     the class)."""
     in_form = state.form is not None and not state.form.get("paused")
-    if not topic.by_level or state.role == "teacher" or state.staff or in_form:
+    if not topic.by_level or voice(state) == "teacher" or state.staff or in_form:
         return False
     if topic.action == "escalate":
         return False

@@ -51,7 +51,15 @@ TEACHER_CUES = re.compile(
     r"|mes collegues|nos collegues|equipe pedagogique)"
 )
 # "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent)
-VOUS = re.compile(r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez)\b")
+# (a company that hosts pupils too: "je dirige une PME", "accueillir un stagiaire de 3e")
+VOUS = re.compile(
+    r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez|je dirige|chef d entreprise"
+    r"|cheffe d entreprise|notre (?:entreprise|societe|boulangerie|garage|magasin|agence|cabinet)"
+    r"|nous accueillons|accueillir (?:un|une|des) (?:stagiaire|stagiaires|collegien|collegienne"
+    r"|collegiens|eleve|eleves|lyceen|lyceenne|lyceens)"
+    r"|je suis (?:un |une )?(?:artisan|artisane|gerant|gerante|commercant|commercante|employeur"
+    r"|employeuse|dirigeant|dirigeante|patron|patronne|maitre d apprentissage))\b"
+)
 # a short message that leans on the previous answer: "c obligatoire ?", "et en BTS ?"
 FOLLOW_UP = re.compile(
     r"^(et|c|ce|cest|ca|il|elle|ils|elles|on|y|en)\b|\b(c|ca)\b"
