@@ -188,6 +188,24 @@ async def test_typing_retour_goes_back_a_step_and_is_not_saved_as_an_answer(kb, 
     await service.db.dispose()
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["ah en fait ma mere ma trouvé un stage c bon", "mon oncle veut bien me prendre en stage"],
+)
+async def test_a_stage_found_for_the_pupil_during_the_form_is_not_saved_as_an_answer(
+    kb, db_url, text
+):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "93")
+    await say(service, PUPIL, "collège Jean Jaurès, Montreuil")
+    reply = await say(service, PUPIL, text)
+    assert "bravo" in reply.text.lower()
+    assert (await service.state_of(PUPIL)).form is None  # nothing sent, nothing kept
+    await service.db.dispose()
+
+
 async def test_plain_words_start_the_request(kb, db_url):
     service = make_service(db_url, kb)
     await service.db.create_schema()

@@ -352,3 +352,19 @@ async def test_a_teacher_can_file_a_second_request_for_another_class(kb, db_url)
         cases = (await session.scalars(select(Case).where(Case.kind == "teacher"))).all()
     assert len(cases) == 2
     await service.db.dispose()
+
+
+async def test_a_question_the_form_cannot_answer_is_not_taken_for_the_step(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "limoges")
+    await say(service, TEACHER, "/intervention")
+    await press(service, TEACHER, "f:ak:visit")
+    await say(service, TEACHER, "Collège Jules Marouzeau")
+    await say(service, TEACHER, "Guéret")
+    await say(service, TEACHER, "oui")
+    await say(service, TEACHER, "3e A")
+    reply = await say(service, TEACHER, "Combien cela coûte-t-il pour l'établissement ?")
+    assert "pas de réponse sûre" in reply.text and "Indiquez un nombre" not in reply.text
+    state = await service.state_of(TEACHER)
+    assert state.form["step"] == "pupils" and "pupils" not in state.form["answers"]
+    await service.db.dispose()

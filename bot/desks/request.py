@@ -107,6 +107,10 @@ FOUND = re.compile(
     r"\b(?:j ai|jai|je ai|g|on a|il a|elle a) (?:enfin |finalement |deja )?(?:trouve|eu)"
     r"(?: (?:un |mon |une |le |la |ma )?(?:stage|place|entreprise|pfmp|patron|alternance)\b|$)"
     r"|\bi (?:found|got) (?:a|an|my) (?:placement|internship|stage)\b"
+    # someone found it for the pupil: "ma mère m'a trouvé un stage", "mon oncle me prend en stage"
+    r"|\b(?:m a|ma|me a|nous a) (?:enfin |finalement |deja )?trouve (?:un |une |mon |ma )?"
+    r"(?:stage|place|entreprise|pfmp|alternance)\b"
+    r"|\b(?:me prend|me prendre|va me prendre|veut bien me prendre|me prendra) en (?:stage|pfmp)\b"
 )
 _NOT_FOUND = re.compile(r"\b(pas|mais|sauf|aucun|aucune|refuse|refusee|plus|not)\b")
 _LEAVE = re.compile(
@@ -138,6 +142,14 @@ def asks_for_help(engine: DialogueEngine, state: State, said: str) -> bool:
     return last is not None and last.action == "escalate" and bool(HOW_TO_ASK.search(said))
 
 
+UNANSWERED_INSIDE = (
+    "Je n'ai pas de réponse sûre à cette question (ton professeur principal peut t'aider). On "
+    "reprend ta demande :",
+    "Je n'ai pas de réponse sûre à cette question ; vous pourrez l'écrire à l'étape des "
+    "contraintes et précisions de la demande. On reprend :",
+)
+
+
 def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     """A typed answer; or the pupil leaving the form, or asking a question on the way."""
     assert engine.academies is not None and state.form is not None
@@ -167,6 +179,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             answer.text += "\n\n" + resume.text
             answer.choices = resume.choices
             return answer
+        if clear and state.form["step"] not in free:  # not an answer to this step either
+            return _prompt(engine, state, by_role(voice(state), *UNANSWERED_INSIDE))
     if state.form["step"] in free and _CORRECTS.search(said):  # "oups, je voulais dire…"
         back = by_role(
             voice(state),
