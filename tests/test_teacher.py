@@ -368,3 +368,16 @@ async def test_a_question_the_form_cannot_answer_is_not_taken_for_the_step(kb, d
     state = await service.state_of(TEACHER)
     assert state.form["step"] == "pupils" and "pupils" not in state.form["answers"]
     await service.db.dispose()
+
+
+async def test_a_teacher_asking_how_to_organise_gets_the_advice_and_the_request_button(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "limoges")
+    await say(service, TEACHER, "Bonjour, je suis enseignante de technologie en collège")
+    reply = await say(
+        service, TEACHER, "Comment organiser la découverte professionnelle pour mes 4e ?"
+    )
+    assert reply.kind == "answer" and reply.topic == "dp-entreprises"
+    assert reply.choices[0].id.startswith("tq") and "peut aussi vous aider" in reply.text
+    assert reply.text.index("peut aussi") < reply.text.index("Source :")
+    await service.db.dispose()

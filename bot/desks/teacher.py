@@ -47,6 +47,9 @@ _FOLLOW_UP_VISIT = re.compile(
     r"|d evaluation|au stagiaire|a l eleve)\b|\bcombien de visites\b"
 )
 ANOTHER = "tq:new"  # a teacher may have several requests (one per class), a pupil one
+# a question asking how to do it ("comment organiser…") wants advice first: a topic this close
+ADVICE = re.compile(r"^(?:bonjour |bonsoir )?(?:comment|quelles? (?:idees|pistes)|que faire|how)\b")
+ADVICE_SCORE = 55.0
 STRONG_SCORE = 75.0  # a topic this clear is offered beside the request (e.g. how to organise)
 INTERVENTION_NOTE = "\n\nUn·e intervenant·e ou une visite pour votre classe : /intervention."
 # "Bonjour, je suis professeur de technologie en collège.": who they are, no question yet
@@ -142,6 +145,15 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
     what = ACTION_SHORT.get(action or "", "") if action != "other" else ""
     choices = [Choice("📝 Faire la demande à l'IPE", f"tq:{action}" if action else "tq")]
     result = engine.matcher.match(text)
+    if ADVICE.search(said) and result.topic is not None and result.score >= ADVICE_SCORE:
+        # « comment organiser la découverte des métiers pour mes 4e ? »: the advice first, the
+        # request to the IPE as its first button
+        answer = engine.answer(state, engine.kb.topics[result.topic], result.score)
+        body, marker, source = answer.text.partition("\n\nSource : ")
+        also = "L'IPE de votre académie peut aussi vous aider (visite, intervenant·e) : bouton ci-dessous."
+        answer.text = f"{body}\n\n{also}{marker}{source}"
+        answer.choices = [choices[0], *answer.choices]
+        return answer
     if result.topic is not None and result.score >= STRONG_SCORE:
         name = register.title(engine.kb.topics[result.topic], "teacher")
         choices.append(Choice(f"📖 {name}", f"t:{result.topic}"))
