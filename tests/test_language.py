@@ -111,3 +111,12 @@ def test_the_english_line_is_said_once_in_a_while_not_on_every_reply(engine):
     assert engine.handle_text(state, "what should i wear on my first day").text.startswith(
         ENGLISH_NOTE
     )
+
+
+def test_a_question_beside_the_words_on_languages_is_answered(engine):
+    state = State()
+    reply = engine.handle_text(
+        state, "hello i'm in 3e, how can i find a company for my internship? my french is bad"
+    )
+    assert reply.topic in ("trouver-stage", "pas-de-stage"), reply.text
+    assert reply.text.startswith("(I answer in French only.)")

@@ -22,7 +22,13 @@ LANGUAGE_QUESTION = re.compile(
     r"|(?:je|j) (?:ne )?(?:parle|comprends|ecris) (?:pas|mal) (?:tres |trop )?(?:bien )?(?:le )?"
     r"francais|francais (?:c est|est) pas ma langue)\b"
 )
-MAX_WORDS = 20  # a long story that mentions languages is a question about something else
+MAX_WORDS = 20
+# a question beside the words on languages: it is answered instead
+ASKS = re.compile(
+    r"\b(how|what|where|when|who|can i|do i|is it|are|comment|cmt|quoi|koi|ou|quand|combien"
+    r"|est ce|c est quoi|pourquoi)\b"
+)
+ASKS_WORDS = 4  # a long story that mentions languages is a question about something else
 ANSWER = (
     "Pas de problème : écris en anglais ou en français simple, même avec des fautes. Je comprends "
     "les deux, mais je réponds en français, avec des phrases courtes. Pose ta question !",
@@ -35,6 +41,9 @@ def languages(state: State, said: str) -> Reply | None:
     """The answer to a question about languages; None for anything else."""
     if len(said.split()) > MAX_WORDS or not LANGUAGE_QUESTION.search(said):
         return None
+    rest = LANGUAGE_QUESTION.sub(" ", said)
+    if len(rest.split()) >= ASKS_WORDS and ASKS.search(rest):  # "how do i find an internship?"
+        return None  # the question is answered (with the English line above it)
     return Reply(by_role(state.role, *ANSWER), kind="answer", topic="aide", score=100.0)
 
 
