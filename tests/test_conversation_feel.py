@@ -62,6 +62,15 @@ def test_the_greeting_tutoies_nobody_before_the_role_is_known(engine):
     assert [c.id for c in reply.choices] == ["r:pupil", "r:parent", "r:teacher"]
 
 
+def test_a_hello_just_after_the_greeting_is_not_answered_with_the_same_text(engine):
+    state = State()
+    first = engine.start(state)
+    again = engine.handle_text(state, "salut")
+    assert again.text != first.text and len(again.text) < len(first.text)
+    assert not TUTOIEMENT.search(again.text), again.text
+    assert [c.id for c in again.choices] == ["r:pupil", "r:parent", "r:teacher"]
+
+
 @pytest.mark.parametrize(
     ("text", "role"),
     [

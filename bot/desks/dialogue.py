@@ -75,7 +75,7 @@ class DialogueEngine:
         return self.academies is not None and bool(self.academies.academies)
 
     # -- entry points -------------------------------------------------------------------
-    def start(self, state: State) -> Reply:
+    def start(self, state: State, again: bool = False) -> Reply:
         if state.staff:  # a registered IPE is greeted as one
             text = (
                 "Bonjour ! Vous êtes inscrit·e comme ingénieur pour l'école : les demandes des "
@@ -83,7 +83,8 @@ class DialogueEngine:
                 "/stats donne les chiffres de votre académie, /aide tout ce que vous pouvez faire."
             )
             return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
-        return self._offer(state, Reply(register.GREETING, self.role_choices(), kind="role"))
+        text = register.GREETED_AGAIN if again else register.GREETING
+        return self._offer(state, Reply(text, self.role_choices(), kind="role"))
 
     def role_choices(self) -> list[Choice]:
         return register.role_choices()
@@ -131,6 +132,7 @@ class DialogueEngine:
         stated = None if in_form or state.staff else register.stated_role(said)
         if stated is not None:  # "élève", typed instead of the button: the button
             return self.handle_choice(state, f"r:{stated}")
+        greeted = any(c.id.startswith("r:") for c in state.choices)  # « salut » after /start
         reply = self._text_reply(state, stripped, said, sad)
         if vous:
             state.role = role
@@ -138,7 +140,7 @@ class DialogueEngine:
             reply.text = languages.with_note(state, stripped, reply.text)
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
             state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
-            return self.start(state)
+            return self.start(state, again=greeted)
         reply = crisis.comfort(reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
             reply.safety = signal.level

@@ -19,6 +19,10 @@ GREETING = (
     "Ingénieurs pour l'école. Une question en quelques mots suffit (par exemple « c'est quoi le "
     "stage de 3e ? »).\n\nPour adapter mes réponses : élève, parent ou enseignant·e ?"
 )
+GREETED_AGAIN = (  # a hello just after the greeting: not the same text twice (no tu, no vous)
+    "Bonjour 👋 Une question en quelques mots suffit. Et pour adapter mes réponses : élève, "
+    "parent ou enseignant·e ?"
+)
 ROLE_QUESTION = "\n\nPour adapter mes réponses : élève, parent ou enseignant·e ?"
 # a message that only says who writes (normalised words): "élève", "jsuis lyceenne en 1ere",
 # "prof", "I'm a student". "je suis prof de techno" is a teacher's introduction (desks.teacher).

@@ -48,7 +48,10 @@ _FOLLOW_UP_VISIT = re.compile(
 )
 ANOTHER = "tq:new"  # a teacher may have several requests (one per class), a pupil one
 # a question asking how to do it ("comment organiser…") wants advice first: a topic this close
-ADVICE = re.compile(r"^(?:bonjour |bonsoir )?(?:comment|quelles? (?:idees|pistes)|que faire|how)\b")
+ADVICE = re.compile(
+    r"^(?:bonjour |bonsoir )?(?:comment (?:organiser|mettre en place|monter|preparer|construire"
+    r"|integrer|faire decouvrir|travailler)|quelles? (?:idees|pistes|activites)|how (?:to|can))\b"
+)
 ADVICE_SCORE = 55.0
 STRONG_SCORE = 75.0  # a topic this clear is offered beside the request (e.g. how to organise)
 INTERVENTION_NOTE = "\n\nUn·e intervenant·e ou une visite pour votre classe : /intervention."
