@@ -115,6 +115,9 @@ def test_strong_categories_mostly_right(net: SafetyNet):
         "je me suis pris une claque en voyant le salaire d'un ingénieur",
         "I'm literally gonna die, my internship starts at 6am lol",
         "je me tape des barres avec ma tutrice, elle est trop drôle",
+        "chui tombé dans l'escalier au taf du stage",
+        "je saute le repas de midi pendant le stage, pas de cantine",
+        "on dort sous la tente au camping depuis lundi avec ma classe",
     ],
 )
 def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
@@ -137,6 +140,14 @@ def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
         ("on m'oblige à épouser un homme de 35 ans, tout est déjà organisé", "home_violence"),
         ("my parents are forcing me to marry a man i dont know", "home_violence"),
         ("il signerait ma convention seulement si je venais chez lui le soir", "sexual"),
+        ("elle a acheté de quoi s'empoisonner", "suicide"),
+        ("je continue a sauter les repas, mon tuteur ma dit que jetais toute grise", "suicide"),
+        (
+            "ses parents l'ont mis à la porte, il dort dans sa voiture depuis une semaine",
+            "home_violence",
+        ),
+        ("qqn a mis un truc dans mon verre au bar hier", "sexual"),
+        ("le chef dit que les filles c'est bon a écarter les jambes", "abuse"),
     ],
 )
 def test_spellings_and_typos(net: SafetyNet, text: str, category: str):

@@ -138,7 +138,8 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             "votre accord."
         )
         return FormPrompt(
-            summary(form, directory) + "\n\nEn appuyant sur « J'accepte, envoyer », vous acceptez que ces "
+            summary(form, directory)
+            + "\n\nEn appuyant sur « J'accepte, envoyer », vous acceptez que ces "
             f"informations soient {where} /oublier efface tout.",
             (("✅ J'accepte, envoyer", "f:ok"), *NAV),
         )
