@@ -530,3 +530,16 @@ async def test_a_second_request_only_confirms_the_known_academy(kb, db_url):
     reply = await say(service, PUPIL, "/stage")
     assert "Aix-Marseille" in reply.text and reply.choices[0].label == "Oui"
     await service.db.dispose()
+
+
+async def test_an_unsure_answer_with_a_question_mark_is_still_an_answer(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "93")
+    await say(service, PUPIL, "collège Jean Jaurès, Montreuil")
+    assert (await service.state_of(PUPIL)).form["step"] == "level"
+    reply = await say(service, PUPIL, "euh je suis en 3e ?")
+    assert "pas de réponse sûre" not in reply.text
+    assert (await service.state_of(PUPIL)).form["answers"]["level"] == "3e"
+    await service.db.dispose()

@@ -50,9 +50,8 @@ ERASE = (
 )
 
 
-AFTER_HELP_SECONDS = (
-    30 * 60
-)  # a bare "ok" this soon after the helplines answers them, not "Parfait !"
+# a bare "ok" this soon after the helplines is answered with them again, not "Parfait !"
+AFTER_HELP_SECONDS = 30 * 60
 AFTER_HELP = (
     "D'accord. Prends soin de toi 💙 Si ça ne va pas, n'attends pas pour en parler : un adulte de "
     "confiance, le 3114 (24h/24, gratuit) si tu as des idées noires, ou Fil Santé Jeunes au "

@@ -22,13 +22,13 @@ LANGUAGE_QUESTION = re.compile(
     r"|(?:je|j) (?:ne )?(?:parle|comprends|ecris) (?:pas|mal) (?:tres |trop )?(?:bien )?(?:le )?"
     r"francais|francais (?:c est|est) pas ma langue)\b"
 )
-MAX_WORDS = 20
-# a question beside the words on languages: it is answered instead
+MAX_WORDS = 20  # a long story that mentions languages is a question about something else
+# a question beside the words on languages (at least ASKS_WORDS other words): it is answered
 ASKS = re.compile(
     r"\b(how|what|where|when|who|can i|do i|is it|are|comment|cmt|quoi|koi|ou|quand|combien"
     r"|est ce|c est quoi|pourquoi)\b"
 )
-ASKS_WORDS = 4  # a long story that mentions languages is a question about something else
+ASKS_WORDS = 4
 ANSWER = (
     "Pas de problème : écris en anglais ou en français simple, même avec des fautes. Je comprends "
     "les deux, mais je réponds en français, avec des phrases courtes. Pose ta question !",
