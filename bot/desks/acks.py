@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 
+from bot.desks.crisis import AFTER_CRISIS_SECONDS
 from bot.desks.request import says_found
 from bot.messages import Choice, Reply, State, by_role, voice
 
@@ -50,8 +51,6 @@ ERASE = (
 )
 
 
-# a bare "ok" this soon after the helplines is answered with them again, not "Parfait !"
-AFTER_HELP_SECONDS = 30 * 60
 AFTER_HELP = (
     "D'accord. Prends soin de toi 💙 Si ça ne va pas, n'attends pas pour en parler : un adulte de "
     "confiance, le 3114 (24h/24, gratuit) si tu as des idées noires, ou Fil Santé Jeunes au "
@@ -74,7 +73,7 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
         return Reply(by_role(voice(state), *GOOD_NEWS), choices, kind="answer", topic=ACK_TOPIC)
     if not (ACK.match(said) if said else ACK_EMOJI.match(text)):
         return None
-    if time.time() - state.crisis_at < AFTER_HELP_SECONDS:  # « ok » after the helplines
+    if time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:  # « ok » after the helplines
         return Reply(by_role(voice(state), *AFTER_HELP), kind="answer", topic=ACK_TOPIC)
     return Reply(
         by_role(
