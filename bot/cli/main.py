@@ -46,7 +46,7 @@ def _load(args: argparse.Namespace, strict: bool = False) -> LoadResult:
 def ask_payload(engine: DialogueEngine, text: str, role: str | None) -> dict:
     """The JSON shape of `ask --json`: topic is null when the bot would not answer."""
     reply = engine.handle_text(State(role=role), text)
-    answered = reply.kind in ("answer", "safety")
+    answered = reply.kind in ("answer", "safety") or reply.topic == "salutation"  # the greeting
     topic = reply.topic
     if reply.kind == "safety":  # the safety net answered first: the crisis topic, if there is one
         topic = CRISIS_TOPIC if CRISIS_TOPIC in engine.kb.topics else None

@@ -196,13 +196,19 @@ COLD_OPENINGS = ("Je n'ai pas compris", "Écris-moi ta question", "Ma réponse s
 SAID_ALL = "dit tout ce que je sais"
 
 
-def comfort(reply: Reply, state: State, weak: bool) -> Reply:
+def comfort(engine: DialogueEngine, reply: Reply, state: State, weak: bool) -> Reply:
     """A pupil's cold reply ("not understood", "nothing more") after a weak signal or just
-    after the safety message: a kind word instead (a weak signal's footer comes under it)."""
+    after the safety message: a kind word instead (a weak signal's footer comes under it).
+    A weak signal the bot did not understand at all (« j'ai le moral à zéro ») gets the distress
+    topic, unless it was just given."""
     if state.role == "teacher" or not reply.text.startswith(COLD_OPENINGS):
         return reply
     if reply.text.startswith("Ma réponse sur « ") and SAID_ALL not in reply.text:
         return reply  # the rest of the last answer: a real answer
+    topic = engine.kb.topics.get(CRISIS_TOPIC)
+    not_understood = reply.text.startswith(COLD_OPENINGS[0])
+    if weak and not_understood and topic is not None and state.last_topic != CRISIS_TOPIC:
+        return engine.answer(state, topic)
     if weak:
         reply.text = COMFORT
     elif time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:

@@ -84,7 +84,7 @@ class DialogueEngine:
             )
             return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
         text = register.GREETED_AGAIN if again else register.GREETING
-        return self._offer(state, Reply(text, self.role_choices(), kind="role"))
+        return self._offer(state, Reply(text, self.role_choices(), kind="role", topic="salutation"))
 
     def role_choices(self) -> list[Choice]:
         return register.role_choices()
@@ -141,7 +141,7 @@ class DialogueEngine:
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
             state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
             return self.start(state, again=greeted)
-        reply = crisis.comfort(reply, state, weak=sad)
+        reply = crisis.comfort(self, reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
             reply.safety = signal.level
             if reply.topic != CRISIS_TOPIC:

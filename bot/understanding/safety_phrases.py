@@ -238,4 +238,5 @@ def clauses(piece: str) -> list[str]:
 REFUSED_PLACEMENT = re.compile(
     r"\brefus\w*(?: \w+){0,4} (?:stage|stages|pfmp|candidature|alternance|apprentissage)\b"
     r"|\b(?:stage|pfmp|candidature|alternance)(?: \w+){0,3} refus\w*"
+    r"|\b(?:repond|repondent|rappelle|rappellent) jamais\b|\b(?:aucune|pas de|jamais de) reponse\b"
 )
