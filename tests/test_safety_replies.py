@@ -125,6 +125,7 @@ async def test_distress_in_a_form_pauses_it_without_offering_a_topic(kb, db_url)
     # « ok » right after the helplines is not met with « Parfait ! »
     ok = await say(service, PUPIL, "ok")
     assert "Parfait" not in ok.text and "3114" in ok.text
+    assert [c.id for c in ok.choices] == ["esc"]  # the request still waits for its button
     resumed = await press(service, PUPIL, "esc")
     assert resumed.text.startswith("On reprend ta demande")
     assert "paused" not in (await service.state_of(PUPIL)).form
@@ -154,6 +155,20 @@ async def test_sadness_is_answered_with_people_to_talk_to_and_never_twice_the_sa
     texts = [first.text, second.text, third.text]
     assert len(set(texts)) == 3 and all("3114" in t for t in texts)
     assert all(c.id.startswith("t:") for c in third.choices)  # no role question meanwhile
+    await service.db.dispose()
+
+
+async def test_a_mild_signal_the_bot_cannot_place_gets_the_distress_topic_once(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, 2007, "r:pupil")
+    first = await say(
+        service, 2007, "l'ambiance est tendue et jsuis seule dans mon coin, le moral a zero"
+    )
+    assert first.topic == "detresse" and "Je n'ai pas compris" not in first.text
+    assert "3114" in first.text[:500]
+    again = await say(service, 2007, "le moral a zero")  # not the same answer twice
+    assert again.text != first.text and "Je n'ai pas compris" not in again.text
     await service.db.dispose()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 
-from bot.desks.crisis import AFTER_CRISIS_SECONDS
+from bot.desks.crisis import AFTER_CRISIS_SECONDS, resume_choices
 from bot.desks.request import says_found
 from bot.messages import Choice, Reply, State, by_role, voice
 
@@ -74,7 +74,8 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     if not (ACK.match(said) if said else ACK_EMOJI.match(text)):
         return None
     if time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:  # « ok » after the helplines
-        return Reply(by_role(voice(state), *AFTER_HELP), kind="answer", topic=ACK_TOPIC)
+        text = by_role(voice(state), *AFTER_HELP)  # a paused request keeps its resume button
+        return Reply(text, resume_choices(state), kind="answer", topic=ACK_TOPIC)
     return Reply(
         by_role(
             state.role,

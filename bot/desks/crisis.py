@@ -13,9 +13,10 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from bot.desks import register
+from bot.desks import register, request
 from bot.desks.answers import split_answer
 from bot.desks.context import ASKING
+from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import NO_FEEDBACK_TOPICS, TEACHER_CUES
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import Topic
@@ -28,8 +29,15 @@ if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
 
 
-RESUME = {"pupil": "esc", "teacher": "tq"}  # the button that resumes a paused form (an IPE's
-# /offre form: the command only)
+RESUME_LABEL = "▶️ Reprendre ma demande"
+
+
+def resume_choices(state: State) -> list[Choice]:
+    """The button that resumes a paused request form, where it stopped (an IPE's /offre form:
+    the command only)."""
+    if state.form is None or not state.form.get("paused") or is_offer_form(state.form):
+        return []
+    return [Choice(RESUME_LABEL, "tq" if request.is_teacher_form(state) else "esc")]
 
 
 def crisis_reply(
@@ -56,9 +64,7 @@ def crisis_reply(
             "\n\nLa demande est en pause : reprenez-la quand vous voulez avec le bouton ou "
             "/stage, là où vous en étiez.",
         )
-        resume = RESUME.get(state.form.get("type") or state.form.get("kind") or "pupil")
-        choices = [Choice("▶️ Reprendre ma demande", resume)] if resume else []
-        return Reply(body, choices, kind="safety", safety=signal.level)
+        return Reply(body, resume_choices(state), kind="safety", safety=signal.level)
     topic = _question_topic(engine, state, text)
     if topic is None:
         body += by_role(
