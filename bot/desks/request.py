@@ -123,9 +123,13 @@ _BACK = re.compile(
     r"^(retour|revenir|reviens|precedent|etape precedente|revenir en arriere|en arriere"
     r"|retour en arriere|back|go back)$"
 )
-_QUESTION = re.compile(r"^(ce est quoi|c koi|comment|pourquoi|est ce que|combien|quand|qui|ou)\b")
+_QUESTION = re.compile(  # a message that starts as a question does
+    r"^(ce est quoi|c est quoi|c koi|qu est ce|comment|pourquoi|est ce que|combien|quand|qui|ou"
+    r"|quel|quelle|quels|quelles|peut on|puis je|dois je|faut il|is it|how|what|can)\b"
+)
 _WHAT_IS = re.compile(r"\b(c koi|c quoi|ce est quoi|cest quoi|kesako|ca veut dire quoi)\b")
-_PAY = re.compile(r"\b(paye|payee|paie|remunere|combien|obligatoire|dure|duree|c quoi)\b")
+# words of a question about the stage itself (« c payé le stage de 3e ? »), not an unsure class
+_STAGE_FACTS = re.compile(r"\b(paye|payee|paie|remunere|combien|obligatoire|dure|duree|c quoi)\b")
 FREE_TEXT_STEPS = ("school", "period", "sectors", "place", "tried")
 
 
@@ -143,10 +147,6 @@ def asks_for_help(engine: DialogueEngine, state: State, said: str) -> bool:
     return last is not None and last.action == "escalate" and bool(HOW_TO_ASK.search(said))
 
 
-_ASKS_FIRST = re.compile(
-    r"(combien|comment|pourquoi|est ce que|c est quoi|qu est ce|qui|quand|quel|quelle|quels"
-    r"|quelles|peut on|puis je|dois je|faut il|is it|how|what|can)\b"
-)
 UNANSWERED_INSIDE = (
     "Je n'ai pas de réponse sûre à cette question (ton professeur principal peut t'aider). On "
     "reprend ta demande :",
@@ -172,9 +172,10 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     )
     asks = text.rstrip().endswith("?") or _WHAT_IS.search(said) is not None
     clear = asks and len(said.split()) >= 4
-    unsure = not (_QUESTION.search(said) or _WHAT_IS.search(said) or _PAY.search(said))
-    if state.form["step"] == "level" and unsure and form_steps.parse_level(text) is not None:
-        question = clear = False  # « euh je suis en 3e ? »: an unsure answer, not a question
+    if state.form["step"] == "level" and form_steps.parse_level(text) is not None:
+        asked = (_QUESTION.search(said), _WHAT_IS.search(said), _STAGE_FACTS.search(said))
+        if not any(asked):  # « euh je suis en 3e ? »: an unsure answer, not a question
+            question = clear = False
     if (state.form["step"] in free and question) or clear:
         result = engine.matcher.match(text)
         if result.topic is not None and result.score >= QUESTION_SCORE:
@@ -187,7 +188,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             answer.text += "\n\n" + resume.text
             answer.choices = resume.choices
             return answer
-        if clear and state.form["step"] not in free and _ASKS_FIRST.match(said):
+        unsure = said.startswith("ou ")  # « ou à Lyon plutôt ? »: an unsure answer
+        if clear and state.form["step"] not in free and _QUESTION.match(said) and not unsure:
             # « combien ça coûte ? » at the pupils' number: not an answer to this step either
             # (« je suis en 2nde pro ? », an unsure answer, is still read as one)
             return _prompt(engine, state, by_role(voice(state), *UNANSWERED_INSIDE))

@@ -49,6 +49,7 @@ ADULT_MAX_CHARS = 4096
 PHRASE_VETO_WINDOW = 10
 FUZZY_MIN_LEN = 6
 FUZZY_CACHE_SIZE = 4096
+PIECES_CACHE_SIZE = 32_768  # prepared messages: all a model trains on (evaluation.leave_out)
 BUILTIN_SOURCE = "<filet intégré>"
 DENIAL = "_n"  # what a denied wish to die becomes in a prepared text (see `denials`)
 DENIAL_REST_WORDS = 4  # fewer words beside a denial: the model is not asked (it reads "je" alone)
@@ -252,7 +253,7 @@ class SafetyNet:
         if cached is None:
             prepared = (self._prepared_one(s) for s in _SENTENCE_END.split(text[:MAX_INPUT_CHARS]))
             cached = tuple(s for s in prepared if s.strip())
-            if len(self._pieces) >= FUZZY_CACHE_SIZE:
+            if len(self._pieces) >= PIECES_CACHE_SIZE:
                 self._pieces.clear()
             self._pieces[text] = cached
         return list(cached)
