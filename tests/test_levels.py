@@ -322,3 +322,22 @@ def test_the_class_typed_under_the_class_question_is_its_button(engine):
     assert engine.handle_text(state, "le stage c payé ?").kind == "level"
     reply = engine.handle_text(state, "bts")
     assert reply.topic == "remuneration-stage" and state.level == "bts"
+
+
+def test_a_pupil_who_corrects_their_class_is_answered_for_the_new_one(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "jsuis en 3e")
+    fixed = engine.handle_text(state, "en fait non jsui en cap cuisine, jme suis trompé")
+    assert fixed.text.startswith("C'est noté (CAP)") and state.level == "cap"
+    assert fixed.choices[0].id == "t:pfmp"
+    weeks = engine.handle_text(state, "jai combien de semaines de stage")
+    assert "CAP" in weeks.text and "5 jours" not in weeks.text
+    # after the 3e stage's page, another class gets its own stage, not « vaut aussi pour toi »
+    other = State(role="pupil")
+    engine.handle_text(other, "c koi le stage de 3e")
+    engine.handle_text(other, "jsuis en 3e")
+    moved = engine.handle_text(other, "non en fait jsui en cap")
+    assert moved.topic == "pfmp" and moved.text.startswith("C'est noté (CAP). ")
+    # next year's class is not a correction
+    engine.handle_text(other, "non je passe en seconde l an prochain")
+    assert other.level == "cap"

@@ -86,7 +86,11 @@ def remember_from(state: State, said: str) -> None:
     named = _NAMES_CLASS.search(said)
     if named is not None and (level := parse_level(named.group(1))) in LEVELS:
         state.topic_level = level
-    if state.level is not None:
+    if state.level is not None:  # « en fait non jsuis en cap, jme suis trompé »: the new class
+        fixed = _SAYS_CLASS.search(said) if _CORRECTED.search(said) else None
+        if fixed is not None and not fixed.group(0).startswith(("je passe", "j entre")):
+            level = parse_level(fixed.group(1))
+            state.level = level if level in LEVELS else state.level
         return
     child = _CHILD_CLASS.search(said)
     if child is not None and (level := parse_level(child.group(1))) in LEVELS:
@@ -105,6 +109,18 @@ _ONLY_CLASS = re.compile(
     r"^(?:(?:mais|moi|bah|ben|euh|et) )?(?:je suis|jsuis|jsui|chui|suis|j suis|i m|im|i am)"
     r" (?:en|in) [a-z0-9]+(?: [a-z0-9]+){0,2}$"
 )
+
+
+# a correction around the class (« en fait non jsuis en cap, jme suis trompé »)
+_CORRECTED = re.compile(
+    r"^(?:(?:en fait|enfaite|enfait|non|nan|pardon|oups|oops|plutot|sorry|actually|correction"
+    r"|euh|ah|mais)\s+)+|\s+(?:je me suis|jme suis|me suis|i was) (?:trompe|trompee|wrong)$"
+    r"|\s+(?:pardon|dsl|desole|desolee|sorry)$"
+)
+
+
+def _only_class(said: str) -> bool:
+    return _ONLY_CLASS.match(_CORRECTED.sub("", said).strip()) is not None
 
 
 # a hello with the class ("salut moi c yanis jsuis en 3e"): who writes, no question yet
@@ -129,19 +145,24 @@ def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
     if state.level is None:
         return None
     name = level_name(state.level)
-    if _INTRO_CLASS.match(said) and (last is None or not _ONLY_CLASS.match(said)):
-        # the class's own stage topic (TOPIC_LEVEL read backwards: 3e → stage-3e, CAP → pfmp)
-        own = [t for t, v in TOPIC_LEVEL.items() if v == VARIANT_OF.get(state.level)][:1]
+    # the class's own stage topic (TOPIC_LEVEL read backwards: 3e → stage-3e, CAP → pfmp)
+    own = [t for t, v in TOPIC_LEVEL.items() if v == VARIANT_OF.get(state.level)][:1]
+    hello = _INTRO_CLASS.match(said) is not None
+    if (hello and (last is None or not _only_class(said))) or (last is None and _only_class(said)):
         ids = dict.fromkeys([*own, "trouver-stage", "pas-de-stage"])
         choices = register.topic_choices(engine.kb, ids, state.role)
         return Reply(
-            f"Salut 👋 C'est noté ({name}). Pose-moi ta question, ou choisis :",
+            f"{'Salut 👋 ' if hello else ''}C'est noté ({name}). Pose-moi ta question, ou choisis :",
             choices,
             kind="menu",
             topic="salutation",
         )
-    if last is None or not _ONLY_CLASS.match(said):
+    if last is None or not _only_class(said):
         return None
+    if last.id in TOPIC_LEVEL and own and own[0] != last.id:  # the 3e stage, then « jsuis en cap »
+        reply = engine.answer(state, engine.kb.topics[own[0]])
+        reply.text = f"C'est noté ({name}). " + reply.text
+        return reply
     if last.by_level:
         reply = engine.answer(state, last)
         reply.text = f"C'est noté ({name}). " + reply.text
