@@ -129,6 +129,17 @@ async def test_chat_in_terminal(tmp_path):
     assert "À bientôt" in out
 
 
+def test_a_button_number_in_the_terminal_is_that_button_s_press():
+    from bot.channels.console import parse_line
+    from bot.messages import Choice
+
+    shown = [Choice("🗑️ Tout effacer", "del")]
+    assert parse_line("1", 7, shown).kind == "choice" and parse_line("1", 7, shown).text == "del"
+    # a number the dialogue reads itself (« 3 » at the class step, a topic's button) stays text
+    assert parse_line("1", 7, [Choice("Le stage de 3e", "t:stage-3e")]).kind == "text"
+    assert parse_line("2", 7, shown).kind == "text"
+
+
 def test_python_dash_m_and_console_script_agree():
     proc = run_cli("--help")
     assert proc.returncode == 0 and "ipe-bot" in proc.stdout

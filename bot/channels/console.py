@@ -8,10 +8,12 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from typing import TextIO
 
 from bot.conversation import ConversationService
-from bot.messages import Incoming, Reply
+from bot.desks.routes import CHOICE_ROUTES
+from bot.messages import Choice, Incoming, Reply
 
 QUIT_WORDS = {"/quit", "/quitter", "/exit", "quitter", "exit"}
 CONSOLE_CHAT = 0  # the terminal user's chat id in the database
@@ -26,8 +28,15 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def parse_line(line: str, chat_id: int = CONSOLE_CHAT) -> Incoming:
-    """A typed line as the channel-independent Incoming: /command args, or text."""
+def parse_line(line: str, chat_id: int = CONSOLE_CHAT, shown: Sequence[Choice] = ()) -> Incoming:
+    """A typed line as the channel-independent Incoming: /command args, or text. The number of
+    a button another desk answers (« 🗑️ Tout effacer », ↩️ Répondre) is that button's press, as
+    on Telegram; the others stay text, which the dialogue reads (« 3 » at the class step is 3e)."""
+    number = line.strip()
+    if number.isascii() and number.isdigit() and 0 < int(number) <= len(shown):
+        choice = shown[int(number) - 1]
+        if CHOICE_ROUTES.get(choice.id.partition(":")[0], ("pupil", "reply")) != ("pupil", "reply"):
+            return Incoming(chat_id, "choice", choice.id, user_name="terminal")
     if line.startswith("/"):
         name, _, args = line[1:].partition(" ")
         return Incoming(
@@ -48,6 +57,7 @@ async def run_chat(
     await service.db.create_schema()
     try:
         reply = await service.handle(Incoming(chat_id, "command", command="start"))
+        shown = reply.choices if reply is not None else []
         out(render(reply) + "\n")
         while True:
             out("\n> ")
@@ -60,8 +70,9 @@ async def run_chat(
             if line.lower() in QUIT_WORDS:
                 out("À bientôt !\n")
                 return 0
-            reply = await service.handle(parse_line(line, chat_id))
+            reply = await service.handle(parse_line(line, chat_id, shown))
             if reply is not None:
+                shown = reply.choices
                 out("\n" + render(reply) + "\n")
                 await service.delivered(reply)
     finally:
