@@ -134,6 +134,17 @@ def test_a_teachers_buttons_use_a_teachers_words(engine, kb):
         assert not [c.label for c in menu.choices if TUTOIEMENT.search(c.label)], theme.id
 
 
+def test_menu_typed_is_the_menu_and_a_dropped_question_is_not_met_with_parfait(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c koi le stage de 3e")
+    menu = engine.handle_text(state, "menu")
+    assert menu.kind == "menu" and any(c.id.startswith("th:") for c in menu.choices)
+    for said in ("laisse tomber", "bon tant pis", "never mind"):
+        dropped = engine.handle_text(state, said)
+        assert dropped.text.startswith("Pas de souci") and dropped.topic == "merci", said
+    assert "Autre chose ?" in engine.handle_text(state, "mdr ok").text
+
+
 def test_ok_after_an_answer_gets_a_short_acknowledgement(engine):
     for role in ("pupil", "teacher"):
         state = State(role=role)

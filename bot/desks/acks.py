@@ -14,8 +14,19 @@ from bot.messages import Choice, Reply, State, by_role, voice
 _ACK_WORDS = (
     r"ok|okay|oki|okk|okok|oke|kk|k|dac|dak|daccord|de accord|de acc|ca marche|ca roule|compris"
     r"|entendu|bien recu|recu|vu|note|oui|ouais|ouai|yes|parfait|cool|nickel|tres bien"
-    r"|je vois|top"
+    r"|je vois|top|mdr|ptdr|lol|haha|ahah|xd"
 )
+# the talk dropped (« laisse tomber », « tant pis »): no « Parfait ! »
+_DROP = re.compile(
+    r"^(?:(?:ah|oh|bon|euh|ok|non)\s+)?(?:laisse tomber|laisse|tant pis|pas grave|c pas grave"
+    r"|ce est pas grave|bref|osef|never mind|nevermind|forget it)$"
+)
+DROPPED = (
+    "Pas de souci. Si tu as une autre question, écris-la, ou tape /menu pour les thèmes.",
+    "Entendu. Si vous avez une autre question, écrivez-la, ou tapez /menu pour les thèmes.",
+)
+# the whole message asks for the menu, as /menu does
+_MENU = re.compile(r"^(?:le |au |retour au |revenir au )?(?:menu|sommaire|accueil|main menu)$")
 # the whole message: one or two of these, possibly repeated ("ok ok", "ah ok", "oui d'accord")
 ACK = re.compile(rf"^(?:(?:ah|oh|ha|bon|euh)\s+)?(?:(?:{_ACK_WORDS})\s*){{1,3}}$")
 ACK_EMOJI = re.compile(r"^[\s👍👌✅🙂😊🙏👏💪😉🆗]+$")
@@ -71,14 +82,17 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     if says_found(said) and len(said.split()) <= FOUND_WORDS:
         choices = [Choice(label, id_) for label, id_ in NEXT_STEPS]
         return Reply(by_role(voice(state), *GOOD_NEWS), choices, kind="answer", topic=ACK_TOPIC)
-    if not (ACK.match(said) if said else ACK_EMOJI.match(text)):
+    dropped = _DROP.match(said) is not None
+    if not (dropped or (ACK.match(said) if said else ACK_EMOJI.match(text))):
         return None
     if time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:  # « ok » after the helplines
         text = by_role(voice(state), *AFTER_HELP)  # a paused request keeps its resume button
         return Reply(text, resume_choices(state), kind="answer", topic=ACK_TOPIC)
+    if dropped:
+        return Reply(by_role(voice(state), *DROPPED), kind="answer", topic=ACK_TOPIC)
     return Reply(
         by_role(
-            state.role,
+            voice(state),
             "Parfait ! Autre chose ? Pose ta question, ou tape /menu pour les thèmes.",
             "Très bien. Autre chose ? Posez votre question, ou tapez /menu pour les thèmes.",
         ),
@@ -94,6 +108,12 @@ _ACCEPT = re.compile(
     r"|jveux bien|vas y|go|aide moi|aidez moi|je veux|jveux|help me)?\s*(?:stp|svp|merci|please)?$"
 )
 _NO_YES = ("stp", "svp", "merci", "please", "go")  # alone, these accept nothing
+
+
+def chosen(state: State, said: str) -> str | None:
+    """The button a message stands for: the menu (« menu », as /menu does), or the request to
+    an IPE offered under the last answer (« oui »)."""
+    return "m:" if _MENU.match(said) else accepted_offer(state, said)
 
 
 def accepted_offer(state: State, said: str, offers: tuple[str, ...] = ("esc",)) -> str | None:

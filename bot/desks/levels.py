@@ -104,10 +104,17 @@ def remember_from(state: State, said: str) -> None:
             state.role = "pupil"
 
 
+# up to two more words of the class's name (« bac pro cuisine »), not a question (« bts c payé »)
+_CLASS_TAIL = (
+    r"(?: (?!(?:c|ce|est|cest|paye|payee|quoi|koi|combien|comment|quand|ou|obligatoire|dure|faut"
+    r"|on|je|j|tu|stage|stages|pfmp|aide|help)\b)[a-z0-9]+){0,2}$"
+)
+
+
 # the whole message says the class ("jsuis en 3e", "moi jsui en bac pro cuisine")
 _ONLY_CLASS = re.compile(
     r"^(?:(?:mais|moi|bah|ben|euh|et) )?(?:je suis|jsuis|jsui|chui|suis|j suis|i m|im|i am)"
-    r" (?:en|in) [a-z0-9]+(?: [a-z0-9]+){0,2}$"
+    r" (?:en|in) [a-z0-9]+" + _CLASS_TAIL
 )
 
 
@@ -127,7 +134,7 @@ def _only_class(said: str) -> bool:
 _INTRO_CLASS = re.compile(
     r"^(?:(?:salut|slt|bonjour|bjr|coucou|hello|hey|wesh|yo|re)\s+)?(?:(?:moi c est|moi c|moi ce est"
     r"|c est|ce est|je m appelle|jm appelle|moi cest) [a-z]+\s+)?(?:et )?(?:je suis|jsuis|jsui|chui"
-    r"|suis) en [a-z0-9]+(?: [a-z0-9]+){0,2}$"
+    r"|suis) en [a-z0-9]+" + _CLASS_TAIL
 )
 
 
