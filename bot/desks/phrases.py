@@ -48,7 +48,13 @@ TEACHER_CUES = re.compile(
     r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
     r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
     r"|professeur principal|professeure principale|en tant qu(?:e |e )?(?:prof|enseignant)"
-    r"|mes collegues|nos collegues|equipe pedagogique)"
+    r"|mes collegues|nos collegues|equipe pedagogique"
+    # a company that hosts pupils: answered as the school's staff are, in vous, for good
+    r"|je suis (?:le |la |un |une )?(?:tuteur|tutrice|maitre de stage|maitresse de stage)"
+    r"|je dirige|chef d entreprise|cheffe d entreprise|nous accueillons|mon stagiaire|ma stagiaire"
+    r"|notre (?:entreprise|societe|pme|boulangerie|garage|magasin|agence|cabinet|restaurant)"
+    r"|(?:j accueille|accueillir) (?:un|une|des|deux|trois) (?:stagiaire|stagiaires|collegien"
+    r"|collegienne|collegiens|eleve|eleves|lyceen|lyceenne|lyceens))"
 )
 # "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent)
 # (a company that hosts pupils too: "je dirige une PME", "accueillir un stagiaire de 3e")
