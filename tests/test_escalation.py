@@ -543,3 +543,20 @@ async def test_an_unsure_answer_with_a_question_mark_is_still_an_answer(kb, db_u
     assert "pas de réponse sûre" not in reply.text
     assert (await service.state_of(PUPIL)).form["answers"]["level"] == "3e"
     await service.db.dispose()
+
+
+def test_start_in_the_middle_of_a_form_pauses_it(engine_with_academies):
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "marseille")
+    step = state.form["step"]
+    welcome = engine.command(state, "start")
+    assert state.form["paused"] and "en pause" in welcome.text
+    assert welcome.choices[0].id == "esc"  # ▶️ Reprendre ma demande, then the roles
+    engine.handle_text(state, "jsui perdu")  # not the school's name
+    assert state.form["step"] == step and "school" not in state.form["answers"]
+    resumed = engine.handle_choice(state, "esc")
+    assert resumed.text.startswith("On reprend ta demande") and not state.form.get("paused")

@@ -126,6 +126,8 @@ async def test_distress_in_a_form_pauses_it_without_offering_a_topic(kb, db_url)
     ok = await say(service, PUPIL, "ok")
     assert "Parfait" not in ok.text and "3114" in ok.text
     assert [c.id for c in ok.choices] == ["esc"]  # the request still waits for its button
+    yes = await say(service, PUPIL, "ouais")  # not a press of that button
+    assert "3114" in yes.text and (await service.state_of(PUPIL)).form["paused"]
     resumed = await press(service, PUPIL, "esc")
     assert resumed.text.startswith("On reprend ta demande")
     assert "paused" not in (await service.state_of(PUPIL)).form

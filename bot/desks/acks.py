@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import time
 
-from bot.desks.crisis import AFTER_CRISIS_SECONDS, resume_choices
-from bot.desks.request import says_found
+from bot.desks.crisis import AFTER_CRISIS_SECONDS
+from bot.desks.request import resume_choices, says_found
 from bot.messages import Choice, Reply, State, by_role, voice
 
 _ACK_WORDS = (
@@ -112,8 +112,12 @@ _NO_YES = ("stp", "svp", "merci", "please", "go")  # alone, these accept nothing
 
 def chosen(state: State, said: str) -> str | None:
     """The button a message stands for: the menu (« menu », as /menu does), or the request to
-    an IPE offered under the last answer (« oui »)."""
-    return "m:" if _MENU.match(said) else accepted_offer(state, said)
+    an IPE offered under the last answer (« oui »); not just after the helplines, where
+    « ouais » answers what was said (the paused request waits for its button)."""
+    if _MENU.match(said):
+        return "m:"
+    recent_crisis = time.time() - state.crisis_at < AFTER_CRISIS_SECONDS
+    return None if recent_crisis else accepted_offer(state, said)
 
 
 def accepted_offer(state: State, said: str, offers: tuple[str, ...] = ("esc",)) -> str | None:

@@ -13,11 +13,11 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from bot.desks import register, request
+from bot.desks import register
 from bot.desks.answers import split_answer
 from bot.desks.context import ASKING
-from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import NO_FEEDBACK_TOPICS, TEACHER_CUES
+from bot.desks.request import resume_choices
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import Topic
 from bot.understanding.matching import MatchResult
@@ -27,17 +27,6 @@ from bot.understanding.topics import CRISIS_TOPIC
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
-
-
-RESUME_LABEL = "▶️ Reprendre ma demande"
-
-
-def resume_choices(state: State) -> list[Choice]:
-    """The button that resumes a paused request form, where it stopped (an IPE's /offre form:
-    the command only)."""
-    if state.form is None or not state.form.get("paused") or is_offer_form(state.form):
-        return []
-    return [Choice(RESUME_LABEL, "tq" if request.is_teacher_form(state) else "esc")]
 
 
 def crisis_reply(

@@ -83,8 +83,9 @@ class DialogueEngine:
                 "/stats donne les chiffres de votre académie, /aide tout ce que vous pouvez faire."
             )
             return self._offer(state, Reply(text, self.theme_choices(state), kind="menu"))
-        text = register.GREETED_AGAIN if again else register.GREETING
-        return self._offer(state, Reply(text, self.role_choices(), kind="role", topic="salutation"))
+        text = (register.GREETED_AGAIN if again else register.GREETING) + request.pause(state)
+        choices = [*request.resume_choices(state), *self.role_choices()]
+        return self._offer(state, Reply(text, choices, kind="role", topic="salutation"))
 
     def role_choices(self) -> list[Choice]:
         return register.role_choices()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.details import LEVEL_CHOICES
 from bot.desks import forms as form_steps
 from bot.desks import teacher_forms
+from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.normalise import words
@@ -92,6 +93,30 @@ def confirming(state: State) -> bool:
 
 def is_teacher_form(state: State) -> bool:
     return state.form is not None and state.form.get("type") == "teacher"
+
+
+RESUME_LABEL = "▶️ Reprendre ma demande"
+
+
+def resume_choices(state: State) -> list[Choice]:
+    """The button that resumes a paused request form, where it stopped (an IPE's /offre form:
+    the command only)."""
+    if state.form is None or not state.form.get("paused") or is_offer_form(state.form):
+        return []
+    return [Choice(RESUME_LABEL, "tq" if is_teacher_form(state) else "esc")]
+
+
+def pause(state: State) -> str:
+    """/start in the middle of a form: the form waits at its step (its button and /stage
+    resume it), so the next message is not taken for this step's answer; the line that says so."""
+    if state.form is None or state.form.get("paused"):
+        return ""
+    state.form["paused"] = True
+    return by_role(
+        voice(state),
+        "\n\nTa demande en cours est en pause : reprends-la avec ▶️ ou /stage.",
+        "\n\nLa demande en cours est en pause : reprenez-la avec ▶️ ou /stage.",
+    )
 
 
 def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
