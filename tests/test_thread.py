@@ -56,14 +56,18 @@ async def test_a_conversation_between_pupil_and_ipe_loses_nothing(api, kb, db_ur
         )
         assert "dates exactes" in plain(api.last(PUPIL))
 
-        # the pupil answers naturally, without the button: asked, then passed on
+        # the pupil answers naturally, without the button, in two messages: asked, then both
+        # are passed on with one press
         api.send_text(PUPIL, "oui merci c du 14 au 18 décembre")
         assert await until(lambda: "Je transmets ce message" in api.texts(PUPIL)[-1]), api.texts(
             PUPIL
         )[-2:]
         assert case_a.reference in api.texts(PUPIL)[-1]
+        api.send_text(PUPIL, "et jai pas de lettre")
+        assert await until(lambda: "Je transmets ces messages" in api.texts(PUPIL)[-1])
         api.press_button(PUPIL, "Transmettre")
-        assert await until(lambda: "14 au 18 décembre" in " ".join(api.texts(IPE_A)))
+        assert await until(lambda: "pas de lettre" in " ".join(api.texts(IPE_A)))
+        assert "14 au 18 décembre" in " ".join(api.texts(IPE_A))
         assert await until(lambda: "Transmis" in api.texts(PUPIL)[-1])
 
         # with ↩️ Répondre, every message passes until the pupil leaves the thread
@@ -176,3 +180,13 @@ async def test_erasing_everything_asked_in_words_is_one_yes_away(kb, db_url):
     pressed = await press(service, PUPIL2, "del")
     assert pressed.kind == "forgotten"
     await service.db.dispose()
+
+
+def test_the_messages_kept_for_transmettre_keep_the_latest_whole():
+    from bot.desks.thread import PENDING_MAX_CHARS, pending_with
+
+    kept = pending_with(pending_with(None, "un"), "deux")
+    assert kept == "un\n\ndeux"
+    long = pending_with(kept, "x" * (PENDING_MAX_CHARS - 3))
+    assert long == "x" * (PENDING_MAX_CHARS - 3)  # the oldest dropped whole, never cut
+    assert pending_with(None, "y" * (PENDING_MAX_CHARS + 5)) == "y" * (PENDING_MAX_CHARS + 5)

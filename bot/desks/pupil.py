@@ -21,7 +21,7 @@ from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.offer_form import is_offer_form
-from bot.desks.thread import offer_to_close, offer_to_pass_on
+from bot.desks.thread import offer_to_close, offer_to_pass_on, pending_with
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role, voice
 from bot.store.chats import forget_chat
@@ -285,15 +285,17 @@ class PupilDesk:
         reply = engine_reply(self.engine, state, turn.incoming)
         if reply.kind == "safety":
             return reply
-        state.pending_text = text
+        # the messages written since the last one passed on: ✉️ Transmettre sends them all
+        state.pending_text = pending_with(state.pending_text, text)
         if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= 80:
             reply.choices = [offer_to_pass_on(case), *reply.choices[:4]]
             return reply
+        these = "ce message" if state.pending_text == text else "ces messages"
         return Reply(
             by_role(
                 voice(state),
-                f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
-                f"Je transmets ce message à l'ingénieur pour l'école ({case.reference}) ?",
+                f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
+                f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
             ),
             [offer_to_pass_on(case), Choice("Non, merci", "m")],
             kind="ask_relay",

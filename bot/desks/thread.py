@@ -35,6 +35,18 @@ def end_thread(state: State, incoming: Incoming) -> None:
             state.case_input = None  # a date, company or number awaited (desks.followup)
 
 
+PENDING_MAX_CHARS = 3000  # what one ✉️ Transmettre sends at most: the latest messages, whole
+PENDING_JOIN = "\n\n"
+
+
+def pending_with(pending: str | None, text: str) -> str:
+    """The messages kept for ✉️ Transmettre, this one added (the oldest dropped past the cap)."""
+    parts = [*(pending.split(PENDING_JOIN) if pending else []), text]
+    while len(parts) > 1 and len(PENDING_JOIN.join(parts)) > PENDING_MAX_CHARS:
+        parts.pop(0)
+    return PENDING_JOIN.join(parts)
+
+
 def offer_to_pass_on(case: Case) -> Choice:
     return Choice("✉️ Transmettre à l'ingénieur", f"tx:{case.id}")
 
