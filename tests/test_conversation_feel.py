@@ -169,7 +169,7 @@ def test_a_follow_up_on_the_answer_just_sent_never_resends_it(engine, kb):
     again = engine.handle_text(state, "c obligatoire ?")
     assert again.topic == "stage-3e" and again.text != first.text
     assert first.text.split("\n\n")[0] not in again.text  # not the same answer
-    assert "voici la suite" in again.text and kb.topics["stage-3e"].source in again.text
+    assert "Voici la suite de ma réponse" in again.text and kb.topics["stage-3e"].source in again.text
     assert "more:stage-3e" not in [c.id for c in again.choices]
     third = engine.handle_text(state, "c obligatoire ?")  # nothing more to tell: said honestly
     assert "dit tout ce que je sais" in third.text and third.text != again.text
@@ -203,7 +203,7 @@ def test_an_aside_about_the_bot_is_answered_and_keeps_the_context(engine):
     aside = engine.handle_text(state, "t'es un robot ?")
     assert aside.topic == "robot"
     follow = engine.handle_text(state, "qui la signe ?")
-    assert follow.topic == "convention-stage" and "Ma réponse sur « La convention" in follow.text
+    assert follow.topic == "convention-stage" and "ma réponse sur « La convention" in follow.text
 
 
 async def test_a_teacher_introducing_themselves_is_greeted_and_told_what_the_bot_does(kb, db_url):
@@ -318,7 +318,7 @@ def test_the_distress_topic_is_no_context_for_the_next_question(engine):
     state = State(role="pupil")
     engine.handle_text(state, "harcèlement violences mal-être")
     reply = engine.handle_text(state, "bref cmt on decouvre des metiers ?")
-    assert reply.topic != "detresse" and "voici la suite" not in reply.text, reply.text
+    assert reply.topic != "detresse" and "Voici la suite" not in reply.text, reply.text
 
 
 def test_feeling_fine_is_not_the_distress_topic(engine):

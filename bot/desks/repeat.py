@@ -16,7 +16,7 @@ from bot.understanding.topics import Topic
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
 
-NEXT_PART = "Ma réponse sur « {name} » en parle ; voici la suite, avec plus de détails :\n\n"
+NEXT_PART = "Voici la suite de ma réponse sur « {name} » :\n\n"
 OTHERS = 3  # other topics offered when the answer above already says everything
 POINT_WORDS = 2  # distinctive words the question and the line must share ("obligatoire" alone: no)
 DISTINCT_IN = 2  # a question word found in at most this many lines of the answer points to one
