@@ -169,7 +169,9 @@ def test_a_follow_up_on_the_answer_just_sent_never_resends_it(engine, kb):
     again = engine.handle_text(state, "c obligatoire ?")
     assert again.topic == "stage-3e" and again.text != first.text
     assert first.text.split("\n\n")[0] not in again.text  # not the same answer
-    assert "Voici la suite de ma réponse" in again.text and kb.topics["stage-3e"].source in again.text
+    assert (
+        "Voici la suite de ma réponse" in again.text and kb.topics["stage-3e"].source in again.text
+    )
     assert "more:stage-3e" not in [c.id for c in again.choices]
     third = engine.handle_text(state, "c obligatoire ?")  # nothing more to tell: said honestly
     assert "dit tout ce que je sais" in third.text and third.text != again.text

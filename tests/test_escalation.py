@@ -560,3 +560,21 @@ def test_start_in_the_middle_of_a_form_pauses_it(engine_with_academies):
     assert state.form["step"] == step and "school" not in state.form["answers"]
     resumed = engine.handle_choice(state, "esc")
     assert resumed.text.startswith("On reprend ta demande") and not state.form.get("paused")
+
+
+async def test_consent_typed_in_words_is_the_button_and_a_no_does_not_repeat_the_recap(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, 4101, "/stage")
+    for answer in FORM_ANSWERS:
+        await say(service, 4101, answer)
+    recap = await press(service, 4101, "f:ct:bot")
+    assert "J'accepte" in recap.choices[0].label
+    refused = await say(service, 4101, "non jveux pas")
+    assert refused.text.startswith("D'accord, rien n'est envoyé") and len(refused.text) < 250
+    assert [c.id for c in refused.choices] == [c.id for c in recap.choices]
+    sent = await say(service, 4101, "ah si en fait jveux bien")
+    assert sent.kind != "form" and (await service.state_of(4101)).form is None
+    async with service.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Case)) == 1
+    await service.db.dispose()

@@ -189,6 +189,11 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _cancelled(engine, state, found)
     if _BACK.match(said):
         return on_choice(engine, state, "back")
+    if state.form["step"] == "consent" and _CONSENT_YES.match(said):  # typed, as the button
+        return on_choice(engine, state, "ok")
+    if state.form["step"] == "consent" and _CONSENT_NO.match(said):  # not the recap again
+        prompt = _prompt(engine, state)
+        return Reply(by_role(voice(state), *NOT_SENT), prompt.choices, kind="form")
     steps = steps_of(state.form)
     free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
     # a question on the way: at a free-text step, or a clear one (4 words and a "?") at any step
@@ -229,6 +234,25 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _prompt(engine, state, by_role(voice(state), *_NOT_AN_ANSWER))
     problem = steps.answer_text(state.form, text, voice(state), engine.academies)
     return _prompt(engine, state, problem or "")
+
+
+# at the consent step, a typed yes or no (« ah si en fait jveux bien », « non jveux pas »)
+_CONSENT_YES = re.compile(
+    r"^(?:(?:ah|bon|euh|ok|oui|si|ouais|en fait|enfait)\s+)*(?:oui|ouais|si|ok|d accord|daccord"
+    r"|j accepte|jaccepte|je accepte|accepte|vas y|go|envoie|envoie la|envoyer|je veux bien"
+    r"|jveux bien)(?:\s+(?:merci|stp|svp|je veux bien|jveux bien|envoie|vas y|je accepte))*$"
+)
+_CONSENT_NO = re.compile(
+    r"^(?:(?:ah|bon|euh|en fait|enfait)\s+)*(?:non|nan|no|pas envie|je veux pas|jveux pas"
+    r"|je ne veux pas|je accepte pas|j accepte pas)(?:\s+(?:merci|je veux pas|jveux pas"
+    r"|finalement|en fait))*$"
+)
+NOT_SENT = (
+    "D'accord, rien n'est envoyé. Pour corriger une réponse : ⬅️ Retour. Pour arrêter la "
+    "demande : ❌ Annuler. Et si tu changes d'avis : ✅ J'accepte.",
+    "Entendu, rien n'est envoyé. Pour corriger une réponse : ⬅️ Retour. Pour arrêter la "
+    "demande : ❌ Annuler. Pour l'envoyer : ✅ J'accepte.",
+)
 
 
 # a correction of an earlier answer, typed at the next step: not this step's answer
