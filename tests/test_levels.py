@@ -341,3 +341,12 @@ def test_a_pupil_who_corrects_their_class_is_answered_for_the_new_one(engine):
     # next year's class is not a correction
     engine.handle_text(other, "non je passe en seconde l an prochain")
     assert other.level == "cap"
+
+
+def test_a_pupil_who_writes_in_vous_and_says_their_class_is_a_pupil(engine):
+    state = State()
+    reply = engine.handle_text(
+        state, "Bonjour, pouvez-vous m aider ? Je suis en 3e et je ne trouve pas de stage."
+    )
+    assert state.role == "pupil" and state.level == "3e"
+    assert "ton collège" in reply.text  # the pupil's answer, not the school's

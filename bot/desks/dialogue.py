@@ -124,7 +124,7 @@ class DialogueEngine:
             state.role = "teacher"
         vous = parents.speaks_as_parent(state, said)  # a parent's child may take the phone
         role = state.role  # a parent, or "vous" from an unknown role: answered in vous, once
-        if vous or (role is None and VOUS.search(said) is not None):
+        if vous or (role is None and VOUS.search(said) and not levels.says_class(said)):
             vous, state.role = True, "teacher"
         levels.remember_from(state, said)
         sad = (

@@ -79,6 +79,12 @@ _NAMES_CLASS = re.compile(
 )
 
 
+def says_class(said: str) -> bool:
+    """ "je suis en 3e": a pupil writes, even in vous (« pouvez-vous m'aider ? »)."""
+    found = _SAYS_CLASS.search(said)
+    return found is not None and parse_level(found.group(1)) in LEVELS
+
+
 def remember_from(state: State, said: str) -> None:
     """A pupil who says their class in a message ("jsuis en 3e on est payé ?") is not asked it;
     a parent who gives their child's ("mon fils est en 3e") neither, for this conversation;
