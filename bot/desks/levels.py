@@ -160,8 +160,8 @@ def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
     name = level_name(state.level)
     # the class's own stage topic (TOPIC_LEVEL read backwards: 3e → stage-3e, CAP → pfmp)
     own = [t for t, v in TOPIC_LEVEL.items() if v == VARIANT_OF.get(state.level)][:1]
-    hello = _INTRO_CLASS.match(said) is not None
-    if (hello and (last is None or not _only_class(said))) or (last is None and _only_class(said)):
+    hello, only = _INTRO_CLASS.match(said) is not None, _only_class(said)
+    if (hello and (last is None or not only)) or (last is None and only):
         ids = dict.fromkeys([*own, "trouver-stage", "pas-de-stage"])
         choices = register.topic_choices(engine.kb, ids, state.role)
         return Reply(
@@ -170,7 +170,7 @@ def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
             kind="menu",
             topic="salutation",
         )
-    if last is None or not _only_class(said):
+    if last is None or not only:
         return None
     if last.id in TOPIC_LEVEL and own and own[0] != last.id:  # the 3e stage, then « jsuis en cap »
         reply = engine.answer(state, engine.kb.topics[own[0]])

@@ -56,13 +56,10 @@ TEACHER_CUES = re.compile(
     r"|(?:j accueille|accueillir) (?:un|une|des|deux|trois) (?:stagiaire|stagiaires|collegien"
     r"|collegienne|collegiens|eleve|eleves|lyceen|lyceenne|lyceens))"
 )
-# "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent)
-# (a company that hosts pupils too: "je dirige une PME", "accueillir un stagiaire de 3e")
+# "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent, a
+# tradesman; a company that hosts pupils is one of TEACHER_CUES, read before this)
 VOUS = re.compile(
-    r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez|je dirige|chef d entreprise"
-    r"|cheffe d entreprise|notre (?:entreprise|societe|boulangerie|garage|magasin|agence|cabinet)"
-    r"|nous accueillons|accueillir (?:un|une|des) (?:stagiaire|stagiaires|collegien|collegienne"
-    r"|collegiens|eleve|eleves|lyceen|lyceenne|lyceens)"
+    r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez"
     r"|je suis (?:un |une )?(?:artisan|artisane|gerant|gerante|commercant|commercante|employeur"
     r"|employeuse|dirigeant|dirigeante|patron|patronne|maitre d apprentissage))\b"
 )
