@@ -77,6 +77,8 @@ def test_a_short_message_naming_its_own_subject_keeps_it(engine):
         # a rare word of its own ("oncle") that the last topic never uses
         ("c koi le stage de 3e", "je peux le faire chez mon oncle ?", "stage-famille"),
         ("c'est quoi le stage de 3e ?", "jpeux le faire chez ma tante ?", "stage-famille"),
+        # no word of the last topic at all: a new question, not the rest of the last answer
+        ("slt jsui en 3e c koi les horaires de stage", "jdois mhabiller comment", "premier-jour"),
     ],
 )
 def test_a_clear_question_on_another_subject_is_not_pulled_back(engine, first, follow_up, expected):

@@ -42,10 +42,14 @@ def _own_words(
     if result.topic in (None, *ASIDES, "aide") or result.score < OWN_WORD_SCORE:
         return False
     own, before = matcher.topic_vocab[result.topic], matcher.topic_vocab[last.id]
-    return any(
+    if any(
         own[t] >= OWN_WORD_USES and not before[t] and matcher.idf.get(t, 0.0) >= RARE_IDF
         for t in tokens
-    )
+    ):
+        return True
+    # nothing of the message is a word of the last topic ("jdois m'habiller comment ?" after
+    # the working hours): a sure direct reading is a new question
+    return bool(tokens) and all(not before[t] for t in tokens)
 
 
 def read_in_context(
