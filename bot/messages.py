@@ -59,6 +59,7 @@ class State:
     last_at: float = 0.0  # when the last topic was answered (a follow-up leans on it for a while)
     english_at: float = 0.0  # when "(I answer in French only.)" was last said (once a while)
     crisis_at: float = 0.0  # when the safety message was last shown (desks.crisis.comfort)
+    cared_at: float = 0.0  # when « Prends soin de toi » answered an « ok » after it (desks.acks)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -334,3 +334,13 @@ def test_an_adult_who_reports_before_saying_who_they_are_is_vouvoye(engine, firs
     steps = engine.handle_text(state, "que dois-je faire concrètement ?")
     assert "Après ce que vous m'avez décrit" in steps.text
     assert "Prends le temps" not in steps.text
+
+
+def test_a_second_ok_after_the_helplines_gets_a_short_word_not_the_same_text(engine):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "je veux mourir").safety == "strong"
+    first = engine.handle_text(state, "ouais").text
+    second = engine.handle_text(state, "ok").text
+    assert "3114" in first and "Prends soin de toi" in first
+    assert second != first and len(second) < 100
+    assert "Je suis là" in second and "3114" in second

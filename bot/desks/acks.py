@@ -69,6 +69,11 @@ AFTER_HELP = (
     "D'accord. N'hésitez pas à revenir vers moi : les numéros ci-dessus restent joignables "
     "(119 et 3114, 24h/24, gratuits).",
 )
+# a second « ok » after the helplines: the same long text again would read as a machine's
+AFTER_HELP_AGAIN = (
+    "Je suis là 💙 Le 3114 et le 119 répondent 24h/24. Écris-moi quand tu veux.",
+    "Entendu. Le 119 et le 3114 restent joignables 24h/24 ; je reste disponible.",
+)
 
 
 def acknowledgement(state: State, text: str, said: str) -> Reply | None:
@@ -85,8 +90,12 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     dropped = _DROP.match(said) is not None
     if not (dropped or (ACK.match(said) if said else ACK_EMOJI.match(text))):
         return None
-    if time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:  # « ok » after the helplines
-        text = by_role(voice(state), *AFTER_HELP)  # a paused request keeps its resume button
+    now = time.time()
+    if now - state.crisis_at < AFTER_CRISIS_SECONDS:  # « ok » after the helplines
+        again = state.cared_at >= state.crisis_at
+        state.cared_at = now
+        text = by_role(voice(state), *(AFTER_HELP_AGAIN if again else AFTER_HELP))
+        # a paused request keeps its resume button
         return Reply(text, resume_choices(state), kind="answer", topic=ACK_TOPIC)
     if dropped:
         return Reply(by_role(voice(state), *DROPPED), kind="answer", topic=ACK_TOPIC)
