@@ -232,3 +232,22 @@ def test_units_are_what_the_net_reads_alone(net: SafetyNet):
     assert pieces[0] in units and pieces[2] not in units  # "Comment on l'écrit": too short
     assert all(len(u.split()) >= 5 for u in units[1:])
     assert net.units("c'est quoi un stage") == [net.prepared("c'est quoi un stage")]
+
+
+@pytest.mark.parametrize(
+    ("figure", "literal"),
+    [
+        (
+            "mon père va me tuer s'il voit mon bulletin",
+            "mon père va me tuer s'il voit mon bulletin, et c'est pas une expression",
+        ),
+        (
+            "ma mère va me tuer quand elle saura pour le stage",
+            "ma mère va me tuer quand elle saura pour le stage. Je dis pas ça au sens figuré.",
+        ),
+    ],
+)
+def test_a_figure_of_speech_said_to_be_meant_literally_is_strong(net, figure, literal):
+    """« c'est pas une expression »: the idiom the net sets aside is taken at its word."""
+    assert _level(net, figure) != "strong", figure
+    assert _level(net, literal) == "strong", literal

@@ -30,6 +30,7 @@ from bot.understanding.errors import KnowledgeError
 from bot.understanding.safety_concepts import ConceptRule, Families, fires
 from bot.understanding.safety_model import SafetyModel
 from bot.understanding.safety_phrases import (
+    LITERAL,
     MAX_INPUT_CHARS,
     PIECE_MIN_WORDS,
     REFUSED_PLACEMENT,
@@ -206,8 +207,6 @@ class SafetyNet:
         """True when this is the built-in net (the file was missing or refused)."""
         return self.source == BUILTIN_SOURCE
 
-    # --- matching --------------------------------------------------------------------------
-
     def _fix(self, word: str) -> str:
         """The net's own word this one is a typo of, or the word itself."""
         if len(word) < FUZZY_MIN_LEN or word in self._known or not word.isalpha():
@@ -232,8 +231,7 @@ class SafetyNet:
         return fixed
 
     def prepared(self, text: str) -> str:
-        """The message as the phrases see it: ' word word ', harmless expressions as '_', a
-        denied wish to die ("je veux pas mourir") as DENIAL."""
+        """' word word ', harmless expressions as '_', "je veux pas mourir" as DENIAL."""
         return _joined(self.pieces(text))
 
     def units(self, text: str) -> list[str]:
@@ -251,17 +249,18 @@ class SafetyNet:
         """Each sentence of the message, prepared (see `prepared`); empty ones left out."""
         cached = self._pieces.get(text)  # a message is read by the engine, desks and footers
         if cached is None:
-            prepared = (self._prepared_one(s) for s in _SENTENCE_END.split(text[:MAX_INPUT_CHARS]))
+            literal = LITERAL.search(text) is not None  # "… et c'est pas une expression"
+            sentences = _SENTENCE_END.split(text[:MAX_INPUT_CHARS])
+            prepared = (self._prepared_one(s, literal) for s in sentences)
             cached = tuple(s for s in prepared if s.strip())
             if len(self._pieces) >= PIECES_CACHE_SIZE:
                 self._pieces.clear()
             self._pieces[text] = cached
         return list(cached)
 
-    def _prepared_one(self, text: str) -> str:
-        words = [self._fix(w) for w in self._normaliser.words(text)]
-        s = " " + " ".join(words) + " "
-        if self._harmless is not None:
+    def _prepared_one(self, text: str, literal: bool = False) -> str:
+        s = " " + " ".join(self._fix(w) for w in self._normaliser.words(text)) + " "
+        if self._harmless is not None and not literal:
             s = self._harmless.sub("_ ", s)
         if self._denials is not None:
             s = self._denials.sub(DENIAL + " ", s)

@@ -240,3 +240,11 @@ REFUSED_PLACEMENT = re.compile(
     r"|\b(?:stage|pfmp|candidature|alternance)(?: \w+){0,3} refus\w*"
     r"|\b(?:repond|repondent|rappelle|rappellent) jamais\b|\b(?:aucune|pas de|jamais de) reponse\b"
 )
+
+# "il va me tuer, et c'est pas une expression": the figures of speech are taken at their word
+LITERAL = re.compile(
+    r"\b(?:pas|plus) (?:une|d'|de) (?:expression|image|façon de parler|facon de parler)\b"
+    r"|\bau sens propre\b|\bpas (?:ça |ca )?au (?:sens )?figur[ée]\b"
+    r"|\bnot (?:a|just a) (?:figure of speech|metaphor|way of speaking)\b|\bi mean it literally\b",
+    re.IGNORECASE,
+)
