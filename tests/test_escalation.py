@@ -578,3 +578,49 @@ async def test_consent_typed_in_words_is_the_button_and_a_no_does_not_repeat_the
     async with service.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Case)) == 1
     await service.db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("first", "academy", "school"),
+    [
+        (
+            "slt jsui en 3e au college jean moulin a lyon et jtrouve pa de stage",
+            "lyon",
+            "college jean moulin",
+        ),
+        (
+            "Bonjour, je suis en seconde au Lycée Victor Hugo à Besançon, je ne trouve pas de stage",
+            "besancon",
+            "Lycée Victor Hugo, Besançon",
+        ),
+    ],
+)
+def test_the_town_and_school_said_before_the_form_are_offered_not_asked(
+    engine_with_academies, first, academy, school
+):
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.handle_text(state, first)
+    asked = engine.handle_choice(state, "esc")
+    assert "Tu es bien dans l'académie" in asked.text and asked.choices[0].id == f"f:ac:{academy}"
+    offered = engine.handle_text(state, "ouais")
+    assert f"Ton établissement est bien : {school} ?" in offered.text
+    engine.handle_text(state, "oui")  # typed, as ✅ Oui
+    assert state.form["answers"]["school"] == school
+    assert state.form["step"] == "period"  # the class was said too: not asked
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["c'est nice le stage de seconde ?", "jtrouve pas de stage en vente", "aide moi stp"],
+)
+def test_no_town_in_the_words_means_the_academie_is_asked(engine_with_academies, said):
+    from bot.messages import State
+
+    state = State(role="pupil")
+    engine_with_academies.handle_text(state, said)
+    asked = engine_with_academies.command(state, "stage")
+    assert "Dans quelle académie est ton établissement ?" in asked.text
+    assert state.form.get("known_school") is None

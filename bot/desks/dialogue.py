@@ -168,7 +168,7 @@ class DialogueEngine:
         if introduced is not None:
             return self._offer(state, introduced)
         if self.escalation and state.role != "teacher" and request.asks_for_help(self, state, said):
-            return self._offer(state, request.start(self, state))
+            return self._offer(state, request.start(self, state, stripped))
         offered_choice = acks.chosen(state, said)  # "oui" under « 🙋 Demander l'aide », "menu"
         if offered_choice is not None:
             return self.handle_choice(state, offered_choice)

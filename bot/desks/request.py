@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.cases.details import LEVEL_CHOICES
 from bot.desks import forms as form_steps
-from bot.desks import teacher_forms
+from bot.desks import said_before, teacher_forms
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
 from bot.messages import Choice, Reply, State, by_role, voice
@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 QUESTION_SCORE = 75.0  # a question typed during the form is answered when this clear
 
 
-def start(engine: DialogueEngine, state: State) -> Reply:
-    """Start the request for an IPE, or resume a paused one where it stopped."""
+def start(engine: DialogueEngine, state: State, text: str | None = None) -> Reply:
+    """Start the request for an IPE, or resume a paused one where it stopped. `text`: the
+    message that asked for it; else the last question (its town and school are offered)."""
     assert engine.academies is not None
     if state.form is not None and state.form.get("kind"):  # another form (an IPE's /offre)
         state.form = None
@@ -37,10 +38,16 @@ def start(engine: DialogueEngine, state: State) -> Reply:
         )
     else:
         state.form = form_steps.new_form()
+        told = [t for t in (text, state.last_question) if t]  # this message, then the last
         if state.academy in engine.academies.academies:
             state.form["pending_academy"] = state.academy  # known: only confirm it
-        if state.school:  # from a poster's link: offered at the school step
-            state.form["known_school"] = state.school
+        else:  # "jtrouve pa de stage a lyon": Lyon's académie, to confirm
+            guesses = (said_before.academy_in(t, engine.academies) for t in told)
+            state.form["pending_academy"] = next((g for g in guesses if g), None)
+        # a poster's link, or the words ("au collège Jean Moulin")
+        school = state.school or next(filter(None, map(said_before.school_in, told)), None)
+        if school:  # offered at the school step
+            state.form["known_school"] = school
         if state.role != "teacher" and state.level in form_steps.LEVEL_CHOICES:
             state.form["answers"]["level"] = state.level  # "jsuis en 3e" said before: not asked
         intro = by_role(
@@ -230,6 +237,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             "Pour corriger une réponse précédente, utilisez ⬅️ Retour.",
         )
         return _prompt(engine, state, back)
+    if state.form["step"] == "school" and state.form.get("known_school") and YES.match(said):
+        return on_choice(engine, state, "sc")  # « oui » to the school offered, as ✅ Oui
     if state.form["step"] in _NAMED_STEPS and (YES.match(said) or NO.match(said)):  # out of step
         return _prompt(engine, state, by_role(voice(state), *_NOT_AN_ANSWER))
     problem = steps.answer_text(state.form, text, voice(state), engine.academies)
