@@ -346,10 +346,10 @@ class SafetyNet:
         self, s: str, piece: bool = False, clause: bool | str = False
     ) -> tuple[str, str] | None:
         """(level, category) in a prepared text: the rules, then the model (with higher bars
-        for one sentence of a longer message, higher still for a clause of a run-on one; a
-        "vetoed" clause is left to the model alone)."""
+        for one sentence of a longer message, higher still for a clause of a run-on one, which
+        the model reads alone: the rules read its whole sentence, vetoes and all)."""
         positions = self._families.positions(s.split()) if self._families is not None else {}
-        found = None if clause == "vetoed" else self._rules(s, positions)
+        found = None if clause else self._rules(s, positions)
         asked = not piece or s.count(" ") - 1 >= (
             CLAUSE_MODEL_WORDS if clause else PIECE_MODEL_WORDS
         )
