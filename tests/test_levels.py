@@ -294,6 +294,10 @@ def test_a_class_named_in_the_question_is_not_asked(engine):
     reply = engine.handle_text(state, "c payé le stage de 3e ?")
     assert reply.kind == "answer" and "quelle classe" not in reply.text
     assert state.topic_level == "3e" and state.level is None  # the question's, not the pupil's
+    bts = State(role="pupil")
+    reply = engine.handle_text(bts, "c combien par mois la gratification en bts")
+    assert reply.topic == "remuneration-stage" and "quelle classe" not in reply.text
+    assert "4,35 €" in reply.text and bts.topic_level == "bts"  # the figure, in the first message
 
 
 def test_the_class_said_after_an_answer_refines_it(engine):

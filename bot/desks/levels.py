@@ -72,10 +72,10 @@ _CHILD_CLASS = re.compile(
 )
 
 
-# "c payé le stage de 3e ?", "la pfmp en bac pro": the class the question is about
+# "c payé le stage de 3e ?", "la gratification en bts": the class the question is about
 _NAMES_CLASS = re.compile(
-    r"\b(?:stage|stages|stg|eleve|eleves|eleve de|classe|classes|pfmp) (?:de |d |en |du )?"
-    r"(3e|3eme|troisieme|4e|4eme|seconde|2nde|2de|bts|cap|bac pro)\b"
+    r"\b(?:(?:stage|stages|stg|eleve|eleves|eleve de|classe|classes|pfmp) (?:de |d |en |du )?"
+    r"|en |in )(3e|3eme|troisieme|4e|4eme|seconde|2nde|2de|bts|cap|bac pro)\b"
 )
 
 
