@@ -38,6 +38,8 @@ async def test_a_pupil_waiting_for_an_answer_gets_the_requests_status(kb, db_url
         "dans combien de temps aurai-je une réponse ?",
         "c qd ke lingenieur me repond",
         "et mtn il se passe quoi",
+        "ok et mtn ?",
+        "et maintenant ?",
     ):
         reply = await say(service, PUPIL, asked)
         assert reply.kind == "status", asked

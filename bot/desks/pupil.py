@@ -69,6 +69,8 @@ _WAITING = re.compile(
     r"\b(repond|repondra|rep|ecrit|ecrira|contacte|contactera|rappelle|rappellera)\b"
     r"|^(et )?(mtn |maintenant |apres |now )?(il se passe quoi|que se passe t il|qu est ce qui se"
     r" passe|on fait quoi|je fais quoi|what now|what happens now)( mtn| maintenant| apres| now)?$"
+    r"|^(ok |okay |d accord |dacc |bon |super |merci |cool )?(et |and )?(mtn|maintenant|now"
+    r"|what next)$"
     r"|\bpas de nouvelles\b|\bdes news\b|\bca en est ou\b"
     r"|^(c|ce|ca|elle|ma demande)( est)? (bon )?(c |ce |elle )?(est )?(envoye|envoyee|partie|parti"
     r"|transmise|transmis|arrive|arrivee|recu|recue)\b"
