@@ -60,6 +60,7 @@ class State:
     english_at: float = 0.0  # when "(I answer in French only.)" was last said (once a while)
     crisis_at: float = 0.0  # when the safety message was last shown (desks.crisis.comfort)
     cared_at: float = 0.0  # when « Prends soin de toi » answered an « ok » after it (desks.acks)
+    weak_at: float = 0.0  # when a weak signal's helpline line was last shown (desks.acks)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -344,3 +344,37 @@ def test_a_second_ok_after_the_helplines_gets_a_short_word_not_the_same_text(eng
     assert "3114" in first and "Prends soin de toi" in first
     assert second != first and len(second) < 100
     assert "Je suis là" in second and "3114" in second
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("et si on me croit pas", "Tu as le droit d'être cru·e"),
+        ("personne va me croire", "Tu as le droit d'être cru·e"),
+        ("jai trop peur qu'il l'apprenne", "C'est normal d'avoir peur"),
+        ("j'ose pas le dire", "C'est normal d'avoir peur"),
+        ("nan c bon laisse", "Prends soin de toi"),
+        ("jveux pas en parler", "Prends soin de toi"),
+    ],
+)
+def test_what_a_pupil_says_after_a_disclosure_is_answered_with_care(engine, said, expected):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "mon tuteur me touche quand on est seuls").kind == "safety"
+    reply = engine.handle_text(state, said)
+    assert expected in reply.text, said
+    assert reply.kind not in ("did_you_mean", "fallback") and "Parfait" not in reply.text
+
+
+def test_a_did_you_mean_just_after_the_helplines_gives_way_to_a_kind_word(engine):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "mon beau pere me frappe").kind == "safety"
+    reply = engine.handle_text(state, "jsais pas trop quoi faire de mes journées")
+    assert not reply.text.startswith(("Tu voulais dire", "Je n'ai pas compris"))
+
+
+def test_an_ok_under_a_weak_signals_line_is_not_parfait(engine):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "jme sens trop nul").safety == "weak"
+    reply = engine.handle_text(state, "ok")
+    assert "Parfait" not in reply.text and "confiance" in reply.text
+    assert "Parfait" in engine.handle_text(state, "ok").text  # once only

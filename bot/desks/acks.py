@@ -18,8 +18,10 @@ _ACK_WORDS = (
 )
 # the talk dropped (« laisse tomber », « tant pis »): no « Parfait ! »
 _DROP = re.compile(
-    r"^(?:(?:ah|oh|bon|euh|ok|non)\s+)?(?:laisse tomber|laisse|tant pis|pas grave|c pas grave"
-    r"|ce est pas grave|bref|osef|never mind|nevermind|forget it)$"
+    r"^(?=.)(?:(?:ah|oh|bon|euh|ok|non|nan|nn)\s+)?(?:(?:c|ce est|cest) bon\s*)?(?:laisse tomber"
+    r"|laisse|tant pis|pas grave|c pas grave|ce est pas grave|bref|osef|oublie|oublie ca|c rien"
+    r"|ce est rien|rien|never mind|nevermind|forget it|(?:je|j|jveux|je ne) ?(?:veux )?pas en parler"
+    r"|je ne veux pas en parler)?$"
 )
 DROPPED = (
     "Pas de souci. Si tu as une autre question, écris-la, ou tape /menu pour les thèmes.",
@@ -75,6 +77,12 @@ AFTER_HELP_AGAIN = (
     "Entendu. Le 119 et le 3114 restent joignables 24h/24 ; je reste disponible.",
 )
 
+# « ok » just after a weak signal's helpline line (« jme sens trop nul »)
+AFTER_WEAK = (
+    "D'accord 💙 Si ça ne va pas, n'hésite pas à en parler à quelqu'un en qui tu as confiance. "
+    "Et pour ton stage ou ton orientation, je suis là : écris-moi ta question."
+)
+
 
 def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     """The reply to a bare acknowledgement, to "jai trouvé mon stage !" (the next steps) or to
@@ -97,6 +105,9 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
         text = by_role(voice(state), *(AFTER_HELP_AGAIN if again else AFTER_HELP))
         # a paused request keeps its resume button
         return Reply(text, resume_choices(state), kind="answer", topic=ACK_TOPIC)
+    if now - state.weak_at < AFTER_CRISIS_SECONDS and voice(state) != "teacher":
+        state.weak_at = 0.0  # « ok » under « si ça ne va pas… »: no « Parfait ! »
+        return Reply(AFTER_WEAK, kind="answer", topic=ACK_TOPIC)
     if dropped:
         return Reply(by_role(voice(state), *DROPPED), kind="answer", topic=ACK_TOPIC)
     return Reply(

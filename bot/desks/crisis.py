@@ -105,11 +105,17 @@ _ABOUT_THE_STAGE = re.compile(
 )
 
 
-def with_footer(reply: Reply, footer: str) -> str:
-    """A weak signal's helpline line: under an answer, above a question ("Tu voulais dire :")."""
+def mark(reply: Reply, state: State, level: str, footer: str) -> None:
+    """A signal on a message the reply does not answer as distress: the helpline line, under an
+    answer, above a question ("Tu voulais dire :"); its time, for the « ok » that follows."""
+    reply.safety = level
+    if reply.topic == CRISIS_TOPIC:  # the distress topic has the lines
+        return
+    state.weak_at = time.time()
     if reply.kind == "did_you_mean":
-        return f"{footer}\n\n{reply.text}"
-    return f"{reply.text}\n\n{footer}"
+        reply.text = f"{footer}\n\n{reply.text}"
+    else:
+        reply.text = f"{reply.text}\n\n{footer}"
 
 
 # Just after the safety message, a message the knowledge base does not clearly answer is about
@@ -126,6 +132,32 @@ NOT_NORMAL = (
     "d'être protégé·e : un adulte de confiance (CPE, infirmier·e scolaire, un prof), ou le 119 "
     "et le 3018, gratuits, par téléphone ou par tchat (allo119.gouv.fr, 3018.fr)."
 )
+# what a pupil who has just told something hard often says next: « et si on me croit pas »,
+# « j'ai peur qu'il l'apprenne »
+NOT_BELIEVED = re.compile(
+    r"\b(croit|croira|croiront|croyait|croient|crois|croirai) (pas|personne|jamais)\b"
+    r"|\b(me|nous) croire\b|\bbelieve me\b|\b(menteur|menteuse|mytho|mythomane)\b"
+)
+BELIEVED = (
+    "Tu as le droit d'être cru·e, et ce n'est pas à toi de prouver quoi que ce soit. Si un "
+    "adulte ne t'écoute pas, parles-en à un autre (CPE, infirmier·e scolaire, un prof) jusqu'à "
+    "ce que quelqu'un agisse. Au 119 et au 3018 (gratuits, par téléphone ou par tchat sur "
+    "allo119.gouv.fr et 3018.fr), des professionnels t'écoutent et te prennent au sérieux. Des "
+    "messages ou des photos ? Garde-les."
+)
+AFRAID_OF = re.compile(
+    r"\b(j ai|jai|je ai|g|j) (trop |tellement |super )?peur\b|\b(j ose|jose|je ose) pas\b"
+    r"|\b(scared|afraid)\b|\b(s il|si il|s ils|si elle|si ils|si mes parents|si ma mere"
+    r"|si mon pere) (l |le )?(apprend|apprennent|sait|savent|decouvre)\b"
+    r"|\b(m en vouloir|se venger|des problemes|des ennuis)\b"
+)
+AFRAID = (
+    "C'est normal d'avoir peur, et c'est courageux d'en parler. Au 119 (24h/24, gratuit, aussi "
+    "en tchat sur allo119.gouv.fr), tu peux être conseillé·e sans dire ton nom. Les adultes à "
+    "qui tu en parles (CPE, infirmier·e scolaire, un prof) sont là pour te protéger, pas pour te "
+    "punir. Si tu es en danger maintenant, appelle le 112 ou envoie un SMS au 114."
+)
+WORRIES = ((NOT_BELIEVED, BELIEVED), (AFRAID_OF, AFRAID), (IS_IT_NORMAL, NOT_NORMAL))
 
 
 # The distress topic read again right after its answer (« jsuis juste triste tt le temps »,
@@ -148,17 +180,17 @@ def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResu
     clearly answer; None otherwise (a clear question is answered as usual)."""
     if time.time() - state.crisis_at >= AFTER_CRISIS_SECONDS:
         return None
+    pupil = state.role != "teacher" and not state.parent
+    worry = next((reply for asks, reply in WORRIES if asks.search(said)), None)
+    if pupil and worry is not None and len(said.split()) <= 8:
+        if result.topic in (None, CRISIS_TOPIC) or result.score < FOLLOW_UP_BELOW:
+            return Reply(worry, kind="answer", topic=CRISIS_TOPIC, score=100.0)
     if result.topic == CRISIS_TOPIC and voice(state) != "teacher":
         again = state.told_rest == CRISIS_TOPIC  # said once already: shorter, not the same
         state.told_rest, state.last_at = CRISIS_TOPIC, time.time()  # (kept by handle_text)
         return Reply(STILL_HERE if again else AGAIN, kind="answer", topic=CRISIS_TOPIC, score=100.0)
-    clear = result.topic is not None and result.score >= FOLLOW_UP_BELOW
-    if clear and result.topic != CRISIS_TOPIC:
-        return None
-    if state.role != "teacher" and not state.parent:
-        if not IS_IT_NORMAL.search(said) or len(said.split()) > 8:
-            return None
-        return Reply(NOT_NORMAL, kind="answer", topic=CRISIS_TOPIC, score=100.0)
+    if pupil or (result.topic is not None and result.score >= FOLLOW_UP_BELOW):
+        return None  # a clear question is answered as usual
     topic = engine.kb.topics.get(CRISIS_TOPIC)
     if topic is None or state.told_rest == CRISIS_TOPIC:  # said once: the usual reply after
         return None
@@ -196,7 +228,13 @@ def comfort(engine: DialogueEngine, reply: Reply, state: State, weak: bool) -> R
     after the safety message: a kind word instead (a weak signal's footer comes under it).
     A weak signal the bot did not understand at all (« j'ai le moral à zéro ») gets the distress
     topic, unless it was just given."""
-    if state.role == "teacher" or not reply.text.startswith(COLD_OPENINGS):
+    if state.role == "teacher":
+        return reply
+    recent = time.time() - state.crisis_at < AFTER_CRISIS_SECONDS
+    if reply.kind == "did_you_mean" and recent:  # « Tu voulais dire » to what was just told
+        reply.text = AFTER_CRISIS
+        return reply
+    if not reply.text.startswith(COLD_OPENINGS):
         return reply
     if reply.text.startswith("Ma réponse sur « ") and SAID_ALL not in reply.text:
         return reply  # the rest of the last answer: a real answer
@@ -206,7 +244,7 @@ def comfort(engine: DialogueEngine, reply: Reply, state: State, weak: bool) -> R
         return engine.answer(state, topic)
     if weak:
         reply.text = COMFORT
-    elif time.time() - state.crisis_at < AFTER_CRISIS_SECONDS:
+    elif recent:
         reply.text = AFTER_CRISIS
     return reply
 

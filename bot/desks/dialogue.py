@@ -144,11 +144,8 @@ class DialogueEngine:
             return self.start(state, again=greeted)
         reply = crisis.comfort(self, reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
-            reply.safety = signal.level
-            if reply.topic != CRISIS_TOPIC:
-                reply.text = crisis.with_footer(
-                    reply, self.kb.safety.footer("teacher" if vous else state.role)
-                )
+            footer = self.kb.safety.footer("teacher" if vous else state.role)
+            crisis.mark(reply, state, signal.level, footer)
         return register.ask_role_once(state, reply)
 
     def crisis(self, state: State, signal: SafetySignal, text: str | None = None) -> Reply:
