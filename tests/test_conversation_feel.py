@@ -396,3 +396,26 @@ async def test_a_teacher_hears_at_the_town_step_that_nobody_is_registered(kb, db
             break
     assert "À savoir avant de continuer" in steps[-1], steps
     await service.db.dispose()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "l'entreprise m'a dit oui, jdois faire quoi",
+        "le garage ma dit oui !",
+        "j'ai été acceptée chez le fleuriste, et maintenant ?",
+    ],
+)
+def test_a_yes_from_the_company_gets_the_next_steps(engine, text):
+    reply = engine.handle_text(State(role="pupil"), text)
+    assert reply.text.startswith("Bravo pour ton stage")
+    assert "t:convention-stage" in [c.id for c in reply.choices]
+
+
+def test_a_baker_who_wants_an_intern_is_vouvoye(engine):
+    state = State()
+    reply = engine.handle_text(
+        state, "je suis boulanger et je veux prendre un stagiaire de 3e, je dois faire quoi ?"
+    )
+    assert reply.topic == "stage-3e" and state.role == "teacher"
+    assert not TUTOIEMENT.search(reply.text)

@@ -10,7 +10,8 @@ from bot.understanding.topics import Topic
 
 FOLLOW_UP_WORDS = 7  # a message this short, with at most 3 content words, may be a follow-up
 ASKING = re.compile(
-    r"\b(qui|quand|combien|cb|comment|cmt|pourquoi|pk|ou|quel|quelle|quels|quelles|quoi|koi)\b"
+    r"\b(qui|ki|quand|kan|combien|cb|cmb|comment|cmt|pourquoi|pk|ou|quel|quelle|quels|quelles|kel|kelle"
+    r"|quoi|koi)\b"
 )  # a question without "?" ("qui la remplit", "et apres on fait quoi")
 # asides about the bot itself: read as they are, and not a context for the next message
 # (the distress topic neither: "bref, et les métiers ?" after it is a new question)

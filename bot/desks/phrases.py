@@ -54,14 +54,21 @@ TEACHER_CUES = re.compile(
     r"|je dirige|chef d entreprise|cheffe d entreprise|nous accueillons|mon stagiaire|ma stagiaire"
     r"|notre (?:entreprise|societe|pme|boulangerie|garage|magasin|agence|cabinet|restaurant)"
     r"|(?:j accueille|accueillir) (?:un|une|des|deux|trois) (?:stagiaire|stagiaires|collegien"
-    r"|collegienne|collegiens|eleve|eleves|lyceen|lyceenne|lyceens))"
+    r"|collegienne|collegiens|eleve|eleves|lyceen|lyceenne|lyceens)"
+    r"|(?:je veux|je voudrais|j aimerais|jaimerais|je souhaite|je peux|je pourrais|nous voulons"
+    r"|nous souhaitons|nous voudrions|on voudrait|on veut|puis je|pouvons nous|pourrais je)"
+    r" (?:prendre|recruter|embaucher) (?:un|une|des|deux|trois) (?:stagiaire|stagiaires"
+    r"|apprenti|apprentie|apprentis|collegien|collegienne|lyceen|lyceenne))"
 )
 # "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent, a
 # tradesman; a company that hosts pupils is one of TEACHER_CUES, read before this)
 VOUS = re.compile(
     r"\b(vous|votre|vos|pourriez|pouvez|auriez|savez"
     r"|je suis (?:un |une )?(?:artisan|artisane|gerant|gerante|commercant|commercante|employeur"
-    r"|employeuse|dirigeant|dirigeante|patron|patronne|maitre d apprentissage))\b"
+    r"|employeuse|dirigeant|dirigeante|patron|patronne|maitre d apprentissage|boulanger"
+    r"|boulangere|garagiste|coiffeur|coiffeuse|plombier|menuisier|fleuriste|boucher|bouchere"
+    r"|restaurateur|restauratrice|pharmacien|pharmacienne|agriculteur|agricultrice|veterinaire"
+    r"|responsable rh|drh|charge de recrutement|chargee de recrutement))\b"
 )
 # a short message that leans on the previous answer: "c obligatoire ?", "et en BTS ?"
 FOLLOW_UP = re.compile(

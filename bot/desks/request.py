@@ -143,8 +143,14 @@ FOUND = re.compile(
     r"|\b(?:m a|ma|me a|nous a) (?:enfin |finalement |deja )?trouve (?:un |une |mon |ma )?"
     r"(?:stage|place|entreprise|pfmp|alternance)\b"
     r"|\b(?:me prend|me prendre|va me prendre|veut bien me prendre|me prendra) en (?:stage|pfmp)\b"
+    # a yes from the company: "l'entreprise m'a dit oui", "ils m'ont pris", "j'ai été acceptée"
+    r"|\b(?:m a|ma|me a|m ont|mont|me ont) (?:dit|repondu) oui\b|\b(?:ils|elles) m (?:ont|on) pris\b"
+    r"|\b(?:j ai|jai|je ai) ete (?:pris|prise|accepte|acceptee|retenu|retenue)\b"
+    r"|\bthey (?:said yes|accepted me|took me)\b"
 )
-_NOT_FOUND = re.compile(r"\b(pas|mais|sauf|aucun|aucune|refuse|refusee|plus|not)\b")
+_NOT_FOUND = re.compile(
+    r"\b(pas|mais|sauf|aucun|aucune|refuse|refusee|plus|not|copine|copain|rdv|rendez vous)\b"
+)
 _LEAVE = re.compile(
     r"^(annule[rz]?|stop|cancel|quitter|j abandonne|laisse[rz]? tomber|arrete[rz]?|non merci"
     r"|non ce est pas pour ca|non ce n est pas pour ca|je veux plus|je ne veux plus"
