@@ -182,9 +182,9 @@ def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResu
         return None
     pupil = state.role != "teacher" and not state.parent
     worry = next((reply for asks, reply in WORRIES if asks.search(said)), None)
-    if pupil and worry is not None and len(said.split()) <= 8:
-        if result.topic in (None, CRISIS_TOPIC) or result.score < FOLLOW_UP_BELOW:
-            return Reply(worry, kind="answer", topic=CRISIS_TOPIC, score=100.0)
+    unclear = result.topic in (None, CRISIS_TOPIC) or result.score < FOLLOW_UP_BELOW
+    if pupil and worry is not None and len(said.split()) <= 8 and unclear:
+        return Reply(worry, kind="answer", topic=CRISIS_TOPIC, score=100.0)
     if result.topic == CRISIS_TOPIC and voice(state) != "teacher":
         again = state.told_rest == CRISIS_TOPIC  # said once already: shorter, not the same
         state.told_rest, state.last_at = CRISIS_TOPIC, time.time()  # (kept by handle_text)
