@@ -95,6 +95,28 @@ def test_no_silent_guess(directory, text):
     assert directory.resolve(text).academy is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la semaine pro",  # not Semoine (Aube, 50 inhabitants)
+        "lycée jean jaurès",  # not Jaure
+        "le même que tout à l'heure",  # not the Eure
+        "mon lycée est à coté de la gare",  # not La Garde
+        "c pour ma soeur",  # not Seur
+    ],
+)
+def test_everyday_words_are_not_guessed_as_a_village(directory, text):
+    result = directory.resolve(text)
+    assert result.academy is None and not result.candidates, text
+
+
+def test_a_bare_digit_is_confirmed_not_taken(directory):
+    """« 1 » at the académie step may be a button's number: Lyon (Ain) is asked, not assumed."""
+    one = directory.resolve("1")
+    assert one.academy is not None and one.academy.id == "lyon" and not one.confident
+    assert directory.resolve("01").confident
+
+
 def test_lookup_by_code_or_name(directory):
     assert directory.get("NOR").id == "normandie"
     assert directory.get("Créteil").id == "creteil"

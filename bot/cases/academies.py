@@ -9,11 +9,12 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.cases.communes import ARTICLES, COMMUNES_FILE, Candidate, CommuneIndex, fold
+from bot.cases.communes import ARTICLES, COMMUNES_FILE, FILLERS, Candidate, CommuneIndex, fold
 from bot.understanding.errors import load_yaml
 from bot.understanding.knowledge import KnowledgeError
 
 HOMONYM_SHARE = 0.25  # a town elsewhere this big (share of the named one) makes a name ambiguous
+MIN_GUESSED_POPULATION = 2000  # a misspelt commune smaller than this is not guessed
 _POSTCODE = re.compile(r"\b(\d{5})\b")
 _DEPT = re.compile(r"\b(2a|2b|97[1-6]|\d{1,2})\b")
 # Words that may stand around a bare département number: "93", "le 93", "dans le 69".
@@ -97,8 +98,9 @@ class AcademyDirectory:
             code = numbers[0].upper()
             code = code.zfill(2) if code.isdigit() and len(code) == 1 else code
             academy = self.by_departement.get(code)
-            if academy is not None:
-                return Resolution(academy, True, (academy,), numbers[0])
+            if academy is not None:  # « 1 » may be a button's number: confirmed, not taken
+                sure = len(numbers[0]) > 1 or len(words) > 1
+                return Resolution(academy, sure, (academy,), numbers[0])
         # exact names, longest first ("saint denis de la reunion" before "saint denis")
         padded = f" {folded} "
         found: list[tuple[str, Academy]] = []
@@ -152,7 +154,16 @@ class AcademyDirectory:
             return Resolution(None, False, tuple(candidates.values()), best_phrase)
         # then a commune's misspelling or the start of its name ("Cherbourg")
         guesses = self.communes.resolve(text) if self.communes is not None else []
-        return self._resolution(guesses)
+        return self._resolution([g for g in guesses if self._guessable(g)])
+
+    def _guessable(self, candidate: Candidate) -> bool:
+        """A commune named exactly, or a town big enough to be what a misspelling meant: an
+        everyday word is not a village's near-namesake (« semaine » is not Semoine)."""
+        index = self.communes
+        if candidate.exact or index is None:
+            return True
+        i = index.by_insee.get(candidate.insee)
+        return i is not None and index.communes[i].population >= MIN_GUESSED_POPULATION
 
     def _homonyms(self, phrase: str, academy: Academy) -> tuple[Academy, ...]:
         """Other académies with a town of this name nearly as big (HOMONYM_SHARE)."""
@@ -208,8 +219,8 @@ def _chunks(words: list[str]) -> list[str]:
     for size in (4, 3, 2, 1):
         for i in range(len(words) - size + 1):
             chunk = words[i : i + size]
-            if chunk[0] in _DEPT_FILLER:
-                continue
+            if chunk[0] in _DEPT_FILLER or chunk[0] in FILLERS or chunk[-1] in FILLERS:
+                continue  # « l'heure » is no misspelt Eure
             out.append(" ".join(chunk))
     return out
 

@@ -51,6 +51,7 @@ FILLERS = STOPWORDS | frozenset(
     habite habites habitons habitent vis vit vivons vivent j jhabite jsuis suis viens venons
     vers pres proche cote loin pas a au aux commune ville village city secteur coin region
     quartier banlieue environs alentours autour lycee college ecole academie cedex moi
+    clg lp lgt lpo cfa pro prive privee public publique gare mairie meme semaine heure
     """.split()
 )
 # Names that are everyday words too: they name a commune only when they are all the text says.
