@@ -39,6 +39,7 @@ from bot.understanding.safety_phrases import (
     _raw_words,
     _squeeze,
     clauses,
+    family_positions,
 )
 
 CATEGORIES = ("suicide", "home_violence", "sexual", "assault", "abuse", "harassment")
@@ -294,7 +295,7 @@ class SafetyNet:
         pieces = self.pieces(text)
         whole = _joined(pieces)
         for s in (whole, *pieces):
-            positions = self._families.positions(s.split()) if self._families is not None else {}
+            positions = family_positions(s, self._families)
             if self._rules(s, positions) is not None:
                 return True
         return f" {DENIAL} " in whole
@@ -332,14 +333,12 @@ class SafetyNet:
         my name" is discrimination): a clause of it read alone does not make it strong."""
         if whole[0] != "weak" or alone[1] != whole[1] or not REFUSED_PLACEMENT.search(s):
             return False
-        positions = self._families.positions(s.split()) if self._families is not None else {}
+        positions = family_positions(s, self._families)
         return any(positions.get(v) for v in self._strong_vetoes.get(whole[1], ()))
 
     def _vetoed(self, s: str) -> bool:
         """A game, joke or lesson word in the prepared text."""
-        if self._families is None:
-            return False
-        positions = self._families.positions(s.split())
+        positions = family_positions(s, self._families)
         return any(positions.get(v) for v in self._veto_names)
 
     def _find(
@@ -348,7 +347,7 @@ class SafetyNet:
         """(level, category) in a prepared text: the rules, then the model (with higher bars
         for one sentence of a longer message, higher still for a clause of a run-on one, which
         the model reads alone: the rules read its whole sentence, vetoes and all)."""
-        positions = self._families.positions(s.split()) if self._families is not None else {}
+        positions = family_positions(s, self._families)
         found = None if clause else self._rules(s, positions)
         asked = not piece or s.count(" ") - 1 >= (
             CLAUSE_MODEL_WORDS if clause else PIECE_MODEL_WORDS

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from bot.understanding.normalise import strip_accents
+from bot.understanding.safety_concepts import Families
 
 DEFAULT_GAP = 3
 MAX_GAP = 12
@@ -248,3 +249,28 @@ LITERAL = re.compile(
     r"|\bnot (?:a|just a) (?:figure of speech|metaphor|way of speaking)\b|\bi mean it literally\b",
     re.IGNORECASE,
 )
+
+# "lol je me suis pris une droite… jrigole pas": a joke word the pupil takes back vetoes nothing
+NOT_JOKING = re.compile(
+    r"\b(?:je|j) (?:rigole|rigolais|blague|blaguais|plaisante|deconne|rigol) (?:pas|meme pas)\b"
+    r"|\bsans rire\b|\bnot (?:joking|kidding)\b|\bno joke\b|\b(?:pas|plus) (?:une|de) blague\b"
+)
+JOKE_WORD = re.compile(
+    r"(?:lol|mdr+|ptdr+|xd|haha\w*|ahah\w*|rigol\w*|blagu\w*|joking|kidding|lmao)$"
+)
+
+
+def family_positions(s: str, families: Families | None) -> dict[str, list[int]]:
+    """Where each family's words are in a prepared text; the joke words of the `jeu` family
+    left out when the text says it is no joke (the games and sports in it still veto)."""
+    if families is None:
+        return {}
+    words = s.split()
+    found = families.positions(words)
+    if found.get("jeu") and NOT_JOKING.search(s):
+        kept = [i for i in found["jeu"] if not JOKE_WORD.match(words[i])]
+        if kept:
+            found["jeu"] = kept
+        else:
+            del found["jeu"]
+    return found
