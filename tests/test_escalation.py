@@ -593,6 +593,16 @@ async def test_consent_typed_in_words_is_the_button_and_a_no_does_not_repeat_the
             "besancon",
             "Lycée Victor Hugo, Besançon",
         ),
+        (
+            "jsuis en 3e au clg pasteur de montreuil, g pas de stage",
+            "creteil",
+            "clg pasteur de montreuil",
+        ),
+        (
+            "jsuis en 2nde pro au lp colbert, marseille, jtrouve pas de pfmp",
+            "aix-marseille",
+            "lp colbert",
+        ),
     ],
 )
 def test_the_town_and_school_said_before_the_form_are_offered_not_asked(

@@ -11,15 +11,18 @@ from bot.cases.academies import AcademyDirectory, fold
 from bot.desks.teacher_draft import details_in
 
 # a town is where the pupil is when a preposition puts it there ("à Lyon", "j'habite Nice")
-_PLACE = r"(?:a|sur|vers|pres de|habite|j habite|du cote de|dans le|dans la)"
+_PLACE = r"(?:a|sur|vers|pres de|habite|j habite|du cote de|dans le|dans la|de|du|d)"
 # "college jean moulin a lyon": a school typed in lower case, cut before the next small word
-_SMALL = r"(?:a|à|et|en|je|j|pour|mais|sur|pas|ça|ca|on|il|elle|qui|de la|dans|avec|mon|ma|svp|stp)"
+_SMALL = (
+    r"(?:a|à|et|en|je|j|pour|mais|sur|pas|ça|ca|on|il|elle|qui|de la|dans|avec|mon|ma|svp|stp"
+    r"|jai|g|jsuis|jsui|chui|jtrouve|jpeux|jdois|c|cest|ya|y)"
+)
 _SCHOOL = re.compile(
-    r"\b((?:coll[eè]ge|lyc[ée]e)(?: (?:pro|professionnel|polyvalent|agricole))?"
+    r"\b((?:coll[eè]ge|lyc[ée]e|clg|lp|lpo|lgt)(?: (?:pro|professionnel|polyvalent|agricole))?"
     rf"(?: (?!{_SMALL}\b)(?:de |du |des |d'|la |le )?[a-zéèêàçôî'-]{{2,}}){{1,3}})"
 )
 _VAGUE = re.compile(
-    r"^(?:coll[eè]ge|lyc[ée]e)(?: (?:pro|professionnel|general|général|de secteur))?$"
+    r"^(?:coll[eè]ge|lyc[ée]e|clg|lp|lpo|lgt)(?: (?:pro|professionnel|general|général|de secteur))?$"
 )
 
 
@@ -28,7 +31,7 @@ def academy_in(text: str, directory: AcademyDirectory) -> str | None:
     found = directory.resolve(text)
     if found.academy is None or not found.confident or not found.matched:
         return None
-    said = " ".join(fold(text).split())
+    said = " ".join(fold(text.replace(",", " a ")).split())  # « clg Pasteur, Montreuil »
     if re.search(rf"\b{_PLACE} (?:la |le |les )?{re.escape(found.matched)}\b", said) is None:
         return None
     return found.academy.id
