@@ -84,7 +84,7 @@ def read_in_context(
     if again.topic == last.id and ANAPHORA.search(said):
         return again  # "il y en a dans mon académie ?": the ones just spoken of
     in_context = again.topic == last.id or again.topic in last.related
-    if again.topic == told_rest == last.id and result.topic is not None:
+    if again.topic == told_rest == last.id and result.topic not in (None, "aide"):
         return result  # all said about the last topic: the question's own topic answers it
     # a message that names a subject of its own ("c'est quoi une pfmp": a domain word of
     # synonyms.yaml) keeps a clear direct reading; one that does not is read in context
