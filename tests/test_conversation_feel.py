@@ -419,3 +419,18 @@ def test_a_baker_who_wants_an_intern_is_vouvoye(engine):
     )
     assert reply.topic == "stage-3e" and state.role == "teacher"
     assert not TUTOIEMENT.search(reply.text)
+
+
+@pytest.mark.parametrize("text", ["l'ipe c'est gratuit ?", "l'ingénieur pour l'école c un prof ?"])
+def test_what_pupils_ask_about_the_ipe_is_in_its_first_message(engine, text):
+    reply = engine.handle_text(State(role="pupil"), text)
+    assert reply.topic == "ipe", text
+    assert "ne te coûte rien" in reply.text and "pas des professeurs" in reply.text
+
+
+def test_jfais_quoi_after_a_whole_answer_is_not_the_help_page(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c normal que mon stage commence a 5h ?")
+    engine.handle_choice(state, "more:horaires-mineurs")
+    reply = engine.handle_text(state, "jfais quoi")
+    assert reply.topic != "aide"
