@@ -434,3 +434,13 @@ def test_jfais_quoi_after_a_whole_answer_is_not_the_help_page(engine):
     engine.handle_choice(state, "more:horaires-mineurs")
     reply = engine.handle_text(state, "jfais quoi")
     assert reply.topic != "aide"
+
+
+def test_a_parent_asking_for_the_ipes_help_may_file_the_request(engine_with_academies):
+    engine = engine_with_academies
+    state = State()
+    engine.handle_choice(state, "r:parent")
+    reply = engine.handle_text(state, "je voudrais demander l'aide de l'ingénieur pour mon fils")
+    assert "pour votre enfant" in reply.text and [c.id for c in reply.choices] == ["esc"]
+    form = engine.handle_choice(state, "esc")
+    assert form.kind == "form" and not TUTOIEMENT.search(form.text)

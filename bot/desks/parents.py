@@ -65,20 +65,22 @@ def speaks_as_parent(state: State, said: str) -> bool:
     return state.parent
 
 
-CHILD_ASKS = (
-    "La demande d'aide à un ingénieur pour l'école, c'est votre enfant qui la fait, depuis son "
-    "téléphone ou le vôtre : qu'il m'écrive « /stage » et réponde à quelques questions (son "
-    "établissement, sa classe, ses dates). Rien n'est envoyé sans son accord, et il peut tout "
-    "effacer avec /oublier. En attendant, son professeur principal doit aussi l'aider à trouver."
+PARENT_ASKS = (
+    "Vous pouvez faire la demande ici pour votre enfant : quelques questions (son établissement, "
+    "sa classe, ses dates), et rien n'est envoyé sans votre accord ; l'ingénieur pour l'école vous "
+    "répondra dans cette conversation. Votre enfant peut aussi la faire lui-même avec /stage. En "
+    "attendant, son professeur principal doit aussi l'aider à trouver."
 )
+PARENT_ASK_LABEL = "🙋 Faire la demande pour mon enfant"
 
 
 def help_request(engine: DialogueEngine, state: State, said: str) -> Reply | None:
-    """A parent asking for the IPE's help: who makes the request, and how."""
+    """A parent asking for the IPE's help: the request, which they may file for their child."""
     asks = HELP_REQUEST.search(said) or HOW_TO_ASK.search(said)
     if not (state.parent and asks and engine.escalation):
         return None
-    return Reply(CHILD_ASKS, kind="answer", topic="ipe", score=100.0)
+    ask = [Choice(PARENT_ASK_LABEL, "esc")]
+    return Reply(PARENT_ASKS, ask, kind="answer", topic="ipe", score=100.0)
 
 
 def chosen(engine: DialogueEngine, state: State) -> Reply:
