@@ -103,11 +103,19 @@ def test_no_silent_guess(directory, text):
         "le même que tout à l'heure",  # not the Eure
         "mon lycée est à coté de la gare",  # not La Garde
         "c pour ma soeur",  # not Seur
+        "45 candidatures, 3 entretiens, aucun retour positif",  # not Aucun (65)
+        "ça a pas de sens",  # not Sens, nor Sens-de-Bretagne
     ],
 )
 def test_everyday_words_are_not_guessed_as_a_village(directory, text):
     result = directory.resolve(text)
     assert result.academy is None and not result.candidates, text
+
+
+def test_a_town_named_like_an_everyday_word_is_read_when_alone(directory):
+    for text in ("Sens", "j'habite à Sens", "Sens 89"):
+        found = directory.resolve(text)
+        assert found.academy is not None and found.academy.id == "dijon", text
 
 
 def test_a_bare_digit_is_confirmed_not_taken(directory):

@@ -444,3 +444,13 @@ def test_a_parent_asking_for_the_ipes_help_may_file_the_request(engine_with_acad
     assert "pour votre enfant" in reply.text and [c.id for c in reply.choices] == ["esc"]
     form = engine.handle_choice(state, "esc")
     assert form.kind == "form" and not TUTOIEMENT.search(form.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["personne veut me prendre en stage", "jsui en 3e a toulouse, personne me prend en stage"],
+)
+def test_nobody_takes_me_is_no_placement_not_good_news(engine_with_academies, text):
+    reply = engine_with_academies.handle_text(State(role="pupil"), text)
+    assert "Bravo" not in reply.text and reply.topic == "pas-de-stage", text
+    assert "esc" in [c.id for c in reply.choices]

@@ -59,7 +59,8 @@ COMMON_WORDS = frozenset(
     """
     bois four long mer mont pont port plan prat rue son pin vue vert gras faux doux lacs mars
     bras job ham juif sus bus pis our ars ens us eu y by gy ri py sy ur oz ver vers ris rai
-    mons orange plaisir bonnes classe sept ville sens mens mane sion fille fils
+    mons orange plaisir bonnes classe sept ville sens mens mane sion fille fils aucun personne
+    rien trop nul vite bon gare
     """.split()
 )
 
@@ -241,7 +242,7 @@ class CommuneIndex:
                 run = words[start : start + size]
                 if all(w in FILLERS for w in run):
                     continue
-                if size == 1 and run[0] in COMMON_WORDS and content != run:
+                if size == 1 and run[0] in COMMON_WORDS and not _alone(words, start):
                     continue
                 if " ".join(run) in self.by_name:
                     runs.append((" ".join(run), start))
@@ -257,8 +258,8 @@ class CommuneIndex:
         """The start of a longer name: "Cherbourg" → Cherbourg-en-Cotentin, biggest first."""
         content = [w for w in words if w not in FILLERS]
         text = " ".join(content)
-        if len(text) < 4 or len(content) > 4:
-            return []
+        if len(text) < 4 or len(content) > 4 or (len(content) == 1 and text in COMMON_WORDS):
+            return []  # « pas de sens » is not the start of Sens-de-Bretagne
         start = bisect.bisect_left(self._sorted_names, text + " ")
         hits: list[int] = []
         for key in itertools.islice(self._sorted_names, start, None):
@@ -299,6 +300,23 @@ class CommuneIndex:
 
         best = sorted(scored, key=rank, reverse=True)
         return [self._candidate(i, score=round(scored[i], 1)) for i in best]
+
+
+# what may come before a name that is an everyday word too: « Sens », « à Sens », « j'habite à Sens »
+_PLACE_INTRO = re.compile(
+    r"^(?:(?:je suis|jsuis|suis|j habite|jhabite|habite|je vis|vis|c est|cest|ce est)\s*)?"
+    r"(?:a|au|sur|vers|pres de|dans)?$"
+)
+
+
+def _alone(words: list[str], start: int) -> bool:
+    """The everyday-word name at `start` is all the text says of a place: nothing but « à »,
+    « j'habite à »… before it, nothing after it but a postcode or département number
+    (« ça a pas de sens » names no town)."""
+    after = words[start + 1 :]
+    return _PLACE_INTRO.match(" ".join(words[:start])) is not None and all(
+        _DEPT_CODE.match(w) or _CODE.match(w) for w in after
+    )
 
 
 def _chunks(words: list[str]) -> list[str]:

@@ -148,8 +148,11 @@ FOUND = re.compile(
     r"|\b(?:j ai|jai|je ai) ete (?:pris|prise|accepte|acceptee|retenu|retenue)\b"
     r"|\bthey (?:said yes|accepted me|took me)\b"
 )
+# not a placement found: "personne veut me prendre en stage", "est-ce qu'il va me prendre ?"
 _NOT_FOUND = re.compile(
-    r"\b(pas|mais|sauf|aucun|aucune|refuse|refusee|plus|not|copine|copain|rdv|rendez vous)\b"
+    r"\b(pas|mais|sauf|aucun|aucune|refuse|refusee|plus|not|copine|copain|rdv|rendez vous"
+    r"|personne|nulle part|jamais|rien|no one|nobody|est ce|si|pourrait|pourra|voudra|va t il"
+    r"|va t elle|peut etre|comment|espere)\b"
 )
 _LEAVE = re.compile(
     r"^(annule[rz]?|stop|cancel|quitter|j abandonne|laisse[rz]? tomber|arrete[rz]?|non merci"
