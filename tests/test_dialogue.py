@@ -177,13 +177,24 @@ def test_feedback_buttons_record_an_opinion_and_keep_the_choices(engine):
     assert asked.kind != "feedback"
 
 
-@pytest.mark.parametrize("text", ["annuler", "laisse tomber", "non c'est pas pour ça", "stop"])
+@pytest.mark.parametrize(
+    "text", ["annuler", "laisse tomber la demande", "non c'est pas pour ça", "stop"]
+)
 def test_the_form_lets_go_when_asked(engine_with_academies, text):
     state = State(role="pupil")
     engine_with_academies.command(state, "stage")
     engine_with_academies.handle_text(state, "Marseille")
     reply = engine_with_academies.handle_text(state, text)
     assert state.form is None and "annulée" in reply.text
+
+
+def test_laisse_tomber_at_a_step_asks_whether_the_whole_request_is_meant(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.command(state, "stage")
+    engine_with_academies.handle_text(state, "Marseille")
+    reply = engine_with_academies.handle_text(state, "laisse tomber")
+    assert state.form is not None and "❌ Annuler" in reply.text
+    assert "f:cancel" in [c.id for c in reply.choices]
 
 
 @pytest.mark.parametrize("text", ["en fait c bon jai trouvé", "g trouvé un stage !!"])

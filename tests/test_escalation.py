@@ -634,3 +634,40 @@ def test_no_town_in_the_words_means_the_academie_is_asked(engine_with_academies,
     asked = engine_with_academies.command(state, "stage")
     assert "Dans quelle académie est ton établissement ?" in asked.text
     assert state.form.get("known_school") is None
+
+
+def test_what_is_not_an_answer_is_not_stored_in_the_form(engine_with_academies):
+    """« re », « coucou c encore moi », « c quoi un secteur », « on en était où ? », « jsp » as
+    the school: the question again (with help), nothing stored."""
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "Marseille")
+    assert "nom de ton établissement" in engine.handle_text(state, "jsp").text
+    assert state.form["step"] == "school" and "school" not in state.form["answers"]
+    engine.handle_text(state, "collège Jean Moulin, Marseille")
+    engine.handle_text(state, "3e")
+    for said in ("re", "coucou c encore moi", "on en était où ?", "hein"):
+        reply = engine.handle_text(state, said)
+        assert state.form["step"] == "period" and "period" not in state.form["answers"], said
+        assert "On reprend ta demande" in reply.text, said
+    engine.handle_text(state, "du 12 au 16 janvier")
+    reply = engine.handle_text(state, "c quoi un secteur")
+    assert "Le secteur, c'est le domaine" in reply.text and state.form["step"] == "sectors"
+
+
+def test_retour_passes_over_the_class_said_before_and_the_count_skips_it(engine_with_academies):
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.handle_text(state, "jsuis en 3e et jtrouve pas de stage")
+    engine.handle_choice(state, "esc")
+    engine.handle_text(state, "Marseille")
+    period = engine.handle_text(state, "collège Jean Moulin, Marseille")
+    assert period.text.startswith("(3/7) Quand a lieu ton stage")
+    school = engine.handle_choice(state, "f:back")
+    assert state.form["step"] == "school" and school.text.startswith("(2/7)")
+    assert state.form["answers"]["level"] == "3e"

@@ -69,8 +69,9 @@ NAV = (("⬅️ Retour", "f:back"), ("❌ Annuler", "f:cancel"))
 def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) -> FormPrompt:
     """The question of the current step."""
     step = form["step"]
-    n = STEPS.index("contact" if step in CONTACT_STEPS else step) + 1
-    head = f"({n}/{len(STEPS) - 1}) " if step != "consent" else ""
+    shown = [s for s in STEPS if s not in form.get("given", ())]  # pre-filled: never asked
+    n = shown.index("contact" if step in CONTACT_STEPS else step) + 1
+    head = f"({n}/{len(shown) - 1}) " if step != "consent" else ""
     if step == "academy":
         return FormPrompt(*academy_step.prompt(form, role, directory, head, NAV[1]))
     if step == "school" and form.get("known_school"):
@@ -232,8 +233,18 @@ def back(form: dict[str, Any]) -> None:
     elif step in CONTACT_STEPS:
         form["step"] = _BEFORE[step]
     elif STEPS.index(step) > 0:
-        form["step"] = STEPS[STEPS.index(step) - 1]
+        i = STEPS.index(step) - 1
+        while i > 0 and STEPS[i] in form.get("given", ()):  # the last question actually asked
+            i -= 1
+        form["step"] = STEPS[i]
     form["answers"].pop(form["step"], None)
+
+
+def prefill(form: dict[str, Any], step: str, value: str) -> None:
+    """An answer known before the form (the class said earlier, an offer's place): the step is
+    not asked, not counted, and ⬅️ Retour passes over it."""
+    form["answers"][step] = value
+    form.setdefault("given", []).append(step)
 
 
 def parse_level(text: str) -> str | None:

@@ -9,8 +9,8 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.cases.details import LEVEL_CHOICES
+from bot.desks import form_chat, said_before, teacher_forms
 from bot.desks import forms as form_steps
-from bot.desks import said_before, teacher_forms
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
 from bot.messages import Choice, Reply, State, by_role, voice
@@ -49,7 +49,7 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
         if school:  # offered at the school step
             state.form["known_school"] = school
         if state.role != "teacher" and state.level in form_steps.LEVEL_CHOICES:
-            state.form["answers"]["level"] = state.level  # "jsuis en 3e" said before: not asked
+            form_steps.prefill(state.form, "level", state.level)  # "jsuis en 3e" said before
         intro = by_role(
             voice(state),
             "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
@@ -69,13 +69,14 @@ def start_for_placement(engine: DialogueEngine, state: State, placement: Placeme
     state.form["pending_academy"] = placement.academy_id
     if state.school:
         state.form["known_school"] = state.school
-    answers = state.form["answers"]
-    answers["sectors"] = f"offre « {placement.title} » ({placement.employer})"
-    answers["place"] = placement.commune
+    form = state.form
+    form_steps.prefill(form, "sectors", f"offre « {placement.title} » ({placement.employer})")
+    form_steps.prefill(form, "place", placement.commune)
     if placement.first_day and placement.last_day:
-        answers["period"] = f"du {placement.first_day:%d/%m} au {placement.last_day:%d/%m/%Y}"
+        period = f"du {placement.first_day:%d/%m} au {placement.last_day:%d/%m/%Y}"
+        form_steps.prefill(form, "period", period)
     if state.level in LEVEL_CHOICES:
-        answers["level"] = state.level
+        form_steps.prefill(form, "level", state.level)
     intro = by_role(
         voice(state),
         f"Super choix ! Pour qu'un ingénieur pour l'école puisse te réserver « {placement.title} », "
@@ -201,6 +202,9 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     assert engine.academies is not None and state.form is not None
     said = " ".join(words(text))
     found = says_found(said)
+    aside = form_chat.aside(state.form["step"], said, voice(state), not is_teacher_form(state))
+    if aside is not None and not found:  # « re », « c quoi un secteur », « laisse tomber »
+        return _prompt(engine, state, aside)
     if found or _LEAVE.search(said):
         return _cancelled(engine, state, found)
     if _BACK.match(said):
