@@ -190,3 +190,51 @@ def test_the_messages_kept_for_transmettre_keep_the_latest_whole():
     long = pending_with(kept, "x" * (PENDING_MAX_CHARS - 3))
     assert long == "x" * (PENDING_MAX_CHARS - 3)  # the oldest dropped whole, never cut
     assert pending_with(None, "y" * (PENDING_MAX_CHARS + 5)) == "y" * (PENDING_MAX_CHARS + 5)
+
+
+async def _thread(service) -> Case:
+    """A request from PUPIL, taken by IPE_A who wrote once; the pupil in the thread."""
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    async with service.db.sessions() as session:
+        case = (await session.scalars(select(Case))).one()
+    await press(service, IPE_A, f"cr:{case.id}")
+    await say(service, IPE_A, "Bonjour, as-tu contacté des boulangeries ?")
+    await press(service, PUPIL, f"pr:{case.id}")
+    return case
+
+
+async def test_a_pupils_own_number_or_account_is_kept_back_until_confirmed(kb, db_url):
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    held = await say(service, PUPIL, "cest 06 45 12 78 90 et mon snap cest ines.tls31")
+    assert "Tu n'as pas besoin de donner les tiens" in held.text
+    assert not [r for r in await outbox_rows(service, IPE_A) if "06 45" in r.text]
+    plain_reply = await say(service, PUPIL, "oui j'ai fait 5 boulangeries")  # still in the thread
+    assert plain_reply.kind == "relayed"
+    sent = await press(service, PUPIL, f"tx:{case.id}")  # confirmed: it goes
+    assert sent.kind == "relayed"
+    assert any("06 45" in r.text for r in await outbox_rows(service, IPE_A))
+    await service.db.dispose()
+
+
+async def test_a_worrying_message_reaches_the_ipe_flagged_and_a_request_for_a_number_is_recalled(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    await _thread(service)
+    reply = await say(
+        service, PUPIL, "en vrai jen peux plus, si jai pas de stage jvais me foutre en lair"
+    )
+    assert reply.kind == "safety" and "3114" in reply.text and "Transmis" in reply.text
+    flagged = [r.text for r in await outbox_rows(service, IPE_A) if "foutre en lair" in r.text]
+    assert flagged and flagged[0].startswith("⚠️ Message préoccupant") and "CPE" in flagged[0]
+    await say(service, IPE_A, "/dossiers")
+    await press(service, IPE_A, "m")  # out of any thread
+    async with service.db.sessions() as session:
+        case = (await session.scalars(select(Case))).one()
+    await press(service, IPE_A, f"cr:{case.id}")
+    asked = await say(service, IPE_A, "donne-moi ton numéro de portable et ton snap")
+    assert "l'élève est mineur·e" in asked.text
+    await service.db.dispose()

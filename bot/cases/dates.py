@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.cases.academies import fold
@@ -29,6 +29,11 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORDS = re.compile(r"^(?:(?:le|du)\s+)?(?:[a-z]+\s+)?(\d{1,2})(?:er)?\s+([a-z]+)(?:\s+(\d{4}))?$")
 MAX_AHEAD_DAYS = 550  # about a school year and a half
+
+
+def in_france(at: datetime) -> datetime:
+    """A stored time (UTC; SQLite gives it back without its zone) as a clock in France reads it."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(PARIS)
 
 
 def today_in_france() -> date:

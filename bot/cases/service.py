@@ -310,8 +310,11 @@ class EscalationService:
             case_id=case.id,
         )
 
-    async def relay_to_ipe(self, session: AsyncSession, case: Case, text: str, key: str) -> None:
-        """Queue the pupil's message for the case's IPE (else the académie's); CaseNotOpen."""
+    async def relay_to_ipe(
+        self, session: AsyncSession, case: Case, text: str, key: str, concern: str | None = None
+    ) -> None:
+        """Queue the pupil's message for the case's IPE (else the académie's), under `concern`
+        when the safety net found it worrying; CaseNotOpen."""
         if case.status not in OPEN_STATUSES:
             raise CaseNotOpen(case)
         session.add(event(case, "message-from-pupil", case.kind, text))
@@ -324,7 +327,8 @@ class EscalationService:
                 session,
                 f"msg:{key}:{contact.id}",
                 contact.chat_id,
-                f"✉️ Message de {requester(case)} ({case.reference}) :\n\n{text}",
+                (f"{concern}\n\n" if concern else "")
+                + f"✉️ Message de {requester(case)} ({case.reference}) :\n\n{text}",
                 [Choice(f"✉️ Répondre à {requester(case)}", f"cr:{case.id}")],
                 case_id=case.id,
                 contact_id=contact.id,

@@ -311,6 +311,8 @@ class DialogueEngine:
 
     def menu(self, state: State) -> Reply:
         text = by_role(state.role, "Choisis un thème :", "Choisissez un thème :")
+        if state.staff:  # after « 🔚 Terminer l'échange »: their cases first
+            text = "C'est noté. /dossiers liste vos demandes ouvertes ; ou choisissez un thème :"
         return Reply(text, self.theme_choices(state), kind="menu")
 
     def help(self, state: State) -> Reply:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import of_academy
+from bot.cases.dates import in_france
 from bot.cases.details import (
     STATUS_LABELS,
     academy_name,
@@ -166,7 +167,8 @@ class IpeDesk:
         if events:
             text += "\n\nHistorique :"
             for event in events[-10:]:
-                text += f"\n• {event.at:%d/%m %H:%M} {event_label(event.kind, case)}"
+                at = in_france(event.at)
+                text += f"\n• {at:%d/%m %H:%M} {event_label(event.kind, case)}"
         offer_lines, offer_choices = await case_offers(turn.session, case)  # issue #15
         text += "\n".join(["", *offer_lines]) if offer_lines else ""
         return Reply(text, [*offer_choices, *case_choices(case)], kind="case")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from bot.cases.details import requester, status_label
+from bot.cases.details import is_teacher, requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
 from bot.desks import nobody
 from bot.desks.dialogue import DialogueEngine
@@ -21,6 +21,7 @@ from bot.desks.limits import allow
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role, parse_id, voice
 from bot.store.models import Case
+from bot.understanding.privacy import asks_contact, contact_details
 
 END = Choice("🔚 Terminer l'échange", "m")
 
@@ -117,7 +118,7 @@ class ThreadDesk:
         case = await self._pupils_case(turn)
         if case is None or not text:
             return Reply("Ce bouton n'est plus valable : écris ton message à nouveau.", kind="info")
-        return await self._from_pupil(turn, case, text)
+        return await self._from_pupil(turn, case, text, checked=True)
 
     async def relay(self, turn: Turn) -> Reply:
         """A text in thread mode, to the case's other party."""
@@ -150,17 +151,26 @@ class ThreadDesk:
     def _key(self, turn: Turn) -> str:
         return f"{turn.chat_id}:{turn.incoming.update_id or uuid.uuid4().hex}"
 
-    async def _from_pupil(self, turn: Turn, case: Case, text: str) -> Reply:
-        """Relay the pupil's text; a pupil in distress reads the helplines first."""
+    async def _from_pupil(self, turn: Turn, case: Case, text: str, checked: bool = False) -> Reply:
+        """Relay the pupil's text; a pupil in distress reads the helplines first, and their IPE
+        is told the message is worrying; a pupil's own number, address or account is kept back
+        until they confirm (`checked`: they did)."""
         state = turn.state
         safety = self.engine.kb.safety
         signal = safety.assess(text, state.role) if safety is not None else None
+        strong = signal is not None and signal.level == "strong"
+        if not (checked or strong or is_teacher(case)) and contact_details(text):
+            state.pending_text = pending_with(state.pending_text, text)  # still in the thread
+            return Reply(OWN_DETAILS, [offer_to_pass_on(case), KEEP_BACK], kind="info")
         if not allow(state, "relay"):
             state.relay_case = None
             reply = Reply(TOO_MANY, kind="info")
         else:
             try:
-                await self.escalation.relay_to_ipe(turn.session, case, text, self._key(turn))
+                concern = WORRYING if strong else None
+                await self.escalation.relay_to_ipe(
+                    turn.session, case, text, self._key(turn), concern
+                )
                 state.relay_case = case.id
                 reply = Reply(
                     f"✉️ Transmis à l'ingénieur pour l'école ({case.reference}). "
@@ -219,13 +229,33 @@ class ThreadDesk:
                 f"{requester(case).capitalize()} a effacé ses données : plus joignable par le bot.",
                 kind="info",
             )
+        reminder = "" if is_teacher(case) or not asks_contact(text) else f"\n\n{CONTACT_RULE}"
         return Reply(
             f"✉️ Message transmis à {requester(case)} ({case.reference}). Vous pouvez continuer "
-            "à écrire "
-            "ici ; tout autre bouton ou commande termine l'échange.",
+            f"à écrire ici ; tout autre bouton ou commande termine l'échange.{reminder}",
             [END],
             kind="relayed",
         )
+
+
+# a pupil's own number, address or account, typed to the IPE: kept back, sent only if confirmed
+OWN_DETAILS = (
+    "Ton message contient un numéro, une adresse, un e-mail ou un compte. Tu n'as pas besoin de "
+    "donner les tiens : l'ingénieur pour l'école te répond ici. Si c'est l'adresse d'une "
+    "entreprise, ou si tu veux l'envoyer quand même, appuie sur ✉️ Transmettre."
+)
+KEEP_BACK = Choice("Non, je ne l'envoie pas", "m")
+# the IPE asked a minor for a private way to reach them
+CONTACT_RULE = (
+    "Rappel : l'élève est mineur·e. Les échanges passent par cette conversation, son "
+    "établissement ou ses parents, jamais par un numéro ou un réseau social personnel."
+)
+# a pupil's message the safety net found worrying: what the IPE reads above it
+WORRYING = (
+    "⚠️ Message préoccupant : l'élève a reçu les numéros d'aide (119, 3114…). S'il ou elle "
+    "semble en danger, prévenez sans attendre le chef d'établissement et le CPE (information "
+    "préoccupante, 119) ; en cas de danger immédiat, le 17 ou le 112."
+)
 
 
 TOO_MANY = (

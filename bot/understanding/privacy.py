@@ -36,3 +36,25 @@ def scrub_contact(text: str) -> str:
 
 def _names(text: str) -> str:
     return _NAME.sub(lambda m: f"{m.group(1)} [nom]", text)
+
+
+# a social account given or asked for: « mon snap c'est ines.tls31 », « @ines_31 »
+_SOCIAL = re.compile(
+    r"(?i)\b(?:snap|snapchat|insta|instagram|whatsapp|whatsap|wsp|tiktok|discord|facebook)\b"
+    r"\s*(?:c'?\s?est|:|=|est)?\s*@?[\w.]{3,}|(?<![\w.@])@[A-Za-z_][\w.]{2,}"
+)
+# an adult asking a pupil for a private way to reach them: « donne-moi ton numéro et ton snap »
+_ASKS_CONTACT = re.compile(
+    r"(?i)\b(?:ton|ta|tes|votre|vos)\s+(?:num[ée]ro|num|portable|t[ée]l[ée]phone|tel|snap"
+    r"|snapchat|insta|instagram|whatsapp|adresse|mail|e-mail|email|compte|r[ée]seaux)\b"
+)
+
+
+def contact_details(text: str) -> bool:
+    """The text gives a phone number, an e-mail, a postal address or a social account."""
+    return any(p.search(text) for p in (_PHONE, _EMAIL, _ADDRESS, _SOCIAL))
+
+
+def asks_contact(text: str) -> bool:
+    """The text asks someone for their number, address or social account."""
+    return _ASKS_CONTACT.search(text) is not None
