@@ -454,3 +454,26 @@ def test_nobody_takes_me_is_no_placement_not_good_news(engine_with_academies, te
     reply = engine_with_academies.handle_text(State(role="pupil"), text)
     assert "Bravo" not in reply.text and reply.topic == "pas-de-stage", text
     assert "esc" in [c.id for c in reply.choices]
+
+
+async def test_a_request_filed_by_a_parent_is_answered_in_vous_on_both_sides(kb, db_url):
+    from support.cases import IPE_A, outbox_rows
+
+    parent = 4001
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await say(service, parent, "/start")
+    await press(service, parent, "r:parent")
+    await fill_form(service, parent)
+    notice = (await outbox_rows(service, IPE_A))[-1]
+    assert "Demande faite par un parent" in notice.text
+    assert "Répondre à la famille de l'élève" in notice.choices
+    case_id = int(next(w for w in notice.choices.split('"') if w.startswith("ca:"))[3:])
+    await press(service, IPE_A, f"ca:{case_id}")
+    taken = (await outbox_rows(service, parent))[-1].text
+    assert "votre demande" in taken and not TUTOIEMENT.search(taken)
+    await press(service, IPE_A, f"cx:{case_id}")
+    resolved = (await outbox_rows(service, parent))[-1].text
+    assert "votre enfant" in resolved and "Bon stage" not in resolved
+    await service.db.dispose()

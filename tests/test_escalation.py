@@ -446,11 +446,14 @@ async def test_forget_erases_profile_state_and_case_details(kb, db_url):
     code = await invite(service, "aix-marseille")
     await say(service, IPE_A, f"/ipe {code}")
     await fill_form(service, PUPIL)
-    reply = await say(service, PUPIL, "/oublier")
+    asked = await say(service, PUPIL, "/oublier")  # a request is open: asked first
+    assert "elle sera close" in asked.text and [c.id for c in asked.choices] == ["del"]
+    reply = await press(service, PUPIL, "del")
     assert "effacé" in reply.text and "dans ta demande d'aide" in reply.text
     async with service.db.sessions() as session:
         case = await session.scalar(select(Case))
         assert case.pupil_chat_id is None and case.details == "{}" and case.erased
+        assert case.status == "closed"  # nobody left to help: closed, its IPE told
         assert await session.scalar(select(func.count(Case.id))) == 1  # anonymous count stays
         texts = (await session.scalars(select(CaseEvent.text))).all()
         assert all(t is None for t in texts)
@@ -460,7 +463,8 @@ async def test_forget_erases_profile_state_and_case_details(kb, db_url):
     # the IPE's /oublier: the profile goes, the registration stays, and the bot says so
     reply = await say(service, IPE_A, "/oublier")
     assert "reste active" in reply.text
-    assert len(await outbox_rows(service, IPE_A)) == 1  # the case's notice stays
+    told = await outbox_rows(service, IPE_A)  # the case's notice stays, and the closing
+    assert len(told) == 2 and "a effacé ses données" in told[-1].text
     await service.db.dispose()
 
 

@@ -299,7 +299,9 @@ async def test_a_teachers_oublier_keeps_only_the_kind_of_action(kb, db_url):
     service = make_service(db_url, kb)
     await invite(service, "aix-marseille")
     await fill_teacher_form(service, TEACHER)
-    reply = await say(service, TEACHER, "/oublier")
+    asked = await say(service, TEACHER, "/oublier")
+    assert "Votre demande" in asked.text and "Tout effacer quand même" in asked.text
+    reply = await press(service, TEACHER, "del")
     assert "vos informations dans votre demande" in reply.text and "(s)" not in reply.text
     assert " ton " not in reply.text and "Vous pouvez" in reply.text  # a teacher is vouvoyé
     case = await the_case_by_id(service, 1)

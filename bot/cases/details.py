@@ -115,9 +115,19 @@ def status_label(case: Case) -> str:
     return labels.get(case.status, case.status)
 
 
+def by_family(case: Case | None) -> bool:
+    """A pupil's request filed by a parent (desks.parents): answered in vous."""
+    if case is None or is_teacher(case) or not case.details:
+        return False
+    return json.loads(case.details).get("by") == "parent"
+
+
 def requester(case: Case) -> str:
-    """ "l'élève" or "l'enseignant·e": who made the request, in the IPE's texts."""
-    return "l'enseignant·e" if is_teacher(case) else "l'élève"
+    """ "l'élève", "la famille de l'élève" or "l'enseignant·e": who made the request, in the
+    IPE's texts."""
+    if is_teacher(case):
+        return "l'enseignant·e"
+    return "la famille de l'élève" if by_family(case) else "l'élève"
 
 
 def academy_name(directory: AcademyDirectory, academy_id: str) -> str:
@@ -133,6 +143,8 @@ def case_text(case: Case, title: str, directory: AcademyDirectory) -> str:
     lines.append(f"Statut : {status_label(case)}")
     if case.erased:
         lines.append(f"(données personnelles effacées à la demande de {requester(case)})")
+    if by_family(case):
+        lines.append("Demande faite par un parent, pour son enfant")
     if is_teacher(case):
         shown, labels = display_teacher_answers(answers, academy), TEACHER_FIELDS
     else:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
-from bot.cases.details import is_teacher, requester
+from bot.cases.details import by_family, is_teacher, requester
 from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
@@ -203,8 +203,11 @@ class EscalationService:
                 f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par un "
                 "ingénieur pour l'école. Il vous écrira ici pour convenir d'une date."
                 if is_teacher(case)
+                else f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par "
+                "un ingénieur pour l'école, qui vous répondra ici même."
+                if by_family(case)
                 else f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un "
-                "ingénieur pour l'école. Il va te répondre ici même.",
+                "ingénieur pour l'école, qui va te répondre ici même.",
                 case_id=case.id,
             )
         await refresh_notices(session, case, self.directory)
@@ -242,13 +245,7 @@ class EscalationService:
                 session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
             )
         elif case.pupil_chat_id is not None:
-            text = (
-                f"Ta demande {case.reference} est marquée comme résolue. Bon stage ! "
-                "Si tu as encore besoin d'aide, écris-moi ou tape /stage."
-                if status == "resolved"
-                else f"Ta demande {case.reference} a été close. Si tu as encore besoin d'aide, "
-                "écris-moi ou tape /stage."
-            )
+            text = finished_text(case, status)
             await enqueue(
                 session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
             )
@@ -340,7 +337,24 @@ class EscalationService:
         rows = await session.scalars(select(Case).where(Case.pupil_chat_id == chat_id))
         count = 0
         for case in rows.all():
+            still_open = case.status in OPEN_STATUSES
+            who = requester(case)
+            followers = await self._followers(session, case) if still_open else []
             await _erase_case(session, case)
+            if still_open:  # nobody left to help: closed, and its IPE told so
+                case.status, case.closed_at = "closed", utcnow()
+                session.add(event(case, "closed", "erased"))
+                await refresh_notices(session, case, self.directory)  # its notices: « close »
+                for contact in followers:
+                    await enqueue(
+                        session,
+                        f"case:{case.id}:erased:{contact.id}",
+                        contact.chat_id,
+                        f"La demande {case.reference} est close : {who} a effacé ses données "
+                        "(/oublier). Vous n'avez plus à la suivre.",
+                        case_id=case.id,
+                        contact_id=contact.id,
+                    )
             count += 1
         return count
 
@@ -376,3 +390,24 @@ async def _erase_case(session: AsyncSession, case: Case) -> None:
 
 def _actor(contact: Contact | None) -> str:
     return f"{contact.kind}:{contact.id}" if contact else "admin"
+
+
+def finished_text(case: Case, status: str) -> str:
+    """What a pupil (or the parent who asked for them) reads when the IPE ends the request."""
+    done = "est marquée comme résolue" if status == "resolved" else "a été close"
+    if by_family(case):
+        return (
+            f"Votre demande {case.reference} {done} par l'ingénieur pour l'école. Si votre enfant "
+            "n'a toujours pas de stage, parlez-en à son professeur principal ; vous pouvez aussi "
+            "refaire une demande avec /stage."
+        )
+    if status == "resolved":
+        return (
+            f"Ta demande {case.reference} est marquée comme résolue par l'ingénieur pour l'école. "
+            "Bon courage pour la suite ! Si tu as encore besoin d'aide, écris-moi ou tape /stage."
+        )
+    return (
+        f"Ta demande {case.reference} a été close par l'ingénieur pour l'école. Si tu n'as "
+        "toujours pas de stage, parles-en à ton professeur principal ; tu peux aussi refaire une "
+        "demande avec /stage."
+    )

@@ -304,8 +304,20 @@ class PupilDesk:
         )
 
     async def forget(self, turn: Turn) -> Reply:
-        """/oublier: the chat's state, and the pupil's data in their cases."""
+        """/oublier: the chat's state, and the pupil's data in their cases; a request still
+        open is asked about first (it will be closed, its IPE told), then « 🗑️ Tout effacer »."""
         staff = bool((await turn.scope()).contacts)
+        if turn.incoming.kind == "command" and not staff and self.escalation is not None:
+            case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+            if case is not None:
+                text = by_role(
+                    voice(turn.state),
+                    f"Ta demande {case.reference} est en cours : si tu effaces tout, elle sera "
+                    "close et l'ingénieur pour l'école prévenu. Tout effacer quand même ?",
+                    f"Votre demande {case.reference} est en cours : si vous effacez tout, elle "
+                    "sera close et l'ingénieur pour l'école prévenu. Tout effacer quand même ?",
+                )
+                return Reply(text, [Choice("🗑️ Tout effacer", "del")], kind="ask_forget")
         await forget_chat(turn.session, turn.chat_id)
         if not staff:  # an IPE's case notices stay: the cases' history relies on them
             await forget_recipient(turn.session, turn.chat_id)

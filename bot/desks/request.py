@@ -342,6 +342,8 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
             "C'est envoyé ✅ Référence de la demande : {reference}. Vous serez prévenu·e ici "
             "dès qu'un ingénieur pour l'école la prend en charge.",
         )
+        if state.parent:  # a parent for their child: the IPE answers them in vous
+            answers = {**answers, "by": "parent"}
         effects = [("create_case", answers)]
         if placement:
             effects.append(("attach_placement", placement))
