@@ -173,6 +173,8 @@ async def test_the_form_validates_goes_back_and_cancels(kb, db_url):
         ("quatre-vingt-dix", 90),
         ("28 élèves, deux classes", 28),
         ("deux classes", None),
+        ("la salle doit être réservée 15 jours à l'avance", None),  # days, not pupils
+        ("2 h maximum, 30 km autour du collège", None),
     ],
 )
 def test_the_number_of_pupils_in_words(typed, count):
@@ -383,3 +385,29 @@ async def test_a_teacher_asking_how_to_organise_gets_the_advice_and_the_request_
     assert reply.choices[0].id.startswith("tq") and "peut aussi vous aider" in reply.text
     assert reply.text.index("peut aussi") < reply.text.index("Source :")
     await service.db.dispose()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, je souhaiterais qu'un ingénieur vienne présenter son métier à mes deux classes "
+        "de 3e (52 élèves au total), idéalement en mars. Est-ce possible ?",
+        "pouvez-vous transmettre ma demande à l'ingénieur pour l'école de l'académie ?",
+    ],
+)
+def test_a_teachers_explicit_request_is_offered_the_form(engine_with_academies, text):
+    from bot.messages import State
+
+    state = State(role="teacher")
+    reply = engine_with_academies.handle_text(state, text)
+    assert reply.kind == "offer" and reply.choices[0].id.startswith("tq"), text
+
+
+def test_a_typed_button_label_is_the_button(engine_with_academies):
+    from bot.desks import teacher_forms
+    from bot.desks.teacher_forms import answer_text
+
+    form = teacher_forms.new_form()
+    form["step"] = "format"
+    assert answer_text(form, "En classe", "teacher", engine_with_academies.academies) is None
+    assert form["answers"]["format"] == "class"

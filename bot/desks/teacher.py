@@ -29,7 +29,8 @@ _PERSON = (
 # A teacher asking for someone to come, a visit, or time in a company (normalised words)
 TEACHER_REQUEST = re.compile(
     rf"\b{_PERSON}\b.{{0,50}}\b(ma classe|mes classes|mes eleves|nos eleves|aux eleves"
-    r"|devant les eleves|mes \d+e|mes \d+eme|nos \d+e|en classe)\b"
+    r"|devant les eleves|mes \d+e|mes \d+eme|nos \d+e|en classe"
+    r"|(?:mes|nos) (?:deux|trois|quatre|\d+) classes)\b"
     rf"|\b(faire venir|inviter|accueillir|recevoir)\b.{{0,30}}\b{_PERSON}\b"
     r"|\b(trouver|cherche|besoin de|besoin d)\b.{0,15}\b(intervenant|intervenante|intervenants"
     r"|intervenantes)\b"
@@ -40,6 +41,14 @@ TEACHER_REQUEST = re.compile(
     r"|atelier|laboratoire)\b|\b(nous|me) mettre en relation\b"
     r"|\b(deuxieme|seconde|autre|nouvelle) demande\b.{0,30}\b(classe|groupe|intervention|visite)\b"
 )
+# a teacher asking to pass their request on to the IPE (not about a pupil's placement)
+_TO_THE_IPE = re.compile(
+    r"\b(transmettre|transmettez|envoyer|faire suivre|faire parvenir|adresser)\b.{0,25}"
+    r"\b(ma|notre|cette|la) demande\b.{0,30}\b(ingenieur|ingenieurs|ipe)\b"
+    r"|\b(contacter|joindre|solliciter|ecrire a|mettre en relation avec)\b.{0,6}"
+    r"\b(l |un |une |votre )?(ingenieur|ipe)\b"
+)
+_PLACEMENT_WORDS = re.compile(r"\b(stage|stages|pfmp|sans stage|placement|alternance)\b")
 # the referent teacher's visit to a placement is a rule to know, not a class visit to organise
 _FOLLOW_UP_VISIT = re.compile(
     r"\bqui (?:doit |va |peut )?(?:faire|fait|effectue|assure) (?:la |les )?visites?\b"
@@ -140,7 +149,10 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
         return None
     if state.role == "teacher" and HOW_TO_ASK.search(said):  # « comment je fais la demande ? »
         return start(engine, state)
-    if not TEACHER_REQUEST.search(said) or _FOLLOW_UP_VISIT.search(said):
+    to_the_ipe = (
+        state.role == "teacher" and _TO_THE_IPE.search(said) and not _PLACEMENT_WORDS.search(said)
+    )
+    if not (TEACHER_REQUEST.search(said) or to_the_ipe) or _FOLLOW_UP_VISIT.search(said):
         return None
     state.role = "teacher"
     state.draft = details_in(text) or None  # "ma 3e B, 28 élèves, en mars": not asked again

@@ -60,6 +60,12 @@ _ABOUT = {  # "une quinzaine", "une trentaine"
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
 }  # fmt: skip
 _GROUPS = ("classe", "classes", "groupe", "groupes")
+_COUNTED = re.compile(r"\b(eleves|classes? de \d+)\b")  # a class step's words that count pupils
+# a number that counts something else: « réservée 15 jours à l'avance », « 2 h », « 30 km »
+_NOT_PUPILS = frozenset(
+    "jour jours semaine semaines mois heure heures h min minutes an ans euros eur km fois "
+    "places salle salles".split()
+)
 # a period that says no time at all: asked again ("Pas encore fixée" is the honest answer)
 _VAGUE = re.compile(
     r"^(?:le plus )?(?:bientot|vite|rapidement|au plus vite|asap|des que possible|prochainement"
@@ -252,14 +258,25 @@ def answer_text(
             "Pas besoin de coordonnées : l'ingénieur pour l'école vous répond ici (recommandé) "
             "ou passe par l'établissement. Choisissez avec les boutons ci-dessous."
         )
+    elif step == "format" and (typed := _typed_label(text, FORMAT_CHOICES)) is not None:
+        answers["format"] = typed  # « en classe », typed as its button reads
     elif step in ("format", "consent"):
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
         return "Pouvez-vous préciser en quelques mots ?"
     else:  # school, level, theme, period, constraints
         answers[step] = text
+        count, _ = pupil_count(text) if step == "level" else (None, False)
+        if count and count <= MAX_PUPILS and _COUNTED.search(fold(text)):  # « 2 classes de 25 »
+            answers.setdefault("pupils", str(count))
     _advance(form)
     return None
+
+
+def _typed_label(text: str, choices: dict[str, str]) -> str | None:
+    """The key of the button whose label the text is (accents and case aside)."""
+    said = " ".join(fold(text).split())
+    return next((key for key, label in choices.items() if fold(label) == said), None)
 
 
 def pupil_count(text: str) -> tuple[int | None, bool]:
@@ -285,6 +302,7 @@ def pupil_count(text: str) -> tuple[int | None, bool]:
         elif started:
             runs.append((total, word))
             total, started = 0, False
+    runs = [(n, after) for n, after in runs if after not in _NOT_PUPILS]
     counts = [n for n, after in runs if after not in _GROUPS]
     first_groups = next((n for n, after in runs if after in _GROUPS), None)
     if counts and first_groups and runs[0][1] in _GROUPS:  # "2 classes de 25": 50
