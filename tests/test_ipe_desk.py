@@ -61,6 +61,16 @@ def test_new_cases_first_then_the_nearest_date_then_the_oldest():
     assert urgency_reason(cases[0], now) == "sans date, déposée il y a 29 j"
     assert urgency_reason(_case("X", "new", "fin juin", 30), now) == "date en juin, dans 207 j"
     assert urgency_reason(_case("Y", "new", "le 20/11", 30), now) == "date le 20/11/2026 passée"
+    # « en novembre », read on 30 November: this month, not past
+    assert urgency_reason(_case("Z", "new", "en novembre je crois", 2), now) == (
+        "date en novembre, ce mois-ci"
+    )
+
+
+def test_the_earliest_date_said_counts():
+    """A convention due before the stage: the IPE sees the convention's date."""
+    found = read_deadline("stage à partir du 18 mai, convention avant fin mars", WRITTEN)
+    assert found is not None and found.day == date(2027, 3, 25) and found.approximate
 
 
 async def test_the_ipe_sees_the_most_urgent_first_and_whom_to_contact(api, kb, db_url):

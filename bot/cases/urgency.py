@@ -7,6 +7,7 @@ read; then the oldest. The reason is said in French beside each case.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -58,32 +59,29 @@ def _year(text: str | None) -> int | None:
 
 
 def read_deadline(text: str, written: date) -> Deadline | None:
-    """The first date in the period answer, with the year inferred from when it was written."""
+    """The earliest date in the period answer (« à partir du 18 mai, convention avant fin
+    mars »: the end of March), with the year inferred from when it was written."""
     folded = fold(text or "")
     if not folded:
         return None
-    found = _ISO.search(text)
-    if found:
-        try:
-            return Deadline(date(int(found[1]), int(found[2]), int(found[3])))
-        except ValueError:
-            pass
-    found = _DAY_MONTH.search(folded)
-    if found:
-        day = _build(_year(found[3]), MONTH_NUMBERS[found[2]], int(found[1]), written)
-        if day is not None:
-            return Deadline(day)
-    found = _NUMERIC.search(text)
-    if found and 1 <= int(found[2]) <= 12:
-        day = _build(_year(found[3]), int(found[2]), int(found[1]), written)
-        if day is not None:
-            return Deadline(day)
-    found = _MONTH_ONLY.search(folded)
-    if found:
-        day = _build(_year(found[3]), MONTH_NUMBERS[found[2]], _PART_DAY[found[1]], written)
-        if day is not None:
-            return Deadline(day, approximate=True)
-    return None
+    found: list[Deadline] = []
+    for m in _ISO.finditer(text):
+        with contextlib.suppress(ValueError):  # « 2027-02-31 »
+            found.append(Deadline(date(int(m[1]), int(m[2]), int(m[3]))))
+    for m in _DAY_MONTH.finditer(folded):
+        day = _build(_year(m[3]), MONTH_NUMBERS[m[2]], int(m[1]), written)
+        found += [Deadline(day)] if day is not None else []
+    for m in _NUMERIC.finditer(text):
+        if 1 <= int(m[2]) <= 12 and not _ISO.search(text[max(0, m.start() - 5) : m.end()]):
+            day = _build(_year(m[3]), int(m[2]), int(m[1]), written)
+            found += [Deadline(day)] if day is not None else []
+    dated_months = {d.day.month for d in found}
+    for m in _MONTH_ONLY.finditer(folded):  # a month alone, not one a date above already gave
+        month = MONTH_NUMBERS[m[2]]
+        day = _build(_year(m[3]), month, _PART_DAY[m[1]], written)
+        if day is not None and (m[1] or month not in dated_months):
+            found.append(Deadline(day, approximate=True))
+    return min(found, key=lambda d: d.day) if found else None
 
 
 def deadline_of(case: Case) -> Deadline | None:
@@ -122,6 +120,8 @@ def urgency_reason(case: Case, now: datetime | None = None) -> str:
             if deadline.approximate
             else f"le {deadline.day:%d/%m/%Y}"
         )
+        if days < 0 and deadline.approximate and deadline.day.month == today.month:
+            return f"date {when}, ce mois-ci"  # « en décembre », read on 3 December
         if days < 0:
             return f"date {when} passée"
         if days == 0:
