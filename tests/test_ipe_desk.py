@@ -240,7 +240,8 @@ async def test_a_notice_not_yet_out_gets_the_new_text_and_a_channel_without_edit
         await service.escalation.finish(session, fresh, None, "resolved")
     edits = [r for r in await outbox_rows(service) if r.kind == "edit"]
     assert len(edits) == 1 and edits[0].message_id == notice.message_id
-    assert "Statut : résolue" in edits[0].text and edits[0].choices == "[]"
+    assert "Statut : résolue" in edits[0].text and "cr:" in edits[0].choices  # 7 days to write
+    assert "cx:" not in edits[0].choices
     before = len(sender.sent)
     await deliver_due(service.db, sender)  # no edit method: nothing sent again, nothing stuck
     edits = [r for r in await outbox_rows(service) if r.kind == "edit"]

@@ -238,3 +238,20 @@ async def test_a_worrying_message_reaches_the_ipe_flagged_and_a_request_for_a_nu
     asked = await say(service, IPE_A, "donne-moi ton numéro de portable et ton snap")
     assert "l'élève est mineur·e" in asked.text
     await service.db.dispose()
+
+
+async def test_a_resolved_request_still_carries_messages_for_a_few_days(kb, db_url):
+    """The IPE marks it resolved, then sends the placement's address; the pupil thanks them."""
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, IPE_A, f"cx:{case.id}")
+    told = (await outbox_rows(service, PUPIL))[-1].text
+    assert "résolue" in told and "Bon stage" not in told
+    await press(service, IPE_A, f"cr:{case.id}")
+    sent = await say(service, IPE_A, "C'est 4 rue du Clos Courtel, présente-toi à 9h")
+    assert sent.kind == "relayed"
+    await press(service, PUPIL, f"pr:{case.id}")
+    thanks = await say(service, PUPIL, "merci infiniment !")
+    assert thanks.kind == "relayed"
+    assert any("merci infiniment" in r.text for r in await outbox_rows(service, IPE_A))
+    await service.db.dispose()

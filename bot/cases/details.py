@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from bot.cases.academies import AcademyDirectory, of_academy
 from bot.cases.teacher_details import (
@@ -13,7 +14,7 @@ from bot.cases.teacher_details import (
     display_teacher_answers,
 )
 from bot.messages import Choice
-from bot.store.models import Case
+from bot.store.models import Case, aware, utcnow
 
 STATUS_LABELS = {
     "new": "nouvelle",
@@ -190,4 +191,14 @@ def case_choices(case: Case) -> list[Choice]:
             Choice("✅ Résolu", f"cx:{case.id}"),
             Choice("🗂 Clore sans suite", f"cc:{case.id}"),
         ]
-    return []
+    return [reply] if recently_resolved(case) else []
+
+
+TALK_AFTER_RESOLVED = timedelta(days=7)  # « merci ! », the address: still passed on
+
+
+def recently_resolved(case: Case) -> bool:
+    """Resolved (not closed) within TALK_AFTER_RESOLVED: pupil and IPE may still write."""
+    if case.status != "resolved" or case.resolved_at is None or case.pupil_chat_id is None:
+        return False
+    return utcnow() - aware(case.resolved_at) < TALK_AFTER_RESOLVED

@@ -22,7 +22,7 @@ NEXT_STEP = {
     "new": "À faire : la prendre en charge, ou répondre à {who}.",
     "acknowledged": "Prochaine étape : répondre à {who}, puis marquer la demande résolue ou close.",
     "scheduled": "Date fixée : un rappel partira 3 jours avant, puis une question à {who}.",
-    "resolved": "Demande résolue : plus rien à faire.",
+    "resolved": "Demande résolue : vous pouvez encore écrire à {who} pendant 7 jours.",
     "closed": "Demande close : plus rien à faire.",
 }
 

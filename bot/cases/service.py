@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
-from bot.cases.details import by_family, is_teacher, requester
+from bot.cases.closing import finished_text
+from bot.cases.details import by_family, is_teacher, recently_resolved, requester
 from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
@@ -289,8 +290,9 @@ class EscalationService:
     async def relay_to_pupil(
         self, session: AsyncSession, case: Case, contact: Contact | None, text: str, key: str
     ) -> None:
-        """Queue the IPE's message for the pupil (taking a new case); CaseNotOpen, PupilGone."""
-        if case.status not in OPEN_STATUSES:
+        """Queue the IPE's message for the pupil (taking a new case); CaseNotOpen, PupilGone.
+        A request resolved a few days ago still carries messages (the placement's address)."""
+        if case.status not in OPEN_STATUSES and not recently_resolved(case):
             raise CaseNotOpen(case)
         if case.pupil_chat_id is None:
             raise PupilGone(case.reference)
@@ -312,7 +314,7 @@ class EscalationService:
     ) -> None:
         """Queue the pupil's message for the case's IPE (else the académie's), under `concern`
         when the safety net found it worrying; CaseNotOpen."""
-        if case.status not in OPEN_STATUSES:
+        if case.status not in OPEN_STATUSES and not recently_resolved(case):
             raise CaseNotOpen(case)
         session.add(event(case, "message-from-pupil", case.kind, text))
         targets = await self._followers(session, case)
@@ -390,24 +392,3 @@ async def _erase_case(session: AsyncSession, case: Case) -> None:
 
 def _actor(contact: Contact | None) -> str:
     return f"{contact.kind}:{contact.id}" if contact else "admin"
-
-
-def finished_text(case: Case, status: str) -> str:
-    """What a pupil (or the parent who asked for them) reads when the IPE ends the request."""
-    done = "est marquée comme résolue" if status == "resolved" else "a été close"
-    if by_family(case):
-        return (
-            f"Votre demande {case.reference} {done} par l'ingénieur pour l'école. Si votre enfant "
-            "n'a toujours pas de stage, parlez-en à son professeur principal ; vous pouvez aussi "
-            "refaire une demande avec /stage."
-        )
-    if status == "resolved":
-        return (
-            f"Ta demande {case.reference} est marquée comme résolue par l'ingénieur pour l'école. "
-            "Bon courage pour la suite ! Si tu as encore besoin d'aide, écris-moi ou tape /stage."
-        )
-    return (
-        f"Ta demande {case.reference} a été close par l'ingénieur pour l'école. Si tu n'as "
-        "toujours pas de stage, parles-en à ton professeur principal ; tu peux aussi refaire une "
-        "demande avec /stage."
-    )
