@@ -378,3 +378,10 @@ def test_an_ok_under_a_weak_signals_line_is_not_parfait(engine):
     reply = engine.handle_text(state, "ok")
     assert "Parfait" not in reply.text and "confiance" in reply.text
     assert "Parfait" in engine.handle_text(state, "ok").text  # once only
+
+
+def test_tears_alone_get_a_kind_word_not_write_your_question(engine):
+    state = State(role="pupil")
+    reply = engine.handle_text(state, "😭😭😭")
+    assert reply.text.startswith("Ça n'a pas l'air d'aller") and "3114" in reply.text
+    assert "Parfait" not in engine.handle_text(state, "ok").text

@@ -8,6 +8,7 @@ and names its source briefly; "📖 En savoir plus" shows the rest and the full 
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
 from bot.desks import levels
@@ -144,8 +145,21 @@ def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResul
     )
 
 
-def empty(engine: DialogueEngine, state: State) -> Reply:
-    """A message with no word to go on."""
+# tears or a broken heart alone (« 😭😭😭 »): not a question to rephrase, a pupil who is sad
+_SAD = re.compile(r"^[\s😭😢😞😔😟☹🙁💔😿🥺😩😫😥😓🥲.!?]+$")
+SAD = (
+    "Ça n'a pas l'air d'aller 💙 Si quelque chose ne va pas, parles-en à un adulte de confiance "
+    "(CPE, infirmier·e scolaire, un prof) ; le 3114 répond 24h/24 si tu as des idées noires. Et si "
+    "c'est ton stage qui t'inquiète, écris-moi ce qui se passe, ou choisis un thème :"
+)
+
+
+def empty(engine: DialogueEngine, state: State, text: str = "") -> Reply:
+    """A message with no word to go on (tears alone get a kind word)."""
+    tears = text and _SAD.match(text) and any(c in text for c in "😭😢😞😔😟☹🙁💔😿🥺😩😫😥😓🥲")
+    if tears and voice(state) != "teacher":
+        state.weak_at = time.time()
+        return Reply(SAD, engine.theme_choices(state), kind="answer", safety="weak")
     intro = by_role(
         voice(state),
         "Écris-moi ta question en quelques mots, par exemple « comment trouver un stage ? ».",

@@ -177,7 +177,7 @@ class DialogueEngine:
             return self._offer(state, acknowledged)
         tokens, other_sense = analyse(stripped, self.kb.lexicon, keep_small_talk=True)
         if not tokens and not other_sense:
-            return self._offer(state, empty(self, state))
+            return self._offer(state, empty(self, state, stripped))
         # a figure of speech the safety net set aside ("me tuer de rire"): not the distress topic
         calm = self.kb.safety is not None and self.kb.safety.figurative(stripped)
         result = self.matcher.match(stripped, calm=calm)
@@ -270,7 +270,7 @@ class DialogueEngine:
             return self._offer(state, request.start(self, state))
         if name == "intervention" and self.escalation:
             return self._offer(state, teacher.start(self, state))
-        if args.strip():
+        if args.strip() and not state.staff:  # « /rouvrir LYO-… » from an IPE: unknown
             return self.handle_text(state, args)
         return self._offer(
             state,
@@ -320,8 +320,8 @@ class DialogueEngine:
         if topic is None:
             return self._offer(state, self.menu(state))
         reply = self.answer(state, topic)
-        if state.staff:
-            reply.text += STAFF_HELP
+        if state.staff:  # their commands first, then what pupils are told
+            reply.text = f"{STAFF_HELP.strip()}\n\nCe que l'assistant dit aux élèves : {reply.text}"
         elif state.role == "teacher":
             reply.text = reply.text.replace(teacher.INTERVENTION_NOTE, "") + TEACHER_HELP
         return self._offer(state, reply)
