@@ -675,3 +675,24 @@ def test_retour_passes_over_the_class_said_before_and_the_count_skips_it(engine_
     school = engine.handle_choice(state, "f:back")
     assert state.form["step"] == "school" and school.text.startswith("(2/7)")
     assert state.form["answers"]["level"] == "3e"
+
+
+async def test_par_mon_etablissement_is_honoured_when_the_request_is_taken(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await say(service, PUPIL, "/stage")
+    for answer in FORM_ANSWERS:
+        await say(service, PUPIL, answer)
+    await press(service, PUPIL, "f:ct:school")
+    named = await say(service, PUPIL, "prof principal")  # typed, as the button
+    assert "f:skip" in [c.id for c in named.choices]  # its name, optional, is asked next
+    await press(service, PUPIL, "f:skip")
+    done = await press(service, PUPIL, "f:ok")
+    assert done.kind == "submitted"
+    async with service.db.sessions() as session:
+        case = (await session.scalars(select(Case))).one()
+    await press(service, IPE_A, f"ca:{case.id}")
+    taken = (await outbox_rows(service, PUPIL))[-1].text
+    assert "va contacter ton établissement" in taken and "ici même" not in taken
+    await service.db.dispose()

@@ -123,6 +123,11 @@ def by_family(case: Case | None) -> bool:
     return json.loads(case.details).get("by") == "parent"
 
 
+def via_school(case: Case) -> bool:
+    """The pupil asked to be reached through their school (« Par mon établissement »)."""
+    return not is_teacher(case) and json.loads(case.details or "{}").get("contact") == "school"
+
+
 def requester(case: Case) -> str:
     """ "l'élève", "la famille de l'élève" or "l'enseignant·e": who made the request, in the
     IPE's texts."""

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
 from bot.cases.closing import finished_text
-from bot.cases.details import by_family, is_teacher, recently_resolved, requester
+from bot.cases.details import by_family, is_teacher, recently_resolved, requester, via_school
 from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
@@ -207,6 +207,9 @@ class EscalationService:
                 else f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par "
                 "un ingénieur pour l'école, qui vous répondra ici même."
                 if by_family(case)
+                else f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un "
+                "ingénieur pour l'école, qui va contacter ton établissement comme tu l'as demandé."
+                if via_school(case)
                 else f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un "
                 "ingénieur pour l'école, qui va te répondre ici même.",
                 case_id=case.id,

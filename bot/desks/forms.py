@@ -247,6 +247,19 @@ def prefill(form: dict[str, Any], step: str, value: str) -> None:
     form.setdefault("given", []).append(step)
 
 
+_ADULTS = {  # the adult to contact, typed (« prof principal », « la cpe »)
+    "pp": ("prof principal", "professeur principal", "professeure principale", "pp", "prof princ"),
+    "cpe": ("cpe",),
+    "ddfpt": ("ddfpt", "bureau des entreprises", "chef de travaux", "chef des travaux"),
+    "prof": ("un prof", "mon prof", "ma prof", "un professeur", "professeur", "prof"),
+}
+
+
+def _typed_adult(text: str) -> str | None:
+    said = f" {' '.join(fold(text).split())} "
+    return next((k for k, names in _ADULTS.items() if any(f" {n} " in said for n in names)), None)
+
+
 def parse_level(text: str) -> str | None:
     folded = fold(text)
     for key, variants in _LEVEL_WORDS.items():
@@ -298,6 +311,9 @@ def answer_text(
             form["answers"]["contact_name"] = text
             form["step"] = "consent"
             return None
+    if step == "contact_adult" and (adult := _typed_adult(text)) is not None:
+        answer_choice(form, f"ad:{adult}", directory)  # as its button
+        return None
     if step in ("contact", "contact_adult", "consent", "contact_name"):
         return by_role(
             role,
