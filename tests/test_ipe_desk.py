@@ -143,7 +143,10 @@ def test_the_school_contact_steps_go_back_and_can_be_skipped():
     assert forms.answer_choice(form, "ct:school", directory) == "ok"
     assert form["step"] == "contact_adult"
     assert forms.prompt(form, "pupil", directory).text.startswith("(8/8) Quel adulte")
-    assert forms.answer_text(form, "le CPE", "pupil", directory) is not None  # buttons only
+    assert forms.answer_text(form, "le CPE", "pupil", directory) is None  # typed, as its button
+    assert form["answers"]["contact_adult"] == "cpe" and form["step"] == "contact_name"
+    forms.back(form)
+    assert forms.answer_text(form, "je sais pas trop", "pupil", directory) is not None  # buttons
     assert forms.answer_choice(form, "ad:pp", directory) == "ok"
     assert forms.answer_choice(form, "skip", directory) == "ok"
     assert form["step"] == "consent" and "contact_name" not in form["answers"]
