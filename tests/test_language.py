@@ -93,6 +93,9 @@ def test_sms_spellings_reach_the_topic(matcher, text, topic):
 def test_a_question_about_languages_is_answered(engine, text):
     reply = engine.handle_text(State(role="pupil"), text)
     assert "je réponds en français" in reply.text, reply.text
+    english = "I don't" in text or "english" in text
+    assert reply.text.startswith("No problem") == english, text  # asked in English: said so too
+    assert "(I answer in French only.)" not in reply.text
 
 
 def test_a_story_that_mentions_languages_is_a_question(engine):

@@ -36,6 +36,13 @@ ANSWER = (
     "réponds en français. Posez votre question !",
 )
 
+IN_ENGLISH = (
+    "No problem: write in English or in simple French, even with mistakes. I understand both, "
+    "but I answer in French only, with short sentences (a translation app can help). Ask your "
+    "question!"
+)
+_ASKED_IN_ENGLISH = re.compile(r"\b(english|speak|write|answer|reply|please|understand)\b")
+
 
 def languages(state: State, said: str) -> Reply | None:
     """The answer to a question about languages; None for anything else."""
@@ -44,7 +51,11 @@ def languages(state: State, said: str) -> Reply | None:
     rest = LANGUAGE_QUESTION.sub(" ", said)
     if len(rest.split()) >= ASKS_WORDS and ASKS.search(rest):  # "how do i find an internship?"
         return None  # the question is answered (with the English line above it)
-    return Reply(by_role(state.role, *ANSWER), kind="answer", topic="aide", score=100.0)
+    text = by_role(state.role, *ANSWER)
+    if in_english(said) or _ASKED_IN_ENGLISH.search(said):  # said in English too, this once
+        state.english_at = time.time()  # (no « I answer in French only » above it)
+        text = f"{IN_ENGLISH}\n\n{text}"
+    return Reply(text, kind="answer", topic="aide", score=100.0)
 
 
 def with_note(state: State, text: str, reply_text: str) -> str:
