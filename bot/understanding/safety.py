@@ -73,6 +73,7 @@ PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
 SHORT_WORDS = 5
 # a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
 _SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
+_PAUSE = re.compile(r"(?:\.{2,}|…)\s+(?=[a-zà-öø-ÿ])")  # « jvais me pendre... au tel »: one sentence
 _TOP_KEYS = {
     "version",
     "sms",
@@ -251,7 +252,7 @@ class SafetyNet:
         cached = self._pieces.get(text)  # a message is read by the engine, desks and footers
         if cached is None:
             literal = LITERAL.search(text) is not None  # "… et c'est pas une expression"
-            sentences = _SENTENCE_END.split(text[:MAX_INPUT_CHARS])
+            sentences = _SENTENCE_END.split(_PAUSE.sub(" ", text[:MAX_INPUT_CHARS]))
             prepared = (self._prepared_one(s, literal) for s in sentences)
             cached = tuple(s for s in prepared if s.strip())
             if len(self._pieces) >= PIECES_CACHE_SIZE:
