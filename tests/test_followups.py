@@ -92,3 +92,13 @@ def test_is_it_normal_is_read_with_the_last_answer(engine):
     engine.handle_text(state, "mon maitre de stage me fait faire que du menage et du cafe")
     reply = engine.handle_text(state, "cest normal")
     assert reply.topic == "probleme-stage", reply.text
+
+
+def test_a_question_of_money_after_another_topic_is_about_the_pay(engine):
+    """« cb par mois » after the working hours: the pay, not the rest of the hours."""
+    from bot.messages import State
+
+    state = State(role="pupil")
+    engine.handle_text(state, "c normal que mon stage commence a 5h ?")
+    reply = engine.handle_text(state, "cb par mois")
+    assert reply.topic == "remuneration-stage"

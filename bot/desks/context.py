@@ -21,6 +21,10 @@ ANAPHORA = re.compile(r"^(et )?(il y en a|y en a|il y a en|y en aurait|en a t on
 # topics whose own answer says how it is paid: "et c payé ?" after them is about them
 OWN_PAY = frozenset({"apprentissage", "trouver-apprentissage", "job-ete"})
 PAY = "remuneration-stage"
+_MONEY = re.compile(
+    r"\b(par mois|par semaine|par heure|euros|eur|balles|thune|paye|payee|payes"
+    r"|gratification|salaire|remunere|remuneree|sous)\b"
+)
 CONTEXT_SECONDS = 30 * 60  # a message after this long is read alone, not as a follow-up
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
 # a direct match this sure of a subject keeps its topic ("et c payé ?" after a search); not
@@ -78,6 +82,10 @@ def read_in_context(
         own = matcher.match(f"{text} {last.title}")
         own = own if own.topic == last.id else matcher.match(last.title)
         return own if own.topic == last.id else result
+    if _MONEY.search(said) and last.id not in (PAY, *OWN_PAY) and result.topic != PAY:
+        paid = matcher.match(f"{text} stage payé")  # « cb par mois » after the hours: the pay
+        if paid.topic in (PAY, "allocation-pfmp"):
+            return paid
     if result.topic in (last.id, *last.related) or result.topic in ASIDES:
         return result  # ASIDES: "t'es un robot ?", "tu sais faire quoi ?" are about the bot
     again = matcher.match(f"{text} {last.title}")

@@ -73,7 +73,7 @@ PIECE_WEAK_AT = 0.6  # P(distress or a mild signal) for a weak one
 SHORT_WORDS = 5
 # a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
 _SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
-_PAUSE = re.compile(r"(?:\.{2,}|…)\s+(?=[a-zà-öø-ÿ])")  # « jvais me pendre... au tel »: one sentence
+_PAUSE = re.compile(r"(?:\.{2,}|…)\s+(?=[a-zà-öø-ÿ])")  # « me pendre... au tel »: one sentence
 _TOP_KEYS = {
     "version",
     "sms",
