@@ -385,3 +385,10 @@ def test_tears_alone_get_a_kind_word_not_write_your_question(engine):
     reply = engine.handle_text(state, "😭😭😭")
     assert reply.text.startswith("Ça n'a pas l'air d'aller") and "3114" in reply.text
     assert "Parfait" not in engine.handle_text(state, "ok").text
+
+
+def test_a_teachers_clear_distress_question_after_a_report_gets_what_to_do_next(engine):
+    state = State(role="teacher")
+    assert engine.handle_text(state, "Une élève m'a confié que son beau-père la frappe.").safety
+    steps = engine.handle_text(state, "comment signaler des violences sur un élève ?")
+    assert steps.text.startswith("Après ce que vous m'avez décrit")

@@ -189,7 +189,7 @@ def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResu
         again = state.told_rest == CRISIS_TOPIC  # said once already: shorter, not the same
         state.told_rest, state.last_at = CRISIS_TOPIC, time.time()  # (kept by handle_text)
         return Reply(STILL_HERE if again else AGAIN, kind="answer", topic=CRISIS_TOPIC, score=100.0)
-    if pupil or (result.topic is not None and result.score >= FOLLOW_UP_BELOW):
+    if pupil or not unclear:
         return None  # a clear question is answered as usual
     topic = engine.kb.topics.get(CRISIS_TOPIC)
     if topic is None or state.told_rest == CRISIS_TOPIC:  # said once: the usual reply after
