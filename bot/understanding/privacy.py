@@ -40,8 +40,9 @@ def _names(text: str) -> str:
 
 # a social account given or asked for: « mon snap c'est ines.tls31 », « @ines_31 »
 _SOCIAL = re.compile(
-    r"(?i)\b(?:snap|snapchat|insta|instagram|whatsapp|whatsap|wsp|tiktok|discord|facebook)\b"
-    r"\s*(?:c'?\s?est|:|=|est)?\s*@?[\w.]{3,}|(?<![\w.@])@[A-Za-z_][\w.]{2,}"
+    r"(?i)\b(?:mon|ma|my|son|sa)\s+(?:snap|snapchat|insta|instagram|whatsapp|whatsap|wsp|tiktok"
+    r"|discord|facebook)\b\s*(?:c'?\s?est|:|=|est|is)?\s*@?[\w.]{3,}"
+    r"|(?<![\w.@])@[A-Za-z_][\w.]{2,}"
 )
 # an adult asking a pupil for a private way to reach them: « donne-moi ton numéro et ton snap »
 _ASKS_CONTACT = re.compile(
