@@ -412,6 +412,11 @@ def test_a_yes_from_the_company_gets_the_next_steps(engine, text):
     assert "t:convention-stage" in [c.id for c in reply.choices]
 
 
+@pytest.mark.parametrize("text", ["ils m'ont pris mon tel", "ma mère m'a dit oui pour la soirée"])
+def test_other_yeses_are_no_placement(engine, text):
+    assert "Bravo pour ton stage" not in engine.handle_text(State(role="pupil"), text).text
+
+
 def test_a_baker_who_wants_an_intern_is_vouvoye(engine):
     state = State()
     reply = engine.handle_text(

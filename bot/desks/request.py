@@ -145,7 +145,10 @@ FOUND = re.compile(
     r"(?:stage|place|entreprise|pfmp|alternance)\b"
     r"|\b(?:me prend|me prendre|va me prendre|veut bien me prendre|me prendra) en (?:stage|pfmp)\b"
     # a yes from the company: "l'entreprise m'a dit oui", "ils m'ont pris", "j'ai été acceptée"
-    r"|\b(?:m a|ma|me a|m ont|mont|me ont) (?:dit|repondu) oui\b|\b(?:ils|elles) m (?:ont|on) pris\b"
+    r"|\b(?:entreprise|patron|patronne|boite|magasin|garage|resto|restaurant|boulangerie|salon"
+    r"|pharmacie|mairie|tuteur|tutrice|directeur|directrice|responsable|gerant|gerante|chef|ils"
+    r"|elles|on) (?:m a|ma|me a|m ont|mont|me ont) (?:dit|repondu) oui\b"
+    r"|\b(?:ils|elles) m (?:ont|on) pris(?: en (?:stage|pfmp|alternance)|$)"
     r"|\b(?:j ai|jai|je ai) ete (?:pris|prise|accepte|acceptee|retenu|retenue)\b"
     r"|\bthey (?:said yes|accepted me|took me)\b"
 )
