@@ -1,13 +1,42 @@
-"""How a request ends: what its pupil (or the parent who asked for them) reads."""
+"""What a request's author reads when an IPE takes it and when it ends: the pupil (tu), the
+parent who asked for their child or the teacher (vous)."""
 
 from __future__ import annotations
 
-from bot.cases.details import by_family
+from bot.cases.details import by_family, is_teacher, via_school
 from bot.store.models import Case
 
 
+def taken_text(case: Case) -> str:
+    """The news that an ingénieur pour l'école took the request, and how they will answer."""
+    if is_teacher(case):
+        return (
+            f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par un "
+            "ingénieur pour l'école. Il vous écrira ici pour convenir d'une date."
+        )
+    if by_family(case):
+        return (
+            f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par un "
+            "ingénieur pour l'école, qui vous répondra ici même."
+        )
+    how = (
+        "va contacter ton établissement comme tu l'as demandé"
+        if via_school(case)
+        else "va te répondre ici même"
+    )
+    return (
+        f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un ingénieur "
+        f"pour l'école, qui {how}."
+    )
+
+
 def finished_text(case: Case, status: str) -> str:
-    """What a pupil (or the parent who asked for them) reads when the IPE ends the request."""
+    """What the request's author reads when the IPE ends it (resolved or closed)."""
+    if is_teacher(case):
+        return (
+            f"Votre demande {case.reference} a été close par l'ingénieur pour l'école. "
+            "Pour une nouvelle demande : /intervention."
+        )
     done = "est marquée comme résolue" if status == "resolved" else "a été close"
     if by_family(case):
         return (

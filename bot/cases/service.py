@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
-from bot.cases.closing import finished_text
-from bot.cases.details import by_family, is_teacher, recently_resolved, requester, via_school
+from bot.cases.closing import finished_text, taken_text
+from bot.cases.details import is_teacher, recently_resolved, requester
 from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
@@ -201,17 +201,7 @@ class EscalationService:
                 session,
                 f"case:{case.id}:pupil:acknowledged",
                 case.pupil_chat_id,
-                f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par un "
-                "ingénieur pour l'école. Il vous écrira ici pour convenir d'une date."
-                if is_teacher(case)
-                else f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par "
-                "un ingénieur pour l'école, qui vous répondra ici même."
-                if by_family(case)
-                else f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un "
-                "ingénieur pour l'école, qui va contacter ton établissement comme tu l'as demandé."
-                if via_school(case)
-                else f"Bonne nouvelle : ta demande {case.reference} a été prise en charge par un "
-                "ingénieur pour l'école, qui va te répondre ici même.",
+                taken_text(case),
                 case_id=case.id,
             )
         await refresh_notices(session, case, self.directory)
@@ -240,15 +230,7 @@ class EscalationService:
                     f"{'un collègue' if contact else 'un administrateur'}.",
                     case_id=case.id,
                 )
-        if case.pupil_chat_id is not None and is_teacher(case):
-            text = (
-                f"Votre demande {case.reference} a été close par l'ingénieur pour l'école. "
-                "Pour une nouvelle demande : /intervention."
-            )
-            await enqueue(
-                session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
-            )
-        elif case.pupil_chat_id is not None:
+        if case.pupil_chat_id is not None:
             text = finished_text(case, status)
             await enqueue(
                 session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id

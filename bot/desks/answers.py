@@ -146,7 +146,8 @@ def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResul
 
 
 # tears or a broken heart alone (« 😭😭😭 »): not a question to rephrase, a pupil who is sad
-_SAD = re.compile(r"^[\s😭😢😞😔😟☹🙁💔😿🥺😩😫😥😓🥲.!?]+$")
+_TEARS = "😭😢😞😔😟☹🙁💔😿🥺😩😫😥😓🥲"
+_SAD = re.compile(rf"^[\s{_TEARS}.!?]+$")
 SAD = (
     "Ça n'a pas l'air d'aller 💙 Si quelque chose ne va pas, parles-en à un adulte de confiance "
     "(CPE, infirmier·e scolaire, un prof) ; le 3114 répond 24h/24 si tu as des idées noires. Et si "
@@ -156,7 +157,7 @@ SAD = (
 
 def empty(engine: DialogueEngine, state: State, text: str = "") -> Reply:
     """A message with no word to go on (tears alone get a kind word)."""
-    tears = text and _SAD.match(text) and any(c in text for c in "😭😢😞😔😟☹🙁💔😿🥺😩😫😥😓🥲")
+    tears = text and _SAD.match(text) and any(c in text for c in _TEARS)
     if tears and voice(state) != "teacher":
         state.weak_at = time.time()
         return Reply(SAD, engine.theme_choices(state), kind="answer", safety="weak")

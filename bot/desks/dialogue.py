@@ -160,9 +160,7 @@ class DialogueEngine:
             return self._offer(state, offered)
         introduced = teacher.introduction(self, state, stripped, said)  # "je suis prof de…"
         introduced = introduced or parents.introduction(self, state, stripped, said)
-        introduced = introduced or parents.help_request(
-            self, state, said
-        )  # the request, for their child
+        introduced = introduced or parents.help_request(self, state, said)  # for their child
         introduced = introduced or levels.restated(self, state, said)  # "jsuis en 3e", after
         if introduced is not None:
             return self._offer(state, introduced)
