@@ -102,3 +102,15 @@ def test_a_question_of_money_after_another_topic_is_about_the_pay(engine):
     engine.handle_text(state, "c normal que mon stage commence a 5h ?")
     reply = engine.handle_text(state, "cb par mois")
     assert reply.topic == "remuneration-stage"
+
+
+def test_sous_is_money_only_as_a_noun(engine):
+    """« cb de sous » is the pay; « c sous contrat ? » (under) stays on the topic."""
+    from bot.messages import State
+
+    state = State(role="pupil")
+    engine.handle_text(state, "c normal que mon stage commence a 5h ?")
+    assert engine.handle_text(state, "cb de sous").topic == "remuneration-stage"
+    state = State(role="pupil")
+    engine.handle_text(state, "c normal que mon stage commence a 5h ?")
+    assert engine.handle_text(state, "c sous la responsabilite de qui").topic == "horaires-mineurs"

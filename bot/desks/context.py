@@ -23,7 +23,7 @@ OWN_PAY = frozenset({"apprentissage", "trouver-apprentissage", "job-ete"})
 PAY = "remuneration-stage"
 _MONEY = re.compile(
     r"\b(par mois|par semaine|par heure|euros|eur|balles|thune|paye|payee|payes"
-    r"|gratification|salaire|remunere|remuneree|sous)\b"
+    r"|gratification|salaire|remunere|remuneree|(?:de|des|les|mes|en) sous)\b"
 )
 CONTEXT_SECONDS = 30 * 60  # a message after this long is read alone, not as a follow-up
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
