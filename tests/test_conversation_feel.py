@@ -478,6 +478,13 @@ async def test_a_request_filed_by_a_parent_is_answered_in_vous_on_both_sides(kb,
     await press(service, IPE_A, f"ca:{case_id}")
     taken = (await outbox_rows(service, parent))[-1].text
     assert "votre demande" in taken and not TUTOIEMENT.search(taken)
+    await press(service, IPE_A, f"cr:{case_id}")
+    asked = await say(service, IPE_A, "Pouvez-vous me donner votre numéro de téléphone ?")
+    assert "mineur" not in asked.text  # an adult may give their own number
+    await press(service, parent, f"pr:{case_id}")
+    given = await say(service, parent, "Bien sûr : 06 45 12 78 90, plutôt le soir")
+    assert given.kind == "relayed" and not TUTOIEMENT.search(given.text)
+    assert any("06 45" in r.text for r in await outbox_rows(service, IPE_A))
     await press(service, IPE_A, f"cx:{case_id}")
     resolved = (await outbox_rows(service, parent))[-1].text
     assert "votre enfant" in resolved and "Bon stage" not in resolved

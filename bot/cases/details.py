@@ -123,6 +123,12 @@ def by_family(case: Case | None) -> bool:
     return json.loads(case.details).get("by") == "parent"
 
 
+def adult_asks(case: Case) -> bool:
+    """A teacher's request or one a parent filed: an adult writes, so their own phone number
+    or e-mail is theirs to give (no hold, no reminder to the IPE)."""
+    return is_teacher(case) or by_family(case)
+
+
 def via_school(case: Case) -> bool:
     """The pupil asked to be reached through their school (« Par mon établissement »)."""
     return not is_teacher(case) and json.loads(case.details or "{}").get("contact") == "school"

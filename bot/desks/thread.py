@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from bot.cases.details import is_teacher, requester, status_label
+from bot.cases.details import adult_asks, requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
 from bot.desks import nobody
 from bot.desks.dialogue import DialogueEngine
@@ -159,7 +159,7 @@ class ThreadDesk:
         safety = self.engine.kb.safety
         signal = safety.assess(text, state.role) if safety is not None else None
         strong = signal is not None and signal.level == "strong"
-        if not (checked or strong or is_teacher(case)) and contact_details(text):
+        if not (checked or strong or adult_asks(case)) and contact_details(text):
             state.pending_text = pending_with(state.pending_text, text)  # still in the thread
             return Reply(OWN_DETAILS, [offer_to_pass_on(case), KEEP_BACK], kind="info")
         if not allow(state, "relay"):
@@ -229,7 +229,7 @@ class ThreadDesk:
                 f"{requester(case).capitalize()} a effacé ses données : plus joignable par le bot.",
                 kind="info",
             )
-        reminder = "" if is_teacher(case) or not asks_contact(text) else f"\n\n{CONTACT_RULE}"
+        reminder = "" if adult_asks(case) or not asks_contact(text) else f"\n\n{CONTACT_RULE}"
         return Reply(
             f"✉️ Message transmis à {requester(case)} ({case.reference}). Vous pouvez continuer "
             f"à écrire ici ; tout autre bouton ou commande termine l'échange.{reminder}",
