@@ -170,6 +170,19 @@ async def test_stats_text_scope_and_png(kb, db_url, tmp_path):
     await service.db.dispose()
 
 
+def test_stats_text_names_statuses_and_delays_in_french():
+    from collections import Counter
+
+    from bot.cases.insights import Stats, duration
+
+    stats = Stats(cases=Counter({("lyon", "acknowledged"): 2, ("lyon", "new"): 1}))
+    stats.median_ack_hours, stats.median_resolve_hours = 0.0, 27.5
+    text = format_stats(stats)
+    assert "lyon / prise en charge" in text and "lyon / nouvelle" in text
+    assert "moins d'une minute" in text and "27 h 30" in text and "0.0 h" not in text
+    assert [duration(h) for h in (None, 0.25, 3, 100)] == ["—", "15 min", "3 h", "4 j"]
+
+
 def test_stats_png_titles_the_period_and_academy_with_whole_number_ticks(tmp_path, monkeypatch):
     from collections import Counter
 

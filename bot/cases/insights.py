@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases.details import STATUS_LABELS
 from bot.messages import Reply
 from bot.store.models import Case, QuestionEvent, Unanswered, aware
 from bot.understanding.normalise import words
@@ -211,11 +212,25 @@ def format_stats(stats: Stats, topic_titles: dict[str, str] | None = None) -> st
     if not stats.cases:
         lines.append("  aucune")
     for (academy, status), n in sorted(stats.cases.items()):
-        lines.append(f"  {n:5d}  {academy} / {status}")
-    ack = "—" if stats.median_ack_hours is None else f"{stats.median_ack_hours} h"
-    res = "—" if stats.median_resolve_hours is None else f"{stats.median_resolve_hours} h"
+        lines.append(f"  {n:5d}  {academy} / {STATUS_LABELS.get(status, status)}")
+    ack, res = duration(stats.median_ack_hours), duration(stats.median_resolve_hours)
     lines.append(f"Délai médian de prise en charge : {ack} ; de résolution : {res}")
     return "\n".join(lines)
+
+
+def duration(hours: float | None) -> str:
+    """« 12 min », « 3 h 30 », « 2 j » — a delay as an administrator reads it."""
+    if hours is None:
+        return "—"
+    minutes = round(hours * 60)
+    if minutes < 1:
+        return "moins d'une minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        whole, rest = divmod(minutes, 60)
+        return f"{whole} h {rest:02d}" if rest else f"{whole} h"
+    return f"{round(hours / 24)} j"
 
 
 def plot_stats(
