@@ -6,6 +6,7 @@ import html
 import json
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 from support.cases import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service
 from support.harness import running_bot, until
@@ -296,3 +297,27 @@ async def test_a_notice_in_flight_when_the_case_moves_is_edited_once_it_is_out(k
     done = next(r for r in await outbox_rows(service) if r.id == edit.id)
     assert done.status == "sent" and done.message_id == 42
     await service.db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("2nd pro", "Bac pro, 2de"),
+        ("jsui en terminale bac pro", "Bac pro, terminale"),
+        ("1ere annee de cap", "CAP, 1re année"),
+        ("bac pro", "Bac pro"),
+        ("seconde", "2de générale et techno"),
+    ],
+)
+def test_a_typed_vocational_class_keeps_its_year_for_the_ipe(typed, shown):
+    from bot.cases.academies import AcademyDirectory
+    from bot.cases.details import display_answers
+    from bot.desks import forms
+
+    directory = AcademyDirectory()
+    form = {"step": "level", "answers": {"academy": "x"}, "pending_academy": None}
+    assert forms.answer_text(form, typed, "pupil", directory) is None
+    assert display_answers(form["answers"], directory)["level"] == shown
+    form["step"] = "level"
+    assert forms.answer_choice(form, "lv:bts", directory) == "ok"  # a button: no year left over
+    assert display_answers(form["answers"], directory)["level"] == "BTS"

@@ -70,6 +70,8 @@ def display_answers(answers: dict[str, str], directory: AcademyDirectory) -> dic
             value = academy.name if academy else value
         elif key == "level":
             value = LEVEL_CHOICES.get(value, value)
+            year = answers.get("level_year")  # « Bac pro, 2de », « CAP, 1re année »
+            value += f", {year}" if year else ""
         elif key == "contact":
             value = CONTACT_CHOICES.get(value, value).removesuffix(" (recommandé)")
             adult = ADULT_CHOICES.get(answers.get("contact_adult", ""))

@@ -5,6 +5,7 @@ Pure logic over a dict kept in the user's State, so a half-filled form survives 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,10 @@ _LEVEL_WORDS = {
         "terminale pro",
         "2de pro",
         "2nde pro",
+        "2nd pro",
         "seconde pro",
+        "tle pro",
+        "term pro",
         "lp",
         "lycee pro",
         "lycee professionnel",
@@ -260,6 +264,26 @@ def _typed_adult(text: str) -> str | None:
     return next((k for k, names in _ADULTS.items() if any(f" {n} " in said for n in names)), None)
 
 
+# the year inside a vocational level, kept for the IPE (« 2nd pro » is a first PFMP)
+_PRO_YEARS = {
+    "bacpro": (
+        ("2de", re.compile(r"\b(2n?de?|seconde)( bac)? pro")),
+        ("1re", re.compile(r"\b(1e?re?|premiere)( bac)? pro")),
+        ("terminale", re.compile(r"\b(tle|term|terminale)( bac)? pro")),
+    ),
+    "cap": (
+        ("1re année", re.compile(r"\b(1e?re?|premiere) annee|\bcap 1(e?re?)?\b")),
+        ("2e année", re.compile(r"\b(2e?(me)?|deuxieme|seconde) annee|\bcap 2(e|eme)?\b")),
+    ),
+}
+
+
+def pro_year(level: str, text: str) -> str | None:
+    """« 2de », « 1re », « terminale » (bac pro) or « 1re année », « 2e année » (CAP)."""
+    folded = fold(text)
+    return next((year for year, said in _PRO_YEARS.get(level, ()) if said.search(folded)), None)
+
+
 def parse_level(text: str) -> str | None:
     folded = fold(text)
     for key, variants in _LEVEL_WORDS.items():
@@ -298,6 +322,11 @@ def answer_text(
                 "Choisissez la classe avec les boutons.",
             )
         form["answers"]["level"] = level
+        year = pro_year(level, text)
+        if year:
+            form["answers"]["level_year"] = year
+        else:
+            form["answers"].pop("level_year", None)
         _advance(form)
         return None
     if step == "contact_name":
@@ -351,6 +380,7 @@ def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory
         return "ok"
     if step == "level" and kind == "lv" and arg in LEVEL_CHOICES:
         form["answers"]["level"] = arg
+        form["answers"].pop("level_year", None)
         _advance(form)
         return "ok"
     if step in ("period", "sectors", "tried") and kind == "skip":
