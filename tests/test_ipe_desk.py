@@ -321,3 +321,24 @@ def test_a_typed_vocational_class_keeps_its_year_for_the_ipe(typed, shown):
     form["step"] = "level"
     assert forms.answer_choice(form, "lv:bts", directory) == "ok"  # a button: no year left over
     assert display_answers(form["answers"], directory)["level"] == "BTS"
+
+
+def test_a_very_long_answer_is_kept_shortened_not_refused():
+    """A 3,000-character story at a free step: its start is kept, the form goes on."""
+    from bot.cases.academies import AcademyDirectory
+    from bot.desks import forms, teacher_forms
+
+    directory = AcademyDirectory()
+    story = "jadore les motos depuis que je suis petit et mon oncle a un garage " * 45
+    form = {"step": "sectors", "answers": {"academy": "x"}, "pending_academy": None}
+    told = forms.answer_text(form, story, "pupil", directory)
+    assert told is not None and "j'ai gardé le début" in told and "tu pourras" in told
+    kept = form["answers"]["sectors"]
+    assert kept.endswith("…") and len(kept) <= forms.MAX_ANSWER and form["step"] == "place"
+    assert story.startswith(kept[:-1])  # cut between words
+    form = {"step": "theme", "answers": {}, "pending_academy": None}
+    told = teacher_forms.answer_text(form, story, "teacher", directory)
+    assert told is not None and "j'ai gardé le début" in told
+    assert form["answers"]["theme"].endswith("…") and form["step"] != "theme"
+    form = {"step": "level", "answers": {}, "pending_academy": None}  # not free text: asked again
+    assert "un peu long" in forms.answer_text(form, story, "pupil", directory)

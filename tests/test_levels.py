@@ -232,7 +232,7 @@ def test_a_parent_who_introduces_themselves_is_greeted_as_a_parent(engine):
 
 
 def test_seconde_pro_is_a_vocational_class():
-    from bot.desks.forms import parse_level
+    from bot.desks.class_words import parse_level
 
     assert parse_level("seconde pro") == parse_level("2nde pro") == "bacpro"
     assert parse_level("1ere pro") == "bacpro" and parse_level("seconde") == "2de"

@@ -19,8 +19,8 @@ from bot.desks import (
     teacher,
 )
 from bot.desks.answers import empty, fallback, short_source, split_answer
+from bot.desks.class_words import parse_level
 from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
-from bot.desks.forms import parse_level
 from bot.desks.languages import ENGLISH_NOTE as ENGLISH_NOTE  # re-exported
 from bot.desks.phrases import (
     LEVELS,

@@ -5,7 +5,6 @@ Pure logic over a dict kept in the user's State, so a half-filled form survives 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,39 +19,16 @@ from bot.cases.details import (
 )
 from bot.desks import academy_step, nobody
 from bot.desks.academy_step import answer_academy
+from bot.desks.class_words import parse_level, pro_year
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
 MAX_ANSWER = 300
+FREE_TEXT = ("school", "period", "sectors", "place", "tried")  # steps that keep what is typed
 STEPS = ("academy", "school", "level", "period", "sectors", "place", "tried", "contact", "consent")
 # after "Par mon établissement" at the contact step: which adult, and optionally their name
 CONTACT_STEPS = ("contact_adult", "contact_name")
 _BEFORE = {"contact_adult": "contact", "contact_name": "contact_adult"}
-_LEVEL_WORDS = {
-    "4e": {"4e", "4eme", "quatrieme", "4"},
-    "3e": {"3e", "3eme", "troisieme", "3"},
-    # the vocational and higher levels first: "seconde pro" is a bac pro class, not 2de GT
-    "cap": {"cap"},
-    "bacpro": {
-        "bac pro",
-        "bacpro",
-        "1re pro",
-        "1ere pro",
-        "premiere pro",
-        "terminale pro",
-        "2de pro",
-        "2nde pro",
-        "2nd pro",
-        "seconde pro",
-        "tle pro",
-        "term pro",
-        "lp",
-        "lycee pro",
-        "lycee professionnel",
-    },
-    "bts": {"bts"},
-    "2de": {"2de", "2nde", "seconde", "2nd"},
-}
 
 
 @dataclass(frozen=True)
@@ -264,32 +240,10 @@ def _typed_adult(text: str) -> str | None:
     return next((k for k, names in _ADULTS.items() if any(f" {n} " in said for n in names)), None)
 
 
-# the year inside a vocational level, kept for the IPE (« 2nd pro » is a first PFMP)
-_PRO_YEARS = {
-    "bacpro": (
-        ("2de", re.compile(r"\b(2n?de?|seconde)( bac)? pro")),
-        ("1re", re.compile(r"\b(1e?re?|premiere)( bac)? pro")),
-        ("terminale", re.compile(r"\b(tle|term|terminale)( bac)? pro")),
-    ),
-    "cap": (
-        ("1re année", re.compile(r"\b(1e?re?|premiere) annee|\bcap 1(e?re?)?\b")),
-        ("2e année", re.compile(r"\b(2e?(me)?|deuxieme|seconde) annee|\bcap 2(e|eme)?\b")),
-    ),
-}
-
-
-def pro_year(level: str, text: str) -> str | None:
-    """« 2de », « 1re », « terminale » (bac pro) or « 1re année », « 2e année » (CAP)."""
-    folded = fold(text)
-    return next((year for year, said in _PRO_YEARS.get(level, ()) if said.search(folded)), None)
-
-
-def parse_level(text: str) -> str | None:
-    folded = fold(text)
-    for key, variants in _LEVEL_WORDS.items():
-        if folded in variants or any(f" {v} " in f" {folded} " for v in variants if len(v) > 1):
-            return key
-    return None
+def shortened(text: str) -> str:
+    """The first MAX_ANSWER characters, cut between words, with « … »."""
+    cut = text[: MAX_ANSWER - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[-40:] else cut) + "…"
 
 
 def answer_text(
@@ -298,6 +252,16 @@ def answer_text(
     """Take a typed answer for the current step; return a re-ask message when it won't do."""
     step = form["step"]
     text = " ".join(text.split())
+    if len(text) > MAX_ANSWER and step in FREE_TEXT:  # kept, cut: nothing to retype
+        form["answers"][step] = scrub_contact(shortened(text))
+        _advance(form)
+        return by_role(
+            role,
+            f"C'était long : j'ai gardé le début ({MAX_ANSWER} caractères). Tout le reste, tu "
+            "pourras l'écrire à l'ingénieur pour l'école quand il ou elle te répondra.",
+            f"C'était long : j'ai gardé le début ({MAX_ANSWER} caractères) ; le reste pourra "
+            "être précisé à l'ingénieur pour l'école dans sa réponse.",
+        )
     if len(text) > MAX_ANSWER:
         return by_role(
             role,

@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.desks import register
-from bot.desks.forms import parse_level
+from bot.desks.class_words import parse_level
 from bot.desks.phrases import LEVELS
 from bot.messages import Choice, Reply, State, voice
 from bot.understanding.topics import Topic

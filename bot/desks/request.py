@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.details import LEVEL_CHOICES
 from bot.desks import form_chat, said_before, teacher_forms
 from bot.desks import forms as form_steps
+from bot.desks.class_words import parse_level
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
 from bot.messages import Choice, Reply, State, by_role, voice
@@ -225,7 +226,7 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     )
     asks = text.rstrip().endswith("?") or _WHAT_IS.search(said) is not None
     clear = asks and len(said.split()) >= 4
-    if state.form["step"] == "level" and form_steps.parse_level(text) is not None:
+    if state.form["step"] == "level" and parse_level(text) is not None:
         asked = (_QUESTION.search(said), _WHAT_IS.search(said), _STAGE_FACTS.search(said))
         if not any(asked):  # « euh je suis en 3e ? »: an unsure answer, not a question
             question = clear = False

@@ -20,7 +20,7 @@ from bot.cases.teacher_details import (
 )
 from bot.desks import nobody
 from bot.desks.academy_step import answer_academy
-from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered
+from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
 
 STEPS = (
     "action",
@@ -225,6 +225,13 @@ def answer_text(
     """Take a typed answer for the current step; return a re-ask message when it won't do."""
     step, answers = form["step"], form["answers"]
     text = " ".join(text.split())
+    if len(text) > MAX_ANSWER and step in FREE_TEXT_STEPS:  # kept, cut: nothing to retype
+        answers[step] = shortened(text)
+        _advance(form)
+        return (
+            f"C'était long : j'ai gardé le début ({MAX_ANSWER} caractères) ; le reste pourra "
+            "être précisé à l'ingénieur pour l'école dans sa réponse."
+        )
     if len(text) > MAX_ANSWER:
         return f"C'est un peu long : moins de {MAX_ANSWER} caractères, s'il vous plaît."
     if step == "action":

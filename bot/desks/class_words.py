@@ -1,0 +1,60 @@
+"""Which class a pupil typed: « 3eme », « seconde pro », « 1ere annee de cap »."""
+
+from __future__ import annotations
+
+import re
+
+from bot.cases.academies import fold
+
+_LEVEL_WORDS = {
+    "4e": {"4e", "4eme", "quatrieme", "4"},
+    "3e": {"3e", "3eme", "troisieme", "3"},
+    # the vocational and higher levels first: "seconde pro" is a bac pro class, not 2de GT
+    "cap": {"cap"},
+    "bacpro": {
+        "bac pro",
+        "bacpro",
+        "1re pro",
+        "1ere pro",
+        "premiere pro",
+        "terminale pro",
+        "2de pro",
+        "2nde pro",
+        "2nd pro",
+        "seconde pro",
+        "tle pro",
+        "term pro",
+        "lp",
+        "lycee pro",
+        "lycee professionnel",
+    },
+    "bts": {"bts"},
+    "2de": {"2de", "2nde", "seconde", "2nd"},
+}
+
+# the year inside a vocational level, kept for the IPE (« 2nd pro » is a first PFMP)
+_PRO_YEARS = {
+    "bacpro": (
+        ("2de", re.compile(r"\b(2n?de?|seconde)( bac)? pro")),
+        ("1re", re.compile(r"\b(1e?re?|premiere)( bac)? pro")),
+        ("terminale", re.compile(r"\b(tle|term|terminale)( bac)? pro")),
+    ),
+    "cap": (
+        ("1re année", re.compile(r"\b(1e?re?|premiere) annee|\bcap 1(e?re?)?\b")),
+        ("2e année", re.compile(r"\b(2e?(me)?|deuxieme|seconde) annee|\bcap 2(e|eme)?\b")),
+    ),
+}
+
+
+def pro_year(level: str, text: str) -> str | None:
+    """« 2de », « 1re », « terminale » (bac pro) or « 1re année », « 2e année » (CAP)."""
+    folded = fold(text)
+    return next((year for year, said in _PRO_YEARS.get(level, ()) if said.search(folded)), None)
+
+
+def parse_level(text: str) -> str | None:
+    folded = fold(text)
+    for key, variants in _LEVEL_WORDS.items():
+        if folded in variants or any(f" {v} " in f" {folded} " for v in variants if len(v) > 1):
+            return key
+    return None
