@@ -369,7 +369,7 @@ async def test_telegram_failures_during_notification(api, kb, db_url):
         for answer in FORM_ANSWERS:
             api.send_text(PUPIL, answer)
         ok = await until(
-            lambda: "Comment l'ingénieur" in api.texts(PUPIL)[-1] if api.sent[PUPIL] else False
+            lambda: "Par où préfères-tu" in api.texts(PUPIL)[-1] if api.sent[PUPIL] else False
         )
         assert ok, [t[:60] for t in api.texts(PUPIL)]
         api.press_button(PUPIL, "messagerie")

@@ -12,7 +12,7 @@ def taken_text(case: Case) -> str:
     if is_teacher(case):
         return (
             f"Bonne nouvelle : votre demande {case.reference} a été prise en charge par un "
-            "ingénieur pour l'école. Il vous écrira ici pour convenir d'une date."
+            "ingénieur pour l'école. Vous recevrez ici son message pour convenir d'une date."
         )
     if by_family(case):
         return (

@@ -130,8 +130,8 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
             head
             + by_role(
                 role,
-                "Comment l'ingénieur pour l'école peut-il te répondre ?",
-                "Comment l'ingénieur pour l'école peut-il répondre ?",
+                "Par où préfères-tu recevoir la réponse de l'ingénieur pour l'école ?",
+                "Par où préférez-vous recevoir la réponse de l'ingénieur pour l'école ?",
             ),
             choices + NAV,
         )
@@ -161,7 +161,7 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     consent = by_role(
         role,
         "En appuyant sur « J'accepte », tu acceptes que ces informations soient transmises à "
-        "un ingénieur pour l'école de ton académie, pour qu'il t'aide à trouver un stage. "
+        "un ingénieur pour l'école de ton académie, pour t'aider à trouver un stage. "
         "Rien n'est envoyé sans ton accord, et tu peux tout effacer avec /oublier.",
         "En appuyant sur « J'accepte », vous acceptez que ces informations soient transmises "
         "à un ingénieur pour l'école de l'académie. Rien n'est envoyé sans votre accord ; "
@@ -258,7 +258,7 @@ def answer_text(
         return by_role(
             role,
             f"C'était long : j'ai gardé le début ({MAX_ANSWER} caractères). Tout le reste, tu "
-            "pourras l'écrire à l'ingénieur pour l'école quand il ou elle te répondra.",
+            "pourras l'écrire à l'ingénieur pour l'école dans vos messages ensuite.",
             f"C'était long : j'ai gardé le début ({MAX_ANSWER} caractères) ; le reste pourra "
             "être précisé à l'ingénieur pour l'école dans sa réponse.",
         )

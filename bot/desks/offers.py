@@ -404,7 +404,7 @@ def _pupil_news(outcome: str, case: Case, placement: Placement) -> str:
             f"Bonne nouvelle 🎉 L'ingénieur pour l'école a confirmé ta place pour « "
             f"{placement.title} » ({placement.employer}, {placement.commune}"
             + (f", {repository.dates_label(placement)}" if placement.first_day else "")
-            + f"). Il va t'écrire ici pour la suite (demande {case.reference})."
+            + f"). Tu recevras ici son message pour la suite (demande {case.reference})."
         )
     return (
         f"L'ingénieur pour l'école n'a pas pu te réserver « {placement.title} ». Ta demande "

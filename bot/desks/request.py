@@ -341,7 +341,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
         text = by_role(
             voice(state),
             "C'est envoyé ✅ Ta demande porte la référence {reference}. Un ingénieur pour "
-            "l'école de ton académie va la lire : je te préviens ici dès qu'il la prend en "
+            "l'école de ton académie va la lire : je te préviens ici dès qu'elle est prise en "
             "charge. En attendant, continue tes recherches !",
             "C'est envoyé ✅ Référence de la demande : {reference}. Vous serez prévenu·e ici "
             "dès qu'un ingénieur pour l'école la prend en charge.",

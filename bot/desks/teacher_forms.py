@@ -92,7 +92,7 @@ QUESTIONS = {
     "vacances de printemps »)",
     "format": "Sous quelle forme ?",
     "constraints": "Des contraintes à connaître ? (accessibilité, transport, budget…)",
-    "contact": "Comment l'ingénieur pour l'école peut-il vous répondre ?",
+    "contact": "Par où préférez-vous recevoir la réponse de l'ingénieur pour l'école ?",
 }
 _BUTTONS = {
     "action": ("ak", ACTION_CHOICES),

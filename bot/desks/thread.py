@@ -58,7 +58,7 @@ def offer_to_close(case: Case, role: str | None) -> Reply:
         by_role(
             role,
             f"Super, bravo pour ton stage 🎉 Ta demande {case.reference} est encore ouverte : "
-            "je la ferme ? L'ingénieur pour l'école qui la suit saura qu'il n'a plus à chercher.",
+            "je la ferme ? L'ingénieur pour l'école qui la suit saura qu'il n'y a plus à chercher.",
             f"Très bonne nouvelle 🎉 La demande {case.reference} est encore ouverte : je la "
             "ferme ? L'ingénieur pour l'école qui la suit en sera prévenu.",
         ),
