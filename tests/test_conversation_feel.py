@@ -40,6 +40,8 @@ async def test_a_pupil_waiting_for_an_answer_gets_the_requests_status(kb, db_url
         "et mtn il se passe quoi",
         "ok et mtn ?",
         "et maintenant ?",
+        "c qui qui va me repondre alors ?",
+        "qui s'occupe de ma demande ?",
     ):
         reply = await say(service, PUPIL, asked)
         assert reply.kind == "status", asked

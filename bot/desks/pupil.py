@@ -72,6 +72,8 @@ _WAITING = re.compile(
     r"|^(ok |okay |d accord |dacc |bon |super |merci |cool )?(et |and )?(mtn|maintenant|now"
     r"|what next)$"
     r"|\bpas de nouvelles\b|\bdes news\b|\bca en est ou\b"
+    r"|\b(qui|ki)\b.{0,12}\b(va|vas|peut|doit|se occupe|soccupe)\b.{0,12}\b(me repondre|me rep"
+    r"|m aider|me contacter|m ecrire|lire ma demande|ma demande|de moi|me rappeler)\b"
     r"|^(c|ce|ca|elle|ma demande)( est)? (bon )?(c |ce |elle )?(est )?(envoye|envoyee|partie|parti"
     r"|transmise|transmis|arrive|arrivee|recu|recue)\b"
 )
