@@ -118,6 +118,9 @@ def test_strong_categories_mostly_right(net: SafetyNet):
         "chui tombé dans l'escalier au taf du stage",
         "je saute le repas de midi pendant le stage, pas de cantine",
         "on dort sous la tente au camping depuis lundi avec ma classe",
+        # eleventh session's try-out: a pupil who lost their place in the form
+        "jsais plus ou jen etais",
+        "mon prof va me tuer si je rends pas le rapport",
     ],
 )
 def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
@@ -549,3 +552,18 @@ def test_a_false_alarm_is_listed_whatever_the_harmless_label():
         ("ordinary", "strong", "b"),
         ("strong", "none", "c"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("il va me tuer si il sait que jai parlé", "assault"),  # « si il »: no figure of speech
+        ("il va me tuer si y sait que jai parle", "assault"),
+        ("mon beau pere va me tuer il a un couteau", "assault"),
+        ("jvais me tuer", "suicide"),
+        ("je va me tuer", "suicide"),
+    ],
+)
+def test_a_threat_for_telling_is_assault_not_a_wish_to_die(net: SafetyNet, text: str, category):
+    signal = net.assess(text)
+    assert signal is not None and signal.level == "strong" and signal.category == category, text
