@@ -47,6 +47,7 @@ class State:
     choices: list[Choice] = field(default_factory=list)
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled
     relay_case: int | None = None  # thread mode: this chat's texts go to the case's other party
+    relay_at: float = 0.0  # when an IPE opened the thread or last wrote in it (desks.thread)
     pending_text: str | None = None  # a pupil's text waiting for "transmettre ?" (tx button)
     case_input: dict[str, Any] | None = None  # a typed value awaited for a case (desks.followup)
     draft: dict[str, str] | None = None  # what a teacher's request said, for its form

@@ -255,3 +255,31 @@ async def test_a_resolved_request_still_carries_messages_for_a_few_days(kb, db_u
     assert thanks.kind == "relayed"
     assert any("merci infiniment" in r.text for r in await outbox_rows(service, IPE_A))
     await service.db.dispose()
+
+
+async def test_an_ipe_answering_in_one_thread_after_another_pupil_wrote_is_asked_which(kb, db_url):
+    """In Ana's thread, Ben's message arrives; what the IPE types next is not sent to Ana
+    unasked: a reply meant for one pupil must never reach another."""
+    service = make_service(db_url, kb)
+    first = await _thread(service)  # IPE_A wrote to PUPIL, who opened the thread
+    await fill_form(service, PUPIL2)
+    async with service.db.sessions() as session:
+        second = (await session.scalars(select(Case).where(Case.id != first.id))).one()
+    await say(service, PUPIL, "oui j'ai fait 5 boulangeries")  # the thread goes on
+    await press(service, IPE_A, f"cr:{first.id}")
+    await say(service, IPE_A, "Très bien, continue.")
+    await press(service, IPE_A, f"ca:{second.id}")
+    await press(service, IPE_A, f"cr:{first.id}")  # back in the first pupil's thread
+    await press(service, PUPIL2, f"pr:{second.id}")
+    await say(service, PUPIL2, "le garage m'a dit peut-être, je fais quoi ?")
+    before = len(await outbox_rows(service, PUPIL))
+    asked = await say(service, IPE_A, "Rappelle le garage demain et demande M. Durand.")
+    assert "Pour quelle demande" in asked.text and second.reference in asked.text
+    assert len(await outbox_rows(service, PUPIL)) == before  # nothing reached the first pupil
+    sent = await press(service, IPE_A, f"ix:{second.id}")
+    assert sent.kind == "relayed" and second.reference in sent.text
+    assert "M. Durand" in (await outbox_rows(service, PUPIL2))[-1].text
+    assert len(await outbox_rows(service, PUPIL)) == before
+    again = await say(service, IPE_A, "Et tiens-moi au courant.")  # now in the second thread
+    assert again.kind == "relayed" and second.reference in again.text
+    await service.db.dispose()

@@ -318,6 +318,26 @@ class EscalationService:
                 contact_id=contact.id,
             )
 
+    async def newer_elsewhere(
+        self, session: AsyncSession, chat_id: int, case: Case, since: datetime
+    ) -> Case | None:
+        """The case of the latest requester's message this IPE chat was sent after `since`,
+        when it is another case than `case` (the IPE may be answering that one instead)."""
+        latest = await session.scalar(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.dedupe_key.like("msg:%"),
+                OutboxMessage.created_at > since,
+                OutboxMessage.case_id.is_not(None),
+            )
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(1)
+        )
+        if latest is None or latest.case_id == case.id:
+            return None
+        return await session.get(Case, latest.case_id)
+
     # -- privacy ----------------------------------------------------------------------------
     async def erase_pupil(self, session: AsyncSession, chat_id: int) -> int:
         """Remove the pupil's personal data from their cases; anonymous counts stay."""

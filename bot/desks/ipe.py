@@ -6,6 +6,7 @@ Access is the update's `Scope` (resolved once); the case service does the work a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from bot.cases import contacts as contact_repo
@@ -134,7 +135,7 @@ class IpeDesk:
         if kind == "cv":
             return await self._view(turn, case)
         if kind == "cr":
-            turn.state.relay_case = case.id
+            turn.state.relay_case, turn.state.relay_at = case.id, time.time()
             return Reply(
                 f"Écrivez votre message pour {requester(case)} ({case.reference}) : je le lui "
                 "transmets. "

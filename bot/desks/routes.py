@@ -33,6 +33,7 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     **{prefix: ("ipe", "case_action") for prefix in CASE_ACTIONS},  # view, take, reply, done
     "pr": ("thread", "pupil_reply"),  # the pupil's ↩️ Répondre under an IPE's message
     "tx": ("thread", "pass_on"),  # "✉️ Transmettre à l'ingénieur" for the text just written
+    "ix": ("thread", "ipe_send"),  # the IPE's « ✉️ Pour … »: which case a kept text is for
     "pc": ("thread", "close_found"),  # « ✅ Oui, fermer la demande »: the pupil found a stage
     "del": ("pupil", "forget"),  # « 🗑️ Tout effacer », the same as /oublier
     # placements (issue #15): pl "Ça m'intéresse", pj yes to joining the open request,

@@ -9,8 +9,10 @@ the same button. Nothing ever reaches a pupil other than the case's.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.cases.details import adult_asks, requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
@@ -30,7 +32,7 @@ def end_thread(state: State, incoming: Incoming) -> None:
     """Any command or button ends a thread (the buttons that open one open it again)."""
     if incoming.kind in ("command", "choice"):
         state.relay_case = None
-        if not incoming.text.startswith("tx:"):
+        if not incoming.text.startswith(("tx:", "ix:")):
             state.pending_text = None
         if incoming.kind == "command" or not incoming.text.startswith(("cd:", "tf:")):
             state.case_input = None  # a date, company or number awaited (desks.followup)
@@ -205,7 +207,21 @@ class ThreadDesk:
             reply.safety = signal.level
         return reply
 
-    async def _from_ipe(self, turn: Turn, case: Case, text: str) -> Reply:
+    async def ipe_send(self, turn: Turn) -> Reply:
+        """The IPE chose which case the text kept aside was for (« ✉️ Pour … »)."""
+        state = turn.state
+        text, state.pending_text = state.pending_text, None
+        case_id = parse_id(turn.incoming.text.partition(":")[2])
+        case = await turn.session.get(Case, case_id) if case_id is not None else None
+        if case is None or not text:
+            return Reply("Ce bouton n'est plus valable : écrivez votre message à nouveau.")
+        state.relay_case = case.id
+        return await self._from_ipe(turn, case, text, checked=True)
+
+    async def _from_ipe(self, turn: Turn, case: Case, text: str, checked: bool = False) -> Reply:
+        """Relay the IPE's text to the case's requester; when another requester wrote to this
+        IPE since they opened this thread (or last wrote in it), ask which case it is for:
+        a reply meant for one pupil must never reach another."""
         state = turn.state
         scope = await turn.scope()
         if not scope.can_see(case):
@@ -214,6 +230,25 @@ class ThreadDesk:
         if not allow(state, "relay"):
             state.relay_case = None
             return Reply(TOO_MANY_VOUS, kind="info")
+        since = datetime.fromtimestamp(state.relay_at, UTC)
+        other = (
+            None
+            if checked
+            else await self.escalation.newer_elsewhere(turn.session, turn.chat_id, case, since)
+        )
+        if other is not None and scope.can_see(other):
+            state.pending_text, state.relay_case = text, None
+            return Reply(
+                f"⚠️ Le dernier message reçu vient de {other.reference} ({requester(other)}), "
+                f"pas de {case.reference}. Pour quelle demande est votre message ?",
+                [
+                    Choice(f"✉️ Pour {case.reference}", f"ix:{case.id}"),
+                    Choice(f"✉️ Pour {other.reference}", f"ix:{other.id}"),
+                    Choice("Ne pas l'envoyer", "m"),
+                ],
+                kind="info",
+            )
+        state.relay_at = time.time()
         contact = next((c for c in scope.contacts if c.academy_id == case.academy_id), None)
         try:
             await self.escalation.relay_to_pupil(turn.session, case, contact, text, self._key(turn))
