@@ -8,6 +8,7 @@ from sqlalchemy import select
 from support.cases import (
     FORM_ANSWERS,
     IPE_A,
+    IPE_A2,
     PUPIL,
     PUPIL2,
     fill_form,
@@ -282,4 +283,22 @@ async def test_an_ipe_answering_in_one_thread_after_another_pupil_wrote_is_asked
     assert len(await outbox_rows(service, PUPIL)) == before
     again = await say(service, IPE_A, "Et tiens-moi au courant.")  # now in the second thread
     assert again.kind == "relayed" and second.reference in again.text
+    await service.db.dispose()
+
+
+async def test_a_colleague_who_writes_in_a_taken_case_hears_the_answer(kb, db_url):
+    """IPE_A took the case; IPE_A2 (same académie) writes to the pupil: IPE_A sees it, and the
+    pupil's answer reaches both."""
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A2, f"/ipe {code}")
+    await press(service, IPE_A2, f"cr:{case.id}")
+    await say(service, IPE_A2, "Je connais un chef à la Joliette, tu peux y aller mercredi ?")
+    copy = (await outbox_rows(service, IPE_A))[-1].text
+    assert copy.startswith("👥") and "collègue" in copy and "Joliette" in copy
+    await press(service, PUPIL, f"pr:{case.id}")
+    await say(service, PUPIL, "ouiii merci c a quelle adresse ?")
+    for ipe in (IPE_A, IPE_A2):
+        assert "c a quelle adresse" in (await outbox_rows(service, ipe))[-1].text, ipe
     await service.db.dispose()

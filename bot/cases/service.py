@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases import colleagues
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
 from bot.cases.closing import finished_text, taken_text
@@ -285,6 +286,7 @@ class EscalationService:
             await self.take(session, case, contact)
         case.reminders, case.last_reminder_at = 0, utcnow()  # the IPE spoke: the clock restarts
         session.add(event(case, "message-to-pupil", _actor(contact), text))
+        await colleagues.copy_to_assignee(session, case, contact, text, key)
         await enqueue(
             session,
             f"msg:{key}",
@@ -303,6 +305,7 @@ class EscalationService:
             raise CaseNotOpen(case)
         session.add(event(case, "message-from-pupil", case.kind, text))
         targets = await self._followers(session, case)
+        targets += [c for c in await colleagues.writers(session, case) if c not in targets]
         if not targets:  # say so, and tell the administrators; the message stays in the history
             await self.router.alert_admins(session, case, "message")
             raise NobodyToReach(case.reference)
@@ -317,26 +320,6 @@ class EscalationService:
                 case_id=case.id,
                 contact_id=contact.id,
             )
-
-    async def newer_elsewhere(
-        self, session: AsyncSession, chat_id: int, case: Case, since: datetime
-    ) -> Case | None:
-        """The case of the latest requester's message this IPE chat was sent after `since`,
-        when it is another case than `case` (the IPE may be answering that one instead)."""
-        latest = await session.scalar(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.chat_id == chat_id,
-                OutboxMessage.dedupe_key.like("msg:%"),
-                OutboxMessage.created_at > since,
-                OutboxMessage.case_id.is_not(None),
-            )
-            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-            .limit(1)
-        )
-        if latest is None or latest.case_id == case.id:
-            return None
-        return await session.get(Case, latest.case_id)
 
     # -- privacy ----------------------------------------------------------------------------
     async def erase_pupil(self, session: AsyncSession, chat_id: int) -> int:

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.cases import colleagues
 from bot.cases.details import adult_asks, requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
 from bot.desks import nobody
@@ -234,7 +235,7 @@ class ThreadDesk:
         other = (
             None
             if checked
-            else await self.escalation.newer_elsewhere(turn.session, turn.chat_id, case, since)
+            else await colleagues.newer_elsewhere(turn.session, turn.chat_id, case, since)
         )
         if other is not None and scope.can_see(other):
             state.pending_text, state.relay_case = text, None
