@@ -491,3 +491,25 @@ async def test_a_request_filed_by_a_parent_is_answered_in_vous_on_both_sides(kb,
     resolved = (await outbox_rows(service, parent))[-1].text
     assert "votre enfant" in resolved and "Bon stage" not in resolved
     await service.db.dispose()
+
+
+def test_after_distress_in_the_form_the_pupil_can_go_back_to_it(engine_with_academies):
+    """The helplines pause the form; what follows never loops on the same paragraph, keeps the
+    ▶️ button, and « ok on continue » resumes where it stopped (nothing stored by it)."""
+    engine, state = engine_with_academies, State(role="pupil")
+    engine.handle_text(state, "jtrouve pas de stage")
+    engine.handle_choice(state, "esc")
+    engine.handle_text(state, "Lyon")
+    engine.handle_text(state, "oui")
+    crisis = engine.handle_text(state, "de toute facon personne ne m'aimerait si je disparaissais")
+    assert crisis.safety == "strong" and state.form.get("paused")
+    step = state.form["step"]
+    first = engine.handle_text(state, "?")
+    second = engine.handle_text(state, "??")
+    assert first.text != second.text and "on reprend" in second.text
+    assert all("esc" in [c.id for c in r.choices] for r in (first, second))
+    resumed = engine.handle_text(state, "ok on continue")
+    assert resumed.kind == "form" and state.form["step"] == step
+    again = engine.handle_text(state, "on reprend la demande stp")
+    assert state.form["step"] == step and "on reprend la demande" not in str(state.form["answers"])
+    assert again.kind == "form"

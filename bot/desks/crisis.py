@@ -219,6 +219,13 @@ AFTER_CRISIS = (
     "question sur ton stage, je suis là :"
 )
 AFTER_CRISIS_SECONDS = 30 * 60
+AFTER_HELP_SHORT = (
+    "Je suis là 💙 Le 3114 et le 119 répondent 24h/24. Et pour ton stage, écris-moi ta question."
+)
+STILL_THERE_FORM = (
+    "Je suis là 💙 Quand tu veux, on reprend ta demande là où on en était : appuie sur ▶️ ou "
+    "écris « on reprend »."
+)
 COLD_OPENINGS = ("Je n'ai pas compris", "Écris-moi ta question", "Ma réponse sur « ")
 SAID_ALL = "dit tout ce que je sais"
 
@@ -232,8 +239,7 @@ def comfort(engine: DialogueEngine, reply: Reply, state: State, weak: bool) -> R
         return reply
     recent = time.time() - state.crisis_at < AFTER_CRISIS_SECONDS
     if reply.kind == "did_you_mean" and recent:  # « Tu voulais dire » to what was just told
-        reply.text = AFTER_CRISIS
-        return reply
+        return _after_crisis(reply, state)
     if not reply.text.startswith(COLD_OPENINGS):
         return reply
     if reply.text.startswith("Ma réponse sur « ") and SAID_ALL not in reply.text:
@@ -245,7 +251,21 @@ def comfort(engine: DialogueEngine, reply: Reply, state: State, weak: bool) -> R
     if weak:
         reply.text = COMFORT
     elif recent:
+        return _after_crisis(reply, state)
+    return reply
+
+
+def _after_crisis(reply: Reply, state: State) -> Reply:
+    """AFTER_CRISIS once, then a short line (never the same paragraph twice in a row); a
+    request paused by the safety message keeps its ▶️ button."""
+    again = state.cared_at >= state.crisis_at
+    state.cared_at = time.time()
+    paused = resume_choices(state)
+    if again:
+        reply.text = STILL_THERE_FORM if paused else AFTER_HELP_SHORT
+    else:
         reply.text = AFTER_CRISIS
+    reply.choices = [*paused, *reply.choices] if paused else reply.choices
     return reply
 
 

@@ -155,6 +155,8 @@ class DialogueEngine:
     def _text_reply(self, state: State, stripped: str, said: str, flagged: bool = False) -> Reply:
         if state.form is not None and not state.form.get("paused"):
             return self._offer(state, request.on_text(self, state, stripped))
+        if request.wants_resume(state, said):  # « ok on continue » after a pause
+            return self.handle_choice(state, request.resume_choices(state)[0].id)
         offered = teacher.offer(self, state, stripped, said)  # a speaker, a visit: the form
         if offered is not None:
             return self._offer(state, offered)

@@ -19,6 +19,10 @@ _BACK_AGAIN = re.compile(
     r"|repete|c etait quoi la question|quelle question|tu disais quoi|jsuis perdu|je suis perdu"
     r"|je suis perdue|jsuis perdue|where were we)\b"
     r"|^(?:hein|quoi|koi|hein quoi|pardon|comment)$"
+    # « on continue », « on reprend la demande stp », « ma demande ? »: going on, no answer
+    r"|^(?:ok |bon |allez |vas y |d accord |dacc )?(?:on |je |j )?(?:continue|continuer|reprend"
+    r"|reprends|reprendre|reprenons|poursuit|poursuis)(?: la| ma| notre)?(?: demande)?"
+    r"(?: la| maintenant| mtn)?(?: stp| svp| please)?$|^(?:et )?ma demande$"
 )
 BACK_AGAIN = ("On reprend ta demande là où tu en étais :", "On reprend la demande :")
 

@@ -115,6 +115,20 @@ def resume_choices(state: State) -> list[Choice]:
     return [Choice(RESUME_LABEL, "tq" if is_teacher_form(state) else "esc")]
 
 
+_RESUME = re.compile(
+    r"^(ok |bon |allez |vas y |d accord |dacc )?(on |je |j )?(continue|continuer|reprend|reprends"
+    r"|reprendre|reprenons|poursuit|poursuis|recommence)( la| ma| notre)?( demande)?"
+    r"( la| maintenant| mtn)?( stp| svp| please)?$"
+    r"|^(on en etait ou|ou on en etait|on en etait ou deja|on finit la demande|finir la demande"
+    r"|reprendre ma demande|reprendre la demande)$"
+)
+
+
+def wants_resume(state: State, said: str) -> bool:
+    """« ok on continue », « on reprend la demande stp » while a request is paused."""
+    return bool(resume_choices(state)) and _RESUME.match(said) is not None
+
+
 def pause(state: State) -> str:
     """/start in the middle of a form: the form waits at its step (its button and /stage
     resume it), so the next message is not taken for this step's answer; the line that says so."""
