@@ -214,6 +214,8 @@ async def test_a_pupils_own_number_or_account_is_kept_back_until_confirmed(kb, d
     assert not [r for r in await outbox_rows(service, IPE_A) if "06 45" in r.text]
     plain_reply = await say(service, PUPIL, "oui j'ai fait 5 boulangeries")  # still in the thread
     assert plain_reply.kind == "relayed"
+    assert "n'est pas parti" in plain_reply.text  # the held one is not dropped without a word
+    assert f"tx:{case.id}" in [c.id for c in plain_reply.choices]
     sent = await press(service, PUPIL, f"tx:{case.id}")  # confirmed: it goes
     assert sent.kind == "relayed"
     assert any("06 45" in r.text for r in await outbox_rows(service, IPE_A))

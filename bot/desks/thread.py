@@ -182,6 +182,9 @@ class ThreadDesk:
                     [END],
                     kind="relayed",
                 )
+                if state.pending_text and not checked:  # never dropped without a word
+                    reply.text += f"\n\n{STILL_HELD}"
+                    reply.choices = [offer_to_pass_on(case), KEEP_BACK, END]
             except CaseNotOpen:
                 state.relay_case = None
                 reply = Reply(
@@ -281,6 +284,10 @@ OWN_DETAILS = (
     "entreprise, ou si tu veux l'envoyer quand même, appuie sur ✉️ Transmettre."
 )
 KEEP_BACK = Choice("Non, je ne l'envoie pas", "m")
+STILL_HELD = (
+    "⚠️ Ton message d'avant (avec un numéro, une adresse ou un compte) n'est pas parti : "
+    "✉️ Transmettre l'envoie quand même ; sinon, réécris-le sans ces coordonnées."
+)
 # the IPE asked a minor for a private way to reach them
 CONTACT_RULE = (
     "Rappel : l'élève est mineur·e. Les échanges passent par cette conversation, son "
