@@ -513,3 +513,30 @@ def test_after_distress_in_the_form_the_pupil_can_go_back_to_it(engine_with_acad
     again = engine.handle_text(state, "on reprend la demande stp")
     assert state.form["step"] == step and "on reprend la demande" not in str(state.form["answers"])
     assert again.kind == "form"
+
+
+async def test_a_request_already_sent_can_be_cancelled_and_its_ipe_is_told(kb, db_url):
+    from support.cases import IPE_A, outbox_rows
+    from support.teachers import TEACHER, fill_teacher_form, the_case
+
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    asked = await say(service, PUPIL, "jveux annuler ma demande")
+    assert asked.kind == "ask_close" and "l'annuler" in asked.text
+    case_id = next(c.id for c in asked.choices if c.id.startswith("pk:"))
+    done = await press(service, PUPIL, case_id)
+    assert "annulée" in done.text and "prévenu" in done.text
+    assert "annulée par l'élève" in (await outbox_rows(service, IPE_A))[-1].text
+    assert "pas de demande en cours" in (await say(service, PUPIL, "/demande")).text
+    await fill_teacher_form(service, TEACHER)
+    case = await the_case(service, TEACHER)
+    asked = await say(
+        service, TEACHER, f"Je souhaite annuler ma demande {case.reference}, la sortie est refusée"
+    )
+    assert asked.kind == "ask_close" and not TUTOIEMENT.search(asked.text)
+    assert (await say(service, TEACHER, "/annuler")).kind == "ask_close"
+    await press(service, TEACHER, f"pk:{case.id}")
+    assert "annulée par l'enseignant" in (await outbox_rows(service, IPE_A))[-1].text
+    await service.db.dispose()

@@ -249,15 +249,16 @@ class EscalationService:
         _, targets = await contact_repo.recipients(session, case.academy_id)
         return targets
 
-    async def withdraw(self, session: AsyncSession, case: Case) -> int:
-        """The pupil found a placement: the case is resolved by them, and whoever follows it
-        (its IPE, else the académie's) is told; returns how many were told. CaseNotOpen when
-        it was already closed."""
+    async def withdraw(self, session: AsyncSession, case: Case, cancelled: bool = False) -> int:
+        """The pupil found a placement (the case is resolved by them), or the requester
+        cancelled the request (closed); whoever follows it (its IPE, else the académie's) is
+        told; returns how many were told. CaseNotOpen when it was already closed."""
         if case.status not in OPEN_STATUSES:
             raise CaseNotOpen(case)
-        case.status = "resolved"
-        case.resolved_at = case.closed_at = utcnow()
-        session.add(event(case, "resolved", "pupil"))
+        case.status = "closed" if cancelled else "resolved"
+        case.resolved_at = None if cancelled else utcnow()
+        case.closed_at = utcnow()
+        session.add(event(case, "closed" if cancelled else "resolved", "requester"))
         # a case nobody took is the académie's; one taken, only its IPE's
         targets = await self._followers(session, case, academy=case.acknowledged_at is None)
         for contact in targets:
@@ -265,8 +266,11 @@ class EscalationService:
                 session,
                 f"found:{case.id}:{contact.id}",  # not "case:…", which names the notices
                 contact.chat_id,
-                f"Bonne nouvelle : l'élève de la demande {case.reference} a trouvé un stage. "
-                "La demande est close à sa demande ; rien d'autre à faire.",
+                f"La demande {case.reference} est annulée par {requester(case)} ; rien d'autre "
+                "à faire."
+                if cancelled
+                else f"Bonne nouvelle : l'élève de la demande {case.reference} a trouvé un "
+                "stage. La demande est close à sa demande ; rien d'autre à faire.",
                 case_id=case.id,
                 contact_id=contact.id,
             )

@@ -9,19 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases import insights
 from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
+from bot.cases.routing import OPEN_STATUSES
 from bot.cases.service import EscalationService
 from bot.desks import acks, nobody, offers, request
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.offer_form import is_offer_form
-from bot.desks.thread import offer_to_close, offer_to_pass_on, pending_with
+from bot.desks.thread import offer_to_cancel, offer_to_close, offer_to_pass_on, pending_with
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role, voice
 from bot.store.chats import forget_chat
@@ -77,6 +79,14 @@ _WAITING = re.compile(
     r"|^(c|ce|ca|elle|ma demande)( est)? (bon )?(c |ce |elle )?(est )?(envoye|envoyee|partie|parti"
     r"|transmise|transmis|arrive|arrivee|recu|recue)\b"
 )
+# cancelling a request already sent: « je veux annuler ma demande », « nous devons annuler la
+# visite » (the form's own « annuler » is its button)
+_CANCEL = re.compile(
+    r"\b(annuler|annule|annulez|annulons|supprimer|retirer) (ma|la|notre|cette|mon) "
+    r"(demande|visite|intervention|sortie|requete|dossier)\b"
+    r"|\b(demande|visite|intervention|sortie) (est |a ete )?(annulee|annule)\b"
+)
+_REFERENCE = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{4}\b")
 _ABOUT_OTHERS = re.compile(
     r"\b(entreprise|entreprises|patron|patrons|lettre|lettres|candidature"
     r"|candidatures|cv|mail|mails|magasin|boite|boites|employeur)\b"
@@ -157,11 +167,30 @@ class PupilDesk:
     escalation: EscalationService | None = None
     record_questions: bool = True  # the gaps inbox and statistics (no user identifier)
 
+    async def _named_or_last(self, session: AsyncSession, incoming: Incoming) -> Case | None:
+        """The requester's open case this text names (« BOR-2026-0001 »), else their last."""
+        assert self.escalation is not None
+        named = _REFERENCE.search(incoming.text.upper())
+        if named is not None:
+            case = await session.scalar(
+                select(Case).where(
+                    Case.reference == named.group(0), Case.pupil_chat_id == incoming.chat_id
+                )
+            )
+            if case is not None and case.status in OPEN_STATUSES:
+                return case
+        return await self.escalation.open_case_of(session, incoming.chat_id)
+
     async def reply(self, turn: Turn) -> Reply:
         state, incoming, session = turn.state, turn.incoming, turn.session
         in_form = state.form is not None and not state.form.get("paused")
         if incoming.edited and incoming.kind == "text" and in_form:
             return request.edit_ignored(self.engine, state)
+        cancels = incoming.kind == "command" and incoming.command == "annuler"
+        if self.escalation is not None and state.form is None and cancels:  # a request sent
+            case = await self.escalation.open_case_of(session, incoming.chat_id)
+            if case is not None:
+                return offer_to_cancel(case, voice(state))
         if self.escalation is not None and state.form is None and _starts_request(incoming):
             case = await self.escalation.open_case_of(session, incoming.chat_id)
             if case is not None:  # one request at a time: show the open one
@@ -178,6 +207,10 @@ class PupilDesk:
             about_others = _ABOUT_OTHERS.search(said) is not None and "demande" not in said
             if _STATUS.search(said) and not about_others:
                 return await self.status(turn)
+            if not in_form and _CANCEL.search(said):  # « je veux annuler ma demande »
+                case = await self._named_or_last(session, incoming)
+                if case is not None:
+                    return offer_to_cancel(case, voice(state))
             if not in_form and request.says_found(said):  # "jai trouvé un stage finalement"
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 if case is not None and case.kind != "teacher":

@@ -70,6 +70,21 @@ def offer_to_close(case: Case, role: str | None) -> Reply:
     )
 
 
+def offer_to_cancel(case: Case, role: str | None) -> Reply:
+    """/annuler or « je veux annuler ma demande » once it is sent: close it, and tell its IPE?"""
+    return Reply(
+        by_role(
+            role,
+            f"Ta demande {case.reference} est déjà envoyée ({status_label(case)}). Tu veux "
+            "l'annuler ? L'ingénieur pour l'école qui la suit en sera prévenu.",
+            f"La demande {case.reference} est déjà envoyée ({status_label(case)}). Voulez-vous "
+            "l'annuler ? L'ingénieur pour l'école qui la suit en sera prévenu.",
+        ),
+        [Choice("✅ Oui, annuler la demande", f"pk:{case.id}"), Choice("Non, je la garde", "m")],
+        kind="ask_close",
+    )
+
+
 @dataclass
 class ThreadDesk:
     escalation: EscalationService
@@ -110,6 +125,26 @@ class ThreadDesk:
                 f"C'est fait : ta demande {case.reference} est close{who}. Bon stage ! Si tu as "
                 "encore besoin d'aide, écris-moi ou tape /stage.",
                 f"C'est fait : la demande {case.reference} est close{who}.",
+            ),
+            kind="info",
+        )
+
+    async def cancel(self, turn: Turn) -> Reply:
+        """✅ Oui, annuler la demande: the requester cancels a request already sent."""
+        case = await self._pupils_case(turn)
+        if case is None:
+            return Reply("Ce bouton n'est pas valable.", kind="info")
+        try:
+            told = await self.escalation.withdraw(turn.session, case, cancelled=True)
+        except CaseNotOpen:
+            return Reply(f"La demande {case.reference} est déjà close.", kind="info")
+        who = ", et l'ingénieur pour l'école est prévenu" if told else ""
+        return Reply(
+            by_role(
+                voice(turn.state),
+                f"C'est fait : ta demande {case.reference} est annulée{who}. Si tu as de nouveau "
+                "besoin d'aide, écris-moi ou tape /stage.",
+                f"C'est fait : la demande {case.reference} est annulée{who}.",
             ),
             kind="info",
         )
