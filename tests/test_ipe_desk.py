@@ -34,8 +34,19 @@ def test_dates_are_read_from_the_pupils_words():
     month = read_deadline("avant les vacances de février", WRITTEN)
     assert month is not None and month.day == date(2027, 2, 1) and month.approximate
     assert read_deadline("fin juin", WRITTEN).day == date(2027, 6, 25)
-    for text in ("je ne sais pas", "dans 3 semaines", "le 31/02", "CAP en 2 ans", ""):
+    for text in ("je ne sais pas", "le 31/02", "CAP en 2 ans", ""):
         assert read_deadline(text, WRITTEN) is None, text
+    # counted from the day the pupil wrote it (30 November)
+    for text, expected in {
+        "c dans 3 semaines": date(2026, 12, 21),
+        "d'ici 10 jours": date(2026, 12, 10),
+        "la semaine pro": date(2026, 12, 7),
+        "dans deux mois, ou avant le 3/02": date(2027, 1, 29),
+    }.items():
+        found = read_deadline(text, WRITTEN)
+        assert found is not None and found.day == expected and found.counted, text
+    soon = _case("SOON", "new", "dans 2 semaines", 30)
+    assert urgency_reason(soon, datetime(2026, 11, 30, tzinfo=UTC)).startswith("date vers le 14/12")
 
 
 def _case(reference: str, status: str, period: str, day: int) -> Case:

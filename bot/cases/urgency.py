@@ -11,7 +11,7 @@ import contextlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.cases.academies import fold
 from bot.cases.dates import MONTH_NUMBERS, MONTHS
@@ -27,6 +27,25 @@ _MONTH_ONLY = re.compile(
     rf"\b(?:(debut|mi|fin)\s*-?\s*(?:de\s+|d\s+)?)?({_MONTH})\b(?:\s+(\d{{4}}))?"
 )
 _PART_DAY = {"debut": 1, "mi": 15, "fin": 25, None: 1}
+# « dans 2 semaines », « d'ici 10 jours », « c dans 3 semaines », « la semaine pro », « demain »
+_NUMBER_WORDS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "quinze": 15,
+    "huit": 8,
+    "dix": 10,
+}
+_RELATIVE = re.compile(
+    r"\b(?:dans|d ici|sous|en)\s+(\d{1,2}|un|une|deux|trois|quatre|cinq|six|huit|dix|quinze)"
+    r"\s+(jours?|j|semaines?|sem|mois)\b"
+)
+_NEXT_WEEK = re.compile(r"\b(?:la )?semaine (?:pro|prochaine)\b|\bnext week\b")
+_DAYS_PER = {"j": 1, "jour": 1, "jours": 1, "sem": 7, "semaine": 7, "semaines": 7, "mois": 30}
 EARLIEST = 45  # days before the case: a date earlier than this is next year's
 
 
@@ -36,6 +55,7 @@ class Deadline:
 
     day: date
     approximate: bool = False
+    counted: bool = False  # « dans 2 semaines »: counted from the day the pupil wrote it
 
 
 def _build(year: int | None, month: int, day: int, written: date) -> date | None:
@@ -75,6 +95,11 @@ def read_deadline(text: str, written: date) -> Deadline | None:
         if 1 <= int(m[2]) <= 12 and not _ISO.search(text[max(0, m.start() - 5) : m.end()]):
             day = _build(_year(m[3]), int(m[2]), int(m[1]), written)
             found += [Deadline(day)] if day is not None else []
+    for m in _RELATIVE.finditer(folded):  # counted from the day it was written
+        count = int(m[1]) if m[1].isdigit() else _NUMBER_WORDS[m[1]]
+        found.append(Deadline(written + timedelta(days=count * _DAYS_PER[m[2]]), counted=True))
+    if _NEXT_WEEK.search(folded):
+        found.append(Deadline(written + timedelta(days=7), counted=True))
     dated_months = {d.day.month for d in found}
     for m in _MONTH_ONLY.finditer(folded):  # a month alone, not one a date above already gave
         month = MONTH_NUMBERS[m[2]]
@@ -116,7 +141,9 @@ def urgency_reason(case: Case, now: datetime | None = None) -> str:
     if deadline is not None:
         days = (deadline.day - today).days
         when = (
-            f"en {MONTHS[deadline.day.month - 1]}"
+            f"vers le {deadline.day:%d/%m}"
+            if deadline.counted
+            else f"en {MONTHS[deadline.day.month - 1]}"
             if deadline.approximate
             else f"le {deadline.day:%d/%m/%Y}"
         )
