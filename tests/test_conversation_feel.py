@@ -540,3 +540,25 @@ async def test_a_request_already_sent_can_be_cancelled_and_its_ipe_is_told(kb, d
     await press(service, TEACHER, f"pk:{case.id}")
     assert "annulée par l'enseignant" in (await outbox_rows(service, IPE_A))[-1].text
     await service.db.dispose()
+
+
+async def test_what_a_pupil_asks_about_the_request_itself_gets_a_true_short_answer(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, 3001, f"/ipe {code}")
+    before = await say(
+        service, PUPIL, "mes parents vont etre au courant si je demande l'ingenieur ?"
+    )
+    assert "ne prévient pas tes parents" in before.text
+    assert [c.id for c in before.choices] == ["esc"]  # no form started unasked
+    costs = await say(service, PUPIL, "c gratuit le bus pour aller au stage ?")
+    assert costs.topic == "frais-stage"  # the stage's costs: the knowledge base
+    await fill_form(service, PUPIL)
+    for asked, expected in (
+        ("c gratuit ?", "c'est gratuit"),
+        ("vous allez appeler mon lycee ?", "que si tu choisis « Par mon établissement »"),
+        ("l'ingenieur il peut m'appeler sur mon tel ?", "pas besoin de donner ton numéro"),
+    ):
+        reply = await say(service, PUPIL, asked)
+        assert expected in reply.text and "AIX-" in reply.text, asked
+    await service.db.dispose()

@@ -18,7 +18,7 @@ from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
 from bot.cases.routing import OPEN_STATUSES
 from bot.cases.service import EscalationService
-from bot.desks import acks, nobody, offers, request
+from bot.desks import acks, nobody, offers, process_questions, request
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
@@ -207,6 +207,11 @@ class PupilDesk:
             about_others = _ABOUT_OTHERS.search(said) is not None and "demande" not in said
             if _STATUS.search(said) and not about_others:
                 return await self.status(turn)
+            if not in_form and state.role != "teacher" and not state.staff:
+                case = await self.escalation.open_case_of(session, incoming.chat_id)
+                asked = process_questions.answer(said, case, voice(state))  # « c gratuit ? »
+                if asked is not None:
+                    return asked
             if not in_form and _CANCEL.search(said):  # « je veux annuler ma demande »
                 case = await self._named_or_last(session, incoming)
                 if case is not None:

@@ -1,0 +1,95 @@
+"""What a pupil asks about the request itself before trusting it, or while waiting: is it free,
+will my parents know, will the engineer call my school, will they phone me. Short true
+answers about what this system does (it tells nobody but the académie's IPE), asked before the
+form or with a request open; not a question for the knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.cases.details import via_school
+from bot.messages import Choice, Reply, by_role
+from bot.store.models import Case
+
+_ABOUT_HELP = re.compile(
+    r"\b(ingenieur|ingenieure|lingenieur|ipe|lipe|demande|aide|il|elle|vous)\b"
+)
+_FREE = re.compile(
+    r"\b(gratuit|gratuite|payant|payante|ca coute|sa coute|coute combien|faut payer)\b"
+)
+_PARENTS = re.compile(
+    r"\b(parents|parent|daron|darons|daronne|reum|reup|mere|pere|famille)\b.{0,30}"
+    r"\b(au courant|sauront|savoir|saura|prevenu|prevenus|prevenir|informes|informe|appeler"
+    r"|appelle|contacter|dire)\b"
+)
+_SCHOOL = re.compile(
+    r"\b(appeler|appelle|appelez|contacter|contactez|prevenir|prevenez|ecrire|dire)\b.{0,12}"
+    r"\b(mon|ma|mes|au|le|la) ?(lycee|college|ecole|prof|profs|cpe|etablissement|bahut|principal"
+    r"|proviseur)\b"
+)
+_PHONE = re.compile(
+    r"\b(me appeler|m appeler|mappeler|me telephoner|mon tel|mon telephone|mon portable"
+    r"|mon numero|par telephone|au telephone|sur mon tel)\b"
+)
+
+FREE = (
+    "Oui, c'est gratuit : l'aide de l'ingénieur pour l'école ne coûte rien, ni à toi ni à ta "
+    "famille.",
+    "Oui, c'est gratuit : l'aide de l'ingénieur pour l'école ne coûte rien aux familles.",
+)
+PARENTS = (
+    "Le bot ne prévient pas tes parents : ta demande va seulement à l'ingénieur pour l'école de "
+    "ton académie. Pour ton stage, ils signeront de toute façon ta convention : leur en parler "
+    "peut t'aider.",
+    "Le bot ne prévient personne d'autre : la demande va seulement à l'ingénieur pour l'école de "
+    "l'académie.",
+)
+SCHOOL_YES = (
+    "Oui : tu as choisi « Par mon établissement », l'ingénieur pour l'école passera par l'adulte "
+    "que tu as indiqué.",
+    "Oui : vous avez choisi « Par mon établissement », l'ingénieur pour l'école passera par "
+    "l'adulte indiqué.",
+)
+SCHOOL_NO = (
+    "L'ingénieur pour l'école te répond ici. Le bot ne contacte ton établissement que si tu "
+    "choisis « Par mon établissement » dans ta demande.",
+    "L'ingénieur pour l'école répond ici. Le bot ne contacte l'établissement que si « Par mon "
+    "établissement » est choisi dans la demande.",
+)
+PHONE = (
+    "L'ingénieur pour l'école te répond ici, dans cette conversation : tu n'as pas besoin de "
+    "donner ton numéro.",
+    "L'ingénieur pour l'école répond ici, dans cette conversation : pas besoin de donner un "
+    "numéro.",
+)
+
+
+def answer(said: str, case: Case | None, role: str | None) -> Reply | None:
+    """The answer to a question about the request (folded words), or None. Without a request
+    open, only when the words name the help or the engineer (« c gratuit le bus ? » is a
+    question about the stage's costs)."""
+    if case is None and not _ABOUT_HELP.search(said):
+        return None
+    if len(said.split()) > 20:  # a story, not a question about the request
+        return None
+    if _PARENTS.search(said):
+        text = PARENTS
+    elif _SCHOOL.search(said):
+        text = SCHOOL_YES if case is not None and via_school(case) else SCHOOL_NO
+    elif _PHONE.search(said):
+        text = PHONE
+    elif _FREE.search(said) and (case is not None or len(said.split()) <= 12):
+        text = FREE
+    else:
+        return None
+    reply = Reply(by_role(role, *text), kind="info")
+    if case is None:
+        reply.choices = [Choice("🙋 Demander l'aide d'un ingénieur pour l'école", "esc")]
+    else:
+        reply.text += (
+            f" (Ta demande : {case.reference}, /demande pour la suivre.)"
+            if role != "teacher"
+            else ""
+        )
+    return reply
