@@ -562,3 +562,23 @@ async def test_what_a_pupil_asks_about_the_request_itself_gets_a_true_short_answ
         reply = await say(service, PUPIL, asked)
         assert expected in reply.text and "AIX-" in reply.text, asked
     await service.db.dispose()
+
+
+async def test_a_teacher_asking_for_news_gets_the_status_and_may_pass_the_rest_on(kb, db_url):
+    from support.cases import IPE_A, outbox_rows
+    from support.teachers import TEACHER, fill_teacher_form, the_case
+
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_teacher_form(service, TEACHER)
+    news = await say(service, TEACHER, "Bonjour, avez-vous du nouveau pour la visite ?")
+    assert news.kind == "status", news.text
+    case = await the_case(service, TEACHER)
+    await press(service, IPE_A, f"ca:{case.id}")
+    text = "Bonjour, avez-vous des nouvelles ? Le car doit être réservé avant le 15 février."
+    news = await say(service, TEACHER, text)
+    assert news.kind == "status" and "Je transmets aussi votre message" in news.text
+    await press(service, TEACHER, f"tx:{case.id}")
+    assert "Le car doit être réservé" in (await outbox_rows(service, IPE_A))[-1].text
+    await service.db.dispose()

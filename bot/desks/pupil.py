@@ -53,9 +53,10 @@ STAFF_HINT = (
     "Pour écrire à un élève : ouvrez sa demande avec /dossiers, puis « ✉️ Répondre à l'élève ». "
     "Pour une question sur les stages, reformulez-la ou tapez /menu."
 )
+PASS_ON_WORDS = 8  # a status question this long says something more: offered to the IPE
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
-    r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bca avance\b"
+    r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bdu nouveau\b|\bca avance\b"
     r"|\b(il|elle|l ingenieur|l ipe) va me (repondre|rep)\b|\b(repondre|rep) quand\b"
     r"|\btoujours pas de (reponse|rep)\b"
 )
@@ -206,7 +207,7 @@ class PupilDesk:
             # the companies' silence is a question ("ma demande de stage en entreprise" is not)
             about_others = _ABOUT_OTHERS.search(said) is not None and "demande" not in said
             if _STATUS.search(said) and not about_others:
-                return await self.status(turn)
+                return await self._status_and_message(turn, said)
             if not in_form and state.role != "teacher" and not state.staff:
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 asked = process_questions.answer(said, case, voice(state))  # « c gratuit ? »
@@ -310,6 +311,24 @@ class PupilDesk:
                 kind="status",
             )
         return await self._status(turn.session, case, voice(turn.state))
+
+    async def _status_and_message(self, turn: Turn, said: str) -> Reply:
+        """« avez-vous des nouvelles ? Le car doit être réservé avant le 15 » : the status, and
+        the rest of the message offered to the IPE (✉️ Transmettre), never silently dropped."""
+        reply = await self.status(turn)
+        if self.escalation is None or len(said.split()) < PASS_ON_WORDS:
+            return reply
+        case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+        if case is None or case.status not in ("acknowledged", "scheduled"):
+            return reply
+        turn.state.pending_text = pending_with(turn.state.pending_text, turn.incoming.text)
+        reply.text += by_role(
+            voice(turn.state),
+            "\n\nJe transmets aussi ton message à l'ingénieur pour l'école ?",
+            "\n\nJe transmets aussi votre message à l'ingénieur pour l'école ?",
+        )
+        reply.choices = [offer_to_pass_on(case), *reply.choices]
+        return reply
 
     async def _status(self, session: AsyncSession, case: Case, role: str | None) -> Reply:
         assert self.escalation is not None
