@@ -620,3 +620,33 @@ def test_a_teachers_request_that_names_the_school_offers_it_and_skips_the_commun
     ]
     engine_with_academies.handle_choice(state, "f:sc")
     assert state.form["answers"]["academy"] == "lyon" and state.form["step"] == "theme"
+
+
+def test_what_is_no_answer_is_not_stored_and_an_early_answer_is_kept(engine_with_academies):
+    engine, state = engine_with_academies, State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "Marseille")
+    for noise in ("mdrrr", "asdfghjkl"):
+        reply = engine.handle_text(state, noise)
+        assert "pas compris ta réponse" in reply.text and state.form["step"] == "school", noise
+    asked = engine.handle_text(state, "du 2 au 6 fevrier")  # the period, before the school
+    assert "C'est une date" in asked.text and "school" not in state.form["answers"]
+    state = State(role="pupil")
+    engine.handle_text(state, "jsui en 3e a marseille jtrouve pas de stage")
+    engine.handle_choice(state, "esc")
+    engine.handle_text(state, "college lakanal aubagne")  # the school, where the académie is asked
+    engine.handle_text(state, "du 19 au 23 janvier")  # under « Ton établissement est bien … ? »
+    answers = state.form["answers"]
+    assert answers["school"] == "college lakanal aubagne"
+    assert answers["period"] == "du 19 au 23 janvier"
+    sent = engine.handle_text(state, "jveux annuler ma demande")
+    assert state.form is None and "annulée" in sent.text
+
+
+def test_cancelling_a_sent_request_from_a_new_form_is_explained(engine_with_academies):
+    state = State(role="teacher")
+    engine_with_academies.command(state, "stage")
+    reply = engine_with_academies.handle_text(
+        state, "Bonjour, finalement je voudrais annuler ma première demande"
+    )
+    assert state.form is not None and "/annuler" in reply.text and "tapez" in reply.text

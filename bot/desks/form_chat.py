@@ -94,6 +94,30 @@ LEAVE_OR_SKIP = (
 )
 
 
+CANCEL_SENT = (
+    "Pour annuler une demande déjà envoyée : arrête d'abord celle-ci (❌ Annuler) ou "
+    "termine-la, puis tape /annuler. Sinon, réponds à la question :",
+    "Pour annuler une demande déjà envoyée : arrêtez d'abord celle-ci (❌ Annuler) ou "
+    "terminez-la, puis tapez /annuler. Sinon, répondez à la question :",
+)
+# laughter or a keyboard mash is no answer (« mdrrr », « asdfghjkl »)
+_LAUGH = re.compile(r"^(?:m+d+r+|p+t+d+r+|l+o+l+|x+d+|(?:h+a+)+h*|(?:a+h+)+|(?:h+i+)+)$")
+_TYPED_STEPS = ("school", "period", "sectors", "place", "tried", "theme", "constraints")
+_VOWELS = re.compile(r"[aeiouy]")
+NOT_AN_ANSWER = ("Je n'ai pas compris ta réponse.", "Je n'ai pas compris la réponse.")
+# « jveux annuler ma demande », typed in the form: the whole request (its ❌ button), asked
+_CANCEL_TYPED = re.compile(
+    r"\b(?:annuler|annule|supprimer|arreter|arrete) (?:ma|la|cette|notre|mon|toute la|toute ma)"
+    r" (?:premiere |1re |derniere )?(?:demande|visite|intervention|requete)\b"
+)
+
+
+def _mash(said: str) -> bool:
+    """One long « word » with hardly a vowel: fingers on the keyboard, not a name."""
+    word = said.replace(" ", "")
+    return len(said.split()) == 1 and len(word) >= 6 and len(_VOWELS.findall(word)) <= 1
+
+
 def aside(step: str, said: str, role: str | None, pupil_form: bool = True) -> str | None:
     """What to say, above the step's question asked again, when the message is not an answer to
     it (`said`: the message's normalised words); None when it may be one. The teacher's form
@@ -110,6 +134,11 @@ def aside(step: str, said: str, role: str | None, pupil_form: bool = True) -> st
         return by_role(role, *HELP[step])
     if pupil_form and step == "school" and _DONT_KNOW.match(said):
         return by_role(role, *DONT_KNOW_SCHOOL)
+    cancel = _CANCEL_TYPED.search(said)
+    if cancel is not None and re.search(r"\b(?:premiere|1re|derniere|autre|envoyee)\b", said):
+        return by_role(role, *CANCEL_SENT)
     if UNSURE_LEAVE.match(said):
         return by_role(role, *LEAVE_OR_SKIP)
+    if step in _TYPED_STEPS and (_LAUGH.match(said) or _mash(said)):
+        return by_role(role, *NOT_AN_ANSWER)
     return None

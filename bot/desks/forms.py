@@ -5,7 +5,9 @@ Pure logic over a dict kept in the user's State, so a half-filled form survives 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
@@ -17,6 +19,7 @@ from bot.cases.details import (
     MAX_ADULT_NAME,
     display_answers,
 )
+from bot.cases.urgency import read_deadline
 from bot.desks import academy_step, nobody
 from bot.desks.academy_step import answer_academy
 from bot.desks.class_words import parse_level, pro_year
@@ -200,6 +203,14 @@ def next_unanswered(steps: tuple[str, ...], form: dict[str, Any]) -> str:
     return steps[i]
 
 
+_SCHOOL_WORDS = re.compile(r"\b(college|lycee|ecole|cfa|lp|lgt|institut|ensemble|campus|clg)\b")
+
+
+def _date_not_school(text: str) -> bool:
+    """« du 19 au 23 janvier » typed where the school is asked."""
+    return read_deadline(text, date.today()) is not None and not _SCHOOL_WORDS.search(fold(text))
+
+
 def _advance(form: dict[str, Any]) -> None:
     """The next step not already answered (an offer fills some in: desks.request)."""
     form["step"] = next_unanswered(STEPS, form)
@@ -291,6 +302,19 @@ def answer_text(
             form["answers"]["level_year"] = year
         else:
             form["answers"].pop("level_year", None)
+        _advance(form)
+        return None
+    if step == "school" and _date_not_school(text):  # the next answer, typed too early
+        if not form.get("known_school"):
+            return by_role(
+                role,
+                "C'est une date : je te la demande juste après. D'abord, le nom de ton "
+                "établissement et sa ville ?",
+                "C'est une date : elle vient juste après. D'abord, le nom de l'établissement "
+                "et sa ville ?",
+            )
+        form["answers"]["school"] = form["known_school"]  # the one offered, kept
+        form["answers"].setdefault("period", scrub_contact(text))
         _advance(form)
         return None
     if step == "contact_name":

@@ -174,7 +174,8 @@ _NOT_FOUND = re.compile(
     r"|va t elle|peut etre|comment|espere)\b"
 )
 _LEAVE = re.compile(
-    r"^(annule[rz]?|stop|cancel|quitter|j abandonne|laisse[rz]? tomber|arrete[rz]?|non merci"
+    r"^(?:(?:je|j) (?:veux|voudrais|souhaite|prefere) |on peut |finalement |bon )?"
+    r"(annule[rz]?|stop|cancel|quitter|j abandonne|laisse[rz]? tomber|arrete[rz]?|non merci"
     r"|non ce est pas pour ca|non ce n est pas pour ca|je veux plus|je ne veux plus"
     r"|en fait non|non laisse|finalement non|plus besoin|pas besoin)\b"
 )
@@ -227,6 +228,9 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _cancelled(engine, state, found)
     if _BACK.match(said):
         return on_choice(engine, state, "back")
+    school = said_before.school_in(text) if state.form["step"] == "academy" else None
+    if school and not state.form.get("known_school"):  # « college lakanal aubagne »: kept
+        state.form["known_school"] = school
     if state.form["step"] == "consent" and _CONSENT_YES.match(said):  # typed, as the button
         return on_choice(engine, state, "ok")
     if state.form["step"] == "consent" and _CONSENT_NO.match(said):  # not the recap again
