@@ -411,3 +411,9 @@ def test_a_typed_button_label_is_the_button(engine_with_academies):
     form["step"] = "format"
     assert answer_text(form, "En classe", "teacher", engine_with_academies.academies) is None
     assert form["answers"]["format"] == "class"
+    form["step"] = "contact"
+    assert (
+        answer_text(form, "par cette messagerie", "teacher", engine_with_academies.academies)
+        is None
+    )
+    assert form["answers"]["contact"] == "bot"

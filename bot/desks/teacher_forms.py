@@ -260,6 +260,8 @@ def answer_text(
         )
     elif step == "period" and _UNKNOWN.match(" ".join(fold(text).split())):
         answers["period"] = ""  # as « Pas encore fixée »
+    elif step == "contact" and (typed := _typed_label(text, TEACHER_CONTACT_CHOICES)):
+        answers["contact"] = typed  # « par cette messagerie », typed as its button reads
     elif step == "contact":  # an e-mail or a phone typed here: not needed, not kept
         return (
             "Pas besoin de coordonnées : l'ingénieur pour l'école vous répond ici (recommandé) "
@@ -283,7 +285,8 @@ def answer_text(
 def _typed_label(text: str, choices: dict[str, str]) -> str | None:
     """The key of the button whose label the text is (accents and case aside)."""
     said = " ".join(fold(text).split())
-    return next((key for key, label in choices.items() if fold(label) == said), None)
+    bare = {key: fold(label.split(" (")[0]) for key, label in choices.items()}  # « (recommandé) »
+    return next((key for key, label in choices.items() if said in (fold(label), bare[key])), None)
 
 
 def pupil_count(text: str) -> tuple[int | None, bool]:
