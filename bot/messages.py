@@ -114,8 +114,11 @@ def parse_id(text: str) -> int | None:
 
 
 def voice(state: State) -> str | None:
-    """The role whose words to use: a parent is vouvoyé, as a teacher is."""
-    return "teacher" if state.parent and state.role is None else state.role
+    """The role whose words to use: a parent, an IPE or an administrator is vouvoyé, as a
+    teacher is."""
+    if state.role is None and (state.parent or state.staff):
+        return "teacher"
+    return state.role
 
 
 def by_role(role: str | None, pupil: str, teacher: str) -> str:

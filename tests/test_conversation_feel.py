@@ -582,3 +582,9 @@ async def test_a_teacher_asking_for_news_gets_the_status_and_may_pass_the_rest_o
     await press(service, TEACHER, f"tx:{case.id}")
     assert "Le car doit être réservé" in (await outbox_rows(service, IPE_A))[-1].text
     await service.db.dispose()
+
+
+def test_a_parent_or_an_ipe_is_vouvoye_in_menus(engine):
+    for state in (State(parent=True), State(staff=True)):
+        assert engine.menu(state).text.startswith(("Choisissez", "C'est noté"))
+        assert "choisissez" in engine.handle_choice(state, "th:stages").text

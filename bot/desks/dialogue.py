@@ -310,7 +310,7 @@ class DialogueEngine:
         return self._offer(state, Reply(text, self.theme_choices(state), kind="fallback"))
 
     def menu(self, state: State) -> Reply:
-        text = by_role(state.role, "Choisis un thème :", "Choisissez un thème :")
+        text = by_role(voice(state), "Choisis un thème :", "Choisissez un thème :")
         if state.staff:  # after « 🔚 Terminer l'échange »: their cases first
             text = "C'est noté. /dossiers liste vos demandes ouvertes ; ou choisissez un thème :"
         return Reply(text, self.theme_choices(state), kind="menu")
@@ -406,7 +406,7 @@ class DialogueEngine:
             choices = register.topic_choices(self.kb, ids, state.role)
             choices.append(Choice("Autre chose", "m"))
             return Reply(
-                by_role(state.role, "Tu voulais dire :", "Vouliez-vous dire :"),
+                by_role(voice(state), "Tu voulais dire :", "Vouliez-vous dire :"),
                 choices,
                 kind="did_you_mean",
                 score=result.score,

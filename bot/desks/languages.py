@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from bot.messages import Reply, State, by_role
+from bot.messages import Reply, State, by_role, voice
 from bot.understanding.language import in_english
 
 ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
@@ -51,7 +51,7 @@ def languages(state: State, said: str) -> Reply | None:
     rest = LANGUAGE_QUESTION.sub(" ", said)
     if len(rest.split()) >= ASKS_WORDS and ASKS.search(rest):  # "how do i find an internship?"
         return None  # the question is answered (with the English line above it)
-    text = by_role(state.role, *ANSWER)
+    text = by_role(voice(state), *ANSWER)
     if in_english(said) or _ASKED_IN_ENGLISH.search(said):  # said in English too, this once
         state.english_at = time.time()  # (no « I answer in French only » above it)
         text = f"{IN_ENGLISH}\n\n{text}"

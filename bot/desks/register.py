@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from bot.desks.phrases import NO_FEEDBACK_TOPICS, ROLE_LABELS, SMALL_TALK_TOPICS
-from bot.messages import Choice, Reply, State, by_role
+from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.topics import Topic
 
@@ -127,5 +127,7 @@ def theme_menu(kb: KnowledgeBase, state: State, theme_id: str, page: int = 0) ->
     if page + 1 < pages:
         choices.append(Choice("➡️ Suite", f"th:{theme.id}:{page + 1}"))
     choices.append(Choice("⬅️ Retour", f"th:{theme.id}:{page - 1}" if page else "m"))
-    text = f"{theme.title} — " + by_role(state.role, "choisis un sujet :", "choisissez un sujet :")
+    text = f"{theme.title} — " + by_role(
+        voice(state), "choisis un sujet :", "choisissez un sujet :"
+    )
     return Reply(text, choices, kind="menu")
