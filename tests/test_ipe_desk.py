@@ -353,3 +353,20 @@ def test_a_very_long_answer_is_kept_shortened_not_refused():
     assert form["answers"]["theme"].endswith("…") and form["step"] != "theme"
     form = {"step": "level", "answers": {}, "pending_academy": None}  # not free text: asked again
     assert "un peu long" in forms.answer_text(form, story, "pupil", directory)
+
+
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    [("period", "I don't know"), ("period", "jsp"), ("sectors", "nimporte"), ("tried", "rien")],
+)
+def test_an_unsure_answer_typed_is_the_steps_own_button(step, typed):
+    """« I don't know » at the period is « Je ne sais pas », « nimporte » « Peu importe »."""
+    from bot.cases.academies import AcademyDirectory
+    from bot.cases.details import SKIPPED, display_answers
+    from bot.desks import forms
+
+    directory = AcademyDirectory()
+    form = {"step": step, "answers": {"academy": "x"}, "pending_academy": None}
+    assert forms.answer_text(form, typed, "pupil", directory) is None
+    assert form["answers"][step] == "" and form["step"] != step
+    assert display_answers(form["answers"], directory)[step] == SKIPPED[step]

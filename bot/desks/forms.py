@@ -206,6 +206,23 @@ def next_unanswered(steps: tuple[str, ...], form: dict[str, Any]) -> str:
 _SCHOOL_WORDS = re.compile(r"\b(college|lycee|ecole|cfa|lp|lgt|institut|ensemble|campus|clg)\b")
 
 
+_UNSURE = (
+    r"jsp|jsais pas|je sais pas|je ne sais pas|sais pas|chai pas|aucune idee|idk|i don ?t know"
+    r"|dunno|no idea|pas encore|pas sur|pas sure|on sait pas|je (?:ne )?sais pas encore"
+)
+_ANY = r"nimporte(?: quoi)?|n importe(?: quoi)?|peu importe|whatever|anything|tout|tout me va"
+_AS_SKIP = {
+    "period": re.compile(rf"^(?:{_UNSURE})$"),
+    "sectors": re.compile(rf"^(?:{_ANY}|{_UNSURE})$"),
+    "tried": re.compile(r"^(?:rien|rien encore|nothing|nothing yet|pas encore|aucune|aucun)$"),
+}
+
+
+def _plain(text: str) -> str:
+    """Folded, apostrophes and end punctuation as spaces: « I don't know ! » → « i don t know »."""
+    return " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+
+
 def _date_not_school(text: str) -> bool:
     """« du 19 au 23 janvier » typed where the school is asked."""
     return read_deadline(text, date.today()) is not None and not _SCHOOL_WORDS.search(fold(text))
@@ -302,6 +319,10 @@ def answer_text(
             form["answers"]["level_year"] = year
         else:
             form["answers"].pop("level_year", None)
+        _advance(form)
+        return None
+    if step in ("period", "sectors", "tried") and _AS_SKIP[step].match(_plain(text)):
+        form["answers"][step] = ""  # « I don't know », « nimporte »: the step's own button
         _advance(form)
         return None
     if step == "school" and _date_not_school(text):  # the next answer, typed too early
