@@ -588,3 +588,13 @@ def test_a_parent_or_an_ipe_is_vouvoye_in_menus(engine):
     for state in (State(parent=True), State(staff=True)):
         assert engine.menu(state).text.startswith(("Choisissez", "C'est noté"))
         assert "choisissez" in engine.handle_choice(state, "th:stages").text
+
+
+def test_a_pupil_may_ask_for_a_new_request_in_their_words(engine_with_academies):
+    for text in ("jpeux refaire une demande ?", "je peux faire une nouvelle demande"):
+        reply = engine_with_academies.handle_text(State(role="pupil"), text)
+        assert reply.kind == "form", text
+    other = engine_with_academies.handle_text(
+        State(role="pupil"), "je dois refaire une demande de convention"
+    )
+    assert other.kind != "form"

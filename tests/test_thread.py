@@ -231,6 +231,7 @@ async def test_a_worrying_message_reaches_the_ipe_flagged_and_a_request_for_a_nu
         service, PUPIL, "en vrai jen peux plus, si jai pas de stage jvais me foutre en lair"
     )
     assert reply.kind == "safety" and "3114" in reply.text and "Transmis" in reply.text
+    assert "pas pour te punir" in reply.text  # the school may be told: said before it happens
     flagged = [r.text for r in await outbox_rows(service, IPE_A) if "foutre en lair" in r.text]
     assert flagged and flagged[0].startswith("⚠️ Message préoccupant") and "CPE" in flagged[0]
     await say(service, IPE_A, "/dossiers")

@@ -38,6 +38,9 @@ MEDIA_WORDS = {
 HELP_REQUEST = re.compile(
     r"\b(parler|contacter|joindre|ecrire|l?aide|aider|transmettre|demande)\b.{0,40}"
     r"\b(l?ingenieur|l?ingenieurs|ipe)\b"
+    # « jpeux refaire une demande ? » after a closed request (not « une demande de stage »)
+    r"|\b(refaire|relancer) (une|ma|la) (nouvelle )?demande\b(?! (de|d|pour|a|aupres|du|des|dans)\b)"
+    r"|\b(faire|envoyer) une (nouvelle|autre) demande\b(?! (de|d|pour|a|aupres|du|des|dans)\b)"
 )
 # "comment je fais la demande ?" (to the IPE, after it was offered): not "une demande de stage"
 HOW_TO_ASK = re.compile(

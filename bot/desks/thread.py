@@ -239,7 +239,12 @@ class ThreadDesk:
         if signal is not None and safety is not None:
             if signal.level == "strong":
                 crisis = self.engine.crisis(state, signal)
-                reply.text = f"{crisis.text}\n\n{reply.text}"
+                told = (
+                    f"\n\n{SCHOOL_MAY_KNOW}"
+                    if reply.kind == "relayed" and not adult_asks(case)
+                    else ""
+                )
+                reply.text = f"{crisis.text}\n\n{reply.text}{told}"
                 reply.kind = "safety"
             else:
                 reply.text += "\n\n" + safety.footer(voice(state))
@@ -327,6 +332,12 @@ STILL_HELD = (
 CONTACT_RULE = (
     "Rappel : l'élève est mineur·e. Les échanges passent par cette conversation, son "
     "établissement ou ses parents, jamais par un numéro ou un réseau social personnel."
+)
+# what the pupil is told under that message: the IPE is asked to tell the school (WORRYING)
+SCHOOL_MAY_KNOW = (
+    "Pour te protéger, l'ingénieur pour l'école devra peut-être prévenir un adulte de ton "
+    "établissement (CPE, chef d'établissement) : ce n'est pas pour te punir, c'est pour que tu "
+    "sois aidé·e."
 )
 # a pupil's message the safety net found worrying: what the IPE reads above it
 WORRYING = (
