@@ -129,3 +129,61 @@ def test_lookup_by_code_or_name(directory):
     assert directory.get("NOR").id == "normandie"
     assert directory.get("Créteil").id == "creteil"
     assert directory.get("nowhere") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "academy"),
+    [
+        ("st barth", "guadeloupe"),  # the island, not « Le Saint » (56)
+        ("le 9-3", "creteil"),
+        ("neuf trois", "creteil"),
+        ("le 92", "versailles"),
+        ("20", "corse"),
+        ("besac", "besancon"),
+        ("Saint-Pierre-et-Miquelon", "normandie"),
+    ],
+)
+def test_nicknames_and_old_numbers(directory, text, academy):
+    result = directory.resolve(text)
+    assert result.academy is not None and result.academy.id == academy and result.confident
+
+
+@pytest.mark.parametrize(
+    ("text", "choices"),
+    [
+        ("idf", {"paris", "creteil", "versailles"}),
+        ("région parisienne", {"paris", "creteil", "versailles"}),
+        ("outre-mer", {"guadeloupe", "martinique", "guyane", "la-reunion", "mayotte"}),
+        ("dom tom", {"guadeloupe", "martinique", "guyane", "la-reunion", "mayotte"}),
+        ("les antilles", {"guadeloupe", "martinique"}),
+    ],
+)
+def test_a_word_for_several_academies_offers_them(directory, text, choices):
+    result = directory.resolve(text)
+    assert result.academy is None and {a.id for a in result.candidates} == choices
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("nouméa", "la Nouvelle-Calédonie"),
+        ("jsuis a tahiti", "la Polynésie française"),
+        ("Wallis", "Wallis-et-Futuna"),
+    ],
+)
+def test_places_in_no_academy_are_named(directory, text, place):
+    assert directory.resolve(text).academy is None
+    assert directory.outside(text) == place
+    assert directory.outside("Marseille") is None
+
+
+def test_bad_groups_are_reported(tmp_path):
+    text = (KNOWLEDGE_DIR / "academies.yaml").read_text(encoding="utf-8")
+    text += "\n" if not text.endswith("\n") else ""
+    bad = text.replace(
+        "academies: [guadeloupe, martinique]\n", "academies: [guadeloupe, atlantis]\n"
+    )
+    (tmp_path / "academies.yaml").write_text(bad, encoding="utf-8")
+    directory, errors = load_academies(tmp_path / "academies.yaml")
+    assert len(directory.academies) == 30
+    assert [(e.entry, e.field) for e in errors] == [("groups #3", "academies")]

@@ -582,6 +582,22 @@ def test_a_name_of_several_academies_offers_them_as_buttons(engine_with_academie
     assert "academy" not in other.form["answers"]
 
 
+def test_places_without_an_academie_and_a_typed_no_after_a_guess(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    reply = engine.handle_text(state, "nouméa")
+    assert "vice-rectorat" in reply.text and "pas reconnu" not in reply.text
+    assert state.form["step"] == "academy" and "academy" not in state.form["answers"]
+    reply = engine.handle_text(state, "st barth")
+    assert "Guadeloupe" in reply.text and state.form["step"] == "school"
+    reply = engine.handle_text(state, "non")  # not the right académie: asked again
+    assert state.form["step"] == "academy" and "academy" not in state.form["answers"]
+    assert "corrige" in reply.text and "(1/" in reply.text
+    reply = engine.handle_text(state, "outre-mer")
+    assert {"f:ac:martinique", "f:ac:mayotte"} <= {c.id for c in reply.choices}
+
+
 def test_privacy_questions_are_not_answered_twice_the_same_and_erasing_says_how(engine):
     state = State(role="pupil")
     first = engine.handle_text(state, "tu garde mes donnees ?")

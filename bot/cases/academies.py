@@ -21,6 +21,7 @@ _DEPT = re.compile(r"\b(2a|2b|97[1-6]|\d{1,2})\b")
 _DEPT_FILLER = set(
     "je j suis habite vis dans le la du de en au departement dept dep c est ca mon ma a".split()
 )
+_SAINTS = {"saint", "sainte"}  # a commune of that bare name is not the start of a longer one
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class AcademyDirectory:
     by_departement: dict[str, Academy] = field(default_factory=dict)
     names: dict[str, Academy] = field(default_factory=dict)  # folded phrase -> académie
     regions: dict[str, list[Academy]] = field(default_factory=dict)  # folded région -> académies
+    elsewhere: dict[str, str] = field(default_factory=dict)  # folded place -> « la Polynésie »
     # every commune (knowledge/communes.tsv.gz), when nothing above answers
     communes: CommuneIndex | None = None
 
@@ -74,6 +76,11 @@ class AcademyDirectory:
             if academy.code.lower() == folded:
                 return academy
         return self.names.get(folded)
+
+    def outside(self, text: str) -> str | None:
+        """The place named when its schools are in no académie (« nouméa »), else None."""
+        padded = f" {fold(text)} "
+        return next((name for key, name in self.elsewhere.items() if f" {key} " in padded), None)
 
     def departement_of_postcode(self, postcode: str) -> str | None:
         if postcode.startswith("97"):
@@ -97,6 +104,7 @@ class AcademyDirectory:
         if len(numbers) == 1 and all(w in _DEPT_FILLER or w == numbers[0] for w in words):
             code = numbers[0].upper()
             code = code.zfill(2) if code.isdigit() and len(code) == 1 else code
+            code = "2A" if code == "20" else code  # Corse's old number, both départements
             academy = self.by_departement.get(code)
             if academy is not None:  # « 1 » may be a button's number: confirmed, not taken
                 sure = len(numbers[0]) > 1 or len(words) > 1
@@ -181,10 +189,17 @@ class AcademyDirectory:
         return tuple(self.academies[a] for a in sorted(twins) if a in self.academies)
 
     def _communes(self, text: str) -> list[Candidate]:
-        """Communes whose whole name the text says ("j'habite à Rezé"), none when guessed."""
+        """Communes whose whole name the text says ("j'habite à Rezé"), none when guessed;
+        « Le Saint » is not what « st barth » says."""
         if self.communes is None:
             return []
-        return [c for c in self.communes.resolve(text) if c.exact]
+        words = fold(text).split()
+        cut = any(w in _SAINTS and i + 1 < len(words) for i, w in enumerate(words))
+        return [
+            c
+            for c in self.communes.resolve(text)
+            if c.exact and not (cut and _bare(c.commune) in _SAINTS)
+        ]
 
     def _resolution(self, found: list[Candidate]) -> Resolution:
         """Communes as an answer: one académie, or the académies to choose from."""
@@ -283,6 +298,7 @@ def load_academies(path: Path | str) -> tuple[AcademyDirectory, list[KnowledgeEr
             key = fold(phrase)
             if key and key not in directory.names:
                 directory.names[key] = academy
+    _read_groups(path.name, data, directory, errors)
     communes = path.parent / COMMUNES_FILE
     if communes.is_file():
         directory.communes = CommuneIndex(
@@ -296,3 +312,32 @@ def load_academies(path: Path | str) -> tuple[AcademyDirectory, list[KnowledgeEr
             },
         )
     return directory, errors
+
+
+def _read_groups(
+    file: str, data: dict, directory: AcademyDirectory, errors: list[KnowledgeError]
+) -> None:
+    """The `groups` (a word for several académies) and `elsewhere` (no académie) lists."""
+    for i, raw in enumerate(data.get("groups") or (), 1):
+        names = raw.get("names") if isinstance(raw, dict) else None
+        ids = raw.get("academies") if isinstance(raw, dict) else None
+        if not isinstance(names, list) or not isinstance(ids, list):
+            errors.append(KnowledgeError(file, f"groups #{i}", "names", "names et academies"))
+            continue
+        unknown = [a for a in ids if a not in directory.academies]
+        if unknown:
+            errors.append(KnowledgeError(file, f"groups #{i}", "academies", f"inconnues {unknown}"))
+        members = [directory.academies[a] for a in ids if a in directory.academies]
+        for name in names:
+            if members and fold(str(name)):
+                directory.regions.setdefault(fold(str(name)), members)
+    for i, raw in enumerate(data.get("elsewhere") or (), 1):
+        said = raw.get("name") if isinstance(raw, dict) else None
+        names = raw.get("names") if isinstance(raw, dict) else None
+        if not said or not isinstance(names, list):
+            errors.append(KnowledgeError(file, f"elsewhere #{i}", "name", "name et names"))
+            continue
+        for name in [said, *names]:
+            key = fold(str(name)).removeprefix("la ")
+            if key:
+                directory.elsewhere[key] = str(said)

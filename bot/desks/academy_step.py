@@ -14,7 +14,7 @@ from bot.cases.academies import AcademyDirectory, fold, of_academy
 from bot.desks.phrases import NO, YES
 from bot.messages import by_role
 
-MAX_OFFERED = 4  # académies offered as buttons for an ambiguous name
+MAX_OFFERED = 5  # académies offered as buttons for an ambiguous name
 
 
 def prompt(
@@ -97,6 +97,19 @@ def answer_academy(
             f"Ça peut être plusieurs académies ({names}) : choisis la tienne ci-dessous, ou "
             "écris ton code postal.",
             f"Plusieurs académies possibles ({names}) : précisez le code postal ou le département.",
+        )
+    place = directory.outside(text)
+    if place is not None:
+        return by_role(
+            role,
+            f"Les écoles de {place} ne dépendent pas d'une académie mais d'un vice-rectorat, et "
+            "aucun ingénieur pour l'école n'y est inscrit ici : je ne peux pas y transmettre ta "
+            "demande. Parles-en à ton professeur principal ou au CPE. Si ton établissement est "
+            "ailleurs, écris sa ville.",
+            f"Les établissements de {place} relèvent d'un vice-rectorat, pas d'une académie, et "
+            "aucun ingénieur pour l'école n'y est inscrit ici : je ne peux pas y transmettre la "
+            "demande. Le vice-rectorat et le chef d'établissement sont les bons interlocuteurs. "
+            "Si l'établissement est ailleurs, indiquez sa ville.",
         )
     if pending:
         says = by_role(role, "Réponds Oui ou Non, ou écris ta", "Oui ou Non ? Ou indiquez la")

@@ -274,6 +274,15 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _prompt(engine, state, back)
     if state.form["step"] == "school" and state.form.get("known_school") and YES.match(said):
         return on_choice(engine, state, "sc")  # « oui » to the school offered, as ✅ Oui
+    if (
+        state.form["step"] == "school"
+        and not state.form.get("known_school")
+        and "academy" not in state.form.get("given", ())
+        and NO.match(said)
+    ):  # « non » just after « C'est noté : académie de … (⬅️ Retour si ce n'est pas la bonne) »
+        steps.back(state.form)
+        fix = by_role(voice(state), "D'accord, on corrige l'académie.", "Entendu, corrigeons.")
+        return _prompt(engine, state, fix)
     if state.form["step"] in _NAMED_STEPS and (YES.match(said) or NO.match(said)):  # out of step
         return _prompt(engine, state, by_role(voice(state), *_NOT_AN_ANSWER))
     problem = steps.answer_text(state.form, text, voice(state), engine.academies)
