@@ -567,3 +567,37 @@ def test_a_false_alarm_is_listed_whatever_the_harmless_label():
 def test_a_threat_for_telling_is_assault_not_a_wish_to_die(net: SafetyNet, text: str, category):
     signal = net.assess(text)
     assert signal is not None and signal.level == "strong" and signal.category == category, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ptdr mon frere m'a encore etranglé hier soir, j'ai des marques au cou", "home_violence"),
+        ("lol ils me frappent dans les vestiaires ça fait 3 mois", "assault"),
+        ("tout le monde me dit kys sur insta", "harassment"),
+        ("ils m'ont mis la tête dans les chiottes à la récré", "harassment"),
+        (
+            "le patron veut que je lui fasse un petit service pour qu'il signe ma convention",
+            "sexual",
+        ),
+        ("ma tutrice a dit qu'elle prendra pas d'apprentie voilée", "abuse"),
+    ],
+)
+def test_twelfth_session_rules(net: SafetyNet, text: str, category: str):
+    # minimised by laughter but repeated, « kys », a favour for a signature, a group refused
+    signal = net.assess(text)
+    assert signal is not None and signal.level == "strong" and signal.category == category, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pour mon oral sur Roméo et Juliette, pourquoi Juliette se tue à la fin ?",
+        "mon maître de stage a changé les horaires marqués dessus, mes parents doivent resigner ?",
+        "mdr ça fait 2 ans que je cherche un stage de pâtisserie",
+        "jvais jeter mon ordi par la fenêtre il bug encore",
+    ],
+)
+def test_twelfth_session_look_alikes_stay_quiet(net: SafetyNet, text: str):
+    signal = net.assess(text)
+    assert signal is None or signal.level != "strong", text

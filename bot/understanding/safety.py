@@ -40,6 +40,7 @@ from bot.understanding.safety_phrases import (
     _squeeze,
     clauses,
     family_positions,
+    unlaughed,
 )
 
 CATEGORIES = ("suicide", "home_violence", "sexual", "assault", "abuse", "harassment")
@@ -254,7 +255,7 @@ class SafetyNet:
             literal = LITERAL.search(text) is not None  # "… et c'est pas une expression"
             sentences = _SENTENCE_END.split(_PAUSE.sub(" ", text[:MAX_INPUT_CHARS]))
             prepared = (self._prepared_one(s, literal) for s in sentences)
-            cached = tuple(s for s in prepared if s.strip())
+            cached = unlaughed(tuple(s for s in prepared if s.strip()))
             if len(self._pieces) >= PIECES_CACHE_SIZE:
                 self._pieces.clear()
             self._pieces[text] = cached

@@ -274,3 +274,22 @@ def family_positions(s: str, families: Families | None) -> dict[str, list[int]]:
         else:
             del found["jeu"]
     return found
+
+
+# « mdr il m'a encore frappé », « lol ça fait 2 ans »: laughter over a hurt that keeps coming
+# back is no joke; it must not silence the rules (the `jeu` family) nor raise the model's bar
+REPEATED = re.compile(
+    r" (?:me|m|nous) (?:a|ont|avait|avaient) encore "
+    r"| (?:ca|sa) fait (?:\d+|deux|trois|quatre|cinq|six|plusieurs|des) (?:ans|an|mois|semaines) "
+    r"| depuis (?:\d+|deux|trois|quatre|cinq|six|plusieurs|des) (?:ans|an|mois|semaines) "
+    r"| (?:tous les jours|chaque jour|tous les soirs|chaque soir|every day|again) "
+)
+_LAUGH = re.compile(r"(?<= )(?:lol\w*|mdr\w*|ptdr\w*|xd|haha\w*)(?= )")
+
+
+def unlaughed(pieces: tuple[str, ...]) -> tuple[str, ...]:
+    """Prepared sentences without their laughter when the message tells of a repeated hurt."""
+    joined = " ".join(pieces)
+    if not (REPEATED.search(joined) and _LAUGH.search(joined)):
+        return pieces
+    return tuple(f" {' '.join(_LAUGH.sub(' ', p).split())} " for p in pieces)
