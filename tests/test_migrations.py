@@ -30,7 +30,7 @@ async def test_upgrade_from_the_first_schema_keeps_the_data(db_url):
             )
         )
     await db.create_schema()  # what start-up does: upgrade to head
-    assert await current(db.engine) == "0005"
+    assert await current(db.engine) == "0006"
     async with db.engine.connect() as conn:
         state = (
             await conn.execute(text("SELECT state FROM chat_state WHERE chat_id = 42"))

@@ -20,7 +20,7 @@ from support.teachers import (
     the_case,
 )
 
-from bot.cases.dates import french_date, parse_date
+from bot.cases.dates import Agreed, day_warning, french_date, parse_agreed, parse_date
 from bot.conversation import run_reminders
 from bot.desks.links import make_payload
 from bot.desks.teacher_forms import pupil_count
@@ -82,9 +82,10 @@ async def test_teacher_request_to_the_end_through_telegram(api, kb, db_url):
         api.send_text(IPE_A, f"{day:%d/%m/%Y}")
         assert await until(lambda: "Quelle entreprise" in api.texts(IPE_A)[-1])
         api.send_text(IPE_A, "Airbus Helicopters")
-        assert await until(lambda: "date fixée" in api.texts(IPE_A)[-1])
-        assert await until(lambda: "date fixée" in api.texts(TEACHER)[-1])
+        assert await until(lambda: "avec Airbus Helicopters" in api.texts(IPE_A)[-1])
+        assert await until(lambda: "🏢" in api.texts(TEACHER)[-1])  # the date, then who comes
         assert "Airbus Helicopters" in api.texts(TEACHER)[-1]
+        assert "date fixée" in api.texts(TEACHER)[-2]
         # the IPE's notice is edited in place: the new status and the next step
         assert await until(
             lambda: any(
@@ -295,6 +296,60 @@ def test_french_dates_typed_by_an_ipe():
     assert parse_date("12/03/2029", today) == (None, "far")
     assert parse_date("bientôt", today) == (None, "format")
     assert french_date(date(2027, 3, 1)) == "lundi 1er mars 2027"
+
+
+def test_dates_with_hours_weekdays_and_holidays():
+    today = date(2026, 12, 3)
+    assert parse_agreed("14/04 à 9h", today) == Agreed(date(2027, 4, 14), "à 9 h")
+    assert parse_agreed("le 14 avril 2027 de 9h à 12h", today).hours == "de 9 h à 12 h"
+    assert parse_agreed("14/04 9h30-11h", today).hours == "de 9 h 30 à 11 h"
+    assert parse_agreed("12/03/2027 14:30", today).hours == "à 14 h 30"
+    wrong = parse_agreed("mardi 14 avril à 9h", today)  # a Wednesday
+    assert (wrong.problem, wrong.said_weekday) == ("weekday", "mardi")
+    assert parse_agreed("mercredi 14 avril", today).problem == ""
+    assert parse_agreed("14/04 à 25h", today).problem == "hours"
+    assert parse_agreed("Airbus", today).problem == "format"
+    assert day_warning(date(2027, 5, 1)) == "⚠️ C'est un jour férié (la fête du Travail)."
+    assert day_warning(date(2027, 5, 6)) == "⚠️ C'est un jour férié (l'Ascension)."
+    assert day_warning(date(2027, 4, 17)) == "⚠️ C'est un samedi."
+    assert day_warning(date(2027, 4, 14)) == ""
+
+
+async def test_a_new_date_keeps_the_company_and_says_what_it_replaces(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_teacher_form(service, TEACHER2)
+    case = await the_case(service, TEACHER2)
+    await press(service, IPE_A, f"ca:{case.id}")
+    await press(service, IPE_A, f"cd:{case.id}")
+    first = in_days(20)
+    reply = await say(service, IPE_A, f"{first:%d/%m} de 9h à 12h")
+    assert "de 9 h à 12 h" in reply.text and "Quelle entreprise" in reply.text
+    await say(service, IPE_A, "Dassault Aviation")
+    # a new date: « Garder » keeps the company; the teacher hears which date it replaces
+    await press(service, IPE_A, f"cd:{case.id}")
+    second = in_days(27)
+    reply = await say(service, IPE_A, f"{second:%d/%m} à 14h")
+    assert reply.choices[0].label == "Garder « Dassault Aviation »"
+    reply = await press(service, IPE_A, reply.choices[0].id)
+    assert "Dassault Aviation" in reply.text
+    case = await the_case(service, TEACHER2)
+    assert (case.event_date, case.event_hours, case.company) == (
+        second,
+        "à 14 h",
+        "Dassault Aviation",
+    )
+    told = (await outbox_rows(service, TEACHER2))[-1].text
+    assert told.startswith("📅 Nouvelle date") and "au lieu du" in told and "de 9 h à 12 h" in told
+    # a date typed, then something else: the date is kept all the same
+    await press(service, IPE_A, f"cd:{case.id}")
+    third = in_days(30)
+    await say(service, IPE_A, f"{third:%d/%m}")
+    await say(service, IPE_A, "/dossiers")
+    case = await the_case(service, TEACHER2)
+    assert case.event_date == third and case.company == "Dassault Aviation"
+    await service.db.dispose()
 
 
 async def test_a_teachers_oublier_keeps_only_the_kind_of_action(kb, db_url):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -84,3 +85,90 @@ def parse_date(text: str, today: date) -> tuple[date | None, str]:
     if (found - today).days > MAX_AHEAD_DAYS:
         return None, "far"
     return found, ""
+
+
+# a time after the date: « à 9h », « 9h30 », « de 9h à 12h », « 14:30 », « 9h-12h »
+_HOURS = re.compile(
+    r"[\s,]+(?:(?:à|a|de|dès|des|vers|from|at)\s+)?(\d{1,2})\s*(?:h|:)\s*(\d{2})?"
+    r"(?:\s*(?:-|–|à|a|jusqu'à|jusqu’à|to)\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?)?\s*$"
+)
+_WEEKDAY = re.compile(r"^(?:le\s+|du\s+)?([a-z]+)\s+\d")
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """A date typed by an IPE, with its hours (« de 9 h à 12 h »), or why it won't do."""
+
+    day: date | None
+    hours: str = ""
+    problem: str = ""  # "format", "invalid", "past", "far", "weekday", "hours"
+    said_weekday: str = ""  # « mardi » when the date is a Wednesday
+
+
+def _clock(hour: str, minutes: str | None) -> str | None:
+    h, m = int(hour), int(minutes or 0)
+    if h > 23 or m > 59:
+        return None
+    return f"{h} h {m:02d}" if m else f"{h} h"
+
+
+def parse_agreed(text: str, today: date) -> Agreed:
+    """« mardi 14 avril à 9h », « 14/04 9h-12h », « le 14 avril 2027 de 9h à 12h »: the day
+    (see `parse_date`), its hours, and a weekday that does not match the date."""
+    raw = " ".join(text.strip().lower().split())
+    hours = ""
+    if (match := _HOURS.search(raw)) and match.start() > 0:
+        start = _clock(match[1], match[2])
+        end = _clock(match[3], match[4]) if match[3] else ""
+        if start is None or end is None:
+            return Agreed(None, problem="hours")
+        hours = f"de {start} à {end}" if end else f"à {start}"
+        raw = raw[: match.start()].rstrip(" ,")
+    day, problem = parse_date(raw, today)
+    if day is None:
+        return Agreed(None, problem=problem)
+    said = _WEEKDAY.match(fold(raw))
+    if said and said[1] in WEEKDAYS and said[1] != WEEKDAYS[day.weekday()]:
+        return Agreed(day, hours, "weekday", said[1])
+    return Agreed(day, hours)
+
+
+def easter(year: int) -> date:
+    """Easter Sunday (the Gregorian computus, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month, day = divmod(h + leap - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def public_holiday(day: date) -> str | None:
+    """The name of a French public holiday (jour férié, nationwide), else None."""
+    fixed = {
+        (1, 1): "le jour de l'an",
+        (5, 1): "la fête du Travail",
+        (5, 8): "le 8 mai",
+        (7, 14): "la fête nationale",
+        (8, 15): "l'Assomption",
+        (11, 1): "la Toussaint",
+        (11, 11): "le 11 novembre",
+        (12, 25): "Noël",
+    }
+    if (day.month, day.day) in fixed:
+        return fixed[(day.month, day.day)]
+    offset = (day - easter(day.year)).days
+    return {1: "le lundi de Pâques", 39: "l'Ascension", 50: "le lundi de Pentecôte"}.get(offset)
+
+
+def day_warning(day: date) -> str:
+    """« ⚠️ C'est un samedi. » / « ⚠️ C'est un jour férié (la fête du Travail). » or ""."""
+    holiday = public_holiday(day)
+    if holiday:
+        return f"⚠️ C'est un jour férié ({holiday})."
+    if day.weekday() >= 5:
+        return f"⚠️ C'est un {WEEKDAYS[day.weekday()]}."
+    return ""

@@ -96,6 +96,7 @@ EVENT_LABELS = {
     "notified:reroute": "transmise à un autre contact",
     "nobody-to-notify": "personne à prévenir : administrateurs alertés",
     "scheduled": "date fixée",
+    "company": "entreprise notée",
     "feedback": "retour de l'enseignant·e",
     "not-held": "n'a pas eu lieu : à reprogrammer",
     "notified:soon": "rappel avant la date",
@@ -174,7 +175,8 @@ def followup_lines(case: Case) -> list[str]:
     """A teacher's request once scheduled: the date, the company, the feedback."""
     lines = []
     if case.event_date is not None:
-        lines.append(f"📅 Date convenue : {case.event_date:%d/%m/%Y}")
+        hours = f" {case.event_hours}" if case.event_hours else ""
+        lines.append(f"📅 Date convenue : {case.event_date:%d/%m/%Y}{hours}")
     if case.company:
         lines.append(f"🏢 Entreprise : {case.company}")
     if case.feedback:

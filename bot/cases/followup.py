@@ -32,30 +32,72 @@ def _with_company(case: Case) -> str:
     return f", avec {case.company}" if case.company else ""
 
 
+def agreed_when(case: Case) -> str:
+    """« mercredi 14 avril 2027 de 9 h à 12 h » (the date must be set)."""
+    assert case.event_date is not None
+    hours = f" {case.event_hours}" if case.event_hours else ""
+    return f"{french_date(case.event_date)}{hours}"
+
+
 async def schedule(
     session: AsyncSession,
     directory: AcademyDirectory,
     case: Case,
     contact: Contact | None,
     when: date,
-    company: str | None,
+    hours: str = "",
 ) -> None:
-    """Record the agreed date (and the speaker's company), tell the teacher, update the
-    notices."""
+    """Record the agreed date and hours (the company is kept), tell the teacher — a new date
+    says which one it replaces — and update the notices."""
     if not is_teacher(case) or case.status not in ("acknowledged", "scheduled"):
         raise CaseNotOpen(case)
-    case.event_date, case.status = when, "scheduled"
-    case.company = (company or "").strip()[:MAX_COMPANY] or None
-    session.add(event(case, "scheduled", _actor(contact), when.isoformat()))
+    before = agreed_when(case) if case.event_date is not None else ""
+    case.event_date, case.event_hours, case.status = when, hours or None, "scheduled"
+    now = agreed_when(case)
+    session.add(event(case, "scheduled", _actor(contact), f"{when.isoformat()} {hours}".strip()))
+    await refresh_notices(session, case, directory)
+    if case.pupil_chat_id is None or now == before:
+        return
+    text = (
+        f"📅 Nouvelle date pour votre demande {case.reference} : {now}{_with_company(case)} "
+        f"(au lieu du {before})."
+        if before
+        else f"📅 Votre demande {case.reference} : date fixée au {now}{_with_company(case)}."
+    )
+    await enqueue(
+        session,
+        f"case:{case.id}:teacher:scheduled:{when.isoformat()}:{hours}"[:80],
+        case.pupil_chat_id,
+        f"{text} Je vous le rappellerai quelques jours avant.",
+        [Choice("↩️ Écrire à l'ingénieur", f"pr:{case.id}")],
+        case_id=case.id,
+    )
+
+
+async def set_company(
+    session: AsyncSession,
+    directory: AcademyDirectory,
+    case: Case,
+    contact: Contact | None,
+    company: str,
+) -> None:
+    """The company (or organisation) that comes, typed after the date; the teacher is told."""
+    if not is_teacher(case) or case.status != "scheduled":
+        raise CaseNotOpen(case)
+    company = company.strip()[:MAX_COMPANY]
+    if not company or company == case.company:
+        return
+    case.company = company
+    session.add(event(case, "company", _actor(contact)))
     await refresh_notices(session, case, directory)
     if case.pupil_chat_id is None:
         return
     await enqueue(
         session,
-        f"case:{case.id}:teacher:scheduled:{when.isoformat()}:{case.company or ''}"[:80],
+        f"case:{case.id}:teacher:company:{company}"[:80],
         case.pupil_chat_id,
-        f"📅 Votre demande {case.reference} : date fixée au {french_date(when)}"
-        f"{_with_company(case)}. Je vous le rappellerai quelques jours avant.",
+        f"🏢 Votre demande {case.reference} ({agreed_when(case)}) : l'intervention se fera "
+        f"avec {company}.",
         [Choice("↩️ Écrire à l'ingénieur", f"pr:{case.id}")],
         case_id=case.id,
     )
@@ -69,7 +111,7 @@ async def record_feedback(
         raise CaseNotOpen(case)
     now = utcnow()
     if rating == "none":  # it did not take place: the IPE sets another date
-        case.status, case.event_date = "acknowledged", None
+        case.status, case.event_date, case.event_hours = "acknowledged", None, None
         case.reminders, case.last_reminder_at = 0, now
         session.add(event(case, "not-held", case.kind))
         await refresh_notices(session, case, router.directory)
@@ -126,7 +168,7 @@ async def followups(session: AsyncSession, router: Router, today: date) -> int:
                 session,
                 f"case:{case.id}:feedback:{when.isoformat()}",
                 case.pupil_chat_id,
-                f"Votre demande {case.reference} ({french_date(when)}{_with_company(case)}). "
+                f"Votre demande {case.reference} ({agreed_when(case)}{_with_company(case)}). "
                 "Cela s'est-il bien passé ? Combien d'élèves ?",
                 [Choice(label, f"tf:{case.id}:{key}") for key, label in FEEDBACK_CHOICES.items()]
                 + [Choice("Ça n'a pas eu lieu", f"tf:{case.id}:none")],
@@ -139,7 +181,7 @@ async def followups(session: AsyncSession, router: Router, today: date) -> int:
 
 
 async def _remind(session: AsyncSession, router: Router, case: Case, when: date) -> int:
-    day = french_date(when)
+    day = agreed_when(case)
     queued = 0
     if case.pupil_chat_id is not None:
         queued += await enqueue(

@@ -32,6 +32,7 @@ CASE_FIELDS = [
     "erased",
     "kind",
     "event_date",
+    "event_hours",
 ]
 
 
@@ -125,6 +126,7 @@ def _case_row(case: Case) -> dict:
         "erased": case.erased,
         "kind": case.kind,  # pupil | teacher
         "event_date": case.event_date.isoformat() if case.event_date else "",
+        "event_hours": case.event_hours or "",
     }
 
 

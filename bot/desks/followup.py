@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.cases.dates import french_date, parse_date, today_in_france
+from bot.cases.dates import day_warning, french_date, parse_agreed, today_in_france
 from bot.cases.details import case_choices, is_teacher
-from bot.cases.followup import record_feedback, schedule
+from bot.cases.followup import agreed_when, record_feedback, schedule, set_company
 from bot.cases.service import CaseNotOpen, EscalationService
 from bot.cases.teacher_details import FEEDBACK_CHOICES, TEACHER_STATUS
 from bot.desks.ipe import IPE_ONLY
@@ -20,8 +20,9 @@ from bot.messages import Choice, Reply, parse_id
 from bot.store.models import Case
 
 DATE_PROBLEMS = {
-    "format": "Je n'ai pas reconnu la date. Écrivez-la comme « 12/03 », « 12/03/2027 » ou "
-    "« 12 mars 2027 ».",
+    "format": "Je n'ai pas reconnu la date. Écrivez-la comme « 12/03 », « 12 mars 2027 » ou "
+    "« 12/03 de 9h à 12h ».",
+    "hours": "Je n'ai pas reconnu l'heure : par exemple « 12/03 à 9h » ou « 12/03 de 9h à 12h ».",
     "invalid": "Cette date n'existe pas : vérifiez le jour et le mois.",
     "past": "Cette date est passée : indiquez la date à venir.",
     "far": "Cette date est à plus d'un an et demi : vérifiez l'année.",
@@ -47,13 +48,14 @@ class FollowupDesk:
             return Reply(IPE_ONLY if not (await turn.scope()).staff else "Demande introuvable.")
         waiting = turn.state.case_input or {}
         if extra == "-" and waiting.get("case") == case.id and waiting.get("step") == "company":
-            return await self._schedule(turn, case, waiting["date"], None)
+            turn.state.case_input = None  # the date is saved; the company stays as it was
+            return self._saved(case)
         if case.status not in ("acknowledged", "scheduled"):
             return _not_open(case)
         turn.state.case_input = {"case": case.id, "step": "date"}
         return Reply(
-            f"Date convenue pour {case.reference} ? Par exemple « 12/03 » ou « 12 mars 2027 ». "
-            "/annuler pour renoncer.",
+            f"Date convenue pour {case.reference} ? Par exemple « 12/03 », « 12 mars 2027 » ou "
+            "« 12/03 de 9h à 12h ». /annuler pour renoncer.",
             kind="info",
         )
 
@@ -67,15 +69,39 @@ class FollowupDesk:
         if case is None:
             turn.state.case_input = None
             return Reply(IPE_ONLY, kind="info")
-        if step == "company":
-            return await self._schedule(turn, case, waiting["date"], text)
-        when, problem = parse_date(text, today_in_france())
-        if when is None:
-            return Reply(DATE_PROBLEMS[problem] + " /annuler pour renoncer.", kind="info")
-        turn.state.case_input = {"case": case.id, "step": "company", "date": when.isoformat()}
+        contact = (await turn.scope()).contact_for(case)
+        agreed = parse_agreed(text, today_in_france())
+        if step == "company" and agreed.problem == "format":  # (a date typed here corrects it)
+            turn.state.case_input = None
+            try:
+                await set_company(turn.session, self.escalation.directory, case, contact, text)
+            except CaseNotOpen:
+                return _not_open(case)
+            return self._saved(case)
+        if agreed.problem == "weekday" and agreed.day is not None:
+            return Reply(
+                f"Le {french_date(agreed.day)} est un {french_date(agreed.day).split()[0]}, pas "
+                f"un {agreed.said_weekday} : retapez la date (sans le jour de la semaine si "
+                "c'est bien le bon). /annuler pour renoncer.",
+                kind="info",
+            )
+        if agreed.day is None:
+            return Reply(DATE_PROBLEMS[agreed.problem] + " /annuler pour renoncer.", kind="info")
+        try:  # saved at once: nothing is lost if the IPE does something else next
+            await schedule(
+                turn.session, self.escalation.directory, case, contact, agreed.day, agreed.hours
+            )
+        except CaseNotOpen:
+            turn.state.case_input = None
+            return _not_open(case)
+        turn.state.case_input = {"case": case.id, "step": "company"}
+        warning = day_warning(agreed.day)
+        keep = f"Garder « {case.company[:40]} »" if case.company else "Passer"
         return Reply(
-            f"Le {french_date(when)}, noté. Quelle entreprise (ou quel organisme) intervient ?",
-            [Choice("Passer", f"cd:{case.id}:-")],
+            f"📅 {case.reference} : date fixée au {agreed_when(case)}"
+            + (f" {warning} Retapez la date si c'est une erreur." if warning else ".")
+            + " L'enseignant·e est prévenu·e. Quelle entreprise (ou quel organisme) intervient ?",
+            [Choice(keep, f"cd:{case.id}:-")],
             kind="info",
         )
 
@@ -120,21 +146,14 @@ class FollowupDesk:
             kind="info",
         )
 
-    async def _schedule(self, turn: Turn, case: Case, day: str, company: str | None) -> Reply:
-        from datetime import date
-
-        turn.state.case_input = None
-        contact = (await turn.scope()).contact_for(case)
-        when = date.fromisoformat(day)
-        try:
-            await schedule(turn.session, self.escalation.directory, case, contact, when, company)
-        except CaseNotOpen:
-            return _not_open(case)
+    def _saved(self, case: Case) -> Reply:
         with_company = f", avec {case.company}" if case.company else ""
+        when = agreed_when(case) if case.event_date is not None else "?"
         return Reply(
-            f"📅 {case.reference} : date fixée au {french_date(when)}{with_company}. "
-            "L'enseignant·e est prévenu·e ; je vous le rappellerai à tous deux quelques jours "
-            "avant, puis je lui demanderai comment cela s'est passé.",
+            f"📅 {case.reference} : date fixée au {when}{with_company}. L'enseignant·e est "
+            "prévenu·e ; je vous "
+            "le rappellerai à tous deux quelques jours avant, puis je lui demanderai comment "
+            "cela s'est passé.",
             case_choices(case),
             kind="info",
         )

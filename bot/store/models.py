@@ -113,6 +113,7 @@ class Case(Base):
     kind: Mapped[str] = mapped_column(String(10), default="pupil", server_default="pupil")
     # a teacher's request: the agreed date, the speaker's company, and the teacher's feedback
     event_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    event_hours: Mapped[str | None] = mapped_column(String(32), nullable=True)  # « de 9 h à 12 h »
     company: Mapped[str | None] = mapped_column(String(120), nullable=True)
     feedback: Mapped[str | None] = mapped_column(String(16), nullable=True)  # good|mixed|bad
     pupils_reached: Mapped[int | None] = mapped_column(Integer, nullable=True)
