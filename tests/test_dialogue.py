@@ -453,13 +453,30 @@ def test_a_teachers_request_fills_in_what_it_already_said(engine_with_academies)
     )
     button = next(c.id for c in offered.choices if c.id.startswith("tq"))
     form = engine_with_academies.handle_choice(state, button)
-    assert "J'ai déjà noté : 3e, 28 élèves, en mars" in form.text
+    assert "J'ai déjà noté : 3e B, 28 élèves, en mars" in form.text  # the class as said
     engine_with_academies.handle_text(state, "Collège Jean Moulin")
     step = engine_with_academies.handle_text(state, "Marseille")
     assert state.form["step"] == "theme" and "Quel thème" in step.text  # not the class again
     assert state.form["answers"]["pupils"] == "28" and state.draft is None
     back = engine_with_academies.handle_choice(state, "f:back")  # the drafted answer, to correct
     assert state.form["step"] == "pupils" and "Combien d'élèves" in back.text
+
+
+def test_a_teachers_exact_day_hours_and_classes_are_kept_as_written(engine_with_academies):
+    state = State(role="teacher")
+    offered = engine_with_academies.handle_text(
+        state,
+        "Je cherche un intervenant de l'aéronautique pour mes 2 classes de 1re (60 élèves), "
+        "le jeudi 12 février de 10h à 12h",
+    )
+    button = next(c.id for c in offered.choices if c.id.startswith("tq"))
+    form = engine_with_academies.handle_choice(state, button)
+    assert "2 classes de 1re, 60 élèves, le jeudi 12 février de 10h à 12h" in form.text
+    answers = state.form["answers"]
+    assert (answers["level"], answers["period"]) == (
+        "2 classes de 1re",
+        "le jeudi 12 février de 10h à 12h",
+    )
 
 
 def test_the_role_question_never_hides_the_offer_of_help(engine_with_academies):

@@ -14,12 +14,22 @@ _CLASS = re.compile(
     r"(6e|6eme|5e|5eme|4e|4eme|3e|3eme|troisieme|quatrieme|seconde|2nde|2de|premiere|1re|1ere"
     r"|terminale|tle|cap|bts|bac pro)(?: (pro|gt|[a-f]|\d))?\b"
 )
-_LEVEL_OF = {
-    "6e": "college", "6eme": "college", "5e": "college", "5eme": "college",
-    "4e": "college", "4eme": "college", "quatrieme": "college",
-    "3e": "3e", "3eme": "3e", "troisieme": "3e",
-    "cap": "lp", "bac pro": "lp", "bts": "bts",
+_CLASS_NAME = {  # the class as a teacher reads it (kept as said, not « Collège (6e-4e) »)
+    "6e": "6e", "6eme": "6e", "5e": "5e", "5eme": "5e", "4e": "4e", "4eme": "4e",
+    "quatrieme": "4e", "3e": "3e", "3eme": "3e", "troisieme": "3e", "seconde": "2de",
+    "2nde": "2de", "2de": "2de", "premiere": "1re", "1re": "1re", "1ere": "1re",
+    "terminale": "Tle", "tle": "Tle", "cap": "CAP", "bts": "BTS", "bac pro": "bac pro",
 }  # fmt: skip
+_CLASSES = re.compile(r"\b(\d|deux|trois|quatre|cinq) (?:classes|groupes) (?:de )?$")
+# a precise day (and hours), kept as written: « le jeudi 12 février de 10h à 12h », « le 12/02 »
+_MONTH_WORD = r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
+_HOUR = r"\d{1,2}\s*h(?:\s*\d{2})?"
+_DAY = re.compile(
+    r"\b(?:(?:le|du)\s+)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi)\s+)?"
+    rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH_WORD}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)"
+    rf"(?:\s*,?\s*(?:de|à|a|entre|vers|dès)?\s*{_HOUR}(?:\s*(?:-|–|à|a|et)\s*{_HOUR})?)?",
+    re.IGNORECASE,
+)
 _MONTHS = {
     "janvier": "janvier", "fevrier": "février", "mars": "mars", "avril": "avril", "mai": "mai",
     "juin": "juin", "juillet": "juillet", "septembre": "septembre", "octobre": "octobre",
@@ -51,18 +61,23 @@ def details_in(text: str) -> dict[str, str]:
         found["pupils"] = pupils[1]
     level = _CLASS.search(said)
     if level:
-        key, rest = level[1], level[2]
-        if key in _LEVEL_OF and not (key in ("cap", "bac pro") and rest):
-            found["level"] = _LEVEL_OF[key]
-        else:  # a lycée class: general or vocational, as typed
-            found["level"] = "lp" if rest == "pro" else "lycee"
+        name, rest = _CLASS_NAME[level[1]], level[2]
+        if rest in ("pro", "gt"):
+            name += f" {rest.upper() if rest == 'gt' else rest}"
+        elif rest:  # « 3e B », « 2de 4 »
+            name += f" {rest.upper()}"
+        several = _CLASSES.search(said[: level.start(1)])
+        found["level"] = f"{several[1]} classes de {name}" if several else name
     school = _SCHOOL.search(text)
     if school:
         found["school"] = ", ".join(part for part in school.groups() if part)
         if school[2]:
             found["commune"] = school[2]
     period = _PERIOD.search(said)
-    if period and period[1]:
+    day = _DAY.search(text)
+    if day:
+        found["period"] = " ".join(day[0].split())
+    elif period and period[1]:
         found["period"] = f"en {_MONTHS[period[1]]}"
     elif period and period[2]:
         holidays = _SEASONS.get(period[3], period[3])
