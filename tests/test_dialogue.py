@@ -683,3 +683,17 @@ def test_cancelling_a_sent_request_from_a_new_form_is_explained(engine_with_acad
         state, "Bonjour, finalement je voudrais annuler ma première demande"
     )
     assert state.form is not None and "/annuler" in reply.text and "tapez" in reply.text
+
+
+def test_menu_in_the_middle_of_a_request_pauses_it_and_offers_to_resume(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "reims")
+    menu = engine.command(state, "menu")
+    assert "en pause" in menu.text and menu.choices[0].id == "esc"
+    lost = engine.handle_text(state, "blablabla xyz")  # not stored as the school
+    assert lost.kind == "fallback" and lost.choices[0].id == "esc"
+    assert "school" not in state.form["answers"]
+    back = engine.handle_choice(state, "esc")
+    assert back.kind == "form" and state.form["step"] == "school"

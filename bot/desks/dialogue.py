@@ -246,8 +246,8 @@ class DialogueEngine:
             return self._offer(
                 state, links.welcome(self, state, args) if args else self.start(state)
             )
-        if name == "menu":
-            return self._offer(state, self.menu(state))
+        if name == "menu":  # a form in progress waits, and says so
+            return self._offer(state, request.paused_menu(state, self.menu(state)))
         if name in ("aide", "help"):
             return self.help(state)
         if name == "profil":
@@ -338,8 +338,7 @@ class DialogueEngine:
         return register.theme_menu(self.kb, state, theme_id, page)
 
     def answer(self, state: State, topic: Topic, score: float = 100.0) -> Reply:
-        """The first message of the topic's answer (the variant for the pupil's class, which is
-        asked once when it matters); the rest on "📖 En savoir plus"."""
+        """The topic's first message (for the pupil's class, asked once when it matters)."""
         if levels.needs_level(state, topic):
             return levels.ask(state, topic, score)
         if topic.id not in ASIDES:  # "t'es un robot ?" leaves the context as it was
@@ -415,6 +414,7 @@ class DialogueEngine:
         return fallback(self, state, text, result)
 
     def _offer(self, state: State, reply: Reply) -> Reply:
+        request.keep_resume(state, reply)
         reply.choices = reply.choices[:MAX_CHOICES]
         state.choices = list(reply.choices)
         return reply

@@ -142,6 +142,20 @@ def pause(state: State) -> str:
     )
 
 
+def paused_menu(state: State, menu: Reply) -> Reply:
+    """/menu in the middle of a form: the form waits, the menu says so."""
+    paused = pause(state).strip()
+    menu.text = f"{paused}\n\n{menu.text}" if paused else menu.text
+    return menu
+
+
+def keep_resume(state: State, reply: Reply) -> None:
+    """A paused request: its ▶️ button first on menus and « je n'ai pas compris »."""
+    resume = resume_choices(state)
+    if resume and reply.kind in ("menu", "fallback") and resume[0] not in reply.choices:
+        reply.choices = [*resume, *reply.choices]
+
+
 def _prompt(engine: DialogueEngine, state: State, intro: str = "") -> Reply:
     assert engine.academies is not None and state.form is not None
     step = steps_of(state.form).prompt(state.form, voice(state), engine.academies)
