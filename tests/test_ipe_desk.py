@@ -8,7 +8,18 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
-from support.cases import FORM_ANSWERS, IPE_A, PUPIL, PUPIL2, fill_form, invite, make_service
+from support.cases import (
+    FORM_ANSWERS,
+    IPE_A,
+    IPE_A2,
+    PUPIL,
+    PUPIL2,
+    fill_form,
+    invite,
+    make_service,
+    press,
+    say,
+)
 from support.harness import running_bot, until
 
 from bot.cases.urgency import by_urgency, read_deadline, urgency_reason
@@ -370,3 +381,19 @@ def test_an_unsure_answer_typed_is_the_steps_own_button(step, typed):
     assert forms.answer_text(form, typed, "pupil", directory) is None
     assert form["answers"][step] == "" and form["step"] != step
     assert display_answers(form["answers"], directory)[step] == SKIPPED[step]
+
+
+async def test_a_colleague_is_told_who_follows_a_taken_case(kb, db_url):
+    service = make_service(db_url, kb)
+    for chat in (IPE_A, IPE_A2):
+        await say(service, chat, f"/ipe {await invite(service, 'aix-marseille')}")
+    await fill_form(service, PUPIL)
+    async with service.db.sessions() as session:
+        case = (await session.scalars(select(Case))).one()
+    await press(service, IPE_A, f"ca:{case.id}")
+    taken = await press(service, IPE_A2, f"ca:{case.id}")
+    assert taken.text == f"La demande {case.reference} est déjà prise en charge (suivie par X)."
+    mine = await say(service, IPE_A, f"/dossier {case.reference}")
+    theirs = await say(service, IPE_A2, f"/dossier {case.reference}")
+    assert "Suivie par : vous" in mine.text and "Suivie par : X" in theirs.text
+    await service.db.dispose()

@@ -28,7 +28,7 @@ from bot.desks.limits import allow
 from bot.desks.offers import case_offers
 from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, parse_id
-from bot.store.models import Case
+from bot.store.models import Case, Contact
 
 IPE_ONLY = "Cette commande est réservée aux ingénieurs pour l'école."
 NOT_ENABLED = "Les demandes d'aide ne sont pas activées sur ce bot."
@@ -41,8 +41,19 @@ REGISTRATION_PROBLEMS = {
 CASE_ACTIONS = ("ca", "cr", "cx", "cc", "cv")
 
 
-def not_open(case: Case) -> str:
-    return f"La demande {case.reference} est déjà {STATUS_LABELS[case.status]}."
+def not_open(case: Case, who: str = "") -> str:
+    by = f" (suivie par {who})" if who and case.status == "acknowledged" else ""
+    return f"La demande {case.reference} est déjà {STATUS_LABELS[case.status]}{by}."
+
+
+async def followed_by(turn: Turn, case: Case, reader: Contact | None) -> str:
+    """Who follows the case, as this IPE reads it: « vous », a colleague's name, or ""."""
+    if case.assignee_id is None:
+        return ""
+    if reader is not None and reader.id == case.assignee_id:
+        return "vous"
+    other = await turn.session.get(Contact, case.assignee_id)
+    return other.name if other is not None and other.name else "un·e collègue"
 
 
 @dataclass
@@ -159,11 +170,13 @@ class IpeDesk:
             status = "resolved" if kind == "cx" else "closed"
             await self.escalation.finish(turn.session, case, contact, status)
         except CaseNotOpen:
-            return Reply(not_open(case), kind="info")
+            return Reply(not_open(case, await followed_by(turn, case, contact)), kind="info")
         return Reply(f"Demande {case.reference} : {STATUS_LABELS[status]}.", kind="info")
 
     async def _view(self, turn: Turn, case: Case) -> Reply:
         text = case_text(case, "📁 Demande", self.escalation.directory)
+        who = await followed_by(turn, case, (await turn.scope()).contact_for(case))
+        text += f"\nSuivie par : {who}" if who else ""
         events = await self.escalation.history(turn.session, case)
         if events:
             text += "\n\nHistorique :"
