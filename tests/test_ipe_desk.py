@@ -397,3 +397,23 @@ async def test_a_colleague_is_told_who_follows_a_taken_case(kb, db_url):
     theirs = await say(service, IPE_A2, f"/dossier {case.reference}")
     assert "Suivie par : vous" in mine.text and "Suivie par : X" in theirs.text
     await service.db.dispose()
+
+
+async def test_staff_get_their_own_words_for_pupils_and_teachers_commands(kb, db_url):
+    from support.cases import ADMIN
+
+    service = make_service(db_url, kb)
+    await say(service, IPE_A, f"/ipe {await invite(service, 'nantes')}")
+    for command in ("/stage", "/intervention"):
+        reply = await say(service, IPE_A, command)
+        assert "vous n'avez pas à en déposer" in reply.text, command
+    refused = await say(service, IPE_A, "/stats lyon")
+    assert "(Nantes)" in refused.text and "Lyon n'en fait pas partie" in refused.text
+    mine = await say(service, IPE_A, "/stats nantes")
+    assert mine.text.startswith("Académie de Nantes :")
+    unknown = await say(service, IPE_A, "/stats atlantide")
+    assert "Je ne connais pas l'académie" in unknown.text
+    assert (await say(service, ADMIN, "/stats lyon")).text.startswith("Académie de Lyon :")
+    help_ = await say(service, ADMIN, "/aide")
+    assert "En tant qu'administrateur" in help_.text and " tu " not in help_.text
+    await service.db.dispose()

@@ -18,7 +18,7 @@ from bot.cases.details import STATUS_LABELS
 from bot.cases.outbox import forget_recipient
 from bot.cases.routing import OPEN_STATUSES
 from bot.cases.service import EscalationService
-from bot.desks import acks, nobody, offers, process_questions, request
+from bot.desks import acks, nobody, offers, process_questions, request, staff
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
@@ -187,6 +187,8 @@ class PupilDesk:
         in_form = state.form is not None and not state.form.get("paused")
         if incoming.edited and incoming.kind == "text" and in_form:
             return request.edit_ignored(self.engine, state)
+        if incoming.kind == "command" and (staff_said := await staff.command_reply(turn)):
+            return staff_said
         cancels = incoming.kind == "command" and incoming.command == "annuler"
         if self.escalation is not None and state.form is None and cancels:  # a request sent
             case = await self.escalation.open_case_of(session, incoming.chat_id)
