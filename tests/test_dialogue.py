@@ -697,3 +697,13 @@ def test_menu_in_the_middle_of_a_request_pauses_it_and_offers_to_resume(engine_w
     assert "school" not in state.form["answers"]
     back = engine.handle_choice(state, "esc")
     assert back.kind == "form" and state.form["step"] == "school"
+
+
+def test_a_follow_up_on_a_labelled_line_says_that_line_again(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c quoi une convention de stage")
+    reply = engine.handle_text(state, "ki la signe")
+    assert "Sur ce point" in reply.text and "• Qui signe :" in reply.text
+    assert "Voici la suite" not in reply.text
+    rest = engine.handle_text(state, "et apres ?")
+    assert rest.text.startswith("Voici la suite")  # the rest is still there when asked

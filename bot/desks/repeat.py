@@ -27,7 +27,8 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     assert result.topic is not None
     topic = engine.kb.topics[result.topic]
     name = register.title(topic, state.role)
-    if state.told_rest != topic.id:
+    labelled = _labelled(engine, state, topic, result.tokens)
+    if state.told_rest != topic.id and labelled is None:
         more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
         state.told_rest = topic.id
         if not more.text.startswith("Source : "):  # there is a rest to tell
@@ -35,7 +36,7 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
             more.kind, more.topic, more.score = "answer", topic.id, result.score
             more.source = topic.source
             return more
-    point = _point(engine, state, topic, result.tokens)
+    point = labelled or _point(engine, state, topic, result.tokens)
     if point is not None:  # "faut-il un signalement au procureur ?": that line of the answer
         text = by_role(
             state.role,
@@ -108,3 +109,19 @@ def _point(
     if best < POINT_WORDS or shared.count(best) > 1:
         return None
     return lines[shared.index(best)]
+
+
+def _labelled(
+    engine: DialogueEngine, state: State, topic: Topic, tokens: tuple[str, ...]
+) -> str | None:
+    """« ki la signe ? » under the convention: the answer's one line labelled « • Qui signe : »
+    (first message or rest), said again rather than a rest that does not say it."""
+    answer = topic.answer_for(state.role, levels.variant(state))
+    title = set(analyse(topic.title, engine.kb.lexicon)[0])
+    asked = set(tokens) - title
+    found = []
+    for line in answer.split("\n"):
+        label, colon, _ = line.strip().removeprefix("•").partition(" : ")
+        if colon and len(label) < 40 and asked & set(analyse(label, engine.kb.lexicon)[0]):
+            found.append(line.strip())
+    return found[0] if len(found) == 1 else None
