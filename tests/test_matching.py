@@ -229,3 +229,23 @@ def test_a_long_story_that_ends_on_a_clear_question_is_answered_on_it(matcher):
     )
     assert result.topic == "stage-famille" and "pas-de-stage" in result.suggestions
     assert matcher.match(story).topic == "pas-de-stage"  # the story alone
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Bonjour, pouvez-vous me dire comment se passe le stage de 3e ?", "stage-3e"),
+        ("tu peux me dire c koi une pfmp", "pfmp"),
+        ("je voudrais savoir si le stage de seconde est obligatoire", "stage-seconde"),
+    ],
+)
+def test_a_polite_opening_does_not_hide_the_question(matcher, question, topic):
+    assert matcher.match(question).topic == topic
+
+
+def test_a_polite_opening_alone_is_kept():
+    from bot.understanding.preamble import without_preamble
+
+    assert without_preamble("pouvez-vous m'aider ?") == "pouvez-vous m'aider ?"
+    assert without_preamble("Bonjour, je cherche un stage") == "Bonjour, je cherche un stage"
+    assert without_preamble("Madame, une question : la convention ?") == "la convention ?"

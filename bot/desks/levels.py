@@ -79,10 +79,20 @@ _NAMES_CLASS = re.compile(
 )
 
 
+# a pupil's own stage, said in vous to the bot (« vs pouvez me trouver un stage svp »)
+_PUPIL_OWN = re.compile(
+    r"\b(?:mon stage|mon stg|ma pfmp|ma periode en entreprise|me trouver un stage"
+    r"|je (?:ne )?trouve (?:pas|pa|rien)|j trouve|jtrouve|mon tuteur|ma tutrice|mon maitre de stage"
+    r"|mon prof principal|ma prof principale|mes parents)\b"
+)
+
+
 def says_class(said: str) -> bool:
-    """ "je suis en 3e": a pupil writes, even in vous (« pouvez-vous m'aider ? »)."""
+    """ "je suis en 3e", « mon stage »: a pupil writes, even in vous (« pouvez-vous m'aider ? »)."""
     found = _SAYS_CLASS.search(said)
-    return found is not None and parse_level(found.group(1)) in LEVELS
+    if found is not None and parse_level(found.group(1)) in LEVELS:
+        return True
+    return _PUPIL_OWN.search(said) is not None
 
 
 def remember_from(state: State, said: str) -> None:

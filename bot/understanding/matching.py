@@ -14,6 +14,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.understanding.classifier import OTHER, trained_for
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
+from bot.understanding.preamble import without_preamble
 from bot.understanding.topics import CRISIS_TOPIC
 
 
@@ -285,7 +286,7 @@ class Matcher:
         (leave-one-out lint) the classifier is not used: it was trained on the skipped text.
         `calm`: the distress topics are left out (the safety net read a figure of speech).
         """
-        keep = self.settings.recent_results and not skip and not calm
+        text, keep = without_preamble(text), self.settings.recent_results and not skip and not calm
         if keep and text in self._recent:  # the same message again: the same result
             return self._recent[text]
         scores, tokens = self.score_topics(text, skip)
