@@ -707,3 +707,12 @@ def test_a_follow_up_on_a_labelled_line_says_that_line_again(engine):
     assert "Voici la suite" not in reply.text
     rest = engine.handle_text(state, "et apres ?")
     assert rest.text.startswith("Voici la suite")  # the rest is still there when asked
+
+
+@pytest.mark.parametrize(
+    "text", ["vs pouvez me trouver un stage svp", "pouvez vous m'aider je trouve pas de stage"]
+)
+def test_a_pupil_who_says_vous_about_their_own_stage_is_answered_as_a_pupil(engine, text):
+    state = State()
+    reply = engine.handle_text(state, text)
+    assert state.role != "teacher" and "tu " in reply.text and "les familles" not in reply.text
