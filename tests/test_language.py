@@ -123,3 +123,15 @@ def test_a_question_beside_the_words_on_languages_is_answered(engine):
     )
     assert reply.topic in ("trouver-stage", "pas-de-stage"), reply.text
     assert reply.text.startswith("(I answer in French only.)")
+
+
+def test_an_english_pupil_without_a_placement_is_told_what_the_button_does(
+    engine_with_academies,
+):
+    state = State()
+    reply = engine_with_academies.handle_text(
+        state,
+        "Hello, I am in 3e in Strasbourg, I just arrived from Ireland and I need an internship",
+    )
+    assert reply.topic == "pas-de-stage" and "esc" in [c.id for c in reply.choices]
+    assert reply.text.startswith("(I answer in French only. Can't find a placement? Press 🙋")

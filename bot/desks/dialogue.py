@@ -138,7 +138,7 @@ class DialogueEngine:
         if vous:
             state.role = role
         if not in_form:
-            reply.text = languages.with_note(state, stripped, reply.text)
+            languages.with_note(state, stripped, reply)
         if state.role is None and not vous and reply.topic == "salutation" and signal is None:
             state.turns += 1  # "bonjour" before the role: the greeting that tutoies nobody
             return self.start(state, again=greeted)

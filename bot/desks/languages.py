@@ -10,6 +10,10 @@ from bot.messages import Reply, State, by_role, voice
 from bot.understanding.language import in_english
 
 ENGLISH_NOTE = "(I answer in French only.)"  # above the reply to a message written in English
+ENGLISH_HELP = (
+    "(I answer in French only. Can't find a placement? Press 🙋 to send your request to an "
+    "engineer who helps pupils find one: a few short questions, in French.)"
+)
 NOTE_AGAIN_AFTER = 30 * 60  # seconds: said once, then again only after a pause
 
 # normalised words
@@ -58,10 +62,11 @@ def languages(state: State, said: str) -> Reply | None:
     return Reply(text, kind="answer", topic="aide", score=100.0)
 
 
-def with_note(state: State, text: str, reply_text: str) -> str:
-    """The reply to a message written in English, with the English line above it (once in a
-    while: not on every reply of an English conversation)."""
+def with_note(state: State, text: str, reply: Reply) -> None:
+    """The reply to a message written in English gets the English line above it (once in a
+    while: not on every reply of an English conversation); under « 🙋 », it says what it does."""
     if not in_english(text) or time.time() - state.english_at <= NOTE_AGAIN_AFTER:
-        return reply_text
+        return
     state.english_at = time.time()
-    return f"{ENGLISH_NOTE}\n{reply_text}"
+    helps = any(c.id == "esc" for c in reply.choices)
+    reply.text = f"{ENGLISH_HELP if helps else ENGLISH_NOTE}\n{reply.text}"
