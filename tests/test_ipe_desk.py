@@ -417,3 +417,14 @@ async def test_staff_get_their_own_words_for_pupils_and_teachers_commands(kb, db
     help_ = await say(service, ADMIN, "/aide")
     assert "En tant qu'administrateur" in help_.text and " tu " not in help_.text
     await service.db.dispose()
+
+
+async def test_an_ipe_writing_to_a_pupil_outside_a_thread_is_told_how(kb, db_url):
+    service = make_service(db_url, kb)
+    await say(service, IPE_A, f"/ipe {await invite(service, 'nantes')}")
+    for text in ("Bonjour, je suis de Nantes mais je peux t'aider", "Hello Tom, I can help you"):
+        reply = await say(service, IPE_A, text)
+        assert reply.text.startswith("Pour écrire à un élève : ouvrez sa demande"), text
+    question = await say(service, IPE_A, "c'est quoi le stage de 3e ?")
+    assert question.topic == "stage-3e"  # a question of their own is still answered
+    await service.db.dispose()

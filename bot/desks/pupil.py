@@ -240,8 +240,14 @@ class PupilDesk:
         moved = state.form is not None and state.form.get("step") != step_before
         if step_before in ("academy", "commune") and moved and reply.kind == "form":
             reply.text = await self._nobody_ahead(session, state) + reply.text  # académie known
-        if incoming.kind == "text" and state.staff and reply.kind != "answer":
-            return Reply(STAFF_HINT, kind="info")  # an IPE's text is not a question to the FAQ
+        if (
+            incoming.kind == "text"
+            and state.staff
+            and (  # not a question to the FAQ
+                reply.kind != "answer" or staff.to_someone(incoming.text)
+            )
+        ):
+            return Reply(STAFF_HINT, kind="info")
         if incoming.kind == "text" and self.record_questions and reply.safety is None:
             await insights.record_reply(session, reply, state.role, incoming.text)
         case = None

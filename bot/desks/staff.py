@@ -3,8 +3,11 @@ and teachers (/aide, /stage, /intervention): their own words, in « vous »."""
 
 from __future__ import annotations
 
+import re
+
 from bot.desks.turn import Turn
 from bot.messages import Reply
+from bot.understanding.normalise import words
 
 ADMIN_HELP = (
     "En tant qu'administrateur : /stats (les chiffres de toutes les académies, ou /stats Nantes "
@@ -28,3 +31,12 @@ async def command_reply(turn: Turn) -> Reply | None:
     if name in ("aide", "help") and turn.is_admin and not turn.state.staff:
         return Reply(ADMIN_HELP, kind="info")
     return None
+
+
+# « Bonjour, je peux t'aider », « Hello Tom, I can help you »: an IPE writing to a pupil
+_TO_SOMEONE = re.compile(r"\b(?:tu|t|te|toi|ton|ta|tes|you|your|u)\b")
+
+
+def to_someone(text: str) -> bool:
+    """An IPE's text addressed to a person (tu, you), not a question to the assistant."""
+    return _TO_SOMEONE.search(" ".join(words(text))) is not None
