@@ -477,7 +477,8 @@ async def test_a_request_filed_by_a_parent_is_answered_in_vous_on_both_sides(kb,
     assert "Demande faite par un parent" in notice.text
     assert "Répondre à la famille de l'élève" in notice.choices
     case_id = int(next(w for w in notice.choices.split('"') if w.startswith("ca:"))[3:])
-    await press(service, IPE_A, f"ca:{case_id}")
+    took = await press(service, IPE_A, f"ca:{case_id}")
+    assert "la famille de l'élève en est prévenue" in took.text
     taken = (await outbox_rows(service, parent))[-1].text
     assert "votre demande" in taken and not TUTOIEMENT.search(taken)
     await press(service, IPE_A, f"cr:{case_id}")
@@ -490,7 +491,22 @@ async def test_a_request_filed_by_a_parent_is_answered_in_vous_on_both_sides(kb,
     await press(service, IPE_A, f"cx:{case_id}")
     resolved = (await outbox_rows(service, parent))[-1].text
     assert "votre enfant" in resolved and "Bon stage" not in resolved
+    reference = next(w for w in notice.text.split() if w.startswith("AIX-"))
+    history = (await say(service, IPE_A, f"/dossier {reference}")).text
+    assert "demande envoyée par la famille" in history and "message de la famille" in history
+    nothing = await say(service, parent, "/demande")
+    assert "votre enfant" in nothing.text and "/intervention" not in nothing.text
     await service.db.dispose()
+
+
+def test_a_parent_who_gave_the_childs_class_is_not_asked_it_again(engine_with_academies):
+    engine = engine_with_academies
+    state = State()
+    engine.handle_text(
+        state, "Bonjour, mon fils est en 3e et il ne trouve aucun stage, que faire ?"
+    )
+    form = engine.handle_choice(state, "esc")
+    assert form.kind == "form" and state.form["answers"].get("level") == "3e"
 
 
 def test_after_distress_in_the_form_the_pupil_can_go_back_to_it(engine_with_academies):

@@ -106,7 +106,9 @@ EVENT_LABELS = {
 
 def event_label(kind: str, case: Case | None = None) -> str:
     label = EVENT_LABELS.get(kind, kind)
-    return label.replace("l'élève", "l'enseignant·e") if is_teacher(case) else label
+    if is_teacher(case):
+        return label.replace("l'élève", "l'enseignant·e")
+    return label.replace("l'élève", "la famille") if by_family(case) else label
 
 
 def is_teacher(case: Case | None) -> bool:

@@ -15,6 +15,7 @@ from bot.cases.dates import in_france
 from bot.cases.details import (
     STATUS_LABELS,
     academy_name,
+    by_family,
     case_choices,
     case_text,
     event_label,
@@ -158,7 +159,7 @@ class IpeDesk:
                 await self.escalation.take(turn.session, case, contact)
                 return Reply(
                     f"Vous avez pris en charge la demande {case.reference} ; {requester(case)} "
-                    "en est prévenu·e. Répondez-lui ici"
+                    f"en est {'prévenue' if by_family(case) else 'prévenu·e'}. Répondez-lui ici"
                     + (
                         ", puis fixez la date :"
                         if case.kind == "teacher"

@@ -90,3 +90,14 @@ NO = re.compile(
     r"|c pas ca|ce n est pas ca|c est faux|ce est faux|faux|pas la bonne|mauvaise academie)\s*)"
     r"{1,3}$"
 )
+
+# /demande with nothing sent: a pupil, a teacher (or staff), a parent
+NO_REQUEST = (
+    "Tu n'as pas de demande en cours. Tape /stage pour demander l'aide d'un ingénieur pour l'école.",
+    "Aucune demande en cours. /intervention pour un·e intervenant·e ou une visite avec votre "
+    "classe, /stage pour le stage d'un·e élève.",
+)
+NO_REQUEST_PARENT = (
+    "Aucune demande en cours. Pour que votre enfant soit aidé·e à trouver un stage par un "
+    "ingénieur pour l'école : /stage."
+)

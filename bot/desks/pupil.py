@@ -23,6 +23,7 @@ from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.offer_form import is_offer_form
+from bot.desks.phrases import NO_REQUEST, NO_REQUEST_PARENT
 from bot.desks.thread import offer_to_cancel, offer_to_close, offer_to_pass_on, pending_with
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role, voice
@@ -308,16 +309,10 @@ class PupilDesk:
                 kind="status",
             )
         if case is None:
-            return Reply(
-                by_role(
-                    voice(turn.state),
-                    "Tu n'as pas de demande en cours. Tape /stage pour demander l'aide d'un "
-                    "ingénieur pour l'école.",
-                    "Aucune demande en cours. /intervention pour un·e intervenant·e ou une "
-                    "visite avec votre classe, /stage pour le stage d'un·e élève.",
-                ),
-                kind="status",
+            said = (
+                NO_REQUEST_PARENT if turn.state.parent else by_role(voice(turn.state), *NO_REQUEST)
             )
+            return Reply(said, kind="status")
         return await self._status(turn.session, case, voice(turn.state))
 
     async def _status_and_message(self, turn: Turn, said: str) -> Reply:

@@ -49,8 +49,9 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
         school = state.school or next(filter(None, map(said_before.school_in, told)), None)
         if school:  # offered at the school step
             state.form["known_school"] = school
-        if state.role != "teacher" and state.level in form_steps.LEVEL_CHOICES:
-            form_steps.prefill(state.form, "level", state.level)  # "jsuis en 3e" said before
+        level = state.level or (state.topic_level if state.parent else None)  # « mon fils… »
+        if (state.parent or state.role != "teacher") and level in form_steps.LEVEL_CHOICES:
+            form_steps.prefill(state.form, "level", level)  # "jsuis en 3e" said before
         intro = by_role(
             voice(state),
             "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
