@@ -716,3 +716,16 @@ def test_a_pupil_who_says_vous_about_their_own_stage_is_answered_as_a_pupil(engi
     state = State()
     reply = engine.handle_text(state, text)
     assert state.role != "teacher" and "tu " in reply.text and "les familles" not in reply.text
+
+
+def test_the_class_of_the_pupils_own_stage_is_not_asked_again(engine_with_academies):
+    engine = engine_with_academies
+    state = State()
+    engine.handle_text(state, "jtrouve pas de stage de 3e, jsuis a lyon")
+    engine.handle_choice(state, "esc")
+    assert state.form["answers"].get("level") == "3e"
+    other = State()  # a question about another class says nothing of the pupil's
+    engine.handle_text(other, "c quoi le stage de seconde")
+    engine.handle_text(other, "jtrouve pas de stage")
+    engine.handle_choice(other, "esc")
+    assert "level" not in other.form["answers"]

@@ -87,6 +87,20 @@ _PUPIL_OWN = re.compile(
 )
 
 
+# « jtrouve pas de stage de 3e », « mon stage de seconde »: the pupil's own class
+_OWN_STAGE_CLASS = re.compile(
+    r"\b(?:mon|ma|je|j|jtrouve|jcherche|jai|g|ai)\b(?: \w+){0,5} (?:stage|stg|pfmp|stages)"
+    r" (?:de |d |en )(3e|3eme|troisieme|4e|4eme|seconde|2nde|2de|bts|cap|bac pro)\b"
+)
+
+
+def own_class(said: str) -> str | None:
+    """The class of a pupil's own stage in their words (normalised), if they say it."""
+    found = _OWN_STAGE_CLASS.search(said)
+    level = parse_level(found.group(1)) if found else None
+    return level if level in LEVELS else None
+
+
 def says_class(said: str) -> bool:
     """ "je suis en 3e", « mon stage »: a pupil writes, even in vous (« pouvez-vous m'aider ? »)."""
     found = _SAYS_CLASS.search(said)

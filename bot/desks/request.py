@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.cases.details import LEVEL_CHOICES
-from bot.desks import form_chat, said_before, teacher_forms
+from bot.desks import form_chat, levels, said_before, teacher_forms
 from bot.desks import forms as form_steps
 from bot.desks.class_words import parse_level
 from bot.desks.offer_form import is_offer_form
@@ -50,6 +50,8 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
         if school:  # offered at the school step
             state.form["known_school"] = school
         level = state.level or (state.topic_level if state.parent else None)  # « mon fils… »
+        own = (levels.own_class(" ".join(words(t))) for t in told if not state.parent)
+        level = level or next((x for x in own if x), None)  # « jtrouve pas de stage de 3e »
         if (state.parent or state.role != "teacher") and level in form_steps.LEVEL_CHOICES:
             form_steps.prefill(state.form, "level", level)  # "jsuis en 3e" said before
         intro = by_role(
