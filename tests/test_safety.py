@@ -581,6 +581,11 @@ def test_a_threat_for_telling_is_assault_not_a_wish_to_die(net: SafetyNet, text:
             "sexual",
         ),
         ("ma tutrice a dit qu'elle prendra pas d'apprentie voilée", "abuse"),
+        (
+            "le patron m'a offert un telephone et il veut que je vienne chez lui le weekend",
+            "sexual",
+        ),
+        ("si je voulais ma convention signee je devais lui faire plaisir", "sexual"),
     ],
 )
 def test_twelfth_session_rules(net: SafetyNet, text: str, category: str):
@@ -596,6 +601,8 @@ def test_twelfth_session_rules(net: SafetyNet, text: str, category: str):
         "mon maître de stage a changé les horaires marqués dessus, mes parents doivent resigner ?",
         "mdr ça fait 2 ans que je cherche un stage de pâtisserie",
         "jvais jeter mon ordi par la fenêtre il bug encore",
+        "le patron m'a offert un CDI après mon apprentissage",
+        "ma tutrice m'a offert un livre de cuisine, elle est trop gentille",
     ],
 )
 def test_twelfth_session_look_alikes_stay_quiet(net: SafetyNet, text: str):
