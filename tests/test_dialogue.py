@@ -729,3 +729,10 @@ def test_the_class_of_the_pupils_own_stage_is_not_asked_again(engine_with_academ
     engine.handle_text(other, "jtrouve pas de stage")
     engine.handle_choice(other, "esc")
     assert "level" not in other.form["answers"]
+
+
+def test_a_new_thing_to_define_after_an_answer_is_read_alone(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "jtrouve pas de stage")
+    reply = engine.handle_text(state, "c quoi le brevet")
+    assert "Voici la suite" not in reply.text and reply.topic != "pas-de-stage"

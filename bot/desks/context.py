@@ -25,6 +25,8 @@ _MONEY = re.compile(
     r"\b(par mois|par semaine|par heure|euros|eur|balles|thune|paye|payee|payes"
     r"|gratification|salaire|remunere|remuneree|(?:de|des|les|mes|en) sous)\b"
 )
+# « c quoi le brevet ? »: a thing to define; when the last topic never names it, a new question
+DEFINE = re.compile(r"^(?:et )?(?:c est quoi|c quoi|cest quoi|ce est quoi|qu est ce que|what is)\b")
 CONTEXT_SECONDS = 30 * 60  # a message after this long is read alone, not as a follow-up
 FOLLOW_UP_SCORE = 60.0  # a direct match under this gives way to the last topic's reading
 # a direct match this sure of a subject keeps its topic ("et c payé ?" after a search); not
@@ -88,6 +90,9 @@ def read_in_context(
             return paid
     if result.topic in (last.id, *last.related) or result.topic in ASIDES:
         return result  # ASIDES: "t'es un robot ?", "tu sais faire quoi ?" are about the bot
+    before = matcher.topic_vocab[last.id]
+    if DEFINE.search(said) and tokens and all(t in matcher.idf and not before[t] for t in tokens):
+        return result  # « c quoi le brevet ? » after the stage: another thing, read alone
     again = matcher.match(f"{text} {last.title}")
     if again.topic == last.id and ANAPHORA.search(said):
         return again  # "il y en a dans mon académie ?": the ones just spoken of

@@ -114,13 +114,13 @@ def _point(
 def _labelled(
     engine: DialogueEngine, state: State, topic: Topic, tokens: tuple[str, ...]
 ) -> str | None:
-    """« ki la signe ? » under the convention: the answer's one line labelled « • Qui signe : »
-    (first message or rest), said again rather than a rest that does not say it."""
-    answer = topic.answer_for(state.role, levels.variant(state))
+    """« ki la signe ? » under the convention: the one line of the first message labelled
+    « • Qui signe : », said again rather than a rest that does not say it."""
+    head, _ = split_answer(topic.answer_for(state.role, levels.variant(state)))
     title = set(analyse(topic.title, engine.kb.lexicon)[0])
     asked = set(tokens) - title
     found = []
-    for line in answer.split("\n"):
+    for line in head.split("\n"):
         label, colon, _ = line.strip().removeprefix("•").partition(" : ")
         if colon and len(label) < 40 and asked & set(analyse(label, engine.kb.lexicon)[0]):
             found.append(line.strip())
