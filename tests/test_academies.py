@@ -187,3 +187,12 @@ def test_bad_groups_are_reported(tmp_path):
     directory, errors = load_academies(tmp_path / "academies.yaml")
     assert len(directory.academies) == 30
     assert [(e.entry, e.field) for e in errors] == [("groups #3", "academies")]
+
+
+@pytest.mark.parametrize(
+    ("text", "academy"),
+    [("jsuis a bordo", "bordeaux"), ("marseil", "aix-marseille"), ("toulouz", "toulouse")],
+)
+def test_a_name_written_as_it_sounds_is_offered_to_confirm(directory, text, academy):
+    result = directory.resolve(text)
+    assert result.academy is not None and result.academy.id == academy and not result.confident

@@ -613,6 +613,8 @@ def test_places_without_an_academie_and_a_typed_no_after_a_guess(engine_with_aca
     assert "corrige" in reply.text and "(1/" in reply.text
     reply = engine.handle_text(state, "outre-mer")
     assert {"f:ac:martinique", "f:ac:mayotte"} <= {c.id for c in reply.choices}
+    reply = engine.handle_text(state, "jsp")
+    assert "écris juste la ville" in reply.text and state.form["step"] == "academy"
 
 
 def test_privacy_questions_are_not_answered_twice_the_same_and_erasing_says_how(engine):

@@ -21,6 +21,25 @@ _DEPT = re.compile(r"\b(2a|2b|97[1-6]|\d{1,2})\b")
 _DEPT_FILLER = set(
     "je j suis habite vis dans le la du de en au departement dept dep c est ca mon ma a".split()
 )
+# how a folded name sounds, roughly: « bordeaux » and « bordo », « marseille » and « marseil »
+_SOUND_RULES = (
+    (re.compile(r"([a-z])\1+"), r"\1"),
+    (re.compile(r"eaux?\b|aux?\b|au"), "o"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"qu|ck|c(?=[aou])"), "k"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"ai|ei"), "e"),
+    (re.compile(r"(?<=[a-z])[estxd]+\b"), ""),
+)
+
+
+def sound(folded: str) -> str:
+    for rule, replacement in _SOUND_RULES:
+        folded = rule.sub(replacement, folded)
+    return folded
+
+
 _SAINTS = {"saint", "sainte"}  # a commune of that bare name is not the start of a longer one
 
 
@@ -62,6 +81,7 @@ class AcademyDirectory:
     names: dict[str, Academy] = field(default_factory=dict)  # folded phrase -> académie
     regions: dict[str, list[Academy]] = field(default_factory=dict)  # folded région -> académies
     elsewhere: dict[str, str] = field(default_factory=dict)  # folded place -> « la Polynésie »
+    _by_sound: dict[str, str] | None = None
     # every commune (knowledge/communes.tsv.gz), when nothing above answers
     communes: CommuneIndex | None = None
 
@@ -151,10 +171,12 @@ class AcademyDirectory:
             if len(chunk) <= 4:
                 continue
             match = process.extractOne(chunk, list(self.names), scorer=fuzz.ratio, score_cutoff=84)
-            if match is not None:
-                academy = self.names[match[0]]
+            heard = self._sounds().get(sound(chunk)) if match is None else None  # « bordo »
+            if match is not None or heard is not None:
+                phrase = match[0] if match is not None else heard
+                academy = self.names[phrase]
                 candidates.setdefault(academy.id, academy)
-                best_phrase = best_phrase or match[0]
+                best_phrase = best_phrase or phrase
         if len(candidates) == 1:
             academy = next(iter(candidates.values()))
             return Resolution(academy, False, (academy,), best_phrase)
@@ -163,6 +185,20 @@ class AcademyDirectory:
         # then a commune's misspelling or the start of its name ("Cherbourg")
         guesses = self.communes.resolve(text) if self.communes is not None else []
         return self._resolution([g for g in guesses if self._guessable(g)])
+
+    def _sounds(self) -> dict[str, str]:
+        """Names by how they sound (« bordeaux » and « bordo »), when one académie has it."""
+        if self._by_sound is None:
+            found: dict[str, set[str]] = {}
+            for name in self.names:
+                if len(name) > 4:
+                    found.setdefault(sound(name), set()).add(name)
+            self._by_sound = {
+                key: min(names)
+                for key, names in found.items()
+                if len({self.names[n].id for n in names}) == 1
+            }
+        return self._by_sound
 
     def _guessable(self, candidate: Candidate) -> bool:
         """A commune named exactly, or a town big enough to be what a misspelling meant: an

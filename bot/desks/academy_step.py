@@ -8,12 +8,17 @@ académies a name may mean: « St-Denis » is Créteil or La Réunion). Shared b
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
 from bot.desks.phrases import NO, YES
 from bot.messages import by_role
 
+_DONT_KNOW = re.compile(
+    r"^(?:je (?:ne )?sais pas|je sais plus|jsp|jsais pas|sais pas|chais pas|aucune idee|ne sais pas"
+    r"|j en sais rien|c quoi une academie|c est quoi une academie|idk|i don t know|dunno)\b"
+)
 MAX_OFFERED = 5  # académies offered as buttons for an ambiguous name
 
 
@@ -97,6 +102,14 @@ def answer_academy(
             f"Ça peut être plusieurs académies ({names}) : choisis la tienne ci-dessous, ou "
             "écris ton code postal.",
             f"Plusieurs académies possibles ({names}) : précisez le code postal ou le département.",
+        )
+    if _DONT_KNOW.match(said):  # « jsp », « aucune idée »: the town is enough
+        return by_role(
+            role,
+            "Pas de souci : écris juste la ville de ton collège ou de ton lycée (ou son code "
+            "postal), je trouve l'académie.",
+            "Aucun souci : la ville de l'établissement (ou son code postal) suffit, je trouve "
+            "l'académie.",
         )
     place = directory.outside(text)
     if place is not None:
