@@ -18,9 +18,17 @@ from support.teachers import (
     in_days,
     move_date,
     the_case,
+    workday,
 )
 
-from bot.cases.dates import Agreed, day_warning, french_date, parse_agreed, parse_date
+from bot.cases.dates import (
+    Agreed,
+    day_warning,
+    french_date,
+    parse_agreed,
+    parse_date,
+    today_in_france,
+)
 from bot.conversation import run_reminders
 from bot.desks.links import make_payload
 from bot.desks.teacher_forms import pupil_count
@@ -80,7 +88,11 @@ async def test_teacher_request_to_the_end_through_telegram(api, kb, db_url):
         assert await until(lambda: "n'existe pas" in api.texts(IPE_A)[-1])
         day = in_days(2)
         api.send_text(IPE_A, f"{day:%d/%m/%Y}")
-        assert await until(lambda: "Quelle entreprise" in api.texts(IPE_A)[-1])
+        asked = ("Quelle entreprise", "c'est bien cela")  # a weekend or holiday: confirmed first
+        assert await until(lambda: any(a in api.texts(IPE_A)[-1] for a in asked))
+        if "c'est bien cela" in api.texts(IPE_A)[-1]:
+            api.press_button(IPE_A, "✅ Oui, cette date")
+            assert await until(lambda: "Quelle entreprise" in api.texts(IPE_A)[-1])
         api.send_text(IPE_A, "Airbus Helicopters")
         assert await until(lambda: "avec Airbus Helicopters" in api.texts(IPE_A)[-1])
         assert await until(lambda: "🏢" in api.texts(TEACHER)[-1])  # the date, then who comes
@@ -263,7 +275,7 @@ async def test_the_ipe_dates_and_the_feedback_that_did_not_happen(kb, db_url):
     assert "passée" in reply.text
     reply = await say(service, IPE_A, "n'importe quand")
     assert "pas reconnu la date" in reply.text
-    reply = await say(service, IPE_A, f"{in_days(10):%d/%m}")
+    reply = await say(service, IPE_A, f"{workday(10):%d/%m}")
     reply = await press(service, IPE_A, reply.choices[0].id)  # « Passer »: no company
     assert "date fixée" in reply.text
     assert await run_reminders(service) == 0  # ten days ahead: not yet
@@ -323,13 +335,13 @@ async def test_a_new_date_keeps_the_company_and_says_what_it_replaces(kb, db_url
     case = await the_case(service, TEACHER2)
     await press(service, IPE_A, f"ca:{case.id}")
     await press(service, IPE_A, f"cd:{case.id}")
-    first = in_days(20)
+    first = workday(20)
     reply = await say(service, IPE_A, f"{first:%d/%m} de 9h à 12h")
     assert "de 9 h à 12 h" in reply.text and "Quelle entreprise" in reply.text
     await say(service, IPE_A, "Dassault Aviation")
     # a new date: « Garder » keeps the company; the teacher hears which date it replaces
     await press(service, IPE_A, f"cd:{case.id}")
-    second = in_days(27)
+    second = workday(27)
     reply = await say(service, IPE_A, f"{second:%d/%m} à 14h")
     assert reply.choices[0].label == "Garder « Dassault Aviation »"
     reply = await press(service, IPE_A, reply.choices[0].id)
@@ -344,11 +356,26 @@ async def test_a_new_date_keeps_the_company_and_says_what_it_replaces(kb, db_url
     assert told.startswith("📅 Nouvelle date") and "au lieu du" in told and "de 9 h à 12 h" in told
     # a date typed, then something else: the date is kept all the same
     await press(service, IPE_A, f"cd:{case.id}")
-    third = in_days(30)
+    third = workday(30)
     await say(service, IPE_A, f"{third:%d/%m}")
     await say(service, IPE_A, "/dossiers")
     case = await the_case(service, TEACHER2)
     assert case.event_date == third and case.company == "Dassault Aviation"
+    # a public holiday is confirmed before the teacher hears of it; a date typed at the
+    # company step is never taken for a company
+    told_before = len(await outbox_rows(service, TEACHER2))
+    await press(service, IPE_A, f"cd:{case.id}")
+    may_day = date(today_in_france().year + 1, 5, 1)
+    asked = await say(service, IPE_A, f"{may_day:%d/%m/%Y}")
+    assert "jour férié" in asked.text and asked.choices[0].id == f"cd:{case.id}:ok"
+    assert len(await outbox_rows(service, TEACHER2)) == told_before
+    fourth = workday(40)
+    await say(service, IPE_A, f"{fourth:%d/%m} de 9h à midi")
+    odd = await say(service, IPE_A, "le 6 mai vers midi et demi")
+    assert "pas reconnu la date" in odd.text
+    case = await the_case(service, TEACHER2)
+    assert (case.event_date, case.event_hours) == (fourth, "de 9 h à 12 h")
+    assert case.company == "Dassault Aviation"
     await service.db.dispose()
 
 

@@ -93,6 +93,14 @@ _HOURS = re.compile(
     r"(?:\s*(?:-|–|à|a|jusqu'à|jusqu’à|to)\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?)?\s*$"
 )
 _WEEKDAY = re.compile(r"^(?:le\s+|du\s+)?([a-z]+)\s+\d")
+_MIDDAY = re.compile(r"\bmidi\b")
+_SPOKEN_HOURS = re.compile(r"\b(\d{1,2})\s*heures?\b")
+# a text that means a date even when it cannot be read (« jeudi 6 mai vers midi et demi »)
+DATE_LIKE = re.compile(
+    r"\b\d{1,2}\s*/\s*\d{1,2}\b|\b\d{1,2}(?:er)?\s+(?:janv|f[ée]v|mars|avr|mai|juin|juil|ao[uû]|sept"
+    r"|oct|nov|d[ée]c)|\b\d{1,2}\s*h\b|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,7 @@ def parse_agreed(text: str, today: date) -> Agreed:
     """« mardi 14 avril à 9h », « 14/04 9h-12h », « le 14 avril 2027 de 9h à 12h »: the day
     (see `parse_date`), its hours, and a weekday that does not match the date."""
     raw = " ".join(text.strip().lower().split())
+    raw = _SPOKEN_HOURS.sub(lambda m: f"{m[1]}h", _MIDDAY.sub("12h", raw))  # « midi », « 9 heures »
     hours = ""
     if (match := _HOURS.search(raw)) and match.start() > 0:
         start = _clock(match[1], match[2])

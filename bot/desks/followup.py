@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
-from bot.cases.dates import day_warning, french_date, parse_agreed, today_in_france
+from bot.cases.dates import (
+    DATE_LIKE,
+    Agreed,
+    day_warning,
+    french_date,
+    parse_agreed,
+    today_in_france,
+)
 from bot.cases.details import case_choices, is_teacher
 from bot.cases.followup import agreed_when, record_feedback, schedule, set_company
 from bot.cases.service import CaseNotOpen, EscalationService
@@ -50,6 +58,9 @@ class FollowupDesk:
         if extra == "-" and waiting.get("case") == case.id and waiting.get("step") == "company":
             turn.state.case_input = None  # the date is saved; the company stays as it was
             return self._saved(case)
+        if extra == "ok" and waiting.get("case") == case.id and waiting.get("step") == "confirm":
+            agreed = Agreed(date.fromisoformat(waiting["date"]), waiting.get("hours", ""))
+            return await self._fix(turn, case, agreed)  # a weekend or holiday, confirmed
         if case.status not in ("acknowledged", "scheduled"):
             return _not_open(case)
         turn.state.case_input = {"case": case.id, "step": "date"}
@@ -71,6 +82,8 @@ class FollowupDesk:
             return Reply(IPE_ONLY, kind="info")
         contact = (await turn.scope()).contact_for(case)
         agreed = parse_agreed(text, today_in_france())
+        if step == "company" and agreed.problem == "format" and DATE_LIKE.search(text):
+            return Reply(DATE_PROBLEMS["format"] + " (ou le nom de l'entreprise)", kind="info")
         if step == "company" and agreed.problem == "format":  # (a date typed here corrects it)
             turn.state.case_input = None
             try:
@@ -80,13 +93,33 @@ class FollowupDesk:
             return self._saved(case)
         if agreed.problem == "weekday" and agreed.day is not None:
             return Reply(
-                f"Le {french_date(agreed.day)} est un {french_date(agreed.day).split()[0]}, pas "
-                f"un {agreed.said_weekday} : retapez la date (sans le jour de la semaine si "
-                "c'est bien le bon). /annuler pour renoncer.",
+                f"Le {french_date(agreed.day).split(' ', 1)[1]} est un "
+                f"{french_date(agreed.day).split()[0]}, pas un {agreed.said_weekday} : retapez "
+                "la date (sans le jour de la semaine si c'est bien le bon). /annuler pour renoncer.",
                 kind="info",
             )
         if agreed.day is None:
             return Reply(DATE_PROBLEMS[agreed.problem] + " /annuler pour renoncer.", kind="info")
+        warning = day_warning(agreed.day)
+        if warning:  # a weekend or a public holiday: confirmed before the teacher hears of it
+            turn.state.case_input = {
+                "case": case.id,
+                "step": "confirm",
+                "date": agreed.day.isoformat(),
+                "hours": agreed.hours,
+            }
+            return Reply(
+                f"{warning} Le {french_date(agreed.day)}, c'est bien cela ? Sinon, retapez la "
+                "date.",
+                [Choice("✅ Oui, cette date", f"cd:{case.id}:ok")],
+                kind="info",
+            )
+        return await self._fix(turn, case, agreed)
+
+    async def _fix(self, turn: Turn, case: Case, agreed: Agreed) -> Reply:
+        """The date saved at once and the teacher told; then the company is asked."""
+        assert agreed.day is not None
+        contact = (await turn.scope()).contact_for(case)
         try:  # saved at once: nothing is lost if the IPE does something else next
             await schedule(
                 turn.session, self.escalation.directory, case, contact, agreed.day, agreed.hours
@@ -95,12 +128,10 @@ class FollowupDesk:
             turn.state.case_input = None
             return _not_open(case)
         turn.state.case_input = {"case": case.id, "step": "company"}
-        warning = day_warning(agreed.day)
         keep = f"Garder « {case.company[:40]} »" if case.company else "Passer"
         return Reply(
-            f"📅 {case.reference} : date fixée au {agreed_when(case)}"
-            + (f" {warning} Retapez la date si c'est une erreur." if warning else ".")
-            + " L'enseignant·e est prévenu·e. Quelle entreprise (ou quel organisme) intervient ?",
+            f"📅 {case.reference} : date fixée au {agreed_when(case)}. L'enseignant·e est "
+            "prévenu·e. Quelle entreprise (ou quel organisme) intervient ?",
             [Choice(keep, f"cd:{case.id}:-")],
             kind="info",
         )

@@ -42,6 +42,16 @@ def in_days(days: int) -> date:
     return today_in_france() + timedelta(days=days)
 
 
+def workday(days: int) -> date:
+    """The first weekday that is no public holiday, `days` from today or later."""
+    from bot.cases.dates import day_warning
+
+    day = in_days(days)
+    while day_warning(day):
+        day += timedelta(days=1)
+    return day
+
+
 async def the_case(service, chat_id: int) -> Case:
     async with service.db.sessions() as session:
         return await session.scalar(
