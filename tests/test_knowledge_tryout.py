@@ -21,7 +21,10 @@ UNSEEN = [
         "trouver-stage",
     ),
     ("je voudrais faire mon stage de 3e à la caserne de pompiers de ma ville", "stage-3e"),
-    ("à 15 ans je peux faire mon stage dans un bar ?", "droits-stagiaire"),
+    (
+        "à 15 ans je peux faire mon stage dans un bar ?",
+        "stage-bar",
+    ),  # its own topic since the twelfth session
     ("si j'ai pas fait mon stage de 3e je redouble ?", "absence-stage"),
     ("je peux faire mes 5 jours de stage dans deux boites différentes ?", "duree-stage"),
     ("ptdr les devoirs de svt me saoulent, le stage de seconde c'est quand ?", "stage-seconde"),

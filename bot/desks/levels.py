@@ -58,7 +58,8 @@ QUESTION = (
 
 # "jsuis en 3e", "je suis en bac pro": the pupil says their class in the question itself
 _SAYS_CLASS = re.compile(
-    r"\b(?:(?:je suis|jsuis|jsui|chui|suis|je passe|j entre) en|(?:i m|im|i am) in)"
+    r"\b(?:(?:je suis|jsuis|jsui|chui|suis|je passe|j entre)(?: (?:un|une) eleve| eleve)? en"
+    r"|(?:i m|im|i am) in)"
     r" ([a-z0-9 ]{2,16})"
 )
 
@@ -82,6 +83,8 @@ _NAMES_CLASS = re.compile(
 # a pupil's own stage, said in vous to the bot (« vs pouvez me trouver un stage svp »)
 _PUPIL_OWN = re.compile(
     r"\b(?:mon stage|mon stg|ma pfmp|ma periode en entreprise|me trouver un stage"
+    r"|je cherche (?:un |mon )?(?:stage|stg|pfmp)|jcherche|je suis eleve|je suis une eleve"
+    r"|(?:pour |pr )?ma (?:seconde|2nde|2de|3e|3eme|troisieme|premiere|1re|terminale)"
     r"|je (?:ne )?trouve (?:pas|pa|rien)|j trouve|jtrouve|mon tuteur|ma tutrice|mon maitre de stage"
     r"|mon prof principal|ma prof principale|mes parents)\b"
 )

@@ -41,6 +41,9 @@ HELP_REQUEST = re.compile(
     # « jpeux refaire une demande ? » after a closed request (not « une demande de stage »)
     r"|\b(refaire|relancer) (une|ma|la) (nouvelle )?demande\b(?! (de|d|pour|a|aupres|du|des|dans)\b)"
     r"|\b(faire|envoyer) une (nouvelle|autre) demande\b(?! (de|d|pour|a|aupres|du|des|dans)\b)"
+    # « pouvez-vous transmettre ma demande ? » (not « ma demande de convention »)
+    r"|\b(transmettre|transmettez|transmets|envoyer|faire suivre) ma demande\b"
+    r"(?! (de|d|pour|a|aupres|du|des|dans)\b)"
 )
 # "comment je fais la demande ?" (to the IPE, after it was offered): not "une demande de stage"
 HOW_TO_ASK = re.compile(
@@ -48,9 +51,11 @@ HOW_TO_ASK = re.compile(
     r"(?! (de|d|pour|a|aupres|du|des|dans)\b)"
 )
 TEACHER_CUES = re.compile(
-    r"\b(mes eleves|nos eleves|ma classe|mes classes|je suis (?:un |une )?(?:prof|professeur"
-    r"|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
-    r"|professeur principal|professeure principale|en tant qu(?:e |e )?(?:prof|enseignant)"
+    r"\b(mes eleves|nos eleves|(?<!dans )(?<!de )ma classe|mes classes|je suis (?:un |une )?"
+    r"(?:prof|professeur|professeure|enseignant|enseignante|cpe|principal|principale|proviseur|dde)\b"
+    # (« mon prof principal », « ma prof principale »: a pupil's)
+    r"|(?<!mon )(?<!ma )(?<!mon prof )professeur principal|(?<!ma )professeure principale"
+    r"|en tant qu(?:e |e )?(?:prof|enseignant)"
     r"|mes collegues|nos collegues|equipe pedagogique"
     # a company that hosts pupils: answered as the school's staff are, in vous, for good
     r"|je suis (?:le |la |un |une )?(?:tuteur|tutrice|maitre de stage|maitresse de stage)"

@@ -31,6 +31,8 @@ def academy_in(text: str, directory: AcademyDirectory) -> str | None:
     found = directory.resolve(text)
     if found.academy is None or not found.confident or not found.matched:
         return None
+    if found.matched.isdigit() and len(found.matched) == 5:  # a postcode says where, alone
+        return found.academy.id
     said = " ".join(fold(text.replace(",", " a ")).split())  # « clg Pasteur, Montreuil »
     if re.search(rf"\b{_PLACE} (?:la |le |les )?{re.escape(found.matched)}\b", said) is None:
         return None

@@ -56,8 +56,8 @@ class Settings:
     # classifier's margin alone is positive: "stage dans l'armée" is not "stage chez un parent"
     clf_words: float = 20.0
     clf_alone: float = 0.0
-    # a message that is only one of these stems ("stage", "entreprise", "un stage ?") says no
-    # more than "internships": "did you mean" the best few topics rather than one of them
+    long_tokens: int = 35  # a story this long dilutes every word score: half of clf_words
+    # only these stems ("stage", "un stage ?"): "did you mean" the best few topics, not one
     generic: tuple[str, ...] = ("stag", "entrepris")
 
 
@@ -279,13 +279,10 @@ class Matcher:
     def match(
         self, text: str, skip: frozenset[int] = frozenset(), calm: bool = False
     ) -> MatchResult:
-        """Best topic, or suggestions when two are close, or nothing when out of scope.
-
-        The word scores decide distress (triggers, urgent topics) alone; otherwise they are
-        blended with the classifier's margins, which also say what is out of scope. With `skip`
-        (leave-one-out lint) the classifier is not used: it was trained on the skipped text.
-        `calm`: the distress topics are left out (the safety net read a figure of speech).
-        """
+        """Best topic, or suggestions when two are close, or nothing when out of scope. The word
+        scores decide distress (triggers, urgent topics) alone; otherwise they are blended with
+        the classifier's margins, which also say what is out of scope. With `skip` (leave-one-out
+        lint) the classifier is not used. `calm`: the distress topics are left out."""
         text, keep = without_preamble(text), self.settings.recent_results and not skip and not calm
         if keep and text in self._recent:  # the same message again: the same result
             return self._recent[text]
@@ -341,7 +338,10 @@ class Matcher:
         if (
             (other is not None and other + s.clf_other_margin > value)
             or value < s.clf_floor
-            or (scores.get(best, 0.0) < s.clf_words and margins[best] < s.clf_alone)
+            or (
+                scores.get(best, 0.0) < s.clf_words / (1 + (len(result.tokens) >= s.long_tokens))
+                and margins[best] < s.clf_alone
+            )
         ):
             # not answered; "did you mean" only for topics both the words and the blend rank,
             # and not when the message is plainly about something else ("psg om c qui va gagner")
