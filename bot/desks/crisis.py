@@ -265,7 +265,7 @@ def _after_crisis(reply: Reply, state: State) -> Reply:
         reply.text = STILL_THERE_FORM if paused else AFTER_HELP_SHORT
     else:
         reply.text = AFTER_CRISIS
-    reply.choices = [*paused, *reply.choices] if paused else reply.choices
+    reply.choices = [*paused, *(c for c in reply.choices if c not in paused)]
     return reply
 
 
