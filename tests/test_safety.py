@@ -586,6 +586,8 @@ def test_a_threat_for_telling_is_assault_not_a_wish_to_die(net: SafetyNet, text:
             "sexual",
         ),
         ("si je voulais ma convention signee je devais lui faire plaisir", "sexual"),
+        ("lol ça fait 2 ans qu'on me traite de gros porc au college", "harassment"),
+        ("ils me traitent de bouffon depuis 3 mois", "harassment"),
     ],
 )
 def test_twelfth_session_rules(net: SafetyNet, text: str, category: str):
