@@ -588,6 +588,8 @@ def test_a_threat_for_telling_is_assault_not_a_wish_to_die(net: SafetyNet, text:
         ("si je voulais ma convention signee je devais lui faire plaisir", "sexual"),
         ("lol ça fait 2 ans qu'on me traite de gros porc au college", "harassment"),
         ("ils me traitent de bouffon depuis 3 mois", "harassment"),
+        ("un gars du chantier m'a poussé sur l'échelle, j'ai failli tomber de 2 mètres", "assault"),
+        ("ma pote s'est fait tripoter par le chef de rayon pendant sa pfmp", "sexual"),
     ],
 )
 def test_twelfth_session_rules(net: SafetyNet, text: str, category: str):
@@ -604,6 +606,8 @@ def test_twelfth_session_rules(net: SafetyNet, text: str, category: str):
         "mdr ça fait 2 ans que je cherche un stage de pâtisserie",
         "jvais jeter mon ordi par la fenêtre il bug encore",
         "le patron m'a offert un CDI après mon apprentissage",
+        "l'allocation pfmp on la touche quand ?",
+        "c quand qu'on touche la gratification",
         "ma tutrice m'a offert un livre de cuisine, elle est trop gentille",
     ],
 )
