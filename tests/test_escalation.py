@@ -149,7 +149,7 @@ async def test_form_validates_goes_back_cancels_and_survives_a_restart(kb, db_ur
     reply = await say(service, PUPIL, "/stage")
     assert "académie" in reply.text
     reply = await say(service, PUPIL, "je sais pas")
-    assert "reconnu" in reply.text  # a helpful re-ask
+    assert "écris juste la ville" in reply.text  # a helpful re-ask, not « pas reconnu »
     reply = await say(service, PUPIL, "marseile")  # misspelt: confirm, never guess silently
     assert "Aix-Marseille" in reply.text and reply.choices[0].label == "Oui"
     reply = await press(service, PUPIL, reply.choices[0].id)
