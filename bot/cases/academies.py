@@ -364,9 +364,9 @@ def _read_groups(
         if unknown:
             errors.append(KnowledgeError(file, f"groups #{i}", "academies", f"inconnues {unknown}"))
         members = [directory.academies[a] for a in ids if a in directory.academies]
-        for name in names:
-            if members and fold(str(name)):
-                directory.regions.setdefault(fold(str(name)), members)
+        for key in (fold(str(name)) for name in names):
+            if members and key:
+                directory.regions.setdefault(key, members)
     for i, raw in enumerate(data.get("elsewhere") or (), 1):
         said = raw.get("name") if isinstance(raw, dict) else None
         names = raw.get("names") if isinstance(raw, dict) else None

@@ -28,7 +28,8 @@ REMIND_BEFORE = timedelta(days=3)
 MAX_COMPANY = 120
 
 
-def _with_company(case: Case) -> str:
+def with_company(case: Case) -> str:
+    """« , avec Airbus » when the company is known, else ""."""
     return f", avec {case.company}" if case.company else ""
 
 
@@ -59,10 +60,10 @@ async def schedule(
     if case.pupil_chat_id is None or now == before:
         return
     text = (
-        f"📅 Nouvelle date pour votre demande {case.reference} : {now}{_with_company(case)} "
+        f"📅 Nouvelle date pour votre demande {case.reference} : {now}{with_company(case)} "
         f"(au lieu du {before})."
         if before
-        else f"📅 Votre demande {case.reference} : date fixée au {now}{_with_company(case)}."
+        else f"📅 Votre demande {case.reference} : date fixée au {now}{with_company(case)}."
     )
     await enqueue(
         session,
@@ -168,7 +169,7 @@ async def followups(session: AsyncSession, router: Router, today: date) -> int:
                 session,
                 f"case:{case.id}:feedback:{when.isoformat()}",
                 case.pupil_chat_id,
-                f"Votre demande {case.reference} ({agreed_when(case)}{_with_company(case)}). "
+                f"Votre demande {case.reference} ({agreed_when(case)}{with_company(case)}). "
                 "Cela s'est-il bien passé ? Combien d'élèves ?",
                 [Choice(label, f"tf:{case.id}:{key}") for key, label in FEEDBACK_CHOICES.items()]
                 + [Choice("Ça n'a pas eu lieu", f"tf:{case.id}:none")],
@@ -188,7 +189,7 @@ async def _remind(session: AsyncSession, router: Router, case: Case, when: date)
             session,
             f"case:{case.id}:soon:{when.isoformat()}:teacher",
             case.pupil_chat_id,
-            f"⏰ Rappel : {case.reference} a lieu le {day}{_with_company(case)}. Un bon moment "
+            f"⏰ Rappel : {case.reference} a lieu le {day}{with_company(case)}. Un bon moment "
             "pour préparer avec les élèves leurs questions. Un imprévu ? Écrivez à l'ingénieur.",
             [Choice("↩️ Écrire à l'ingénieur", f"pr:{case.id}")],
             case_id=case.id,
@@ -199,7 +200,7 @@ async def _remind(session: AsyncSession, router: Router, case: Case, when: date)
             session,
             f"case:{case.id}:soon:{when.isoformat()}:{assignee.id}",
             assignee.chat_id,
-            f"⏰ Rappel : {case.reference} a lieu le {day}{_with_company(case)}. Pensez à "
+            f"⏰ Rappel : {case.reference} a lieu le {day}{with_company(case)}. Pensez à "
             "confirmer avec l'enseignant·e et l'intervenant·e.",
             case_choices(case),
             case_id=case.id,

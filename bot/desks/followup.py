@@ -19,7 +19,13 @@ from bot.cases.dates import (
     today_in_france,
 )
 from bot.cases.details import case_choices, is_teacher
-from bot.cases.followup import agreed_when, record_feedback, schedule, set_company
+from bot.cases.followup import (
+    agreed_when,
+    record_feedback,
+    schedule,
+    set_company,
+    with_company,
+)
 from bot.cases.service import CaseNotOpen, EscalationService
 from bot.cases.teacher_details import FEEDBACK_CHOICES, TEACHER_STATUS
 from bot.desks.ipe import IPE_ONLY
@@ -80,12 +86,12 @@ class FollowupDesk:
         if case is None:
             turn.state.case_input = None
             return Reply(IPE_ONLY, kind="info")
-        contact = (await turn.scope()).contact_for(case)
         agreed = parse_agreed(text, today_in_france())
         if step == "company" and agreed.problem == "format" and DATE_LIKE.search(text):
             return Reply(DATE_PROBLEMS["format"] + " (ou le nom de l'entreprise)", kind="info")
         if step == "company" and agreed.problem == "format":  # (a date typed here corrects it)
             turn.state.case_input = None
+            contact = (await turn.scope()).contact_for(case)
             try:
                 await set_company(turn.session, self.escalation.directory, case, contact, text)
             except CaseNotOpen:
@@ -178,10 +184,9 @@ class FollowupDesk:
         )
 
     def _saved(self, case: Case) -> Reply:
-        with_company = f", avec {case.company}" if case.company else ""
         when = agreed_when(case) if case.event_date is not None else "?"
         return Reply(
-            f"📅 {case.reference} : date fixée au {when}{with_company}. L'enseignant·e est "
+            f"📅 {case.reference} : date fixée au {when}{with_company(case)}. L'enseignant·e est "
             "prévenu·e ; je vous "
             "le rappellerai à tous deux quelques jours avant, puis je lui demanderai comment "
             "cela s'est passé.",

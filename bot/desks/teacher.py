@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.cases.details import status_label
-from bot.cases.followup import agreed_when
+from bot.cases.followup import agreed_when, with_company
 from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
 from bot.desks import nobody, register, request, teacher_forms
 from bot.desks.phrases import HOW_TO_ASK
@@ -206,8 +206,7 @@ def status(case: Case, routed: bool = True, who: str = nobody.TEAM) -> Reply:
     elif case.status == "acknowledged":
         text += " Un ingénieur pour l'école s'en occupe et vous écrira ici pour fixer une date."
     elif case.event_date is not None:
-        company = f", avec {case.company}" if case.company else ""
-        text += f" Date : {agreed_when(case)}{company}."
+        text += f" Date : {agreed_when(case)}{with_company(case)}."
     choices = [] if case.status == "new" else [Choice("↩️ Écrire à l'ingénieur", f"pr:{case.id}")]
     choices.append(Choice("📝 Une autre demande (une autre classe…)", ANOTHER))
     return Reply(text, choices, kind="status")
