@@ -121,6 +121,9 @@ def test_strong_categories_mostly_right(net: SafetyNet):
         # eleventh session's try-out: a pupil who lost their place in the form
         "jsais plus ou jen etais",
         "mon prof va me tuer si je rends pas le rapport",
+        "mon daron m'a cassé les oreilles toute la soirée avec mon CV",
+        "my mum's gonna kill me if I don't hand in my internship report on time haha",
+        "je me suis fait taper sur les doigts par le chef parce que j'étais en retard",
     ],
 )
 def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
@@ -151,6 +154,12 @@ def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
         ),
         ("qqn a mis un truc dans mon verre au bar hier", "sexual"),
         ("le chef dit que les filles c'est bon a écarter les jambes", "abuse"),
+        ("jsp mdr mon beau-pere quand il rentre bourré il me tape", "home_violence"),
+        ("mes parents savent pas que le patron me frappe", "assault"),  # at work, not at home
+        ("lol le boss m'a mis une patate dans la gueule parce que j'etais en retard", "assault"),
+        ("my teammate pressed my hand on the grill on purpose and laughed", "assault"),
+        ("mon maitre de stage me tape sur les doigts avec une regle en metal", "assault"),
+        ("they put a pig picture in my locker with 'jew' written on it", "abuse"),
     ],
 )
 def test_spellings_and_typos(net: SafetyNet, text: str, category: str):

@@ -75,18 +75,9 @@ SHORT_WORDS = 5
 # a sentence ends at . ! ? … ; or a line break followed by a space or the end ("1.5 h" stays whole)
 _SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n+")
 _PAUSE = re.compile(r"(?:\.{2,}|…)\s+(?=[a-zà-öø-ÿ])")  # « me pendre... au tel »: one sentence
-_TOP_KEYS = {
-    "version",
-    "sms",
-    "lists",
-    "categories",
-    "concepts",
-    "harmless",
-    "denials",
-    "reporters",
-    "not_typos",
-    "messages",
-}
+_TOP_KEYS = set(
+    "version sms lists categories concepts harmless denials reporters not_typos messages".split()
+)
 
 Level = Literal["strong", "weak"]
 Reporter = Literal["self", "other"]

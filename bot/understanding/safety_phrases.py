@@ -282,14 +282,21 @@ REPEATED = re.compile(
     r" (?:me|m|nous) (?:a|ont|avait|avaient) encore "
     r"| (?:ca|sa) fait (?:\d+|deux|trois|quatre|cinq|six|plusieurs|des) (?:ans|an|mois|semaines) "
     r"| depuis (?:\d+|deux|trois|quatre|cinq|six|plusieurs|des) (?:ans|an|mois|semaines) "
-    r"| (?:tous les jours|chaque jour|tous les soirs|chaque soir|every day|again) "
+    r"| (?:tous les jours|chaque jour|tous les soirs|chaque soir|every day|again|a chaque fois) "
+    r"| quand (?:il|elle) (?:a bu|boit|rentre|se enerve|est (?:boure|sou|saoul|enerve|enervee)) "
 )
-_LAUGH = re.compile(r"(?<= )(?:lol\w*|mdr\w*|ptdr\w*|xd|haha\w*)(?= )")
+# a boss or a tutor who hurt the pupil, or a hurt done on purpose: laughter does not undo it
+_AT_WORK = re.compile(
+    r" (?:bos|boss|patron|patrone|chef|chefe|tuteur|tutrice|gerant|gerante|maitre de stage) "
+    r"(?:il |elle )?(?:me|m) (?:a|ont|frape|tape|cogne|met|mets) "
+    r"| (?:volontairement|expres|on purpose|deliberately) "
+)
+_LAUGH = re.compile(r"(?<= )(?:lol\w*|mdr\w*|ptdr\w*|xd|haha\w*|pour rire|and laughed)(?= )")
 
 
 def unlaughed(pieces: tuple[str, ...]) -> tuple[str, ...]:
     """Prepared sentences without their laughter when the message tells of a repeated hurt."""
     joined = " ".join(pieces)
-    if not (REPEATED.search(joined) and _LAUGH.search(joined)):
+    if not ((REPEATED.search(joined) or _AT_WORK.search(joined)) and _LAUGH.search(joined)):
         return pieces
     return tuple(f" {' '.join(_LAUGH.sub(' ', p).split())} " for p in pieces)
