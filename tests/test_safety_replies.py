@@ -392,3 +392,15 @@ def test_a_teachers_clear_distress_question_after_a_report_gets_what_to_do_next(
     assert engine.handle_text(state, "Une élève m'a confié que son beau-père la frappe.").safety
     steps = engine.handle_text(state, "comment signaler des violences sur un élève ?")
     assert steps.text.startswith("Après ce que vous m'avez décrit")
+
+
+def test_a_teachers_new_question_after_a_report_is_not_read_as_the_reports_follow_up(engine):
+    state = State(role="teacher")
+    told = "Une élève me dit qu'on la harcèle sur snapchat depuis des semaines, que dois-je faire ?"
+    assert engine.handle_text(state, told).safety
+    other = engine.handle_text(
+        state, "Dear colleague, do you have resources in English for our European section pupils?"
+    )
+    assert "Après ce que vous m'avez décrit" not in other.text and "procureur" not in other.text
+    steps = engine.handle_text(state, "et les parents, je les préviens ?")  # short: the rest
+    assert steps.text.startswith("Après ce que vous m'avez décrit")

@@ -189,8 +189,8 @@ def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResu
         again = state.told_rest == CRISIS_TOPIC  # said once already: shorter, not the same
         state.told_rest, state.last_at = CRISIS_TOPIC, time.time()  # (kept by handle_text)
         return Reply(STILL_HERE if again else AGAIN, kind="answer", topic=CRISIS_TOPIC, score=100.0)
-    if pupil or not unclear:
-        return None  # a clear question is answered as usual
+    if pupil or not unclear or len(said.split()) > ADULT_FOLLOW_UP_WORDS:
+        return None  # a clear question is answered as usual; a long one is a new question
     topic = engine.kb.topics.get(CRISIS_TOPIC)
     if topic is None or state.told_rest == CRISIS_TOPIC:  # said once: the usual reply after
         return None
@@ -219,6 +219,7 @@ AFTER_CRISIS = (
     "question sur ton stage, je suis là :"
 )
 AFTER_CRISIS_SECONDS = 30 * 60
+ADULT_FOLLOW_UP_WORDS = 10  # « et ensuite ? », « que dois-je faire de plus ? »: the rest
 AFTER_HELP_SHORT = (
     "Je suis là 💙 Le 3114 et le 119 répondent 24h/24. Et pour ton stage, écris-moi ta question."
 )
