@@ -235,12 +235,30 @@ async def test_a_worrying_message_reaches_the_ipe_flagged_and_a_request_for_a_nu
     flagged = [r.text for r in await outbox_rows(service, IPE_A) if "foutre en lair" in r.text]
     assert flagged and flagged[0].startswith("⚠️ Message préoccupant") and "CPE" in flagged[0]
     await say(service, IPE_A, "/dossiers")
+    async with service.db.sessions() as session:
+        reference = (await session.scalars(select(Case))).one().reference
+    history = await say(service, IPE_A, f"/dossier {reference}")  # marked for whoever opens it
+    assert "⚠️ message préoccupant de l'élève (numéros d'aide donnés)" in history.text
     await press(service, IPE_A, "m")  # out of any thread
     async with service.db.sessions() as session:
         case = (await session.scalars(select(Case))).one()
     await press(service, IPE_A, f"cr:{case.id}")
     asked = await say(service, IPE_A, "donne-moi ton numéro de portable et ton snap")
     assert "l'élève est mineur·e" in asked.text
+    await service.db.dispose()
+
+
+async def test_a_plain_question_while_a_request_is_taken_is_answered_with_a_pass_on_button(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, PUPIL, "m")  # out of the thread
+    asked = await say(service, PUPIL, "est-ce que ma soeur de 4e peut déjà faire un stage ?")
+    assert asked.kind == "answer" and asked.topic == "stage-3e" and "4e" in asked.text
+    assert asked.choices[0].id == f"tx:{case.id}"  # and it can still go to the IPE
+    told = await say(service, PUPIL, "oui merci c du 14 au 18 décembre")
+    assert told.kind == "ask_relay" and "Je transmets" in told.text
     await service.db.dispose()
 
 

@@ -89,6 +89,7 @@ EVENT_LABELS = {
     "closed": "close sans suite",
     "message-to-pupil": "message à l'élève",
     "message-from-pupil": "message de l'élève",
+    "message-from-pupil:concern": "⚠️ message préoccupant de l'élève (numéros d'aide donnés)",
     "notified:new": "avis envoyé",
     "notified:reminder": "rappel envoyé",
     "notified:silent": "rappel : l'élève attend une réponse",

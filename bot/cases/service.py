@@ -307,7 +307,8 @@ class EscalationService:
         when the safety net found it worrying; CaseNotOpen."""
         if case.status not in OPEN_STATUSES and not recently_resolved(case):
             raise CaseNotOpen(case)
-        session.add(event(case, "message-from-pupil", case.kind, text))
+        kind = "message-from-pupil" + (":concern" if concern else "")  # marked in the history
+        session.add(event(case, kind, case.kind, text))
         targets = await self._followers(session, case)
         targets += [c for c in await colleagues.writers(session, case) if c not in targets]
         if not targets:  # say so, and tell the administrators; the message stays in the history

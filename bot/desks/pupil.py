@@ -55,6 +55,9 @@ STAFF_HINT = (
     "Pour une question sur les stages, reformulez-la ou tapez /menu."
 )
 PASS_ON_WORDS = 8  # a status question this long says something more: offered to the IPE
+# in a thread, an answer this sure is given (with ✉️ Transmettre), else « je transmets ? »; a
+# question (« … elle peut déjà faire un stage ? ») is answered from a little lower
+THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 10.0
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bdu nouveau\b|\bca avance\b"
@@ -351,7 +354,8 @@ class PupilDesk:
             return reply
         # the messages written since the last one passed on: ✉️ Transmettre sends them all
         state.pending_text = pending_with(state.pending_text, text)
-        if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= 80:
+        sure = THREAD_ANSWER_AT - (ASKED_BONUS if text.rstrip().endswith("?") else 0)
+        if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= sure:
             reply.choices = [offer_to_pass_on(case), *reply.choices[:4]]
             return reply
         these = "ce message" if state.pending_text == text else "ces messages"
