@@ -738,3 +738,25 @@ def test_a_new_thing_to_define_after_an_answer_is_read_alone(engine):
     engine.handle_text(state, "jtrouve pas de stage")
     reply = engine.handle_text(state, "c quoi le brevet")
     assert "Voici la suite" not in reply.text and reply.topic != "pas-de-stage"
+
+
+def test_a_correction_of_the_academie_and_a_town_as_the_dates_are_not_kept(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "lille")
+    fixed = engine.handle_text(state, "nan attend jsuis a amiens en fait")  # at the school step
+    assert (
+        "corrigé : académie d'Amiens" in fixed.text and state.form["answers"]["academy"] == "amiens"
+    )
+    assert state.form["step"] == "school" and "school" not in state.form["answers"]
+    engine.handle_text(state, "Collège Jean Moulin, Amiens")
+    engine.handle_text(state, "3e")
+    doubt = engine.handle_text(state, "vannes")  # a town where the dates are asked
+    assert "Je ne vois pas de date" in doubt.text and "period" not in state.form["answers"]
+    engine.handle_text(state, "vannes")  # typed again: kept as it is
+    assert state.form["answers"]["period"] == "vannes" and state.form["step"] == "sectors"
+    engine.handle_text(state, "informatique")
+    engine.handle_text(state, "Amiens, 30 minutes")
+    engine.handle_text(state, "non rien")  # « non » alone is no correction
+    assert state.form["answers"]["tried"] == "non rien"

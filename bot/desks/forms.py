@@ -20,7 +20,7 @@ from bot.cases.details import (
     display_answers,
 )
 from bot.cases.urgency import read_deadline
-from bot.desks import academy_step, nobody
+from bot.desks import academy_step, form_checks, nobody
 from bot.desks.academy_step import answer_academy
 from bot.desks.class_words import parse_level, pro_year
 from bot.messages import by_role
@@ -364,6 +364,8 @@ def answer_text(
             "Je n'ai pas compris : peux-tu écrire quelques mots ?",
             "Pouvez-vous préciser en quelques mots ?",
         )
+    if step in FREE_TEXT and (doubt := form_checks.doubted(form, text, role)):
+        return doubt  # « vannes » where the dates are asked
     form["answers"][step] = scrub_contact(text)  # a phone number or a name typed here is not kept
     _advance(form)
     return None

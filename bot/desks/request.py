@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.cases.details import LEVEL_CHOICES
-from bot.desks import form_chat, levels, said_before, teacher_forms
+from bot.desks import form_chat, form_checks, levels, said_before, teacher_forms
 from bot.desks import forms as form_steps
 from bot.desks.class_words import parse_level
 from bot.desks.offer_form import is_offer_form
@@ -282,13 +282,9 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             # « combien ça coûte ? » at the pupils' number: not an answer to this step either
             # (« je suis en 2nde pro ? », an unsure answer, is still read as one)
             return _prompt(engine, state, by_role(voice(state), *UNANSWERED_INSIDE))
-    if state.form["step"] in free and _CORRECTS.search(said):  # "oups, je voulais dire…"
-        back = by_role(
-            voice(state),
-            "Pour corriger une réponse précédente, appuie sur ⬅️ Retour.",
-            "Pour corriger une réponse précédente, utilisez ⬅️ Retour.",
-        )
-        return _prompt(engine, state, back)
+    if state.form["step"] in free and form_checks.CORRECTS.search(said):  # "oups, en fait…"
+        fix = form_checks.corrected(state.form, text, voice(state), engine.academies)
+        return _prompt(engine, state, fix)
     if state.form["step"] == "school" and state.form.get("known_school") and YES.match(said):
         return on_choice(engine, state, "sc")  # « oui » to the school offered, as ✅ Oui
     if (
@@ -325,11 +321,6 @@ NOT_SENT = (
 )
 
 
-# a correction of an earlier answer, typed at the next step: not this step's answer
-_CORRECTS = re.compile(
-    r"^(?:oups|oops|pardon|correction|erreur|je me suis trompe|je me suis trompee"
-    r"|je voulais dire|jvoulais dire|en fait je voulais dire)\b"
-)
 _ASKED_INSIDE = re.compile(
     r"\b(?:quoi|koi|pourquoi|pk|comment|combien)$"
 )  # "...vous en faites quoi"

@@ -1,0 +1,63 @@
+"""Free answers that do not fit their step, caught before they are kept: a correction of an
+earlier answer (« nan attend jsuis a amiens en fait »: the académie changed), a place typed
+where the dates are asked (« vannes »: questioned once, kept when typed again)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.cases.academies import AcademyDirectory, fold, of_academy
+from bot.messages import by_role
+
+# a correction of an earlier answer, typed at the next step (normalised words): not this
+# step's answer. « non … » needs a second sign (« non rien » answers « qu'as-tu essayé ? »)
+CORRECTS = re.compile(
+    r"^(?:oups|oops|pardon|correction|erreur|attends?|att|wait|sorry)\b"
+    r"|^(?:non|nan|nn|no|nope)\b.*\b(?:attends?|pardon|plutot|je suis|j habite|je veux dire)\b"
+    r"|^en fait\b|\ben fait$|\b(?:je me suis|me suis) trompee?\b|\b(?:je|j) voulais dire\b"
+)
+_SCHOOL = re.compile(r"\b(?:college|lycee|ecole|cfa|lp|lgt|institut|clg)\b")
+# something a period is made of: a figure, a month, a season, holidays, « semaine », « avant »…
+PERIOD_WORDS = re.compile(
+    r"\d|\b(?:janv\w*|fevr?\w*|mars|avr\w*|mai|juin|juil\w*|aout|sept\w*|oct\w*|nov\w*|dec\w*"
+    r"|jan|feb|march|april|may|june|july|august|september|october|november|december"
+    r"|semaines?|sem|weeks?|mois|months?|jours?|days?|vacances|holidays?|toussaint|noel|christmas"
+    r"|paques|easter|hiver|printemps|ete|automne|winter|spring|summer|autumn|rentree|trimestre"
+    r"|semestre|annee|year|bientot|soon|demain|tomorrow|prochaine?|next|fin|debut|mi|avant|apres"
+    r"|before|after|deadline|dates?|periode|ajd|aujourd|asap|lundi|mardi|mercredi|jeudi|vendredi"
+    r"|monday|tuesday|wednesday|thursday|friday|tard|tot|pfmp|stage|convention)\b"
+)
+
+
+def corrected(
+    form: dict[str, Any], text: str, role: str | None, directory: AcademyDirectory
+) -> str:
+    """What to say to a correction: the académie changed when it names another one (« nan
+    attend jsuis a amiens en fait »), else how to go back."""
+    found = None if _SCHOOL.search(fold(text)) else directory.resolve(text)
+    academy = found.academy if found is not None and found.confident else None
+    if academy is not None and academy.id != form["answers"].get("academy"):
+        form["answers"]["academy"] = academy.id
+        return f"Pas de souci, c'est corrigé : académie {of_academy(academy.name)}."
+    return by_role(
+        role,
+        "Pour corriger une réponse précédente, appuie sur ⬅️ Retour.",
+        "Pour corriger une réponse précédente, utilisez ⬅️ Retour.",
+    )
+
+
+def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
+    """What to say instead of keeping `text` at the dates step when it names no time at all
+    (« vannes »), once; None to keep it (typed again, it is kept as it is)."""
+    step, said = form["step"], " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    if form.pop("doubted", None) == step or step != "period" or PERIOD_WORDS.search(said):
+        return None
+    form["doubted"] = step
+    return by_role(
+        role,
+        f"Je ne vois pas de date dans « {text} » : écris les dates de ton stage, ou appuie "
+        "sur « Je ne sais pas » (si c'est bien ça, réécris-le).",
+        f"Je ne vois pas de date dans « {text} » : indiquez les dates du stage, ou « Je ne "
+        "sais pas » (si c'est bien cela, réécrivez-le).",
+    )
