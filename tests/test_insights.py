@@ -181,6 +181,7 @@ def test_stats_text_names_statuses_and_delays_in_french():
     assert "lyon / prise en charge" in text and "lyon / nouvelle" in text
     assert "moins d'une minute" in text and "27 h 30" in text and "0.0 h" not in text
     assert [duration(h) for h in (None, 0.25, 3, 100)] == ["—", "15 min", "3 h", "4 j"]
+    assert "Sujets les plus demandés :\n  aucun" in text  # no heading left empty
 
 
 def test_stats_png_titles_the_period_and_academy_with_whole_number_ticks(tmp_path, monkeypatch):

@@ -424,7 +424,7 @@ async def test_an_ipe_writing_to_a_pupil_outside_a_thread_is_told_how(kb, db_url
     await say(service, IPE_A, f"/ipe {await invite(service, 'nantes')}")
     for text in ("Bonjour, je suis de Nantes mais je peux t'aider", "Hello Tom, I can help you"):
         reply = await say(service, IPE_A, text)
-        assert reply.text.startswith("Pour écrire à un élève : ouvrez sa demande"), text
+        assert reply.text.startswith("Pour écrire à un élève ou à un·e enseignant·e"), text
     question = await say(service, IPE_A, "c'est quoi le stage de 3e ?")
     assert question.topic == "stage-3e"  # a question of their own is still answered
     await service.db.dispose()

@@ -208,6 +208,8 @@ def format_stats(stats: Stats, topic_titles: dict[str, str] | None = None) -> st
     ]
     for topic, n in stats.per_topic.most_common(10):
         lines.append(f"  {n:5d}  {titles.get(topic, topic)}")
+    if not stats.per_topic:
+        lines.append("  aucun")
     lines += ["", "Demandes d'aide (académie / statut) :"]
     if not stats.cases:
         lines.append("  aucune")

@@ -51,8 +51,8 @@ STATUS_NEXT = {
 
 
 STAFF_HINT = (
-    "Pour écrire à un élève : ouvrez sa demande avec /dossiers, puis « ✉️ Répondre à l'élève ». "
-    "Pour une question sur les stages, reformulez-la ou tapez /menu."
+    "Pour écrire à un élève ou à un·e enseignant·e : ouvrez sa demande avec /dossiers, puis "
+    "« ✉️ Répondre ». Pour une question sur les stages, reformulez-la ou tapez /menu."
 )
 PASS_ON_WORDS = 8  # a status question this long says something more: offered to the IPE
 # in a thread, an answer this sure is given (with ✉️ Transmettre), else « je transmets ? »; a
