@@ -760,3 +760,11 @@ def test_a_correction_of_the_academie_and_a_town_as_the_dates_are_not_kept(engin
     engine.handle_text(state, "Amiens, 30 minutes")
     engine.handle_text(state, "non rien")  # « non » alone is no correction
     assert state.form["answers"]["tried"] == "non rien"
+
+
+def test_a_pro_class_said_before_the_request_keeps_its_year(engine_with_academies):
+    state = State(role="pupil")
+    engine_with_academies.handle_text(state, "je suis en 2nde pro commerce et jtrouve pas de stage")
+    engine_with_academies.handle_choice(state, "esc")
+    assert state.form["answers"]["level"] == "bacpro"
+    assert state.form["answers"]["level_year"] == "2de"  # the IPE reads « Bac pro, 2de »

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.cases.details import LEVEL_CHOICES
 from bot.desks import form_chat, form_checks, levels, said_before, teacher_forms
 from bot.desks import forms as form_steps
-from bot.desks.class_words import parse_level
+from bot.desks.class_words import parse_level, pro_year
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
 from bot.messages import Choice, Reply, State, by_role, voice
@@ -54,6 +54,9 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
         level = level or next((x for x in own if x), None)  # « jtrouve pas de stage de 3e »
         if (state.parent or state.role != "teacher") and level in form_steps.LEVEL_CHOICES:
             form_steps.prefill(state.form, "level", level)  # "jsuis en 3e" said before
+            year = next(filter(None, (pro_year(level, t) for t in told)), None)  # « 2nde pro »
+            if year:
+                state.form["answers"]["level_year"] = year
         intro = by_role(
             voice(state),
             "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
