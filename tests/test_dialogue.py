@@ -768,3 +768,11 @@ def test_a_pro_class_said_before_the_request_keeps_its_year(engine_with_academie
     engine_with_academies.handle_choice(state, "esc")
     assert state.form["answers"]["level"] == "bacpro"
     assert state.form["answers"]["level_year"] == "2de"  # the IPE reads « Bac pro, 2de »
+
+
+def test_a_follow_up_on_a_labelled_line_gets_that_line_not_the_rest(engine):
+    state = State(role="pupil")
+    engine.handle_text(state, "c quoi les horaires en stage")
+    night = engine.handle_text(state, "jai 15 ans jpeu travailler la nuit en boulangerie ?")
+    assert "Jamais la nuit" in night.text and "interdit à 15 ans" in night.text
+    assert "Voici la suite" not in night.text  # the 16-18 exceptions read alone mislead

@@ -120,7 +120,7 @@ def _labelled(
     title = set(analyse(topic.title, engine.kb.lexicon)[0])
     asked = set(tokens) - title
     found = []
-    for line in head.split("\n"):
+    for line in (x for x in head.split("\n") if x.strip().startswith("•")):  # not the lead
         label, colon, _ = line.strip().removeprefix("•").partition(" : ")
         if colon and len(label) < 40 and asked & set(analyse(label, engine.kb.lexicon)[0]):
             found.append(line.strip())
