@@ -322,4 +322,11 @@ async def test_a_colleague_who_writes_in_a_taken_case_hears_the_answer(kb, db_ur
     await say(service, PUPIL, "ouiii merci c a quelle adresse ?")
     for ipe in (IPE_A, IPE_A2):
         assert "c a quelle adresse" in (await outbox_rows(service, ipe))[-1].text, ipe
+    await press(
+        service, IPE_A, f"cr:{case.id}"
+    )  # the IPE who took it answers: the colleague reads it
+    await say(service, IPE_A, "12 quai de la Joliette, à 9 h")
+    copy = (await outbox_rows(service, IPE_A2))[-1].text
+    assert copy.startswith("👥") and "quai de la Joliette" in copy
+    assert not any("quai de la" in r.text for r in await outbox_rows(service, IPE_A))  # not to self
     await service.db.dispose()

@@ -1,7 +1,7 @@
 """Several IPE on one case, or one IPE on several: who hears what.
 
 A colleague who writes to a requester in a case another IPE took is told the answer too, and
-the IPE who took it sees what the colleague wrote; an IPE who types in one thread after
+the IPE who took it and the colleagues who wrote in it see what each of them wrote; an IPE who types in one thread after
 another requester wrote to them is asked which case the text is for (desks.thread).
 """
 
@@ -39,26 +39,28 @@ async def writers(session: AsyncSession, case: Case) -> list[Contact]:
     return [c for c in found if c is not None and _reachable(c, case)]
 
 
-async def copy_to_assignee(
+async def copy_to_colleagues(
     session: AsyncSession, case: Case, writer: Contact | None, text: str, key: str
 ) -> None:
-    """A colleague wrote in a case another IPE took: that IPE reads it too."""
-    if case.assignee_id is None or writer is None or writer.id == case.assignee_id:
+    """An IPE wrote in a case: the IPE who took it and the colleagues who also wrote in it read
+    it too, whoever of them wrote (so two IPE in one thread never talk past each other)."""
+    if writer is None:
         return
-    assignee = await session.get(Contact, case.assignee_id)
-    if not _reachable(assignee, case):
-        return
-    assert assignee is not None
-    who = f"{writer.name}, un·e collègue," if writer.name else "Un·e collègue"
-    await enqueue(
-        session,
-        f"msg:{key}:copy:{assignee.id}",
-        assignee.chat_id,
-        f"👥 {who} a écrit à {requester(case)} ({case.reference}) :\n\n{text}",
-        [Choice(f"✉️ Répondre à {requester(case)}", f"cr:{case.id}")],
-        case_id=case.id,
-        contact_id=assignee.id,
-    )
+    assignee = await session.get(Contact, case.assignee_id) if case.assignee_id else None
+    others = [c for c in await writers(session, case) if c.id != writer.id]
+    if assignee is not None and _reachable(assignee, case) and assignee.id != writer.id:
+        others = [assignee, *(c for c in others if c.id != assignee.id)]
+    for colleague in others:
+        who = f"{writer.name}, un·e collègue," if writer.name else "Un·e collègue"
+        await enqueue(
+            session,
+            f"msg:{key}:copy:{colleague.id}",
+            colleague.chat_id,
+            f"👥 {who} a écrit à {requester(case)} ({case.reference}) :\n\n{text}",
+            [Choice(f"✉️ Répondre à {requester(case)}", f"cr:{case.id}")],
+            case_id=case.id,
+            contact_id=colleague.id,
+        )
 
 
 async def newer_elsewhere(

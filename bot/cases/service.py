@@ -290,7 +290,7 @@ class EscalationService:
             await self.take(session, case, contact)
         case.reminders, case.last_reminder_at = 0, utcnow()  # the IPE spoke: the clock restarts
         session.add(event(case, "message-to-pupil", _actor(contact), text))
-        await colleagues.copy_to_assignee(session, case, contact, text, key)
+        await colleagues.copy_to_colleagues(session, case, contact, text, key)
         await enqueue(
             session,
             f"msg:{key}",
