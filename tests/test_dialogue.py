@@ -776,3 +776,13 @@ def test_a_follow_up_on_a_labelled_line_gets_that_line_not_the_rest(engine):
     night = engine.handle_text(state, "jai 15 ans jpeu travailler la nuit en boulangerie ?")
     assert "Jamais la nuit" in night.text and "interdit à 15 ans" in night.text
     assert "Voici la suite" not in night.text  # the 16-18 exceptions read alone mislead
+
+
+def test_dates_said_before_the_request_are_not_asked_again(engine_with_academies):
+    state = State(role="pupil", parent=True)
+    engine_with_academies.handle_text(
+        state, "Mon fils est en 3e, son stage est du 9 au 13 février et il n'a rien trouvé"
+    )
+    engine_with_academies.handle_choice(state, "esc")
+    assert state.form["answers"]["period"] == "du 9 au 13 février"
+    assert "period" in state.form["given"] and state.form["answers"]["level"] == "3e"

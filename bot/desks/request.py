@@ -14,6 +14,7 @@ from bot.desks import forms as form_steps
 from bot.desks.class_words import parse_level, pro_year
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
+from bot.desks.teacher_draft import details_in
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.normalise import words
 
@@ -57,6 +58,9 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
             year = next(filter(None, (pro_year(level, t) for t in told)), None)  # « 2nde pro »
             if year:
                 state.form["answers"]["level_year"] = year
+        period = next(filter(None, (details_in(t).get("period") for t in told)), None)
+        if period:  # « le stage est du 9 au 13 février »: not asked again
+            form_steps.prefill(state.form, "period", period)
         intro = by_role(
             voice(state),
             "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "

@@ -30,6 +30,12 @@ _DAY = re.compile(
     rf"(?:\s*,?\s*(?:de|à|a|entre|vers|dès)?\s*{_HOUR}(?:\s*(?:-|–|à|a|et)\s*{_HOUR})?)?",
     re.IGNORECASE,
 )
+# a stretch of days, kept as written: « du 9 au 13 février », « du 02/03 au 06/03 »
+_RANGE = re.compile(
+    rf"\bdu\s+\d{{1,2}}(?:er)?(?:\s+{_MONTH_WORD}|/\d{{1,2}})?\s+au\s+\d{{1,2}}(?:er)?"
+    rf"(?:\s+{_MONTH_WORD}|/\d{{1,2}}(?:/\d{{2,4}})?)(?:\s+\d{{4}})?",
+    re.IGNORECASE,
+)
 _MONTHS = {
     "janvier": "janvier", "fevrier": "février", "mars": "mars", "avril": "avril", "mai": "mai",
     "juin": "juin", "juillet": "juillet", "septembre": "septembre", "octobre": "octobre",
@@ -73,9 +79,10 @@ def details_in(text: str) -> dict[str, str]:
         found["school"] = ", ".join(part for part in school.groups() if part)
         if school[2]:
             found["commune"] = school[2]
-    period = _PERIOD.search(said)
-    day = _DAY.search(text)
-    if day:
+    period, day, stretch = _PERIOD.search(said), _DAY.search(text), _RANGE.search(text)
+    if stretch:
+        found["period"] = " ".join(stretch[0].split())
+    elif day:
         found["period"] = " ".join(day[0].split())
     elif period and period[1]:
         found["period"] = f"en {_MONTHS[period[1]]}"
