@@ -786,3 +786,18 @@ def test_dates_said_before_the_request_are_not_asked_again(engine_with_academies
     engine_with_academies.handle_choice(state, "esc")
     assert state.form["answers"]["period"] == "du 9 au 13 février"
     assert "period" in state.form["given"] and state.form["answers"]["level"] == "3e"
+
+
+def test_a_teachers_theme_and_a_count_in_words_are_not_asked_again(engine_with_academies):
+    state = State(role="teacher")
+    offered = engine_with_academies.handle_text(
+        state,
+        "Bonjour, je souhaiterais qu'un ingénieur intervienne devant ma classe de 3e (une "
+        "trentaine d'élèves) sur les métiers du numérique, en mars si possible.",
+    )
+    button = next(c.id for c in offered.choices if c.id.startswith("tq"))
+    form = engine_with_academies.handle_choice(state, button)
+    assert "3e, 30 élèves, sur les métiers du numérique, en mars" in form.text
+    answers = state.form["answers"]
+    assert (answers["pupils"], answers["theme"]) == ("30", "les métiers du numérique")
+    assert answers["action"] == "talk" and state.form["step"] == "school"  # « intervienne »

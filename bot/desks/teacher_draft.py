@@ -1,14 +1,25 @@
-"""What a teacher's request already says ("ma classe de 3e B, 28 élèves, en mars"): the
-form's answers filled in before it starts, so they are not asked again."""
+"""What a teacher's request already says ("ma classe de 3e B, 28 élèves, en mars", « sur les
+métiers du numérique »): the form's answers filled in before it starts, not asked again."""
 
 from __future__ import annotations
 
 import re
 
 from bot.cases.academies import fold
-from bot.desks.teacher_forms import MAX_PUPILS
+from bot.desks.teacher_forms import MAX_PUPILS, pupil_count
 
 _PUPILS = re.compile(r"\b(\d{1,4}) (?:eleves|jeunes|participants|enfants|apprenants)\b")
+# pupils counted in words: « une trentaine d'élèves », « vingt-cinq élèves »
+_PUPILS_WORDS = re.compile(
+    r"\b((?:une |un )?[a-z]+(?:[ -][a-z]+)?) (?:d )?(?:eleves|jeunes|participants|enfants)\b"
+)
+# the theme, as written: « sur les métiers du numérique », « autour des métiers de la mer »
+_THEME = re.compile(
+    r"\b(?:sur|autour d(?:e|es|u)) ((?:les |le |la |l'|l’)?(?:m[ée]tiers?|secteurs?|fili[èe]res?"
+    r"|th[èe]me)\s[^,.;!?()\n]{3,60})",
+    re.IGNORECASE,
+)
+_THEME_END = re.compile(r"\s(?:pour|avec|devant|dans|en|au|à|a|le (?=\d))\s", re.IGNORECASE)
 _CLASS = re.compile(
     r"\b(?:classe|classes|eleves|groupe|mes|ma|nos|notre|une|des|en) (?:de )?"
     r"(6e|6eme|5e|5eme|4e|4eme|3e|3eme|troisieme|quatrieme|seconde|2nde|2de|premiere|1re|1ere"
@@ -65,6 +76,12 @@ def details_in(text: str) -> dict[str, str]:
     pupils = _PUPILS.search(said)
     if pupils and 1 <= int(pupils[1]) <= MAX_PUPILS:
         found["pupils"] = pupils[1]
+    elif worded := _PUPILS_WORDS.search(said):
+        count, _ = pupil_count(worded[1].replace("-", " "))
+        if count and 1 <= count <= MAX_PUPILS:
+            found["pupils"] = str(count)
+    if theme := _THEME.search(text):
+        found["theme"] = " ".join(_THEME_END.split(theme[1])[0].split())
     level = _CLASS.search(said)
     if level:
         name, rest = _CLASS_NAME[level[1]], level[2]

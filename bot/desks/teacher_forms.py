@@ -78,7 +78,20 @@ _ACTION_WORDS = (
     ("immersion", ("immersion", "pour moi", "moi meme", "me former")),
     ("visit", ("visite", "visiter", "decouvrir une entreprise", "aller en entreprise")),
     ("project", ("projet", "mini entreprise", "chef d oeuvre", "concours")),
-    ("talk", ("intervenant", "intervention", "presenter", "parler", "vienne", "venir", "metier")),
+    (
+        "talk",
+        (
+            "intervenant",
+            "intervention",
+            "intervienne",
+            "intervenir",
+            "presenter",
+            "parler",
+            "vienne",
+            "venir",
+            "metier",
+        ),
+    ),
 )
 QUESTIONS = {
     "action": "Que souhaitez-vous organiser ?",
@@ -113,7 +126,7 @@ def new_form(action: str | None = None, draft: dict[str, str] | None = None) -> 
     return form
 
 
-_DRAFTED = ("level", "pupils", "period")
+_DRAFTED = ("level", "pupils", "theme", "period")
 
 
 def noted(form: dict[str, Any]) -> str:
@@ -121,6 +134,7 @@ def noted(form: dict[str, Any]) -> str:
     shown = display_teacher_answers(form["answers"], None)
     parts = [shown["level"]] if "level" in shown else []
     parts += [f"{shown['pupils']} élèves"] if "pupils" in shown else []
+    parts += [f"sur {shown['theme']}"] if "theme" in form["answers"] else []
     return ", ".join(parts + ([shown["period"]] if "period" in shown else []))
 
 
