@@ -164,6 +164,7 @@ async def test_a_pupil_who_found_a_stage_closes_the_request_and_the_ipe_is_told(
     assert "déjà close" in again.text
     status = await say(service, PUPIL, "/statut")  # the name people guess for /demande
     assert "pas de demande en cours" in status.text
+    assert status.text.startswith(f"Ta dernière demande, {case.reference}, est résolue (le ")
     await service.db.dispose()
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 from bot.cases.academies import AcademyDirectory, of_academy
+from bot.cases.dates import in_france
 from bot.cases.teacher_details import (
     ACTION_SHORT,
     FEEDBACK_LABELS,
@@ -120,6 +121,17 @@ def status_label(case: Case) -> str:
     """The status as the case's requester reads it (a teacher's: reçue … réalisée)."""
     labels = TEACHER_STATUS if is_teacher(case) else STATUS_LABELS
     return labels.get(case.status, case.status)
+
+
+def last_request(case: Case | None, role: str | None) -> str:
+    """« Ta demande LYO-2026-0001 est résolue (le 03/12). », said before « no request open »
+    when the requester's latest one was resolved or closed: not forgotten."""
+    if case is None or case.status not in ("resolved", "closed"):
+        return ""
+    when = case.resolved_at if case.status == "resolved" else case.closed_at
+    day = f" (le {in_france(when):%d/%m})" if when else ""
+    own = "Votre" if role == "teacher" or adult_asks(case) else "Ta"
+    return f"{own} dernière demande, {case.reference}, est {status_label(case)}{day}. "
 
 
 def by_family(case: Case | None) -> bool:

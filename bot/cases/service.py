@@ -157,6 +157,11 @@ class EscalationService:
             .limit(1)
         )
 
+    async def last_case_of(self, session: AsyncSession, chat_id: int) -> Case | None:
+        """The requester's most recent case, whatever its status."""
+        query = select(Case).where(Case.pupil_chat_id == chat_id).order_by(Case.id.desc())
+        return await session.scalar(query.limit(1))
+
     async def notify(self, session: AsyncSession, case: Case, why: str) -> int:
         return await self.router.notify(session, case, why)
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import contacts as contact_repo
 from bot.cases import insights
-from bot.cases.details import STATUS_LABELS
+from bot.cases.details import STATUS_LABELS, last_request
 from bot.cases.outbox import forget_recipient
 from bot.cases.routing import OPEN_STATUSES
 from bot.cases.service import EscalationService
@@ -57,7 +57,7 @@ STAFF_HINT = (
 PASS_ON_WORDS = 8  # a status question this long says something more: offered to the IPE
 # in a thread, an answer this sure is given (with ✉️ Transmettre), else « je transmets ? »; a
 # question (« … elle peut déjà faire un stage ? ») is answered from a little lower
-THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 10.0
+THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 20.0
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bdu nouveau\b|\bca avance\b"
@@ -294,9 +294,10 @@ class PupilDesk:
 
     async def status(self, turn: Turn) -> Reply:
         """/demande, or "où en est ma demande ?": the open request and what happens next."""
-        case = None
+        case = last = None
         if self.escalation is not None:
             case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+            last = case or await self.escalation.last_case_of(turn.session, turn.chat_id)
         form = turn.state.form
         if case is None and form is not None and not is_offer_form(form):  # begun, not sent
             teacher = request.is_teacher_form(turn.state)
@@ -311,11 +312,11 @@ class PupilDesk:
                 ),
                 kind="status",
             )
-        if case is None:
+        if case is None:  # the last one resolved or closed is named, not forgotten
             said = (
                 NO_REQUEST_PARENT if turn.state.parent else by_role(voice(turn.state), *NO_REQUEST)
             )
-            return Reply(said, kind="status")
+            return Reply(last_request(last, voice(turn.state)) + said, kind="status")
         return await self._status(turn.session, case, voice(turn.state))
 
     async def _status_and_message(self, turn: Turn, said: str) -> Reply:
