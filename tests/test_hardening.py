@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from support.cases import IPE_A, PUPIL, fill_form, invite, make_service, press, say
 from support.harness import running_bot, until
 
-from bot.messages import Incoming
+from bot.messages import Incoming, State
 from bot.store.models import Case, Contact
 
 GROUP = -100123456
@@ -115,3 +115,13 @@ async def test_an_edited_message_is_not_taken_as_a_form_answer(kb, db_url):
     state = await service.state_of(PUPIL)
     assert state.form["step"] == "school" and "school" not in state.form["answers"]
     await service.db.dispose()
+
+
+def test_html_tags_typed_in_a_message_are_not_read_as_words(engine):
+    state = State(role="pupil")
+    reply = engine.handle_text(state, "<b>bonjour</b> <script>alert(1)</script> jai pas de stage")
+    assert reply.topic == "pas-de-stage"
+    school = engine.handle_text(
+        state, '<i>lycée</i> <a href="http://x.fr">Saint-Ex</a>, c quoi une pfmp'
+    )
+    assert school.topic == "pfmp" and "French only" not in school.text  # no tag read as English

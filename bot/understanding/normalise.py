@@ -47,6 +47,14 @@ SOFT_WORDS = SMALL_TALK | frozenset(
     "peux peut sais sait savoir faire fais dire dis comment quoi quand qui donne explique aime aimes".split()
 )
 
+_TAGS = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")  # « <b>bonjour</b> », « <a href=…> »
+
+
+def without_tags(text: str) -> str:
+    """The text without HTML tags typed in it (they are read as words, and as English)."""
+    return _TAGS.sub(" ", text) if "<" in text else text
+
+
 _ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|presqu|[cdjlmnst])['’`´]")
 _ORDINAL_DIGITS = re.compile(
     r"\b(\d{1,2})\s?(?:e|eme|emes|ieme|iemes|em|eme|ere|er|re|nde|nd|de|d|ème|è)\b"
