@@ -160,6 +160,10 @@ def test_figures_of_speech_never_fire(net: SafetyNet, text: str):
         ("my teammate pressed my hand on the grill on purpose and laughed", "assault"),
         ("mon maitre de stage me tape sur les doigts avec une regle en metal", "assault"),
         ("they put a pig picture in my locker with 'jew' written on it", "abuse"),
+        (
+            "au stage ils m'ont scotché à une chaise et mis sous la douche froide pour le bizutage mdr",
+            "harassment",
+        ),
     ],
 )
 def test_spellings_and_typos(net: SafetyNet, text: str, category: str):

@@ -57,7 +57,7 @@ BUILTIN_SOURCE = "<filet intégré>"
 DENIAL = "_n"  # what a denied wish to die becomes in a prepared text (see `denials`)
 DENIAL_REST_WORDS = 4  # fewer words beside a denial: the model is not asked (it reads "je" alone)
 VETOED_BAR = 0.85  # P(distress) the model needs near a game or joke word to make a signal strong
-VETOED_CLAUSE_AT = 0.95  # the same for a clause of a sentence that names a game or a lesson
+VETOED_CLAUSE_AT = 0.97  # the same for a clause of a sentence that names a game or a lesson
 # the model reads a lone sentence with fewer n-grams, so it must be surer there, and is not asked
 # about a sentence of fewer than PIECE_MODEL_WORDS words (chosen with bench.safety_cv --long)
 PIECE_MODEL_WORDS = 5

@@ -285,13 +285,18 @@ REPEATED = re.compile(
     r"| (?:tous les jours|chaque jour|tous les soirs|chaque soir|every day|again|a chaque fois) "
     r"| quand (?:il|elle) (?:a bu|boit|rentre|se enerve|est (?:boure|sou|saoul|enerve|enervee)) "
 )
-# a boss or a tutor who hurt the pupil, or a hurt done on purpose: laughter does not undo it
+# a boss or a tutor who hurt the pupil, a hurt done on purpose, hazing, a plan to die:
+# laughter does not undo it
 _AT_WORK = re.compile(
     r" (?:bos|boss|patron|patrone|chef|chefe|tuteur|tutrice|gerant|gerante|maitre de stage) "
-    r"(?:il |elle )?(?:me|m) (?:a|ont|frape|tape|cogne|met|mets) "
-    r"| (?:volontairement|expres|on purpose|deliberately) "
+    r"(?:il |elle )?(?:me|m) (?:a |ont )?(?:frape|tape|cogne|mis|met|mets|gifle|pousse|brule"
+    r"|coupe|jete|tabase|etrangle|defonce|casse|eclate) "
+    r"| (?:volontairement|expres|on purpose|deliberately|bizutage|bizute|bizutee|hazing|hazed) "
+    r"| (?:trouve|sait|sais) comment (?:faire|le faire|en finir) | tout prevu "
 )
-_LAUGH = re.compile(r"(?<= )(?:lol\w*|mdr\w*|ptdr\w*|xd|haha\w*|pour rire|and laughed)(?= )")
+_LAUGH = re.compile(
+    r"(?<= )(?:lol\w*|mdr\w*|ptdr\w*|xd|haha\w*|pour rire|and laughed|en rigolant)(?= )"
+)
 
 
 def unlaughed(pieces: tuple[str, ...]) -> tuple[str, ...]:
