@@ -289,10 +289,11 @@ REPEATED = re.compile(
 # laughter does not undo it
 _AT_WORK = re.compile(
     r" (?:bos|boss|patron|patrone|chef|chefe|tuteur|tutrice|gerant|gerante|maitre de stage) "
-    r"(?:il |elle )?(?:me|m) (?:a |ont )?(?:frape|tape|cogne|mis|met|mets|gifle|pousse|brule"
-    r"|coupe|jete|tabase|etrangle|defonce|casse|eclate) "
+    r"(?:il |elle )?(?:me|m) (?:a |ont )?(?:frape|tape|cogne|mis|met|mets|gifle|pouse|brule"
+    r"|coupe|jete|tabase|etrangle|defonce|case|eclate) "
     r"| (?:volontairement|expres|on purpose|deliberately|bizutage|bizute|bizutee|hazing|hazed) "
     r"| (?:trouve|sait|sais) comment (?:faire|le faire|en finir) | tout prevu "
+    r"| si (?:je suis|je etais) vierge | partis (?:\w+ ){0,6}(?:me|m) (?:ont|a) laise seule? "
 )
 _LAUGH = re.compile(
     r"(?<= )(?:lol\w*|mdr\w*|ptdr\w*|xd|haha\w*|pour rire|and laughed|en rigolant)(?= )"
