@@ -35,7 +35,7 @@ from bot.desks.teacher_forms import TYPED_STEPS
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
-from bot.understanding.normalise import analyse, without_tags, words
+from bot.understanding.normalise import analyse, words
 from bot.understanding.safety import SafetySignal
 from bot.understanding.topics import CRISIS_TOPIC
 
@@ -92,7 +92,7 @@ class DialogueEngine:
 
     def handle_text(self, state: State, text: str) -> Reply:
         """A free-text message."""
-        stripped = without_tags(text or "").strip()  # « <b>bonjour</b> » is « bonjour »
+        stripped = (text or "").strip()
         if time.time() - state.last_at > CONTEXT_SECONDS:  # back after a while: a new question
             state.last_topic = state.told_rest = state.topic_level = None
         in_form = state.form is not None and not state.form.get("paused")

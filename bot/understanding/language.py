@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.understanding.normalise import strip_accents
+from bot.understanding.normalise import strip_accents, without_tags
 
 ENGLISH = frozenset(
     """
@@ -38,7 +38,7 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 def in_english(text: str) -> bool:
     """True when the message's function words are mostly English (two at least)."""
-    tokens = _WORD.findall(strip_accents(text.replace("’", "'")))
+    tokens = _WORD.findall(strip_accents(without_tags(text).replace("’", "'")))
     english = sum(t in ENGLISH for t in tokens)
     french = sum(t in FRENCH for t in tokens)
     return english >= 2 and english > 2 * french

@@ -13,7 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.understanding.classifier import OTHER, trained_for
 from bot.understanding.knowledge import KnowledgeBase
-from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, words
+from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, without_tags, words
 from bot.understanding.preamble import without_preamble
 from bot.understanding.topics import CRISIS_TOPIC
 
@@ -44,8 +44,7 @@ class Settings:
     # The learned classifier (bot/understanding/classifier.py) beside the word scores: each
     # topic's one-vs-rest margin plus clf_blend x its word score / 100, the best one answered
     # unless "out of scope" (classifier.OTHER, learned from knowledge/out_of_scope.txt and the
-    # out-of-scope lines of knowledge/examples.tsv) leads it. Chosen by `python -m bench.topics_cv`
-    # (leave one set out: the classifier never learned the set it is measured on); long_tokens.
+    # out-of-scope lines of examples) leads it. Chosen by `python -m bench.topics_cv`, sets left out.
     classifier: bool = True
     clf_blend: float = 0.6  # weight of the word score (0-100, divided by 100) beside the margin
     clf_other_margin: float = 0.3  # out of scope when OTHER's margin + this beats the best topic
@@ -283,7 +282,8 @@ class Matcher:
         scores decide distress (triggers, urgent topics) alone; otherwise they are blended with
         the classifier's margins, which also say what is out of scope. With `skip` (leave-one-out
         lint) the classifier is not used. `calm`: the distress topics are left out."""
-        text, keep = without_preamble(text), self.settings.recent_results and not skip and not calm
+        text = without_preamble(without_tags(text))  # « <b>bonjour</b> » is « bonjour »
+        keep = self.settings.recent_results and not skip and not calm
         if keep and text in self._recent:  # the same message again: the same result
             return self._recent[text]
         scores, tokens = self.score_topics(text, skip)
