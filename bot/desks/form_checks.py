@@ -35,7 +35,8 @@ def corrected(
 ) -> str:
     """What to say to a correction: the académie changed when it names another one (« nan
     attend jsuis a amiens en fait »), else how to go back."""
-    found = None if _SCHOOL.search(fold(text)) else directory.resolve(text)
+    pupils = form.get("type") != "teacher"  # a teacher's académie follows the commune typed
+    found = None if _SCHOOL.search(fold(text)) or not pupils else directory.resolve(text)
     academy = found.academy if found is not None and found.confident else None
     if academy is not None and academy.id != form["answers"].get("academy"):
         form["answers"]["academy"] = academy.id
