@@ -172,6 +172,21 @@ def test_final_stage_environment_port_and_command():
     assert command[0] in PYPROJECT["project"]["scripts"]
 
 
+def test_final_stage_fits_the_models_at_build_time():
+    """The models are fitted once in the image, so a container starts by reading them; the
+    bot's user can read them and not change them (the cache holds pickles)."""
+    cache = env_values(FINAL)["MODEL_CACHE_DIR"]
+    assert cache.startswith("/app/") and cache != "/app/knowledge"
+    commands = shell_commands(FINAL)
+    fit = [i for i, words in enumerate(commands) if words[:3] == ["ipe-bot", "kb", "check"]]
+    assert fit, "the final stage runs `ipe-bot kb check`, which fits and caches the models"
+    modes = [words for words in commands[fit[0] :] if words[:1] == ["chmod"]]
+    assert modes and modes[0][-1] == cache and "a+rX" in modes[0], modes
+    run = next(i for i in instructions(FINAL, "RUN") if "kb check" in i.args)
+    knowledge = next(i for i in instructions(FINAL, "COPY") if "/app/knowledge" in i.args)
+    assert knowledge.line < run.line < instructions(FINAL, "USER")[-1].line
+
+
 # -- the health check -----------------------------------------------------------------------------
 
 
