@@ -30,6 +30,7 @@ from bot.understanding.errors import KnowledgeError
 from bot.understanding.safety_concepts import ConceptRule, Families, fires
 from bot.understanding.safety_model import SafetyModel
 from bot.understanding.safety_phrases import (
+    DENIAL_TAKEN_BACK,
     LITERAL,
     MAX_INPUT_CHARS,
     PIECE_MIN_WORDS,
@@ -39,9 +40,11 @@ from bot.understanding.safety_phrases import (
     _Compiled,
     _raw_words,
     _squeeze,
+    captured_gaps,
     clauses,
     family_positions,
     unlaughed,
+    vetoed_match,
 )
 
 CATEGORIES = ("suicide", "home_violence", "sexual", "assault", "abuse", "harassment")
@@ -50,7 +53,6 @@ NUMBERS_REQUIRED = ("3114", "119", "3018", "114", "112")
 PUPIL_MAX_CHARS = 700
 FOOTER_MAX_CHARS = 300
 ADULT_MAX_CHARS = 4096
-PHRASE_VETO_WINDOW = 10
 FUZZY_MIN_LEN = 6
 FUZZY_CACHE_SIZE = 4096
 PIECES_CACHE_SIZE = 32_768  # prepared messages: all a model trains on (evaluation.leave_out)
@@ -137,7 +139,7 @@ class SafetyNet:
         self._regex: dict[str, dict[str, re.Pattern[str]]] = {}
         for level in LEVELS:
             self._regex[level] = {
-                cat: re.compile("|".join(c.regex for c in phrases[cat][level]))
+                cat: re.compile(captured_gaps("|".join(c.regex for c in phrases[cat][level])))
                 for cat in CATEGORIES
                 if phrases[cat][level]
             }
@@ -375,6 +377,8 @@ class SafetyNet:
         return found
 
     def _rules(self, s: str, found: Mapping[str, list[int]]) -> tuple[str, str] | None:
+        if DENIAL_TAKEN_BACK.search(s):
+            return "strong", "suicide"
         for level in LEVELS:
             for category in CATEGORIES:
                 regex = self._regex[level].get(category)
@@ -393,8 +397,7 @@ class SafetyNet:
         for m in regex.finditer(s):
             if not vetoes:
                 return True
-            at = s.count(" ", 0, m.start())
-            if not any(abs(q - at) <= PHRASE_VETO_WINDOW for v in vetoes for q in found.get(v, ())):
+            if not vetoed_match(m, s, [q for v in vetoes for q in found.get(v, ())]):
                 return True
         return False
 

@@ -247,6 +247,13 @@ REFUSED_PLACEMENT = re.compile(
 # harmless "ce prof me tue" reads its gap as the noun, here it would be "weekend je"
 SELF_KILL = re.compile(r" je me (?:tue|tuerai|tuerais) ")
 
+# a denied wish to die (prepared as DENIAL, "_n") taken back: "je veux pas mourir mais je vais
+# le faire"
+DENIAL_TAKEN_BACK = re.compile(
+    r" _n (?:mais|pourtant|but) (?:\S+ ){0,2}(?:vais|veux|va|vas) (?:\S+ ){0,2}"
+    r"(?:le faire|passer a le acte) "
+)
+
 LITERAL = re.compile(
     r"\b(?:pas|plus) (?:une|d'|de) (?:expression|image|façon de parler|facon de parler)\b"
     r"|\bau sens propre\b|\bpas (?:ça |ca )?au (?:sens )?figur[ée]\b"
@@ -310,3 +317,28 @@ def unlaughed(pieces: tuple[str, ...]) -> tuple[str, ...]:
     if not ((REPEATED.search(joined) or _AT_WORK.search(joined)) and _LAUGH.search(joined)):
         return pieces
     return tuple(f" {' '.join(_LAUGH.sub(' ', p).split())} " for p in pieces)
+
+
+# --- veto words near a phrase ---------------------------------------------------------------
+
+PHRASE_VETO_WINDOW = 10  # a veto word (game, joke, film) this many words from a phrase silences it
+_GAP = re.compile(re.escape(r"(?:\S+ ){0,") + r"\d+\}")
+
+
+def captured_gaps(regex: str) -> str:
+    """The phrases' regex with each "..." gap captured, for `vetoed_match`."""
+    return _GAP.sub(r"(\g<0>)", regex)
+
+
+def vetoed_match(m: re.Match[str], s: str, vetoes: list[int]) -> bool:
+    """A veto word (at these word indices of `s`) is near the phrase matched by `m`. The phrase's
+    own words never veto it (« pas un métier pour une fille »); what its gaps span (« il m'a mis
+    une droite à la boxe ») does."""
+    at = s.count(" ", 0, m.start())  # the index of the phrase's first word, plus one
+    own = range(at - 1, s.count(" ", 0, m.end()) - 1)
+    gaps = [range(s.count(" ", 0, a) - 1, s.count(" ", 0, b) - 1) for a, b in m.regs[1:]]
+    return any(
+        abs(q - at) <= PHRASE_VETO_WINDOW
+        for q in vetoes
+        if q not in own or any(q in gap for gap in gaps)
+    )
