@@ -580,6 +580,24 @@ async def test_what_a_pupil_asks_about_the_request_itself_gets_a_true_short_answ
     await service.db.dispose()
 
 
+async def test_questions_about_the_request_inside_its_form_are_answered_and_the_step_kept(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    free = await say(service, PUPIL, "c gratuit ?")  # at the académie step: not a stage's pay
+    assert "c'est gratuit" in free.text and "académie" in free.text.split("gratuit", 1)[1]
+    assert "pas payé" not in free.text
+    await say(service, PUPIL, "93")
+    parents = await say(service, PUPIL, "mes parents vont etre au courant ?")
+    assert "ne prévient pas tes parents" in parents.text
+    assert "collège ou lycée" in parents.text  # the same step, asked again
+    school = await say(service, PUPIL, "Lycée Voltaire, Bobigny")
+    assert "classe" in school.text  # the answer after the question was kept as the school
+    await service.db.dispose()
+
+
 async def test_a_teacher_asking_for_news_gets_the_status_and_may_pass_the_rest_on(kb, db_url):
     from support.cases import IPE_A, outbox_rows
     from support.teachers import TEACHER, fill_teacher_form, the_case

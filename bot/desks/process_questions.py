@@ -65,11 +65,12 @@ PHONE = (
 )
 
 
-def answer(said: str, case: Case | None, role: str | None) -> Reply | None:
+def answer(said: str, case: Case | None, role: str | None, in_form: bool = False) -> Reply | None:
     """The answer to a question about the request (folded words), or None. Without a request
     open, only when the words name the help or the engineer (« c gratuit le bus ? » is a
-    question about the stage's costs)."""
-    if case is None and not _ABOUT_HELP.search(said):
+    question about the stage's costs), or inside the request's form (« c gratuit ? » there is
+    about the request)."""
+    if case is None and not in_form and not _ABOUT_HELP.search(said):
         return None
     if len(said.split()) > 20:  # a story, not a question about the request
         return None
@@ -93,3 +94,9 @@ def answer(said: str, case: Case | None, role: str | None) -> Reply | None:
             else ""
         )
     return reply
+
+
+def in_form(said: str, role: str | None) -> str | None:
+    """The answer to a question about the request asked inside its form, or None."""
+    asked = answer(said, None, role, in_form=True)
+    return asked.text if asked is not None else None

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.cases.details import LEVEL_CHOICES
-from bot.desks import form_chat, form_checks, levels, said_before, teacher_forms
+from bot.desks import form_chat, form_checks, levels, process_questions, said_before, teacher_forms
 from bot.desks import forms as form_steps
 from bot.desks.class_words import parse_level, pro_year
 from bot.desks.offer_form import is_offer_form
@@ -250,6 +250,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _prompt(engine, state, aside)
     if found or _LEAVE.search(said):
         return _cancelled(engine, state, found)
+    if not is_teacher_form(state) and (asked := process_questions.in_form(said, voice(state))):
+        return _prompt(engine, state, asked)  # « c gratuit ? », « mes parents vont le savoir ? »
     if _BACK.match(said):
         return on_choice(engine, state, "back")
     school = said_before.school_in(text) if state.form["step"] == "academy" else None
