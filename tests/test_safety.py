@@ -627,3 +627,31 @@ def test_twelfth_session_rules(net: SafetyNet, text: str, category: str):
 def test_twelfth_session_look_alikes_stay_quiet(net: SafetyNet, text: str):
     signal = net.assess(text)
     assert signal is None or signal.level != "strong", text
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a figure of speech (« ce prof me tue ») never swallows the pupil's own « je me tue »
+        ("c'est décidé ce weekend je me tue, je voulais juste le dire à quelqu'un", "suicide"),
+        ("ce prof me tue avec ses contrôles", None),
+        # a denied wish to die taken back
+        ("je veux pas mourir mais je vais le faire quand même ce soir", "suicide"),
+        ("je veux pas mourir mais je vais faire mon stage quand même", None),
+        # a phrase's own words (« métier ») never veto it; a game word in its gap (« boxe ») does
+        (
+            "mon chef dit que c'est pas un métier pour une fille et que je ferais mieux de rester "
+            "à ma place, ça tous les jours",
+            "abuse",
+        ),
+        ("il m'a mis une droite à la boxe hier, j'ai un bleu mais c'était un bon combat", None),
+    ],
+)
+def test_rules_read_figures_denials_and_vetoes_with_care(
+    rules: SafetyNet, message: str, expected: str | None
+):
+    found = rules.assess(message)
+    if expected is None:
+        assert found is None or found.level != "strong", found
+    else:
+        assert found is not None and (found.level, found.category) == ("strong", expected)

@@ -242,7 +242,6 @@ REFUSED_PLACEMENT = re.compile(
     r"|\b(?:repond|repondent|rappelle|rappellent) jamais\b|\b(?:aucune|pas de|jamais de) reponse\b"
 )
 
-# "il va me tuer, et c'est pas une expression": the figures of speech are taken at their word
 # a figure of speech never swallows the pupil's own "je me tue" ("ce weekend je me tue"): the
 # harmless "ce prof me tue" reads its gap as the noun, here it would be "weekend je"
 SELF_KILL = re.compile(r" je me (?:tue|tuerai|tuerais) ")
@@ -254,6 +253,7 @@ DENIAL_TAKEN_BACK = re.compile(
     r"(?:le faire|passer a le acte) "
 )
 
+# "il va me tuer, et c'est pas une expression": the figures of speech are taken at their word
 LITERAL = re.compile(
     r"\b(?:pas|plus) (?:une|d'|de) (?:expression|image|façon de parler|facon de parler)\b"
     r"|\bau sens propre\b|\bpas (?:ça |ca )?au (?:sens )?figur[ée]\b"
