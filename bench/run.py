@@ -22,12 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 ANALYSIS_HEADING = "## Analysis"  # kept as is when RESULTS.md is written again
-# name -> time limit in seconds (full mode, on 2 cores: matching takes about 140 s, the
-# classifier being trained once per scaled copy of the knowledge base; start-up about 130 s,
-# the models trained from scratch, then read from their cache, several times each)
-BENCHMARKS = {"matching": 240, "e2e": 130, "escalation": 45, "startup": 200, "placements": 60}
+# name -> time limit in seconds (full mode, on 2 cores: matching takes about 200 s, the
+# classifier being trained once per scaled copy of the knowledge base; start-up about 250 s,
+# the models trained from scratch, then read from their cache, several times each; both have
+# grown with the examples)
+BENCHMARKS = {"matching": 300, "e2e": 160, "escalation": 120, "startup": 420, "placements": 60}
 QUICK_LIMIT = 60
-SUITE_LIMIT = 660.0  # the whole suite stays under 11 minutes, whatever happens
+SUITE_LIMIT = 1080.0  # the whole suite stays under 18 minutes, whatever happens
 
 
 def run_one(name: str, quick: bool, limit: float) -> tuple[dict | None, float, str]:
