@@ -645,6 +645,12 @@ def test_twelfth_session_look_alikes_stay_quiet(net: SafetyNet, text: str):
             "abuse",
         ),
         ("il m'a mis une droite à la boxe hier, j'ai un bleu mais c'était un bon combat", None),
+        # an adult asking for kisses, or offering game money for pictures; a gift is no alarm
+        ("le chauffeur du car scolaire me demande des bisous pour me laisser monter", "sexual"),
+        ("un mec m'a promis des robux si je lui envoie une photo", "sexual"),
+        ("le patron veut m'offrir un cadeau pour la fin du stage c gentil", None),
+        ("si tu m'achètes des vbucks je te montre mon skin en vidéo", None),
+        ("je stream fortnite en facecam et je gagne des vbucks", None),
     ],
 )
 def test_rules_read_figures_denials_and_vetoes_with_care(
