@@ -40,7 +40,6 @@ from bot.understanding.safety_phrases import (
     _Compiled,
     _raw_words,
     _squeeze,
-    captured_gaps,
     clauses,
     family_positions,
     unlaughed,
@@ -139,7 +138,7 @@ class SafetyNet:
         self._regex: dict[str, dict[str, re.Pattern[str]]] = {}
         for level in LEVELS:
             self._regex[level] = {
-                cat: re.compile(captured_gaps("|".join(c.regex for c in phrases[cat][level])))
+                cat: re.compile("|".join(c.regex for c in phrases[cat][level]))
                 for cat in CATEGORIES
                 if phrases[cat][level]
             }

@@ -170,7 +170,7 @@ def compile_phrase(
                 raise PatternError(f"écart de 1 à {MAX_GAP} mots")
             if m:
                 j += len(m.group())
-            parts.append(r"(?:\S+ ){0," + str(gap) + "}")
+            parts.append(r"((?:\S+ ){0," + str(gap) + "})")  # captured: `vetoed_match`
             kinds.append("gap")
             i = j
         else:
@@ -322,12 +322,6 @@ def unlaughed(pieces: tuple[str, ...]) -> tuple[str, ...]:
 # --- veto words near a phrase ---------------------------------------------------------------
 
 PHRASE_VETO_WINDOW = 10  # a veto word (game, joke, film) this many words from a phrase silences it
-_GAP = re.compile(re.escape(r"(?:\S+ ){0,") + r"\d+\}")
-
-
-def captured_gaps(regex: str) -> str:
-    """The phrases' regex with each "..." gap captured, for `vetoed_match`."""
-    return _GAP.sub(r"(\g<0>)", regex)
 
 
 def vetoed_match(m: re.Match[str], s: str, vetoes: list[int]) -> bool:
