@@ -22,7 +22,7 @@ from sklearn.svm import LinearSVC
 from bot.understanding import model_cache
 from bot.understanding.knowledge import KnowledgeBase
 from bot.understanding.model_cache import Fitted
-from bot.understanding.ngrams import LinearScorer, ngram_union
+from bot.understanding.ngrams import LinearScorer, fit_in_chunks, ngram_union
 from bot.understanding.normalise import stem, words
 
 OTHER = "-"  # the class of knowledge/out_of_scope.txt's examples: not a topic
@@ -75,7 +75,7 @@ class TopicClassifier:
 
         def fit() -> Fitted:
             union = ngram_union(s.char_ngrams, s.word_ngrams)
-            model = LinearSVC(C=s.c, random_state=0).fit(union.fit_transform(texts), labels)
+            model = LinearSVC(C=s.c, random_state=0).fit(fit_in_chunks(union, texts), labels)
             return Fitted(union, model.coef_, model.intercept_, tuple(map(str, model.classes_)))
 
         weights = [1.0] * len(texts)

@@ -8,11 +8,14 @@ directly: sublinear tf x idf, l2-normalised per vectoriser, times the weights.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+
+CHUNK = 4096  # texts counted at a time by fit_in_chunks
 
 
 def ngram_union(
@@ -45,6 +48,27 @@ def ngram_union(
             ),
         ]
     )
+
+
+def fit_in_chunks(union: FeatureUnion, texts: Sequence[str], chunk: int = CHUNK) -> sp.csr_matrix:
+    """`union.fit_transform(texts)` for a union of TfidfVectorizers, with the same vocabulary,
+    idf and matrix, transformed `chunk` texts at a time: scikit-learn's fit holds every n-gram
+    occurrence of every text, and several copies of the matrix, at once (over the safety model's
+    52,000 texts, a 270 MiB peak at start-up)."""
+    for _, vectoriser in union.transformer_list:
+        analyse = vectoriser.build_analyzer()
+        frequency: Counter[str] = Counter()
+        for text in texts:
+            frequency.update(set(analyse(text)))
+        kept = sorted(g for g, n in frequency.items() if n >= vectoriser.min_df)
+        df = np.array([frequency[g] for g in kept], dtype=vectoriser.dtype)
+        del frequency
+        vectoriser.set_params(vocabulary=kept)
+        # TfidfTransformer.fit with smooth_idf: as if one more text held every n-gram once
+        vectoriser.idf_ = np.log((len(texts) + 1) / (df + 1)) + 1
+        vectoriser.set_params(vocabulary=None)  # kept once, as the fitted vocabulary_
+    rows = [union.transform(texts[start : start + chunk]) for start in range(0, len(texts), chunk)]
+    return sp.vstack(rows, format="csr")
 
 
 class LinearScorer:

@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.understanding import model_cache
 from bot.understanding.model_cache import Fitted
-from bot.understanding.ngrams import LinearScorer, ngram_union
+from bot.understanding.ngrams import LinearScorer, fit_in_chunks, ngram_union
 
 EXAMPLES_FILE = "safety_examples.tsv"
 LABELS = ("strong", "weak", "none")
@@ -42,7 +42,7 @@ class ModelSettings:
     # weight of their sentences and clauses read alone (the net reads them alone too)
     part_weight: float = 0.05
     c: float = 10.0
-    min_df: int = 2  # an n-gram of a single text is left out (peak memory of the fit: L-BFGS)
+    min_df: int = 2  # an n-gram of a single text is left out (fewer weights to fit)
 
 
 def read_examples(path: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
@@ -91,8 +91,9 @@ class SafetyModel:
 
         def fit() -> Fitted:
             union = ngram_union((2, 5), (1, 2), s.min_df)
-            model = LogisticRegression(C=s.c, max_iter=3000)
-            model.fit(union.fit_transform(texts), labels, sample_weight=np.asarray(weights))
+            # Newton-CG keeps a few vectors of the weights' size; L-BFGS keeps twenty (130 MiB)
+            model = LogisticRegression(C=s.c, solver="newton-cg", max_iter=3000)
+            model.fit(fit_in_chunks(union, texts), labels, sample_weight=np.asarray(weights))
             return Fitted(union, model.coef_, model.intercept_, tuple(map(str, model.classes_)))
 
         found = model_cache.fitted(
