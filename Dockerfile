@@ -35,8 +35,8 @@ ENV KNOWLEDGE_DIR=/app/knowledge \
     PATH=/opt/venv/bin:$PATH
 
 # The topic classifier and the safety model are fitted once, here, from the knowledge base just
-# copied: a container then starts by reading them (about 15 s and 220 MiB instead of 40 s and
-# 480 MiB at every start). Owned by root and read-only for the bot: a changed knowledge base
+# copied: a container then starts by reading them (about 16 s and 220 MiB instead of 46 s and
+# 360 MiB at every start). Owned by root and read-only for the bot: a changed knowledge base
 # (a mounted volume) is fitted again in memory at start, and nothing is written here.
 RUN ipe-bot kb check >/dev/null \
     && chmod -R a+rX /app/model-cache
