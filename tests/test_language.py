@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.desks.dialogue import ENGLISH_NOTE
+from bot.desks.languages import ENGLISH_NOTE
 from bot.messages import State
 from bot.understanding.language import in_english
 

@@ -134,6 +134,36 @@ async def test_distress_in_a_form_pauses_it_without_offering_a_topic(kb, db_url)
     await service.db.dispose()
 
 
+async def test_after_the_helplines_a_question_keeps_the_resume_button_and_the_step_answer_resumes(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, PUPIL, "r:pupil")
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "jveux plus vivre")
+    # a question asked meanwhile is answered, and the request's ▶️ stays under the answer
+    asked = await say(service, PUPIL, "c'est quoi une convention de stage ?")
+    assert asked.topic == "convention-stage" and asked.choices[0].id == "esc"
+    # the answer the académie step waited for: the request goes on from there
+    town = await say(service, PUPIL, "Lyon")
+    assert "On reprend ta demande." in town.text and "(2/8)" in town.text
+    state = await service.state_of(PUPIL)
+    assert "paused" not in state.form and state.form["answers"]["academy"] == "lyon"
+    await service.db.dispose()
+
+
+async def test_a_town_after_the_menu_paused_a_request_is_not_taken_for_its_step(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, PUPIL, "r:pupil")
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "/menu")  # the pupil left the request on purpose
+    await say(service, PUPIL, "Lyon")
+    assert (await service.state_of(PUPIL)).form["paused"]
+    await service.db.dispose()
+
+
 async def test_a_teacher_form_paused_by_a_report_resumes_with_its_button(kb, db_url):
     service = make_service(db_url, kb)
     await service.db.create_schema()

@@ -13,11 +13,12 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from bot.desks import register
+from bot.desks import register, resume
 from bot.desks.answers import split_answer
 from bot.desks.context import ASKING
 from bot.desks.phrases import NO_FEEDBACK_TOPICS, TEACHER_CUES
 from bot.desks.request import resume_choices
+from bot.desks.resume import CRISIS_PAUSE
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import Topic
 from bot.understanding.matching import MatchResult
@@ -45,7 +46,7 @@ def crisis_reply(
             state.parent = True  # a parent, or an adult who did not say: vous from now on
     body = safety.message(signal, state.role)
     if state.form is not None and not state.form.get("paused"):
-        state.form["paused"] = True
+        state.form["paused"] = CRISIS_PAUSE  # its ▶️ stays under the answers that follow
         body += by_role(
             voice(state),
             "\n\nTa demande de stage est en pause : reprends-la quand tu veux avec le bouton "
@@ -218,7 +219,7 @@ AFTER_CRISIS = (
     "noires, le 3114 répond 24h/24. Tu n'as pas à tout raconter d'un coup. Et si tu as une "
     "question sur ton stage, je suis là :"
 )
-AFTER_CRISIS_SECONDS = 30 * 60
+AFTER_CRISIS_SECONDS = resume.AFTER_CRISIS_SECONDS
 ADULT_FOLLOW_UP_WORDS = 10  # « et ensuite ? », « que dois-je faire de plus ? »: the rest
 AFTER_HELP_SHORT = (
     "Je suis là 💙 Le 3114 et le 119 répondent 24h/24. Et pour ton stage, écris-moi ta question."

@@ -16,12 +16,12 @@ from bot.desks import (
     register,
     repeat,
     request,
+    resume,
     teacher,
 )
 from bot.desks.answers import empty, fallback, short_source, split_answer
 from bot.desks.class_words import parse_level
 from bot.desks.context import ASIDES, CONTEXT_SECONDS, read_in_context
-from bot.desks.languages import ENGLISH_NOTE as ENGLISH_NOTE  # re-exported
 from bot.desks.phrases import (
     LEVELS,
     MEDIA_WORDS,
@@ -155,8 +155,8 @@ class DialogueEngine:
     def _text_reply(self, state: State, stripped: str, said: str, flagged: bool = False) -> Reply:
         if state.form is not None and not state.form.get("paused"):
             return self._offer(state, request.on_text(self, state, stripped))
-        if request.wants_resume(state, said):  # « ok on continue » after a pause
-            return self.handle_choice(state, request.resume_choices(state)[0].id)
+        if (resumed := resume.resumed(self, state, stripped, said)) is not None:
+            return self._offer(state, resumed)  # « ok on continue », « Lyon » at its step
         offered = teacher.offer(self, state, stripped, said)  # a speaker, a visit: the form
         if offered is not None:
             return self._offer(state, offered)

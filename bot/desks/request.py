@@ -125,20 +125,6 @@ def resume_choices(state: State) -> list[Choice]:
     return [Choice(RESUME_LABEL, "tq" if is_teacher_form(state) else "esc")]
 
 
-_RESUME = re.compile(
-    r"^(ok |bon |allez |vas y |d accord |dacc )?(on |je |j )?(continue|continuer|reprend|reprends"
-    r"|reprendre|reprenons|poursuit|poursuis|recommence)( la| ma| notre)?( demande)?"
-    r"( la| maintenant| mtn)?( stp| svp| please)?$"
-    r"|^(on en etait ou|ou on en etait|on en etait ou deja|on finit la demande|finir la demande"
-    r"|reprendre ma demande|reprendre la demande)$"
-)
-
-
-def wants_resume(state: State, said: str) -> bool:
-    """« ok on continue », « on reprend la demande stp » while a request is paused."""
-    return bool(resume_choices(state)) and _RESUME.match(said) is not None
-
-
 def pause(state: State) -> str:
     """/start in the middle of a form: the form waits at its step (its button and /stage
     resume it), so the next message is not taken for this step's answer; the line that says so."""
@@ -160,9 +146,11 @@ def paused_menu(state: State, menu: Reply) -> Reply:
 
 
 def keep_resume(state: State, reply: Reply) -> None:
-    """A paused request: its ▶️ button first on menus and « je n'ai pas compris »."""
+    """A paused request: its ▶️ button first on menus, « je n'ai pas compris », and answers
+    after the safety message (which paused it: resume.CRISIS_PAUSE)."""
     resume = resume_choices(state)
-    if resume and reply.kind in ("menu", "fallback") and resume[0] not in reply.choices:
+    shown = reply.kind in ("menu", "fallback") or bool(resume and state.form["paused"] == "crisis")
+    if resume and shown and resume[0] not in reply.choices:
         reply.choices = [*resume, *reply.choices]
 
 
