@@ -111,6 +111,21 @@ def test_an_adult_who_pressed_eleve_by_mistake_is_vouvoye_again(engine, text):
     assert state.role == "teacher" and " tu " not in f" {reply.text} "
 
 
+@pytest.mark.parametrize(
+    "text, teacher",
+    [
+        ("Prof de 3e. Comment organiser la semaine de stage d'observation ?", True),
+        ("Enseignante en lycée pro : qui signe la convention de PFMP ?", True),
+        ("prof de maths il veut pas signer ma convention", False),
+        ("prof de techno c koi son role pour le stage", False),
+    ],
+)
+def test_who_writes_said_first_sets_the_role(engine, text, teacher):
+    state = State()
+    engine.handle_text(state, text)
+    assert (state.role == "teacher") is teacher
+
+
 def test_a_question_that_names_a_role_is_still_a_question(engine):
     state = State()
     reply = engine.handle_text(state, "je suis eleve en 3e c koi le stage")

@@ -67,6 +67,14 @@ TEACHER_CUES = re.compile(
     r"|nous souhaitons|nous voudrions|on voudrait|on veut|puis je|pouvons nous|pourrais je)"
     r" (?:prendre|recruter|embaucher) (?:un|une|des|deux|trois) (?:stagiaire|stagiaires"
     r"|apprenti|apprentie|apprentis|collegien|collegienne|lyceen|lyceenne))"
+    # « Prof de 3e. Comment… », « Enseignante en lycée pro, … »: who writes, said first (not
+    # « prof de maths il me saoule », a pupil's)
+    r"|^(?:bonjour |bonsoir |madame |monsieur )?(?:prof|professeur|professeure|enseignant"
+    r"|enseignante|pp) (?:de|d|en|au|des) (?:\w+ )?(?:3e|3eme|troisieme|4e|4eme|5e|6e|seconde"
+    r"|2nde|2de|premiere|1ere|terminale|lycee|college|lp|bac pro|cap|bts|segpa|ulis|maths|francais"
+    r"|histoire|svt|techno|technologie|physique|anglais|eco|gestion|vente|eps)"
+    r"\b(?! (?:il|elle|me|m|ma|mon|nous|est|a|qui|ki|veut|dit|ne|n|trop|grave|c|cest|ce|quel"
+    r"|quelle|s appelle|sappelle|pk|pourquoi|absent|absente)\b)"
 )
 # "vous" forms from someone whose role is unknown: answered in vous (a teacher, a parent, a
 # tradesman; a company that hosts pupils is one of TEACHER_CUES, read before this)
