@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from bot.messages import State
@@ -738,6 +740,26 @@ def test_a_new_thing_to_define_after_an_answer_is_read_alone(engine):
     engine.handle_text(state, "jtrouve pas de stage")
     reply = engine.handle_text(state, "c quoi le brevet")
     assert "Voici la suite" not in reply.text and reply.topic != "pas-de-stage"
+
+
+def test_dates_already_past_are_questioned_once(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
+        engine.handle_text(state, answer)
+    last_year = date.today().year - 1
+    doubt = engine.handle_text(state, f"du 3 au 14 mars {last_year}")
+    assert "déjà passées" in doubt.text and "period" not in state.form["answers"]
+    engine.handle_text(state, f"du 3 au 14 mars {last_year}")  # typed again: kept
+    assert state.form["step"] == "sectors"
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
+        engine.handle_text(state, answer)
+    soon = date.today() + timedelta(days=20)
+    engine.handle_text(state, f"à partir du {soon:%d/%m/%Y}")  # to come: kept at once
+    assert state.form["step"] == "sectors"
 
 
 def test_a_correction_of_the_academie_and_a_town_as_the_dates_are_not_kept(engine_with_academies):

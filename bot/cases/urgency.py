@@ -81,9 +81,15 @@ def _year(text: str | None) -> int | None:
 def read_deadline(text: str, written: date) -> Deadline | None:
     """The earliest date in the period answer (« à partir du 18 mai, convention avant fin
     mars »: the end of March), with the year inferred from when it was written."""
+    found = dates_in(text, written)
+    return min(found, key=lambda d: d.day) if found else None
+
+
+def dates_in(text: str, written: date) -> list[Deadline]:
+    """Every date the period answer names, as read_deadline reads them."""
     folded = fold(text or "")
     if not folded:
-        return None
+        return []
     found: list[Deadline] = []
     for m in _ISO.finditer(text):
         with contextlib.suppress(ValueError):  # « 2027-02-31 »
@@ -106,7 +112,7 @@ def read_deadline(text: str, written: date) -> Deadline | None:
         day = _build(_year(m[3]), month, _PART_DAY[m[1]], written)
         if day is not None and (m[1] or month not in dated_months):
             found.append(Deadline(day, approximate=True))
-    return min(found, key=lambda d: d.day) if found else None
+    return found
 
 
 def deadline_of(case: Case) -> Deadline | None:

@@ -1,13 +1,16 @@
 """Free answers that do not fit their step, caught before they are kept: a correction of an
-earlier answer (« nan attend jsuis a amiens en fait »: the académie changed), a place typed
-where the dates are asked (« vannes »: questioned once, kept when typed again)."""
+earlier answer (« nan attend jsuis a amiens en fait »: the académie changed), a place or dates
+already past typed where the dates are asked (« vannes », « du 3 au 14 mars 2025 »:
+questioned once, kept when typed again)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
+from bot.cases.urgency import dates_in
 from bot.messages import by_role
 
 # a correction of an earlier answer, typed at the next step (normalised words): not this
@@ -50,9 +53,21 @@ def corrected(
 
 def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
     """What to say instead of keeping `text` at the dates step when it names no time at all
-    (« vannes »), once; None to keep it (typed again, it is kept as it is)."""
+    (« vannes ») or only days gone by, once; None to keep it (typed again, it is kept as it is)."""
     step, said = form["step"], " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
-    if form.pop("doubted", None) == step or step != "period" or PERIOD_WORDS.search(said):
+    if form.pop("doubted", None) == step or step != "period":
+        return None
+    days = [d.day for d in dates_in(text, date.today())]
+    if days and max(days) < date.today():  # « du 3 au 14 mars 2025 »: over already
+        form["doubted"] = step
+        return by_role(
+            role,
+            "Ces dates sont déjà passées : écris les dates de ton prochain stage, ou appuie "
+            "sur « Je ne sais pas » (si c'est bien ça, réécris-le).",
+            "Ces dates sont déjà passées : indiquez les dates du prochain stage, ou « Je ne "
+            "sais pas » (si c'est bien cela, réécrivez-le).",
+        )
+    if PERIOD_WORDS.search(said):
         return None
     form["doubted"] = step
     return by_role(
