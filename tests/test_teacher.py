@@ -186,6 +186,9 @@ async def test_the_form_validates_goes_back_and_cancels(kb, db_url):
         ("quatre-vingt-dix", 90),
         ("28 élèves, deux classes", 28),
         ("deux classes", None),
+        ("deux classes, soit 48 élèves", 48),  # the total said after the classes
+        ("2 classes de 24 élèves", 48),
+        ("trois groupes de douze", 36),
         ("la salle doit être réservée 15 jours à l'avance", None),  # days, not pupils
         ("2 h maximum, 30 km autour du collège", None),
     ],

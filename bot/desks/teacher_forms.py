@@ -60,6 +60,7 @@ _ABOUT = {  # "une quinzaine", "une trentaine"
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
 }  # fmt: skip
 _GROUPS = ("classe", "classes", "groupe", "groupes")
+_PUPILS = ("eleves", "eleve", "jeunes", "collegiens", "lyceens", "personnes")
 _COUNTED = re.compile(r"\b(eleves|classes? de \d+)\b")  # a class step's words that count pupils
 # a number that counts something else: « réservée 15 jours à l'avance », « 2 h », « 30 km »
 _NOT_PUPILS = frozenset(
@@ -307,29 +308,32 @@ def pupil_count(text: str) -> tuple[int | None, bool]:
     """The number of pupils in "28", "vingt-huit", "une quinzaine", "2 classes de 25"; and
     whether the text counted classes or groups instead ("deux classes")."""
     words = fold(text).split()
-    runs: list[tuple[int, str]] = []  # a number, the word after it
-    total, started = 0, False
+    runs: list[tuple[int, str, str]] = []  # a number, the word after it, the word before it
+    total, started, before = 0, False, ""
     for i, word in enumerate([*words, ""]):
         value = int(word) if _NUMBER.match(word) else None
+        after = words[i + 1] if i + 1 < len(words) else ""
         if word in _ABOUT or word.rstrip("s") in _ABOUT:
-            runs.append((_ABOUT[word.rstrip("s")], words[i + 1] if i + 1 < len(words) else ""))
+            runs.append((_ABOUT[word.rstrip("s")], after, words[i - 1] if i else ""))
         elif value is not None and not started:
-            runs.append((value, words[i + 1] if i + 1 < len(words) else ""))
+            runs.append((value, after, words[i - 1] if i else ""))
         elif word in _TENS and total % 100 == 4 and word == "vingt":  # quatre-vingt(s)
             total, started = total + 76, True
-        elif word in _TENS or word.rstrip("s") in _TENS:
-            total, started = total + _TENS[word.rstrip("s")], True
-        elif word in _UNITS:
-            total, started = total + _UNITS[word], True
+        elif word in _TENS or word.rstrip("s") in _TENS or word in _UNITS:
+            before = before if started else (words[i - 1] if i else "")
+            total += _UNITS[word] if word in _UNITS else _TENS[word.rstrip("s")]
+            started = True
         elif word == "et" and started:
             continue
         elif started:
-            runs.append((total, word))
+            runs.append((total, word, before))
             total, started = 0, False
-    runs = [(n, after) for n, after in runs if after not in _NOT_PUPILS]
-    counts = [n for n, after in runs if after not in _GROUPS]
-    first_groups = next((n for n, after in runs if after in _GROUPS), None)
-    if counts and first_groups and runs[0][1] in _GROUPS:  # "2 classes de 25": 50
+    runs = [run for run in runs if run[1] not in _NOT_PUPILS]
+    counts = [n for n, after, _ in runs if after not in _GROUPS]
+    # « deux classes, soit 48 élèves »: the total, said after the classes
+    totals = [n for n, after, before in runs if after in _PUPILS and before != "de"]
+    first_groups = next((n for n, after, _ in runs if after in _GROUPS), None)
+    if counts and first_groups and runs[0][1] in _GROUPS and not totals:  # "2 classes de 25"
         return first_groups * max(counts), False
     if counts:
         return max(counts), False
