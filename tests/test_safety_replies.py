@@ -273,6 +273,9 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "ce stage va me tuer",
         "il a vu mon CV et d'un coup y avait plus de place",
         "je touche mes sous quand pour la pfmp ?",
+        "la prof de SVT va me massacrer si j'oublie encore mon classeur",
+        "Quelles lignes d'écoute contre le cyberharcèlement puis-je afficher en salle des profs ?",
+        "mon daron va me tuer si je lui dis que j'ai raté mon stage",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
@@ -299,7 +302,16 @@ def test_a_short_statement_about_oneself_is_no_crisis(net: SafetyNet, text: str)
 
 
 @pytest.mark.parametrize(
-    "text", ["jveux mourir", "il me frappe", "i wanna disappear forever", "je me scarifie"]
+    "text",
+    [
+        "jveux mourir",
+        "il me frappe",
+        "i wanna disappear forever",
+        "je me scarifie",
+        # a threat for telling, after words that are otherwise a figure of speech
+        "ma prof va me tuer si je parle de ce qu'elle me fait",
+        "mon tuteur va me défoncer si je le dis à quelqu'un",
+    ],
 )
 def test_short_distress_is_still_strong(net: SafetyNet, text: str):
     assert getattr(net.assess(text), "level", None) == "strong", text

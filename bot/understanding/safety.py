@@ -35,13 +35,13 @@ from bot.understanding.safety_phrases import (
     MAX_INPUT_CHARS,
     PIECE_MIN_WORDS,
     REFUSED_PLACEMENT,
-    SELF_KILL,
     Normaliser,
     _Compiled,
     _raw_words,
     _squeeze,
     clauses,
     family_positions,
+    kept_harmless,
     unlaughed,
     vetoed_match,
 )
@@ -257,7 +257,7 @@ class SafetyNet:
     def _prepared_one(self, text: str, literal: bool = False) -> str:
         s = " " + " ".join(self._fix(w) for w in self._normaliser.words(text)) + " "
         if self._harmless is not None and not literal:
-            s = self._harmless.sub(lambda m: m[0] if SELF_KILL.search(m[0]) else "_ ", s)
+            s = self._harmless.sub(lambda m: m[0] if kept_harmless(m) else "_ ", s)
         if self._denials is not None:
             s = self._denials.sub(DENIAL + " ", s)
         return s

@@ -245,6 +245,20 @@ REFUSED_PLACEMENT = re.compile(
 # a figure of speech never swallows the pupil's own "je me tue" ("ce weekend je me tue"): the
 # harmless "ce prof me tue" reads its gap as the noun, here it would be "weekend je"
 SELF_KILL = re.compile(r" je me (?:tue|tuerai|tuerais) ")
+# what follows a harmless « mon prof va me tuer » and makes it a threat for telling: « … si je
+# parle », « … si je le dis » (the harmless expression is then kept, and read)
+TOLD_AFTER = re.compile(
+    r"(?:si |s )(?:je |j |tu |on )(?:parle|parles|en parle|en parles|le dis|le dit|l ai dit"
+    r"|le raconte|le racontes|raconte a|racontes a|dis a|dit a|le balance|balance|balances"
+    r"|denonce|porte plainte|cafte|caftes) "
+)
+
+
+def kept_harmless(m: re.Match[str]) -> bool:
+    """A harmless expression that is not one here: « je me tue » inside it, or a threat for
+    telling after it (« mon prof va me tuer si je parle »)."""
+    return SELF_KILL.search(m[0]) is not None or TOLD_AFTER.match(m.string, m.end()) is not None
+
 
 # a denied wish to die (prepared as DENIAL, "_n") taken back: "je veux pas mourir mais je vais
 # le faire"
