@@ -276,6 +276,7 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "la prof de SVT va me massacrer si j'oublie encore mon classeur",
         "Quelles lignes d'écoute contre le cyberharcèlement puis-je afficher en salle des profs ?",
         "mon daron va me tuer si je lui dis que j'ai raté mon stage",
+        "jvais mourir jai pas rendu mon rapport de stage",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
