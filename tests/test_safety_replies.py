@@ -277,6 +277,8 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "Quelles lignes d'écoute contre le cyberharcèlement puis-je afficher en salle des profs ?",
         "mon daron va me tuer si je lui dis que j'ai raté mon stage",
         "jvais mourir jai pas rendu mon rapport de stage",
+        "Exposé d'EMC : quels articles punissent les injures racistes ?",
+        "jvais me pendre si le bus arrive encore en retard",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
