@@ -243,6 +243,14 @@ def test_a_denial_does_not_hide_the_rest_of_the_message(net: SafetyNet):
         ("si je rate encore un stage je me tue, c'est décidé", "suicide"),
         ("ils ont écrit « les noirs dehors » sur mon casier", "abuse"),
         ("le tuteur m'a caressé la cuisse sous la table", "sexual"),
+        ("mon père m'a balancé un verre à la figure hier soir lol", "home_violence"),
+        (
+            "la tutrice commente mes formes et dit qu'elle arrête mon stage si je réponds pas",
+            "sexual",
+        ),
+        ("ils ont créé une page insta « les gouines du bahut » avec ma photo", "harassment"),
+        ("three guys keep calling me a fag in the hallway", "abuse"),
+        ("le gérant m'a dit qu'il prend pas les gens de ta race", "abuse"),
     ],
 )
 def test_newer_wordings(net: SafetyNet, text: str, category: str):
@@ -279,6 +287,11 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "jvais mourir jai pas rendu mon rapport de stage",
         "Exposé d'EMC : quels articles punissent les injures racistes ?",
         "jvais me pendre si le bus arrive encore en retard",
+        "dans les sims j'ai fait mourir ma sim dans un incendie mdr",
+        "mon père me harcèle pour que je finisse ma lettre de motivation",
+        "Quelle est la différence entre harcèlement moral et harcèlement sexuel au travail ?",
+        "Mes élèves ont vu aux infos une agression au couteau, comment en parler en classe ?",
+        "mon frère m'a lancé un oreiller à la tête mdr",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
