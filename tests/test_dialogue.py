@@ -680,6 +680,24 @@ def test_what_is_no_answer_is_not_stored_and_an_early_answer_is_kept(engine_with
     assert state.form is None and "annulée" in sent.text
 
 
+def test_a_class_typed_where_the_school_is_asked_is_kept_as_the_class(engine_with_academies):
+    engine, state = engine_with_academies, State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "Marseille")
+    asked = engine.handle_text(state, "jsuis en 2nde pro")  # the class, not the school's name
+    assert "ta classe" in asked.text and state.form["step"] == "school"
+    assert state.form["answers"]["level"] == "bacpro"
+    assert state.form["answers"]["level_year"] == "2de"
+    engine.handle_text(state, "lycée Brochier, Marseille")
+    assert state.form["answers"]["school"] == "lycée Brochier, Marseille"
+    assert state.form["step"] == "period"  # the class is not asked again
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "Marseille")
+    engine.handle_text(state, "Jean Moulin 3e")  # a name beside the class: the school
+    assert state.form["answers"]["school"] == "Jean Moulin 3e" and state.form["step"] == "level"
+
+
 def test_cancelling_a_sent_request_from_a_new_form_is_explained(engine_with_academies):
     state = State(role="teacher")
     engine_with_academies.command(state, "stage")

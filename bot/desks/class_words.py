@@ -58,3 +58,22 @@ def parse_level(text: str) -> str | None:
         if folded in variants or any(f" {v} " in f" {folded} " for v in variants if len(v) > 1):
             return key
     return None
+
+
+# what may come around a class said alone: « jsuis en 3e », « en seconde pro », « classe de 4eme »
+_AROUND_LEVEL = re.compile(
+    r"^(?:(?:je suis|jsuis|j suis|chui|suis|moi|ma classe c est|c est)\s+)?(?:en\s+)?"
+    r"(?:(?:classe de|la|le)\s+)?(?P<level>.+)$"
+)
+_TOO_VAGUE = {"3", "4", "lp", "lycee pro", "lycee professionnel"}  # a figure, a kind of school
+
+
+def only_level(text: str) -> str | None:
+    """The class when the text says nothing else (« 3e », « jsuis en seconde pro »): typed
+    where the school's name is asked, it is not a school."""
+    said = " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    m = _AROUND_LEVEL.match(said)
+    if m is None or m["level"] in _TOO_VAGUE:
+        return None
+    level = m["level"]
+    return next((key for key, variants in _LEVEL_WORDS.items() if level in variants), None)

@@ -1,7 +1,8 @@
 """Free answers that do not fit their step, caught before they are kept: a correction of an
 earlier answer (« nan attend jsuis a amiens en fait »: the académie changed), a place or dates
 already past typed where the dates are asked (« vannes », « du 3 au 14 mars 2025 »:
-questioned once, kept when typed again)."""
+questioned once, kept when typed again), a class typed where the school is asked (« 3e »: noted
+as the class, the school asked again)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
 from bot.cases.urgency import dates_in
+from bot.desks.class_words import only_level, pro_year
 from bot.messages import by_role
 
 # a correction of an earlier answer, typed at the next step (normalised words): not this
@@ -53,8 +55,19 @@ def corrected(
 
 def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
     """What to say instead of keeping `text` at the dates step when it names no time at all
-    (« vannes ») or only days gone by, once; None to keep it (typed again, it is kept as it is)."""
+    (« vannes ») or only days gone by, once; None to keep it (typed again, it is kept as it is).
+    A class alone at the school step is kept as the class, and the school asked again."""
     step, said = form["step"], " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    if step == "school" and (level := only_level(text)) is not None:
+        form["answers"]["level"] = level
+        form["answers"].pop("level_year", None)
+        if year := pro_year(level, text):
+            form["answers"]["level_year"] = year
+        return by_role(
+            role,
+            "C'est noté pour ta classe ; il me faut aussi ton établissement.",
+            "C'est noté pour la classe ; il me faut aussi l'établissement.",
+        )
     if form.pop("doubted", None) == step or step != "period":
         return None
     days = [d.day for d in dates_in(text, date.today())]
