@@ -698,6 +698,27 @@ def test_a_class_typed_where_the_school_is_asked_is_kept_as_the_class(engine_wit
     assert state.form["answers"]["school"] == "Jean Moulin 3e" and state.form["step"] == "level"
 
 
+def test_the_class_or_the_dates_typed_under_the_recap_correct_it(engine_with_academies):
+    engine, state = engine_with_academies, State(role="pupil")
+    engine.command(state, "stage")
+    for said in ("Marseille", "collège Lakanal, Aubagne", "3e", "du 8 au 12 février 2099"):
+        engine.handle_text(state, said)
+    for said in ("informatique", "Aubagne, 20 min", "3 cv envoyés"):
+        engine.handle_text(state, said)
+    engine.handle_choice(state, "f:ct:bot")
+    assert state.form["step"] == "consent"
+    fixed = engine.handle_text(state, "non en fait jsuis en 4e")
+    assert "C'est corrigé" in fixed.text and "Classe : 4e" in fixed.text
+    fixed = engine.handle_text(state, "c'est du 15 au 19 février 2099 pardon")
+    assert state.form["answers"]["period"] == "c'est du 15 au 19 février 2099 pardon"
+    assert "du 15 au 19 février 2099" in fixed.text and state.form["step"] == "consent"
+    asked = engine.handle_text(state, "c quoi un bts")  # a question changes nothing
+    assert state.form["answers"]["level"] == "4e" and "C'est corrigé" not in asked.text
+    other = engine.handle_text(state, "informatique et commerce")
+    assert "écris la bonne classe ou les bonnes dates" in other.text
+    assert state.form["answers"]["sectors"] == "informatique"
+
+
 def test_cancelling_a_sent_request_from_a_new_form_is_explained(engine_with_academies):
     state = State(role="teacher")
     engine_with_academies.command(state, "stage")

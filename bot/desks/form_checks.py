@@ -2,7 +2,8 @@
 earlier answer (« nan attend jsuis a amiens en fait »: the académie changed), a place or dates
 already past typed where the dates are asked (« vannes », « du 3 au 14 mars 2025 »:
 questioned once, kept when typed again), a class typed where the school is asked (« 3e »: noted
-as the class, the school asked again)."""
+as the class, the school asked again), a class or dates typed under the recap (« non jsuis en
+4e »: changed there)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
 from bot.cases.urgency import dates_in
-from bot.desks.class_words import only_level, pro_year
+from bot.desks.class_words import only_level, parse_level, pro_year
 from bot.messages import by_role
+from bot.understanding.privacy import scrub_contact
 
 # a correction of an earlier answer, typed at the next step (normalised words): not this
 # step's answer. « non … » needs a second sign (« non rien » answers « qu'as-tu essayé ? »)
@@ -90,3 +92,44 @@ def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
         f"Je ne vois pas de date dans « {text} » : indiquez les dates du stage, ou « Je ne "
         "sais pas » (si c'est bien cela, réécrivez-le).",
     )
+
+
+_QUESTION = re.compile(r"\b(?:quoi|koi|comment|pourquoi|est ce|combien|quel|quelle|what|how|why)\b")
+
+
+def recap_fixed(form: dict[str, Any], text: str, role: str | None) -> str | None:
+    """A correction typed under the recap: dates to come (« c'est du 15 au 19 février ») replace
+    the period, a class (« non jsuis en 4e ») the class; None when it names neither."""
+    said = " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    if "?" in text or len(said.split()) > 10 or _QUESTION.search(said):
+        return None  # « c quoi un bts » asks, it does not correct
+    answers = form["answers"]
+    days = [d.day for d in dates_in(text, date.today())]
+    if days and max(days) >= date.today():
+        answers["period"] = scrub_contact(text)
+    elif not days and not text.strip().isdigit() and (level := parse_level(text)) is not None:
+        answers["level"] = level
+        answers.pop("level_year", None)
+        if year := pro_year(level, text):
+            answers["level_year"] = year
+    else:
+        return None
+    return by_role(
+        role,
+        "C'est corrigé. Vérifie le récapitulatif à jour (⬅️ Retour pour changer autre chose) :",
+        "C'est corrigé. Voici le récapitulatif à jour (⬅️ Retour pour changer autre chose) :",
+    )
+
+
+_ADULTS = {  # the adult to contact, typed (« prof principal », « la cpe »)
+    "pp": ("prof principal", "professeur principal", "professeure principale", "pp", "prof princ"),
+    "cpe": ("cpe",),
+    "ddfpt": ("ddfpt", "bureau des entreprises", "chef de travaux", "chef des travaux"),
+    "prof": ("un prof", "mon prof", "ma prof", "un professeur", "professeur", "prof"),
+}
+
+
+def typed_adult(text: str) -> str | None:
+    """The adult to contact at school, typed instead of pressed (« prof principal », « la cpe »)."""
+    said = f" {' '.join(fold(text).split())} "
+    return next((k for k, names in _ADULTS.items() if any(f" {n} " in said for n in names)), None)

@@ -255,19 +255,6 @@ def prefill(form: dict[str, Any], step: str, value: str) -> None:
     form.setdefault("given", []).append(step)
 
 
-_ADULTS = {  # the adult to contact, typed (« prof principal », « la cpe »)
-    "pp": ("prof principal", "professeur principal", "professeure principale", "pp", "prof princ"),
-    "cpe": ("cpe",),
-    "ddfpt": ("ddfpt", "bureau des entreprises", "chef de travaux", "chef des travaux"),
-    "prof": ("un prof", "mon prof", "ma prof", "un professeur", "professeur", "prof"),
-}
-
-
-def _typed_adult(text: str) -> str | None:
-    said = f" {' '.join(fold(text).split())} "
-    return next((k for k, names in _ADULTS.items() if any(f" {n} " in said for n in names)), None)
-
-
 def shortened(text: str) -> str:
     """The first MAX_ANSWER characters, cut between words, with « … »."""
     cut = text[: MAX_ANSWER - 1]
@@ -349,9 +336,19 @@ def answer_text(
             form["answers"]["contact_name"] = text
             form["step"] = "consent"
             return None
-    if step == "contact_adult" and (adult := _typed_adult(text)) is not None:
+    if step == "contact_adult" and (adult := form_checks.typed_adult(text)) is not None:
         answer_choice(form, f"ad:{adult}", directory)  # as its button
         return None
+    if step == "consent" and (fixed := form_checks.recap_fixed(form, text, role)):
+        return fixed  # « non jsuis en 4e » under the recap
+    if step == "consent":
+        return by_role(
+            role,
+            "Pour envoyer, appuie sur « J'accepte » ; pour corriger, écris la bonne classe ou "
+            "les bonnes dates, ou appuie sur ⬅️ Retour.",
+            "Pour envoyer, appuyez sur « J'accepte » ; pour corriger, écrivez la bonne classe "
+            "ou les bonnes dates, ou utilisez ⬅️ Retour.",
+        )
     if step in ("contact", "contact_adult", "consent", "contact_name"):
         return by_role(
             role,
