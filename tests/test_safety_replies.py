@@ -251,6 +251,17 @@ def test_a_denial_does_not_hide_the_rest_of_the_message(net: SafetyNet):
         ("ils ont créé une page insta « les gouines du bahut » avec ma photo", "harassment"),
         ("three guys keep calling me a fag in the hallway", "abuse"),
         ("le gérant m'a dit qu'il prend pas les gens de ta race", "abuse"),
+        ("j'ose pas rentrer chez moi ce soir, mon beau-père a encore bu", "home_violence"),
+        ("Mon élève m'a écrit qu'elle voulait mettre fin à ses jours", "suicide"),
+        ("honestly i'm hoping to never wake up", "suicide"),
+        ("j'ai l'habitude de prendre des claques à la maison", "home_violence"),
+        (
+            "le patron veut que je vienne seule chez lui sinon il signe pas mon attestation",
+            "sexual",
+        ),
+        ("ils ont fait des stickers de moi qui tournent sur le snap de la classe", "harassment"),
+        ("je me suis fait tabasser au parc, j'ai un œil au beurre noir", "assault"),
+        ("le cuisinier m'a tenu la main sur la plaque pour me punir", "assault"),
     ],
 )
 def test_newer_wordings(net: SafetyNet, text: str, category: str):
@@ -292,6 +303,9 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "Quelle est la différence entre harcèlement moral et harcèlement sexuel au travail ?",
         "Mes élèves ont vu aux infos une agression au couteau, comment en parler en classe ?",
         "mon frère m'a lancé un oreiller à la tête mdr",
+        "le coach de boxe m'a fait taper dans les paos toute la séance",
+        "my dad keeps nagging me about my internship applications",
+        "which job should I be choosing after my bac pro?",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
