@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 
-import yaml
 from conftest import KNOWLEDGE_DIR, ROOT
 from sqlalchemy import func, inspect, select
 
@@ -126,12 +125,10 @@ async def test_from_gaps_to_a_fixed_knowledge_base(kb, db_url, tmp_path):
     inbox = json.loads(proc.stdout)["gaps"]
     assert inbox[0]["example"] == UNANSWERED
 
-    # ...adds a question variant to the right topic, checks the file, reloads
-    path = knowledge / "stages.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    topic = next(t for t in data["topics"] if t["id"] == "stage-3e")
-    topic["questions"].append("je peux faire mon stage de 3e dans l'armée ou chez les pompiers ?")
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # ...labels the message as it was written (the route README gives first), reloads
+    path = knowledge / "topic_examples.tsv"
+    with path.open("a", encoding="utf-8") as examples:
+        examples.write(f"stage-3e\t{inbox[0]['example']}\n")
     assert "non rechargée" not in (await say(service, ADMIN, "/reload")).text
     reply = await say(service, PUPIL, UNANSWERED)
     assert reply.kind == "answer" and reply.topic == "stage-3e"
