@@ -297,7 +297,7 @@ def test_a_class_named_in_the_question_is_not_asked(engine):
     bts = State(role="pupil")
     reply = engine.handle_text(bts, "c combien par mois la gratification en bts")
     assert reply.topic == "remuneration-stage" and "quelle classe" not in reply.text
-    assert "4,35 €" in reply.text and bts.topic_level == "bts"  # the figure, in the first message
+    assert "4,50 €" in reply.text and bts.topic_level == "bts"  # the figure, in the first message
 
 
 def test_the_class_said_after_an_answer_refines_it(engine):
