@@ -139,6 +139,7 @@ def test_the_rapport_stage_first_message_ends_on_a_whole_list(kb):
             "Rapport « Ingénieurs pour l'école », 2008 — partie « La problématique des stages » …",
         ),
         ("Décret n° 2023-765 (allocation) ; autre", "Décret n° 2023-765 (allocation)"),
+        ("Code, art. L.1 (élèves ; PPS) ; circulaire", "Code, art. L.1 (élèves ; PPS)"),
         ("x" * 120, "x" * (SHORT_SOURCE - 2) + " …"),
     ],
 )
@@ -155,3 +156,4 @@ def test_every_shipped_short_source_stops_at_a_boundary(kb):
         following = topic.source[len(kept) : len(kept) + 3]
         assert not following or not following[0].isalnum(), (topic.id, short)  # not mid-word
         assert kept.count("«") == kept.count("»"), (topic.id, short)
+        assert kept.count("(") == kept.count(")"), (topic.id, short)

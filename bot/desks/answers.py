@@ -61,7 +61,13 @@ def short_source(source: str) -> str:
     """The first reference of a source line, for the first message: whole if it is short,
     else cut where a title, a section or an item of a list ends (quotes and brackets closed),
     never inside a word; the full source comes with "En savoir plus"."""
-    first = source.split(" ; ")[0].strip()
+    parts = source.split(" ; ")
+    first = parts[0]
+    for part in parts[1:]:  # « art. L.112-1 (élèves handicapés ; PPS) »: one reference
+        if _balanced(first):
+            break
+        first += " ; " + part
+    first = first.strip()
     if len(first) <= SHORT_SOURCE:
         return first
     room = SHORT_SOURCE - 2  # for " …"
