@@ -38,6 +38,9 @@ MEDIA_WORDS = {
 HELP_REQUEST = re.compile(
     r"\b(parler|contacter|joindre|ecrire|l?aide|aider|transmettre|demande)\b.{0,40}"
     r"\b(l?ingenieur|l?ingenieurs|ipe)\b"
+    # « jveu 1 ingenieur pr maider », « yes I want the engineer » (not « je veux être ingénieur »)
+    r"|\b(veux|veut|veu|voudrais|want|need|besoin d(?:e|u)?)\s+(?:un |1 |l |le |une |the |an? )?"
+    r"(ingenieur|ingenieurs|ipe|engineer)\b(?! (informaticien|agronome|du son|civil)\b)"
     # « jpeux refaire une demande ? » after a closed request (not « une demande de stage »)
     r"|\b(refaire|relancer) (une|ma|la) (nouvelle )?demande\b(?! (de|d|pour|a|aupres|du|des|dans)\b)"
     r"|\b(faire|envoyer) une (nouvelle|autre) demande\b(?! (de|d|pour|a|aupres|du|des|dans)\b)"
