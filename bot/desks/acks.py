@@ -51,10 +51,11 @@ NEXT_STEPS = (
 
 # "jveux tout supprimer", "efface mes données": how, at once (the command does it)
 _ERASE = re.compile(
-    r"\b(supprime|supprimer|supprimez|efface|effacer|effacez|delete|erase|oublie|oubliez)\b"
+    r"\b(supprime|supprimes|supprimer|supprimez|supprimiez|efface|effaces|effacer|effacez"
+    r"|effaciez|delete|erase|oublie|oublies|oubliez|oubliiez)\b"
     r".{0,20}\b(tout|toutes|mes donnees|mes infos|mes informations|mes messages|mon compte"
-    r"|mon profil|my data|everything)\b"
-    r"|\btout (supprimer|effacer|delete)\b"
+    r"|mon profil|my data|everything|ce que (?:tu sais|vous savez) sur moi)\b"
+    r"|\btout (supprimer|effacer|delete)\b|\b(oublie|oubliez) moi\b|\bforget me\b"
 )
 ERASE = (
     "Pour tout effacer, appuie sur le bouton ci-dessous ou tape /oublier : j'efface aussitôt ton "

@@ -32,6 +32,12 @@ _PHONE = re.compile(
     r"\b(me appeler|m appeler|mappeler|me telephoner|mon tel|mon telephone|mon portable"
     r"|mon numero|par telephone|au telephone|sur mon tel)\b"
 )
+# « je peux modifier ma demande ? » (the request to the IPE, not « ma demande de stage »)
+_CHANGE = re.compile(
+    r"\b(modifier|modifie|changer|change|corriger|rectifier|completer|ajouter|rajouter"
+    r"|mettre a jour|edit)\b.{0,20}\b(ma demande|la demande|my request)\b"
+    r"(?! (de|d|pour|a|aupres|du|des|dans)\b)"
+)
 
 FREE = (
     "Oui, c'est gratuit : l'aide de l'ingénieur pour l'école ne coûte rien, ni à toi ni à ta "
@@ -64,6 +70,41 @@ PHONE = (
     "numéro.",
 )
 
+CHANGE_IN_FORM = (
+    "Oui : avant l'envoi, je te montre un récapitulatif où tu peux corriger chaque réponse, et "
+    "⬅️ Retour revient à l'étape d'avant.",
+    "Oui : avant l'envoi, un récapitulatif permet de corriger chaque réponse, et ⬅️ Retour "
+    "revient à l'étape d'avant.",
+)
+CHANGE_NONE = (
+    "Tu n'as pas de demande en cours. Quand tu en fais une (/stage), tu peux corriger chaque "
+    "réponse au récapitulatif, avant l'envoi.",
+    "Vous n'avez pas de demande en cours. Quand vous en faites une, un récapitulatif permet de "
+    "corriger chaque réponse avant l'envoi.",
+)
+CHANGE_WAITING = (
+    "Ta demande est envoyée : tu ne peux plus la modifier toi-même. Dès qu'un ingénieur pour "
+    "l'école l'aura prise en charge, ce que tu m'écris ici pourra lui être transmis (bouton ✉️). "
+    "Si elle ne te convient plus, /annuler puis refais-en une avec /stage.",
+    "La demande est envoyée : elle ne se modifie plus. Dès qu'un ingénieur pour l'école l'aura "
+    "prise en charge, ce que vous m'écrivez ici pourra lui être transmis (bouton ✉️). Si elle ne "
+    "convient plus, /annuler puis faites-en une nouvelle.",
+)
+CHANGE_TAKEN = (
+    "Écris-moi ici ce qui change (dates, lieu, métier…) : je te proposerai de le transmettre à "
+    "l'ingénieur pour l'école qui suit ta demande (bouton ✉️).",
+    "Écrivez-moi ici ce qui change : je vous proposerai de le transmettre à l'ingénieur pour "
+    "l'école qui suit la demande (bouton ✉️).",
+)
+
+
+def _change(case: Case | None, in_form: bool) -> tuple[str, str]:
+    if in_form:
+        return CHANGE_IN_FORM
+    if case is None:
+        return CHANGE_NONE
+    return CHANGE_TAKEN if case.status in ("acknowledged", "scheduled") else CHANGE_WAITING
+
 
 def answer(said: str, case: Case | None, role: str | None, in_form: bool = False) -> Reply | None:
     """The answer to a question about the request (folded words), or None. Without a request
@@ -74,7 +115,9 @@ def answer(said: str, case: Case | None, role: str | None, in_form: bool = False
         return None
     if len(said.split()) > 20:  # a story, not a question about the request
         return None
-    if _PARENTS.search(said):
+    if _CHANGE.search(said):
+        text = _change(case, in_form)
+    elif _PARENTS.search(said):
         text = PARENTS
     elif _SCHOOL.search(said):
         text = SCHOOL_YES if case is not None and via_school(case) else SCHOOL_NO
@@ -85,7 +128,11 @@ def answer(said: str, case: Case | None, role: str | None, in_form: bool = False
     else:
         return None
     reply = Reply(by_role(role, *text), kind="info")
-    if case is None:
+    if text is CHANGE_NONE:
+        reply.choices = [Choice("🙋 Demander l'aide d'un ingénieur pour l'école", "esc")]
+    elif text in (CHANGE_WAITING, CHANGE_TAKEN):
+        return reply
+    elif case is None:
         reply.choices = [Choice("🙋 Demander l'aide d'un ingénieur pour l'école", "esc")]
     else:
         reply.text += (

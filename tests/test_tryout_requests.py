@@ -1,0 +1,84 @@
+"""What the 17th session's try-out helpers asked about the request to the IPE and about their
+data, in their words: the way to the request, changing it, erasing everything, what costs."""
+
+from __future__ import annotations
+
+import pytest
+from support.cases import PUPIL, fill_form, invite, make_service, press, say
+from support.teachers import the_case
+
+from bot.messages import State
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jveu 1 ingenieur pr maider a trouvé 1 stage",
+        "yes I want the engineer",
+        "j'ai besoin d'un ingénieur pour mon stage",
+        "je voudrais un IPE stp",
+    ],
+)
+def test_asking_for_an_engineer_in_ones_words_starts_the_request(engine_with_academies, text):
+    reply = engine_with_academies.handle_text(State(role="pupil"), text)
+    assert reply.kind == "form" and "académie" in reply.text, text
+
+
+@pytest.mark.parametrize("text", ["je veux être ingénieur", "je veux devenir ingénieur du son"])
+def test_wanting_to_become_an_engineer_is_no_request(engine_with_academies, text):
+    assert engine_with_academies.handle_text(State(role="pupil"), text).kind != "form"
+
+
+@pytest.mark.parametrize("text", ["comment je contacte un IPE ?", "c koi 1 ipe"])
+def test_the_ipe_answer_says_how_to_reach_one_and_offers_the_request(engine_with_academies, text):
+    reply = engine_with_academies.handle_text(State(role="pupil"), text)
+    assert reply.topic == "ipe"
+    assert "transmettre ta demande" in reply.text.split("Source :")[0]  # the first message
+    assert reply.choices[0].id == "esc"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je veux que vous effaciez tout ce que vous savez sur moi",
+        "supprimez mes données svp",
+        "oubliez moi",
+    ],
+)
+def test_asking_to_erase_ones_data_gets_the_erase_button(engine, text):
+    reply = engine.handle_text(State(role="pupil"), text)
+    assert [c.id for c in reply.choices] == ["del"], text
+    assert "/oublier" in reply.text
+
+
+@pytest.mark.parametrize("text", ["ca coute de largent le stage ?", "c payant le stage"])
+def test_what_a_stage_costs_is_the_costs_topic_even_after_another_answer(engine, text):
+    state = State(role="pupil")
+    engine.handle_text(state, "c quoi le stage de 3e")
+    reply = engine.handle_text(state, text)
+    assert reply.topic == "frais-stage" and "ne te coûte rien" in reply.text
+    assert "Voici la suite" not in reply.text
+
+
+def test_the_bts_gratification_is_the_2026_amount_and_dated(engine):
+    reply = engine.handle_text(State(role="pupil"), "c combien la gratification en bts")
+    assert "4,50 €" in reply.text and "2026" in reply.text and "4,35 €" not in reply.text
+
+
+async def test_changing_the_request_is_explained_at_every_stage(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, 3001, f"/ipe {code}")
+    none = await say(service, PUPIL, "je peux modifier ma demande ?")
+    assert "pas de demande en cours" in none.text and [c.id for c in none.choices] == ["esc"]
+    await say(service, PUPIL, "/stage")
+    inside = await say(service, PUPIL, "je pourrai modifier ma demande ?")
+    assert "récapitulatif" in inside.text and "académie" in inside.text  # the step asked again
+    await say(service, PUPIL, "/annuler")
+    await fill_form(service, PUPIL)
+    sent = await say(service, PUPIL, "je peux modifier ma demande ?")
+    assert "ne peux plus la modifier" in sent.text and "/annuler" in sent.text
+    await press(service, 3001, f"ca:{(await the_case(service, PUPIL)).id}")
+    taken = await say(service, PUPIL, "je peux modifier ma demande ?")
+    assert "ce qui change" in taken.text
+    await service.db.dispose()
