@@ -124,3 +124,8 @@ def voice(state: State) -> str | None:
 def by_role(role: str | None, pupil: str, teacher: str) -> str:
     """The pupil's wording (tu) or the adults' (vous)."""
     return teacher if role == "teacher" else pupil
+
+
+def answer_voice(state: State) -> str | None:
+    """Which version of an answer: a parent's when they have one (topics.answer_for)."""
+    return "parent" if state.parent and state.role != "pupil" else voice(state)

@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.desks import levels
-from bot.messages import Choice, Reply, State, by_role, voice
+from bot.messages import Choice, Reply, State, answer_voice, by_role, voice
 from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import words
 
@@ -107,7 +107,7 @@ def fallback(engine: DialogueEngine, state: State, text: str, result: MatchResul
     said = words(text, engine.kb.lexicon)
     last = engine.kb.topics.get(state.last_topic or "")
     if last is not None and _TOO_MUCH.search(" ".join(said)):
-        head, _ = split_answer(last.answer_for(state.role, levels.variant(state)))
+        head, _ = split_answer(last.answer_for(answer_voice(state), levels.variant(state)))
         first = head.split("\n")[0]
         cut = first.rfind(". ", 0, IN_SHORT)
         short = first if len(first) <= IN_SHORT or cut < 0 else first[: cut + 1]

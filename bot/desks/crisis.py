@@ -63,7 +63,7 @@ def crisis_reply(
             "\n\nVous pouvez aussi continuer à m'écrire ici pour vos questions.",
         )
         return Reply(body, kind="safety", safety=signal.level)
-    title = register.title(topic, state.role)
+    title = register.title(topic, register.reader(state))
     body += by_role(
         voice(state),
         f"\n\nTa question sur « {title} » : la réponse est sous ce bouton.",

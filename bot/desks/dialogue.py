@@ -32,7 +32,7 @@ from bot.desks.phrases import (
     VOUS,
 )
 from bot.desks.teacher_forms import TYPED_STEPS
-from bot.messages import Choice, Reply, State, by_role, voice
+from bot.messages import Choice, Reply, State, answer_voice, by_role, voice
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
@@ -217,10 +217,10 @@ class DialogueEngine:
             return self._offer(state, Reply(text, choices, kind="menu"))
         if kind == "more" and arg in self.kb.topics:
             topic = self.kb.topics[arg]
-            _, rest = split_answer(topic.answer_for(voice(state), levels.variant(state)))
+            _, rest = split_answer(topic.answer_for(answer_voice(state), levels.variant(state)))
             text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
             state.told_rest = arg if arg == state.last_topic else state.told_rest
-            related = register.topic_choices(self.kb, topic.related, state.role)[:4]
+            related = register.topic_choices(self.kb, topic.related, register.reader(state))[:4]
             if topic.action == "escalate" and self.escalation:  # "le bouton ci-dessous"
                 related.insert(0, Choice(ESCALATE_LABEL, "esc"))
             return self._offer(state, Reply(text, related, kind="more", topic=topic.id))
@@ -259,7 +259,7 @@ class DialogueEngine:
                 state.form = None
                 return Reply(
                     by_role(
-                        state.role,
+                        voice(state),
                         "Ta demande est annulée : rien n'a été envoyé.",
                         "La demande est annulée : rien n'a été envoyé.",
                     ),
@@ -276,7 +276,7 @@ class DialogueEngine:
             state,
             Reply(
                 by_role(
-                    state.role,
+                    voice(state),
                     f"Je ne connais pas la commande /{name}. Essaie /menu ou /aide.",
                     f"Je ne connais pas la commande /{name}. Essayez /menu ou /aide.",
                 ),
@@ -301,7 +301,7 @@ class DialogueEngine:
         """A sticker, photo, voice note, document, location...: answered in words."""
         what = MEDIA_WORDS.get(media, "ce message")
         text = by_role(
-            state.role,
+            voice(state),
             f"Merci pour {what} ! Je ne comprends que le texte écrit : pose-moi ta question en "
             "quelques mots, ou choisis un thème :",
             f"Merci pour {what}. Je ne comprends que le texte écrit : posez votre question en "
@@ -346,8 +346,8 @@ class DialogueEngine:
         elif topic.id == CRISIS_TOPIC:  # its helplines are shown: what follows leans on them
             state.crisis_at = time.time()
         levels.note_topic(state, topic)
-        head, rest = split_answer(topic.answer_for(voice(state), levels.variant(state)))
-        choices = register.topic_choices(self.kb, topic.related, state.role)[:3]
+        head, rest = split_answer(topic.answer_for(answer_voice(state), levels.variant(state)))
+        choices = register.topic_choices(self.kb, topic.related, register.reader(state))[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line
             text = head if not rest else f"{head}\n\n{rest}"
         else:
@@ -384,25 +384,25 @@ class DialogueEngine:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
             reply = repeat.with_point(self, state, reply, result)  # the line the words point to
             if result.suggestions and reply.kind == "answer":
-                others = [self.kb.topics[t] for t in result.suggestions]
-                names = " ou ".join(f"« {register.title(t, state.role)} »" for t in others)
+                who = register.reader(state)
+                names = " ou ".join(
+                    f"« {register.title(self.kb.topics[t], who)} »" for t in result.suggestions
+                )
                 reply.text += by_role(
-                    state.role,
+                    voice(state),
                     f"\n\nTu cherchais peut-être plutôt : {names} (bouton ci-dessous).",
                     f"\n\nVous cherchiez peut-être plutôt : {names} (bouton ci-dessous).",
                 )
                 known = {c.id for c in reply.choices}
-                extra = [
-                    c
-                    for c in register.topic_choices(self.kb, result.suggestions, state.role)
-                    if c.id not in known
+                extra = register.topic_choices(self.kb, result.suggestions, who)
+                reply.choices = ([c for c in extra if c.id not in known] + reply.choices)[
+                    :MAX_CHOICES
                 ]
-                reply.choices = (extra + reply.choices)[:MAX_CHOICES]
             reply.suggestions = list(result.suggestions)
             return reply
         ids = [t for t in result.suggestions if t not in SMALL_TALK_TOPICS]  # no « Bonjour ! »
         if ids:
-            choices = register.topic_choices(self.kb, ids, state.role)
+            choices = register.topic_choices(self.kb, ids, register.reader(state))
             choices.append(Choice("Autre chose", "m"))
             return Reply(
                 by_role(voice(state), "Tu voulais dire :", "Vouliez-vous dire :"),

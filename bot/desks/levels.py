@@ -190,7 +190,7 @@ def restated(engine: DialogueEngine, state: State, said: str) -> Reply | None:
     hello, only = _INTRO_CLASS.match(said) is not None, _only_class(said)
     if (hello and (last is None or not only)) or (last is None and only):
         ids = dict.fromkeys([*own, "trouver-stage", "pas-de-stage"])
-        choices = register.topic_choices(engine.kb, ids, state.role)
+        choices = register.topic_choices(engine.kb, ids, register.reader(state))
         return Reply(
             f"{'Salut 👋 ' if hello else ''}C'est noté ({name}). Pose-moi ta question, ou choisis :",
             choices,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.cases.academies import Academy, fold, of_academy
-from bot.messages import Reply, State, by_role
+from bot.messages import Reply, State, by_role, voice
 
 if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
@@ -154,7 +154,7 @@ def welcome(engine: DialogueEngine, state: State, payload: str) -> Reply:
             reply.text = f"Bienvenue ! C'est noté : tu es {where}.\n\n{reply.text}"
         return reply
     text = by_role(
-        state.role,
+        voice(state),
         (f"Bienvenue ! Tu es {where} : pose" if where else "Bienvenue ! Pose")
         + "-moi ta question sur les stages en quelques mots (par exemple « c'est quoi le stage "
         "de 3e ? »), ou choisis un thème :",

@@ -21,7 +21,7 @@ from bot.desks import offer_form, request
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.parents import PARENT
 from bot.desks.turn import Turn
-from bot.messages import Choice, Reply, State, by_role, parse_id
+from bot.messages import Choice, Reply, State, by_role, parse_id, voice
 from bot.placements import repository
 from bot.placements.demand import demand_lines, record_unmet, unmet_demand
 from bot.placements.query import SearchQuery, looks_like_search, parse
@@ -141,7 +141,7 @@ def _nothing(engine: DialogueEngine, state: State, academy: str | None) -> Reply
     state.academy = known
     form.text = (
         by_role(
-            state.role,
+            voice(state),
             "Je n'ai pas encore d'offre publiée par un ingénieur pour l'école qui corresponde à "
             "ta recherche, désolé. Mais tu n'es pas seul·e : un ingénieur pour l'école de ton "
             "académie peut t'aider à trouver.",
@@ -240,7 +240,7 @@ class OffersDesk:
             turn.state.choices = list(choices)
             return Reply(
                 by_role(
-                    turn.state.role,
+                    voice(turn.state),
                     f"Je transmets ton intérêt pour « {placement.title} » ({placement.employer}, "
                     f"{placement.commune}) à l'ingénieur pour l'école qui suit ta demande "
                     f"{case.reference} ?",
@@ -268,7 +268,7 @@ class OffersDesk:
         await attach(turn.session, self.escalation, case, placement.id)
         return Reply(
             by_role(
-                turn.state.role,
+                voice(turn.state),
                 f"C'est transmis ✅ L'ingénieur pour l'école qui suit ta demande {case.reference} "
                 f"va regarder l'offre « {placement.title} » et te répondre ici.",
                 f"C'est transmis ✅ (demande {case.reference}, offre « {placement.title} »).",

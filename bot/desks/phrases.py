@@ -60,6 +60,14 @@ TEACHER_CUES = re.compile(
     r"|(?<!mon )(?<!ma )(?<!mon prof )professeur principal|(?<!ma )professeure principale"
     r"|en tant qu(?:e |e )?(?:prof|enseignant)"
     r"|mes collegues|nos collegues|equipe pedagogique"
+    # the school's other staff: « je suis DDFPT », « je travaille au bureau des entreprises »
+    r"|je suis (?:le |la |un |une )?(?:ddfpt|chef de travaux|cheffe de travaux|directeur delegue"
+    r"|directrice deleguee|documentaliste|psy en|psyen|proviseur adjoint|proviseure adjointe"
+    r"|principal adjoint|principale adjointe|chef d etablissement|cheffe d etablissement"
+    r"|coordonnateur|coordonnatrice|referent entreprises?|referente entreprises?)\b"
+    r"|je (?:travaille|bosse|suis) (?:au|a la|dans le|dans la) (?:bureau des entreprises"
+    r"|pole stages?|service ecole entreprise|rectorat|cio|vie scolaire)\b"
+    r"|je (?:gere|m occupe de|moccupe de) (?:le |la )?(?:bureau des entreprises|pfmp|stages des)\b"
     # a company that hosts pupils: answered as the school's staff are, in vous, for good
     r"|je suis (?:le |la |un |une )?(?:tuteur|tutrice|maitre de stage|maitresse de stage)"
     r"|je dirige|chef d entreprise|cheffe d entreprise|nous accueillons|mon stagiaire|ma stagiaire"

@@ -59,13 +59,20 @@ def role_choices() -> list[Choice]:
 
 def title(topic: Topic, role: str | None) -> str:
     """The topic's name in the words of this role."""
-    return TEACHER_TITLES.get(topic.id, topic.title) if role == "teacher" else topic.title
+    adult = role in ("teacher", "parent")
+    return TEACHER_TITLES.get(topic.id, topic.title) if adult else topic.title
 
 
 def topic_choices(kb: KnowledgeBase, ids: Iterable[str], role: str | None) -> list[Choice]:
     """Buttons to these topics, named for the role; a topic not for this role is left out."""
     topics = (kb.topics[i] for i in ids if i in kb.topics)
-    return [Choice(title(t, role), f"t:{t.id}") for t in topics if t.serves(role)]
+    served = None if role == "parent" else role  # a parent: every topic, in adults' words
+    return [Choice(title(t, role), f"t:{t.id}") for t in topics if t.serves(served)]
+
+
+def reader(state: State) -> str | None:
+    """Whose names for the topics: "parent" for a parent (an adult who may read them all)."""
+    return "parent" if state.parent and state.role != "pupil" else state.role
 
 
 def says_teacher(state: State, said: str) -> bool:
@@ -123,7 +130,7 @@ def theme_menu(kb: KnowledgeBase, state: State, theme_id: str, page: int = 0) ->
     pages = max(1, -(-len(topics) // MENU_PAGE))
     page = min(page, pages - 1)
     shown = topics[page * MENU_PAGE : (page + 1) * MENU_PAGE]
-    choices = [Choice(title(t, state.role), f"t:{t.id}") for t in shown]
+    choices = [Choice(title(t, reader(state)), f"t:{t.id}") for t in shown]
     if page + 1 < pages:
         choices.append(Choice("➡️ Suite", f"th:{theme.id}:{page + 1}"))
     choices.append(Choice("⬅️ Retour", f"th:{theme.id}:{page - 1}" if page else "m"))

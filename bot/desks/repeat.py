@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.desks import levels, register
 from bot.desks.answers import short_source, split_answer
-from bot.messages import Choice, Reply, State, by_role
+from bot.messages import Choice, Reply, State, answer_voice, by_role, voice
 from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import analyse
 from bot.understanding.topics import Topic
@@ -26,7 +26,7 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     """The reply to a message read as the topic of the last answer (`state.last_topic`)."""
     assert result.topic is not None
     topic = engine.kb.topics[result.topic]
-    name = register.title(topic, state.role)
+    name = register.title(topic, register.reader(state))
     labelled = _labelled(engine, state, topic, result.tokens)
     if state.told_rest != topic.id and labelled is None:
         more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
@@ -39,18 +39,18 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     point = labelled or _point(engine, state, topic, result.tokens)
     if point is not None:  # "faut-il un signalement au procureur ?": that line of the answer
         text = by_role(
-            state.role,
+            voice(state),
             f"Sur ce point, ma réponse sur « {name} » dit :\n\n{point}",
             f"Sur ce point, ma réponse sur « {name} » dit :\n\n{point}",
         )
         text += f"\n\nSource : {short_source(topic.source)}"
-        related = register.topic_choices(engine.kb, topic.related, state.role)[:OTHERS]
+        related = register.topic_choices(engine.kb, topic.related, register.reader(state))[:OTHERS]
         return Reply(text, related, kind="answer", topic=topic.id, score=result.score)
     nearby = [c.topic_id for c in result.candidates if c.topic_id != topic.id]
-    choices = register.topic_choices(engine.kb, [*nearby, *topic.related], state.role)
+    choices = register.topic_choices(engine.kb, [*nearby, *topic.related], register.reader(state))
     unique = list({c.id: c for c in choices if c.id != f"t:{topic.id}"}.values())[:OTHERS]
     text = by_role(
-        state.role,
+        voice(state),
         f"Ma réponse sur « {name} » dit tout ce que je sais là-dessus. Si ta question "
         "portait sur autre chose, reformule-la, ou regarde ces sujets proches :",
         f"Ma réponse sur « {name} » dit tout ce que je sais là-dessus. Si votre question "
@@ -89,7 +89,7 @@ def _point(
 ) -> str | None:
     """The one line of the answer's rest (the first message is on screen) that the question's
     distinctive words point to."""
-    answer = topic.answer_for(state.role, levels.variant(state))
+    answer = topic.answer_for(answer_voice(state), levels.variant(state))
     key = (id(engine.kb), topic.id, answer)
     if key not in _LINES:  # the answers do not change while the bot runs: read them once
         if len(_LINES) > MAX_CACHED:
@@ -116,7 +116,7 @@ def _labelled(
 ) -> str | None:
     """« ki la signe ? » under the convention: the one line of the first message labelled
     « • Qui signe : », said again rather than a rest that does not say it."""
-    head, _ = split_answer(topic.answer_for(state.role, levels.variant(state)))
+    head, _ = split_answer(topic.answer_for(answer_voice(state), levels.variant(state)))
     title = set(analyse(topic.title, engine.kb.lexicon)[0])
     asked = set(tokens) - title
     found = []

@@ -114,14 +114,14 @@ def _parse_answers(
         roles = ROLES if audience == "both" else (audience,)
         answers = {role: text for role in roles}
     elif isinstance(raw, dict):
-        unknown = set(raw) - set(ROLES)
+        unknown = set(raw) - {*ROLES, "parent"}  # parent: optional, else the teacher's
         if unknown:
             errors.append(
                 KnowledgeError(
                     file,
                     entry,
                     "answer",
-                    f"clés inconnues {sorted(map(str, unknown))} (attendu : pupil, teacher)",
+                    f"clés inconnues {sorted(map(str, unknown))} (attendu : pupil, teacher, parent)",
                 )
             )
         needed = ROLES if audience == "both" else (audience,)
@@ -131,6 +131,8 @@ def _parse_answers(
                 errors.append(KnowledgeError(file, entry, f"answer.{role}", "réponse vide"))
             else:
                 answers[role] = text
+        if (parent := yaml_text(raw.get("parent"))) is not None:
+            answers["parent"] = parent
     else:
         errors.append(KnowledgeError(file, entry, "answer", "réponse manquante"))
     for role, text in answers.items():

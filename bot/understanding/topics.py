@@ -37,7 +37,9 @@ class Topic:
     def answer_for(self, role: str | None, level: str | None = None) -> str:
         """The answer in the register of the role (pupil "tu" by default); a pupil whose class
         has a variant (`level`, one of LEVEL_KEYS) gets that variant."""
-        if role != "teacher" and level in self.by_level:
+        if role == "parent":  # a parent's own version, else the adults' (vous)
+            role = "parent" if "parent" in self.answers else "teacher"
+        if role not in ("teacher", "parent") and level in self.by_level:
             return self.by_level[level]
         if role in self.answers:
             return self.answers[role]
