@@ -127,9 +127,9 @@ async def test_with_no_administrator_either_the_pupil_is_told_nobody_will_read_i
     for answer in FORM_ANSWERS[1:]:
         reply = await say(service, PUPIL, answer)
     reply = await press(service, PUPIL, "f:ct:bot")
-    assert "personne ne la lira" in reply.text and "équipe du bot" not in reply.text
+    assert "personne ne la lira" in reply.text and "administrateurs" not in reply.text
     reply = await press(service, PUPIL, "f:ok")
-    assert "Personne ne la lira" in reply.text and "équipe du bot" not in reply.text
+    assert "Personne ne la lira" in reply.text and "administrateurs" not in reply.text
     status = await say(service, PUPIL, "/demande")
     assert "Personne ne la lira" in status.text and "prévenue" not in status.text
     await service.db.dispose()
@@ -139,7 +139,10 @@ async def test_with_an_administrator_the_pupil_is_told_the_team_knows(kb, db_url
     service = make_service(db_url, kb)
     await service.db.create_schema()
     reply = await fill_form(service, PUPIL)
-    assert "L'équipe du bot est prévenue" in reply.text and "Personne ne la lira" not in reply.text
+    assert (
+        "Les administrateurs de l'assistant sont prévenus" in reply.text
+        and "Personne ne la lira" not in reply.text
+    )
     await service.db.dispose()
 
 

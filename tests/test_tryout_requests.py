@@ -82,3 +82,19 @@ async def test_changing_the_request_is_explained_at_every_stage(kb, db_url):
     taken = await say(service, PUPIL, "je peux modifier ma demande ?")
     assert "ce qui change" in taken.text
     await service.db.dispose()
+
+
+async def test_erasing_with_a_request_open_names_the_engineer_only_when_one_receives_it(kb, db_url):
+    service = make_service(db_url, kb, admin_ids=frozenset())
+    await service.db.create_schema()
+    await fill_form(service, PUPIL)  # nobody registered for the académie
+    asked = await say(service, PUPIL, "/oublier")
+    assert asked.kind == "ask_forget" and "prévenu" not in asked.text
+    code = await invite(service, "aix-marseille")
+    await say(service, 3001, f"/ipe {code}")
+    await fill_form(service, PUPIL + 1)
+    asked = await say(service, PUPIL + 1, "/oublier")
+    assert "l'ingénieur pour l'école prévenu" in asked.text
+    done = await press(service, PUPIL + 1, "del")
+    assert done.kind == "forgotten" and "ta demande d'aide" in done.text
+    await service.db.dispose()

@@ -8,6 +8,7 @@ import re
 import time
 
 from bot.desks.crisis import AFTER_CRISIS_SECONDS
+from bot.desks.erasure import ERASE_BUTTON
 from bot.desks.request import resume_choices, says_found
 from bot.messages import Choice, Reply, State, by_role, voice
 
@@ -89,7 +90,7 @@ def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     """The reply to a bare acknowledgement, to "jai trouvé mon stage !" (the next steps) or to
     "efface tout" (/oublier); None when the message is something else."""
     if _ERASE.search(said) and len(said.split()) <= FOUND_WORDS:
-        erase = [Choice("🗑️ Tout effacer", "del")]  # the same as /oublier (desks.routes)
+        erase = [ERASE_BUTTON]  # the same as /oublier (desks.routes)
         return Reply(
             by_role(voice(state), *ERASE), erase, kind="answer", topic="donnees-personnelles"
         )

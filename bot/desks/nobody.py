@@ -9,16 +9,19 @@ from bot.messages import by_role
 TEAM, ALONE = "team", "alone"
 
 _TOLD = {
-    (TEAM, False): "L'équipe du bot est prévenue et cherche quelqu'un, sans pouvoir te promettre "
+    (
+        TEAM,
+        False,
+    ): "Les administrateurs de l'assistant sont prévenus et cherchent quelqu'un, sans pouvoir te promettre "
     "de délai.",
-    (TEAM, True): "L'équipe du bot est prévenue, sans délai garanti.",
+    (TEAM, True): "Les administrateurs de l'assistant sont prévenus, sans délai garanti.",
     (ALONE, False): "Personne ne la lira tant qu'un ingénieur ne sera pas inscrit, et je ne "
     "sais pas quand ce sera.",
     (ALONE, True): "Personne ne la lira tant qu'un ingénieur ne sera pas inscrit, à une date "
     "que je ne connais pas.",
 }
 _WILL_BE_TOLD = {
-    TEAM: "l'équipe du bot sera prévenue, sans délai garanti.",
+    TEAM: "les administrateurs de l'assistant seront prévenus, sans délai garanti.",
     ALONE: "personne ne la lira tant qu'un ingénieur ne sera pas inscrit.",
 }
 
@@ -29,7 +32,7 @@ def who_hears(admins: bool) -> str:
 
 
 def told(who: str, role: str | None) -> str:
-    """The sentence saying who knows of the unrouted request (« L'équipe du bot est prévenue… »
+    """The sentence saying who knows of the unrouted request (« Les administrateurs de l'assistant sont prévenus… »
     or « Personne ne la lira… »)."""
     return by_role(role, _TOLD[who, False], _TOLD[who, True])
 

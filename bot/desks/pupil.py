@@ -18,7 +18,7 @@ from bot.cases.details import STATUS_LABELS, last_request
 from bot.cases.outbox import forget_recipient
 from bot.cases.routing import OPEN_STATUSES
 from bot.cases.service import EscalationService
-from bot.desks import acks, nobody, offers, process_questions, request, staff
+from bot.desks import acks, erasure, nobody, offers, process_questions, request, staff
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
@@ -377,44 +377,12 @@ class PupilDesk:
         if turn.incoming.kind == "command" and not staff and self.escalation is not None:
             case = await self.escalation.open_case_of(turn.session, turn.chat_id)
             if case is not None:
-                text = by_role(
-                    voice(turn.state),
-                    f"Ta demande {case.reference} est en cours : si tu effaces tout, elle sera "
-                    "close et l'ingénieur pour l'école prévenu. Tout effacer quand même ?",
-                    f"Votre demande {case.reference} est en cours : si vous effacez tout, elle "
-                    "sera close et l'ingénieur pour l'école prévenu. Tout effacer quand même ?",
-                )
-                return Reply(text, [Choice("🗑️ Tout effacer", "del")], kind="ask_forget")
+                routed = await self.escalation.router.routed(turn.session, case)
+                return erasure.ask_first(case.reference, routed, voice(turn.state))
         await forget_chat(turn.session, turn.chat_id)
         if not staff:  # an IPE's case notices stay: the cases' history relies on them
             await forget_recipient(turn.session, turn.chat_id)
         erased = 0
         if self.escalation is not None:
             erased = await self.escalation.erase_pupil(turn.session, turn.chat_id)
-        role = voice(turn.state)
-        text = by_role(
-            role,
-            "C'est fait : j'ai effacé ton profil et notre conversation",
-            "C'est fait : j'ai effacé votre profil et notre conversation",
-        )
-        if erased == 1:
-            text += by_role(role, ", ainsi que tes informations dans ta demande d'aide", "")
-            text += by_role(role, "", ", ainsi que vos informations dans votre demande")
-        elif erased:
-            text += by_role(
-                role,
-                f", ainsi que tes informations dans tes {erased} demandes d'aide",
-                f", ainsi que vos informations dans vos {erased} demandes",
-            )
-        text += by_role(
-            role,
-            ". Tu peux recommencer quand tu veux avec /start.",
-            ". Vous pouvez recommencer quand vous voulez avec /start.",
-        )
-        if staff:  # an IPE: say what stays
-            text = (
-                "C'est fait : j'ai effacé votre profil et notre conversation. Votre inscription "
-                "comme ingénieur pour l'école reste active (vous recevez toujours les demandes "
-                "de votre académie) : pour la retirer, demandez-le à l'administrateur."
-            )
-        return Reply(text, kind="forgotten")
+        return erasure.done(erased, voice(turn.state), staff)
