@@ -710,7 +710,7 @@ def test_the_class_or_the_dates_typed_under_the_recap_correct_it(engine_with_aca
     fixed = engine.handle_text(state, "non en fait jsuis en 4e")
     assert "C'est corrigé" in fixed.text and "Classe : 4e" in fixed.text
     fixed = engine.handle_text(state, "c'est du 15 au 19 février 2099 pardon")
-    assert state.form["answers"]["period"] == "c'est du 15 au 19 février 2099 pardon"
+    assert state.form["answers"]["period"] == "du 15 au 19 février 2099 pardon"  # « c'est » cut
     assert "du 15 au 19 février 2099" in fixed.text and state.form["step"] == "consent"
     asked = engine.handle_text(state, "c quoi un bts")  # a question changes nothing
     assert state.form["answers"]["level"] == "4e" and "C'est corrigé" not in asked.text

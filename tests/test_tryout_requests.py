@@ -98,3 +98,25 @@ async def test_erasing_with_a_request_open_names_the_engineer_only_when_one_rece
     done = await press(service, PUPIL + 1, "del")
     assert done.kind == "forgotten" and "ta demande d'aide" in done.text
     await service.db.dispose()
+
+
+async def test_the_form_takes_terminale_refuses_a_day_that_does_not_exist_and_hears_oops(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "j'habite à Marseille")
+    await say(service, PUPIL, "Lycée Thiers, Marseille")
+    dates = await say(service, PUPIL, "terminale")  # no button of its own: Autre, kept
+    assert "Quand a lieu ton stage" in dates.text
+    wrong = await say(service, PUPIL, "32/13/2026")
+    assert "n'est pas une date qui existe" in wrong.text
+    for answer in ("du 12 au 16 janvier", "informatique", "Marseille", "rien"):
+        await say(service, PUPIL, answer)
+    recap = await press(service, PUPIL, "f:ct:bot")
+    assert "Classe : Autre, terminale" in recap.text
+    fixed = await say(service, PUPIL, "attends je me suis trompé c'était du 3 au 28 mars")
+    assert "C'est corrigé" in fixed.text
+    assert "Période ou date limite : du 3 au 28 mars" in fixed.text
+    await service.db.dispose()

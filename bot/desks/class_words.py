@@ -77,3 +77,18 @@ def only_level(text: str) -> str | None:
         return None
     level = m["level"]
     return next((key for key, variants in _LEVEL_WORDS.items() if level in variants), None)
+
+
+# classes with no button of their own (« terminale », « 1ere STMG », « 5e »): « Autre », kept
+_OTHER_CLASS = re.compile(
+    r"^(?:(?:je suis|jsuis|j suis|chui|suis|moi)\s+)?(?:en\s+)?(?P<c>(?:terminale|tle|term"
+    r"|premiere|1ere|1re|6e|6eme|sixieme|5e|5eme|cinquieme|prepa|cpge|licence|l1|l2|l3|bac)"
+    r"(?: [a-z0-9]+){0,2})$"
+)
+
+
+def other_class(text: str) -> str | None:
+    """« terminale », « 1ere stmg »: a class without its button, as typed (folded)."""
+    said = " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    m = _OTHER_CLASS.match(said)
+    return m["c"] if m else None

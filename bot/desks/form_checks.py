@@ -82,6 +82,15 @@ def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
             "Ces dates sont déjà passées : indiquez les dates du prochain stage, ou « Je ne "
             "sais pas » (si c'est bien cela, réécrivez-le).",
         )
+    if any(not _real_day(m) for m in _NUMERIC_DAY.finditer(text)):  # « 32/13/2026 »
+        form["doubted"] = step
+        return by_role(
+            role,
+            f"« {text} » n'est pas une date qui existe : écris les dates de ton stage (par "
+            "exemple « du 12 au 16 janvier »), ou appuie sur « Je ne sais pas ».",
+            f"« {text} » n'est pas une date qui existe : indiquez les dates du stage (par "
+            "exemple « du 12 au 16 janvier »), ou « Je ne sais pas ».",
+        )
     if PERIOD_WORDS.search(said):
         return None
     form["doubted"] = step
@@ -94,6 +103,37 @@ def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
     )
 
 
+RECAP_WORDS = 16  # « attends je me suis trompé c'était du 3 au 28 mars »: still a correction
+_NUMERIC_DAY = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{2,4}))?(?![\d/])")
+
+
+def _real_day(found: re.Match[str]) -> bool:
+    """« 12/03 », « 29/02/2028 »: a day of the calendar (« 32/13 » is not)."""
+    year = int(found[3] or 2028)  # a leap year when none is said
+    try:
+        date(year + 2000 if year < 100 else year, int(found[2]), int(found[1]))
+    except ValueError:
+        return False
+    return True
+
+
+_DATES_START = re.compile(r"\b(?:du|entre|from|le|semaine)\b|\d", re.IGNORECASE)
+_EXCUSE = re.compile(
+    r"\b(?:attends?|att|tromp\w*|pardon|oups|erreur|correction|en fait|c etait"
+    r"|c est|plutot|non|nan|sorry|wait|finalement)\b"
+)
+
+
+def _without_excuse(text: str) -> str:
+    """« attends je me suis trompé c'était du 3 au 28 mars » keeps « du 3 au 28 mars »."""
+    start = _DATES_START.search(text)
+    if start is None or not _EXCUSE.search(
+        " ".join(re.sub(r"[’'?!.,:]", " ", fold(text[: start.start()])).split())
+    ):
+        return text
+    return text[start.start() :]
+
+
 _QUESTION = re.compile(r"\b(?:quoi|koi|comment|pourquoi|est ce|combien|quel|quelle|what|how|why)\b")
 
 
@@ -101,12 +141,12 @@ def recap_fixed(form: dict[str, Any], text: str, role: str | None) -> str | None
     """A correction typed under the recap: dates to come (« c'est du 15 au 19 février ») replace
     the period, a class (« non jsuis en 4e ») the class; None when it names neither."""
     said = " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
-    if "?" in text or len(said.split()) > 10 or _QUESTION.search(said):
+    if "?" in text or len(said.split()) > RECAP_WORDS or _QUESTION.search(said):
         return None  # « c quoi un bts » asks, it does not correct
     answers = form["answers"]
     days = [d.day for d in dates_in(text, date.today())]
     if days and max(days) >= date.today():
-        answers["period"] = scrub_contact(text)
+        answers["period"] = scrub_contact(_without_excuse(text))
     elif not days and not text.strip().isdigit() and (level := parse_level(text)) is not None:
         answers["level"] = level
         answers.pop("level_year", None)

@@ -22,7 +22,7 @@ from bot.cases.details import (
 from bot.cases.urgency import read_deadline
 from bot.desks import academy_step, form_checks, nobody
 from bot.desks.academy_step import answer_academy
-from bot.desks.class_words import parse_level, pro_year
+from bot.desks.class_words import other_class, parse_level, pro_year
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
@@ -294,14 +294,15 @@ def answer_text(
         return problem
     if step == "level":
         level = parse_level(text)
-        if level is None:
+        other = None if level else other_class(text)  # « terminale »: Autre, as typed
+        if level is None and other is None:
             return by_role(
                 role,
                 "Choisis ta classe avec les boutons, ou écris-la (par exemple « 3e », « CAP », « BTS »).",
                 "Choisissez la classe avec les boutons.",
             )
-        form["answers"]["level"] = level
-        year = pro_year(level, text)
+        form["answers"]["level"] = level or "autre"
+        year = other or pro_year(level or "autre", text)
         if year:
             form["answers"]["level_year"] = year
         else:
