@@ -49,7 +49,9 @@ async def test_teacher_request_to_the_end_through_telegram(api, kb, db_url):
         assert "Je transmets votre demande" in html.unescape(offer["text"])
         assert api.buttons(offer)[0][1] == "tq:talk"
         api.press_button(TEACHER, "Faire la demande")
-        assert await until(lambda: "(2/10)" in api.texts(TEACHER)[-1])  # the kind was said
+        assert await until(
+            lambda: "(1/8)" in api.texts(TEACHER)[-1]
+        )  # kind and class said: not counted
         count = len(api.sent[TEACHER])
         for answer in ["Collège <b>Jean Moulin</b>", "Marseille", "3e B", "28", "l'aéronautique"]:
             api.send_text(TEACHER, answer)
@@ -149,23 +151,23 @@ async def test_the_form_validates_goes_back_and_cancels(kb, db_url):
     reply = await say(service, TEACHER, "bla bla")
     assert "Choisissez avec les boutons" in reply.text
     reply = await say(service, TEACHER, "une visite d'entreprise")  # typed, understood
-    assert "(2/10)" in reply.text
+    assert "(2/9)" in reply.text
     await say(service, TEACHER, "Lycée Ampère")
     reply = await say(service, TEACHER, "zzqx")
-    assert "pas reconnu" in reply.text and "(3/10)" in reply.text
+    assert "pas reconnu" in reply.text and "(3/9)" in reply.text
     reply = await say(service, TEACHER, "69003")
-    assert "(4/10)" in reply.text
+    assert "(4/9)" in reply.text
     reply = await say(service, TEACHER, "2")  # not a button either: too short for a class
-    assert "Pouvez-vous préciser" in reply.text and "(4/10)" in reply.text
+    assert "Pouvez-vous préciser" in reply.text and "(4/9)" in reply.text
     reply = await say(service, TEACHER, "5e")
-    assert "(5/10)" in reply.text
+    assert "(5/9)" in reply.text
     for wrong in ("beaucoup", "0", "5000"):
         reply = await say(service, TEACHER, wrong)
-        assert "Indiquez un nombre d'élèves" in reply.text and "(5/10)" in reply.text
+        assert "Indiquez un nombre d'élèves" in reply.text and "(5/9)" in reply.text
     reply = await say(service, TEACHER, "1")  # one pupil, not the first button (⬅️ Retour)
-    assert "(6/10)" in reply.text
+    assert "(6/9)" in reply.text
     reply = await press(service, TEACHER, "f:back")
-    assert "(5/10)" in reply.text and "Combien d'élèves" in reply.text
+    assert "(5/9)" in reply.text and "Combien d'élèves" in reply.text
     state = await service.state_of(TEACHER)
     assert "pupils" not in state.form["answers"]
     assert state.form["answers"]["academy"] == "lyon"
@@ -182,6 +184,8 @@ async def test_the_form_validates_goes_back_and_cancels(kb, db_url):
         ("vingt-huit", 28),
         ("une quinzaine d'élèves", 15),
         ("2 classes de 25", 50),
+        ("une trentaine, enfin exactement vingt-neuf", 29),
+        ("Correction : ils ne sont que 26", 26),
         ("une classe de vingt-huit", 28),
         ("quatre-vingt-dix", 90),
         ("28 élèves, deux classes", 28),
@@ -206,20 +210,20 @@ async def test_the_form_asks_a_total_a_month_and_takes_a_typed_yes(kb, db_url):
     reply = await say(service, TEACHER, "Guerret")  # a misspelling: a guess to confirm
     assert "bien dans l'académie de Limoges" in reply.text
     reply = await say(service, TEACHER, "oui")
-    assert "(4/10)" in reply.text
+    assert "(4/9)" in reply.text
     state = await service.state_of(TEACHER)
     assert state.form["answers"]["academy"] == "limoges"
     assert state.form["answers"]["commune"] == "Guerret"  # not "oui"
     await say(service, TEACHER, "3e A et 3e B")
     reply = await say(service, TEACHER, "deux classes")
-    assert "en tout" in reply.text and "(5/10)" in reply.text
+    assert "en tout" in reply.text and "(5/9)" in reply.text
     reply = await say(service, TEACHER, "une cinquantaine")
-    assert "(6/10)" in reply.text
+    assert "(6/9)" in reply.text
     await press(service, TEACHER, "f:skip")
     reply = await say(service, TEACHER, "bientôt")
-    assert "un mois ou une période" in reply.text and "(7/10)" in reply.text
+    assert "un mois ou une période" in reply.text and "(7/9)" in reply.text
     reply = await say(service, TEACHER, "je ne sais pas")
-    assert "(9/10)" in reply.text  # a visit is on site: not asked its format
+    assert "(8/9)" in reply.text  # a visit is on site: its format is neither asked nor counted
     state = await service.state_of(TEACHER)
     assert state.form["answers"]["pupils"] == "50" and state.form["answers"]["period"] == ""
     await service.db.dispose()
@@ -257,7 +261,9 @@ async def test_teachers_words_offer_the_form(kb, db_url):
         assert reply.choices[0].id.startswith("tq")
         assert "DP" not in reply.text
         form = await press(service, chat, reply.choices[0].id)
-        assert form.kind == "form" and "(2/10)" in form.text  # the kind is taken from the words
+        assert (
+            form.kind == "form" and "(1/" in form.text
+        )  # the kind, taken from the words, is not counted
     pupil = await say(service, 2999, "c'est quoi le stage de 3e")
     assert pupil.kind == "answer"
     menu = await press(service, 2998, "r:teacher")
@@ -418,7 +424,7 @@ async def test_a_teachers_poster_link_fills_in_the_academie_and_the_school(kb, d
     reply = await press(service, TEACHER, "f:sc")
     assert "académie de Lyon ?" in reply.text
     reply = await press(service, TEACHER, "f:ac:lyon")
-    assert "(4/10)" in reply.text
+    assert "(4/9)" in reply.text
     await service.db.dispose()
 
 

@@ -120,3 +120,21 @@ async def test_the_form_takes_terminale_refuses_a_day_that_does_not_exist_and_he
     assert "C'est corrigé" in fixed.text
     assert "Période ou date limite : du 3 au 28 mars" in fixed.text
     await service.db.dispose()
+
+
+async def test_a_teacher_who_said_in_class_is_not_asked_the_format_nor_counts_it(kb, db_url):
+    from support.teachers import TEACHER
+
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await say(service, TEACHER, "je suis prof de 3e")
+    offer = await say(service, TEACHER, "je veux un intervenant en classe")
+    form = await press(service, TEACHER, offer.choices[0].id)
+    assert "(1/8)" in form.text  # the kind and the format said: 8 questions left
+    for answer in ("Collège Jean Moulin", "Marseille", "3e B", "29", "l'aéronautique"):
+        await say(service, TEACHER, answer)
+    reply = await say(service, TEACHER, "en mars")
+    assert "Sous quelle forme" not in reply.text and "(7/8)" in reply.text
+    state = await service.state_of(TEACHER)
+    assert state.form["answers"]["format"] == "class"
+    await service.db.dispose()

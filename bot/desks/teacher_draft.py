@@ -59,6 +59,11 @@ _PERIOD = re.compile(
     r"|paques)\b|\b(?:au|ce) (printemps|premier trimestre|deuxieme trimestre|troisieme trimestre"
     r"|second semestre|second trimestre)\b"
 )
+# where it takes place: « en classe » (not « en classe de 3e »), « en visio », « à distance »
+_FORMAT = re.compile(
+    r"\b(en classe|dans (?:ma|la|notre|nos|mes) classes?)\b(?! (?:de|d)\b)(?! [1-6]e)"
+    r"|\b(?:en visio\w*|a distance|par visio\w*)\b"
+)
 _SEASONS = {"fevrier": "février", "noel": "Noël", "paques": "Pâques"}
 # "au collège Jean Jaurès, à Villeurbanne": the school as written (capitals name it)
 _NAME = r"[A-ZÉÈÀÇ][\w'’-]*"
@@ -96,6 +101,8 @@ def details_in(text: str) -> dict[str, str]:
         found["school"] = ", ".join(part for part in school.groups() if part)
         if school[2]:
             found["commune"] = school[2]
+    if fmt := _FORMAT.search(said):  # « un intervenant en classe »: not asked « sous quelle forme »
+        found["format"] = "class" if fmt[1] else "video"
     period, day, stretch = _PERIOD.search(said), _DAY.search(text), _RANGE.search(text)
     if stretch:
         found["period"] = " ".join(stretch[0].split())

@@ -60,6 +60,7 @@ _ABOUT = {  # "une quinzaine", "une trentaine"
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
 }  # fmt: skip
 _GROUPS = ("classe", "classes", "groupe", "groupes")
+_RESTATED = re.compile(r"\b(enfin|plutot|exactement|precisement|en fait|pardon|non|correction)\b")
 _PUPILS = ("eleves", "eleve", "jeunes", "collegiens", "lyceens", "personnes")
 _COUNTED = re.compile(r"\b(eleves|classes? de \d+)\b")  # a class step's words that count pupils
 # a number that counts something else: « réservée 15 jours à l'avance », « 2 h », « 30 km »
@@ -124,10 +125,11 @@ def new_form(action: str | None = None, draft: dict[str, str] | None = None) -> 
     if action in ACTION_CHOICES:  # the teacher already said what (« une visite d'entreprise »)
         form["answers"]["action"] = action
         form["step"] = "school"
+    form["given"] = list(form["answers"])  # said before the form: not counted in « (n/N) »
     return form
 
 
-_DRAFTED = ("level", "pupils", "theme", "period")
+_DRAFTED = ("level", "pupils", "theme", "period", "format")
 
 
 def noted(form: dict[str, Any]) -> str:
@@ -149,7 +151,8 @@ def guess_action(said: str) -> str | None:
 
 def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) -> FormPrompt:
     step = form["step"]
-    head = f"({STEPS.index(step) + 1}/{len(STEPS) - 1}) " if step != "consent" else ""
+    shown = [s for s in STEPS if s not in {*form.get("given", ()), *form.get("implied", ())}]
+    head = f"({shown.index(step) + 1}/{len(shown) - 1}) " if step in shown[:-1] else ""
     if step == "consent":
         where = (
             "enregistrées pour l'académie. Aucun ingénieur pour l'école n'y est encore inscrit : "
@@ -335,8 +338,8 @@ def pupil_count(text: str) -> tuple[int | None, bool]:
     first_groups = next((n for n, after, _ in runs if after in _GROUPS), None)
     if counts and first_groups and runs[0][1] in _GROUPS and not totals:  # "2 classes de 25"
         return first_groups * max(counts), False
-    if counts:
-        return max(counts), False
+    if counts:  # « une trentaine, enfin exactement vingt-neuf »: the number said last
+        return (counts[-1] if _RESTATED.search(" ".join(words)) else max(counts)), False
     return None, bool(runs)
 
 
