@@ -262,6 +262,10 @@ def test_a_denial_does_not_hide_the_rest_of_the_message(net: SafetyNet):
         ("ils ont fait des stickers de moi qui tournent sur le snap de la classe", "harassment"),
         ("je me suis fait tabasser au parc, j'ai un œil au beurre noir", "assault"),
         ("le cuisinier m'a tenu la main sur la plaque pour me punir", "assault"),
+        ("la patronne a gardé mes papiers, elle les rend quand j'aurai payé le loyer", "assault"),
+        ("mon maître de stage m'a pris mon passeport, il le rendra que si je reste", "assault"),
+        ("le chef fait des massages aux stagiaires dans son bureau", "sexual"),
+        ("meme la mort veut pas de moi, jvais tenter ce soir", "suicide"),
     ],
 )
 def test_newer_wordings(net: SafetyNet, text: str, category: str):
@@ -306,6 +310,8 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "le coach de boxe m'a fait taper dans les paos toute la séance",
         "my dad keeps nagging me about my internship applications",
         "which job should I be choosing after my bac pro?",
+        "en stage au spa j'apprends les massages du visage avec l'esthéticienne",
+        "la secrétaire a pris ma carte d'identité pour faire une photocopie pour la convention",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):

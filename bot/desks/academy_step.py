@@ -19,7 +19,7 @@ _DONT_KNOW = re.compile(
     r"^(?:je (?:ne )?sais pas|je sais plus|jsp|jsais pas|sais pas|chais pas|aucune idee|ne sais pas"
     r"|j en sais rien|c quoi une academie|c est quoi une academie|idk|i don t know|dunno)\b"
 )
-MAX_OFFERED = 5  # académies offered as buttons for an ambiguous name
+MAX_OFFERED = 6  # académies offered as buttons for an ambiguous name (all those named)
 
 
 def prompt(
@@ -96,7 +96,8 @@ def answer_academy(
     if result.candidates:
         form["pending_academy"] = None
         form["academy_choices"] = [a.id for a in result.candidates[:MAX_OFFERED]]
-        names = ", ".join(a.name for a in result.candidates[:6])
+        names = ", ".join(a.name for a in result.candidates[:MAX_OFFERED])
+        names += "…" if len(result.candidates) > MAX_OFFERED else ""  # each one named is a button
         return by_role(
             role,
             f"Ça peut être plusieurs académies ({names}) : choisis la tienne ci-dessous, ou "
