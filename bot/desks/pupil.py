@@ -57,7 +57,7 @@ STAFF_HINT = (
 PASS_ON_WORDS = 8  # a status question this long says something more: offered to the IPE
 # in a thread, an answer this sure is given (with ✉️ Transmettre), else « je transmets ? »; a
 # question (« … elle peut déjà faire un stage ? ») is answered from a little lower
-THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 20.0
+THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 25.0
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bdu nouveau\b|\bca avance\b"
