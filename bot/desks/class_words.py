@@ -46,6 +46,11 @@ _PRO_YEARS = {
 }
 
 
+def plain(text: str) -> str:
+    """Folded, apostrophes and end punctuation as spaces: « I don't know ! » → « i don t know »."""
+    return " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+
+
 def pro_year(level: str, text: str) -> str | None:
     """« 2de », « 1re », « terminale » (bac pro) or « 1re année », « 2e année » (CAP)."""
     folded = fold(text)
@@ -71,7 +76,7 @@ _TOO_VAGUE = {"3", "4", "lp", "lycee pro", "lycee professionnel"}  # a figure, a
 def only_level(text: str) -> str | None:
     """The class when the text says nothing else (« 3e », « jsuis en seconde pro »): typed
     where the school's name is asked, it is not a school."""
-    said = " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    said = plain(text)
     m = _AROUND_LEVEL.match(said)
     if m is None or m["level"] in _TOO_VAGUE:
         return None
@@ -89,6 +94,6 @@ _OTHER_CLASS = re.compile(
 
 def other_class(text: str) -> str | None:
     """« terminale », « 1ere stmg »: a class without its button, as typed (folded)."""
-    said = " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    said = plain(text)
     m = _OTHER_CLASS.match(said)
     return m["c"] if m else None

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
 from bot.cases.urgency import dates_in
-from bot.desks.class_words import only_level, parse_level, pro_year
+from bot.desks.class_words import only_level, parse_level, plain, pro_year
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
@@ -59,7 +59,7 @@ def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
     """What to say instead of keeping `text` at the dates step when it names no time at all
     (« vannes ») or only days gone by, once; None to keep it (typed again, it is kept as it is).
     A class alone at the school step is kept as the class, and the school asked again."""
-    step, said = form["step"], " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    step, said = form["step"], plain(text)
     if step == "school" and (level := only_level(text)) is not None:
         form["answers"]["level"] = level
         form["answers"].pop("level_year", None)
@@ -127,9 +127,7 @@ _EXCUSE = re.compile(
 def _without_excuse(text: str) -> str:
     """« attends je me suis trompé c'était du 3 au 28 mars » keeps « du 3 au 28 mars »."""
     start = _DATES_START.search(text)
-    if start is None or not _EXCUSE.search(
-        " ".join(re.sub(r"[’'?!.,:]", " ", fold(text[: start.start()])).split())
-    ):
+    if start is None or not _EXCUSE.search(plain(text[: start.start()].replace(":", " "))):
         return text
     return text[start.start() :]
 
@@ -140,7 +138,7 @@ _QUESTION = re.compile(r"\b(?:quoi|koi|comment|pourquoi|est ce|combien|quel|quel
 def recap_fixed(form: dict[str, Any], text: str, role: str | None) -> str | None:
     """A correction typed under the recap: dates to come (« c'est du 15 au 19 février ») replace
     the period, a class (« non jsuis en 4e ») the class; None when it names neither."""
-    said = " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
+    said = plain(text)
     if "?" in text or len(said.split()) > RECAP_WORDS or _QUESTION.search(said):
         return None  # « c quoi un bts » asks, it does not correct
     answers = form["answers"]

@@ -22,7 +22,7 @@ from bot.cases.details import (
 from bot.cases.urgency import read_deadline
 from bot.desks import academy_step, form_checks, nobody
 from bot.desks.academy_step import answer_academy
-from bot.desks.class_words import other_class, parse_level, pro_year
+from bot.desks.class_words import other_class, parse_level, plain, pro_year
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
@@ -218,11 +218,6 @@ _AS_SKIP = {
 }
 
 
-def _plain(text: str) -> str:
-    """Folded, apostrophes and end punctuation as spaces: « I don't know ! » → « i don t know »."""
-    return " ".join(re.sub(r"[’'?!.,]", " ", fold(text)).split())
-
-
 def _date_not_school(text: str) -> bool:
     """« du 19 au 23 janvier » typed where the school is asked."""
     return read_deadline(text, date.today()) is not None and not _SCHOOL_WORDS.search(fold(text))
@@ -309,7 +304,7 @@ def answer_text(
             form["answers"].pop("level_year", None)
         _advance(form)
         return None
-    if step in ("period", "sectors", "tried") and _AS_SKIP[step].match(_plain(text)):
+    if step in ("period", "sectors", "tried") and _AS_SKIP[step].match(plain(text)):
         form["answers"][step] = ""  # « I don't know », « nimporte »: the step's own button
         _advance(form)
         return None
