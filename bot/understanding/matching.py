@@ -8,12 +8,17 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from bot.understanding.classifier import OTHER, trained_for
 from bot.understanding.knowledge import KnowledgeBase
-from bot.understanding.normalise import THANKS_WORDS, WEAK_WORDS, analyse, stem, without_tags, words
+from bot.understanding.normalise import (
+    THANKS_WORDS,
+    WEAK_WORDS,
+    analyse,
+    nearest_word,
+    stem,
+    without_tags,
+    words,
+)
 from bot.understanding.preamble import without_preamble
 from bot.understanding.topics import CRISIS_TOPIC
 
@@ -188,15 +193,7 @@ class Matcher:
         cached = self._fuzzy_cache.get(token)
         if cached is not None:
             return cached
-        result: tuple[str | None, float] = (None, 0.0)
-        if len(token) >= 5 and not any(ch.isdigit() for ch in token):
-            # one edit for 5-7 letters, two from 8: "convension", "stgae", "entrprise"
-            max_edits = 1 if len(token) < 8 else 2
-            best = process.extractOne(
-                token, self.vocab, scorer=Levenshtein.distance, score_cutoff=max_edits
-            )
-            if best is not None and len(best[0]) >= 4:
-                result = (best[0], 1.0 - 0.1 * best[1])
+        result = nearest_word(token, self.vocab)
         if len(self._fuzzy_cache) < 50_000:
             self._fuzzy_cache[token] = result
         return result

@@ -9,6 +9,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 MAX_INPUT_CHARS = 1500
 
 # Function words that carry no topic. Negations ("pas", "rien", "personne") and question
@@ -270,3 +273,19 @@ def analyse(
         stems = [s for i, s in enumerate(stems) if i not in drop]
         return stems, bool(drop)
     return stems, False
+
+
+def nearest_word(token: str, vocab: list[str]) -> tuple[str | None, float]:
+    """The vocabulary word a typo stands for, and its similarity: one edit for 5-7 letters, two
+    from 8 ("convension", "stgae", "entrprise"); never another first letter at the same length,
+    a name more often than a typo ("marcel" is not "harcel"; "arcelement" still is)."""
+    if len(token) < 5 or any(ch.isdigit() for ch in token):
+        return None, 0.0
+    max_edits = 1 if len(token) < 8 else 2
+    near = process.extract(
+        token, vocab, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=5
+    )
+    for word, edits, _ in near:
+        if len(word) >= 4 and (len(word) != len(token) or word[0] == token[0]):
+            return word, 1.0 - 0.1 * edits
+    return None, 0.0
