@@ -266,6 +266,18 @@ def test_a_denial_does_not_hide_the_rest_of_the_message(net: SafetyNet):
         ("mon maître de stage m'a pris mon passeport, il le rendra que si je reste", "assault"),
         ("le chef fait des massages aux stagiaires dans son bureau", "sexual"),
         ("meme la mort veut pas de moi, jvais tenter ce soir", "suicide"),
+        # a minor exploited by the host: papers kept, cut off, forced into danger, threatened
+        ("le gérant du snack garde ma carte d'identité depuis lundi", "assault"),
+        ("la patronne me prend mon tel et m'interdit d'appeler mes parents", "assault"),
+        ("mon tuteur m'oblige à passer la débroussailleuse sans protection", "assault"),
+        ("on me fait monter sur l'échafaudage sans harnais et si je refuse on me vire", "assault"),
+        ("le chef m'a fait manipuler de la javel sans gants, j'ai les mains brûlées", "assault"),
+        (
+            "je fais 12h par jour sans pause et si je me plains le patron dit qu'il me vire",
+            "assault",
+        ),
+        ("le patron dit qu'il connaît des gens qui vont me retrouver si je parle", "assault"),
+        ("mon petit frère se fait taper par notre beau-père", "home_violence"),
     ],
 )
 def test_newer_wordings(net: SafetyNet, text: str, category: str):
@@ -312,6 +324,10 @@ def test_newer_wordings(net: SafetyNet, text: str, category: str):
         "which job should I be choosing after my bac pro?",
         "en stage au spa j'apprends les massages du visage avec l'esthéticienne",
         "la secrétaire a pris ma carte d'identité pour faire une photocopie pour la convention",
+        "mon stage commence à 6h, je vais mourir 💀",
+        "la prof a gardé ma carte d'identité après le voyage",
+        "faut-il des gants pour manipuler les produits ménagers en stage ?",
+        "mon tuteur m'a montré comment mettre les gants et le masque, c'est obligatoire ?",
     ],
 )
 def test_figures_of_speech_lessons_and_work_accidents_are_no_crisis(net: SafetyNet, text: str):
@@ -482,3 +498,16 @@ def test_a_teachers_new_question_after_a_report_is_not_read_as_the_reports_follo
     assert "Après ce que vous m'avez décrit" not in other.text and "procureur" not in other.text
     steps = engine.handle_text(state, "et les parents, je les préviens ?")  # short: the rest
     assert steps.text.startswith("Après ce que vous m'avez décrit")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["encore 15 refus, je suis nul", "je suis grave démoralisée, toujours pas de stage"],
+)
+def test_feeling_worthless_after_refusals_gets_the_footer(net: SafetyNet, text: str):
+    signal = net.assess(text)
+    assert signal is not None and signal.level == "weak", text
+
+
+def test_being_bad_at_a_subject_is_no_low_mood(net: SafetyNet):
+    assert net.assess("je suis nul en maths, je peux quand même faire un stage en labo ?") is None

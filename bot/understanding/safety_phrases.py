@@ -43,15 +43,15 @@ _EMOJI = {
     "\U0001fa78": "sang",  # 🩸
     "\u26b0": "cercueil",  # ⚰
     "\U0001faa6": "tombe",  # 🪦
+    "\U0001f480": "crane",  # 💀 (« jvais mourir 💀 »: a harmless phrase reads it)
 }
 _EMOJI_RE = re.compile("|".join(_EMOJI))
-_LAUGH = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61c\U0001f92a]")
 
 
 def _raw_words(text: str, pattern: bool = False) -> list[str]:
     text = strip_accents(text)
     if not pattern:
-        text = _LAUGH.sub(" lol ", _CENSORED.sub("", text))
+        text = _LAUGH.sub(" lol ", _CENSORED.sub("", text))  # "mdr", "ptdr", "haha": "lol"
         text = _EMOJI_RE.sub(lambda m: f" {_EMOJI[m.group()]} ", text)
     text = _ELISION.sub(lambda m: m.group(1) + "e ", text)
     return (_NON_WORD_PATTERN if pattern else _NON_WORD).sub(" ", text).split()
