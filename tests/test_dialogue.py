@@ -862,3 +862,32 @@ def test_a_teachers_theme_and_a_count_in_words_are_not_asked_again(engine_with_a
     answers = state.form["answers"]
     assert (answers["pupils"], answers["theme"]) == ("30", "les métiers du numérique")
     assert answers["action"] == "talk" and state.form["step"] == "school"  # « intervienne »
+
+
+def test_dates_typed_as_sectors_and_jsp_as_the_town(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
+        engine.handle_text(state, answer)
+    engine.handle_choice(state, "f:skip")  # the dates: « Je ne sais pas »
+    soon = date.today() + timedelta(days=30)
+    kept = engine.handle_text(state, f"du {soon:%d/%m/%Y}")  # the dates after all, one step late
+    assert "noté pour les dates" in kept.text and state.form["step"] == "sectors"
+    assert state.form["answers"]["period"] == f"du {soon:%d/%m/%Y}"
+    doubt = engine.handle_text(state, f"le {soon:%d/%m}")  # dates again: questioned once
+    assert "ressemble à des dates" in doubt.text and "sectors" not in state.form["answers"]
+    engine.handle_text(state, "la mécanique auto")
+    assert state.form["answers"]["sectors"] == "la mécanique auto"
+    engine.handle_text(state, "jsp")  # the town: « I don't know » is no town
+    assert state.form["answers"]["place"] == "" and state.form["step"] == "tried"
+
+
+def test_sectors_with_a_month_in_them_are_sectors(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    for answer in ("lille", "Collège Jean Moulin, Lille", "3e", "en mars"):
+        engine.handle_text(state, answer)
+    engine.handle_text(state, "boulangerie ou coiffure, en mars si possible")
+    assert state.form["answers"]["sectors"].startswith("boulangerie")

@@ -465,6 +465,24 @@ async def test_a_question_the_form_cannot_answer_is_not_taken_for_the_step(kb, d
     await service.db.dispose()
 
 
+async def test_a_question_typed_as_the_theme_is_asked_about_once(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "limoges")
+    await say(service, TEACHER, "/intervention")
+    await press(service, TEACHER, "f:ak:visit")
+    for answer in ("Collège Jules Marouzeau", "Guéret", "oui", "3e A", "26"):
+        await say(service, TEACHER, answer)
+    question = "Est-ce qu'un stage de 3e peut se faire dans la fonction publique ?"
+    reply = await say(service, TEACHER, question)
+    assert "pas notée comme réponse" in reply.text and "(6/" in reply.text
+    state = await service.state_of(TEACHER)
+    assert state.form["step"] == "theme" and "theme" not in state.form["answers"]
+    await say(service, TEACHER, question)  # typed again: it is the theme
+    state = await service.state_of(TEACHER)
+    assert state.form["answers"]["theme"] == question and state.form["step"] != "theme"
+    await service.db.dispose()
+
+
 async def test_a_teacher_asking_how_to_organise_gets_the_advice_and_the_request_button(kb, db_url):
     service = make_service(db_url, kb)
     await invite(service, "limoges")

@@ -47,7 +47,12 @@ ADULT_CHOICES = {
 }
 MAX_ADULT_NAME = 80
 # a step passed with its button says so in the summary, rather than "—"
-SKIPPED = {"period": "Je ne sais pas", "sectors": "Peu importe", "tried": "Rien encore"}
+SKIPPED = {
+    "period": "Je ne sais pas",
+    "sectors": "Peu importe",
+    "place": "Je ne sais pas",
+    "tried": "Rien encore",
+}
 FIELD_LABELS = {
     "academy": "Académie",
     "school": "Établissement",

@@ -100,6 +100,19 @@ CANCEL_SENT = (
     "Pour annuler une demande déjà envoyée : arrêtez d'abord celle-ci (❌ Annuler) ou "
     "terminez-la, puis tapez /annuler. Sinon, répondez à la question :",
 )
+# a question typed at a step and not answered: what is said before the step is asked again
+UNANSWERED_INSIDE = (
+    "Je n'ai pas de réponse sûre à cette question (ton professeur principal peut t'aider). On "
+    "reprend ta demande :",
+    "Je n'ai pas de réponse sûre à cette question ; vous pourrez l'écrire à l'étape des "
+    "contraintes et précisions de la demande. On reprend :",
+)
+QUESTION_OR_ANSWER = (
+    "Je n'ai pas de réponse sûre à cette question (ton professeur principal peut t'aider), et "
+    "je ne l'ai pas notée comme réponse : si c'en est une, réécris-la. On reprend ta demande :",
+    "Je n'ai pas de réponse sûre à cette question, et je ne l'ai pas notée comme réponse : si "
+    "c'en est une, réécrivez-la. On reprend :",
+)
 # laughter or a keyboard mash is no answer (« mdrrr », « asdfghjkl »)
 _LAUGH = re.compile(r"^(?:m+d+r+|p+t+d+r+|l+o+l+|x+d+|(?:h+a+)+h*|(?:a+h+)+|(?:h+i+)+)$")
 _TYPED_STEPS = ("school", "period", "sectors", "place", "tried", "theme", "constraints")

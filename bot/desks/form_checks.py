@@ -1,9 +1,10 @@
 """Free answers that do not fit their step, caught before they are kept: a correction of an
 earlier answer (« nan attend jsuis a amiens en fait »: the académie changed), a place or dates
 already past typed where the dates are asked (« vannes », « du 3 au 14 mars 2025 »:
-questioned once, kept when typed again), a class typed where the school is asked (« 3e »: noted
-as the class, the school asked again), a class or dates typed under the recap (« non jsuis en
-4e »: changed there)."""
+questioned once, kept when typed again), dates typed where the sectors are asked (kept as the
+dates when none were given, else questioned once), a class typed where the school is asked
+(« 3e »: noted as the class, the school asked again), a class or dates typed under the recap
+(« non jsuis en 4e »: changed there)."""
 
 from __future__ import annotations
 
@@ -70,8 +71,10 @@ def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
             "C'est noté pour ta classe ; il me faut aussi ton établissement.",
             "C'est noté pour la classe ; il me faut aussi l'établissement.",
         )
-    if form.pop("doubted", None) == step or step != "period":
+    if form.pop("doubted", None) == step or step not in ("period", "sectors"):
         return None
+    if step == "sectors":
+        return _dates_as_sectors(form, text, said, role)
     days = [d.day for d in dates_in(text, date.today())]
     if days and max(days) < date.today():  # « du 3 au 14 mars 2025 »: over already
         form["doubted"] = step
@@ -100,6 +103,37 @@ def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
         "sur « Je ne sais pas » (si c'est bien ça, réécris-le).",
         f"Je ne vois pas de date dans « {text} » : indiquez les dates du stage, ou « Je ne "
         "sais pas » (si c'est bien cela, réécrivez-le).",
+    )
+
+
+# what a period says besides its dates (« du 3 au 14 mars », « semaine du 12 »)
+_DATE_FILLER = re.compile(r"\b(?:du|au|le|la|les|de|des|en|et|a|entre|from|to|the|jusqu\w*|on)\b")
+
+
+def _dates_as_sectors(form: dict[str, Any], text: str, said: str, role: str | None) -> str | None:
+    """Dates typed where the sectors are asked (« du 3 au 14 mars »): kept as the period when
+    none was given, else questioned once; None for sectors."""
+    if (
+        not dates_in(text, date.today())
+        or _DATE_FILLER.sub(" ", PERIOD_WORDS.sub(" ", said)).strip()
+    ):
+        return None
+    if not form["answers"].get("period"):
+        form["answers"]["period"] = scrub_contact(text)
+        return by_role(
+            role,
+            "C'est noté pour les dates. Et dans quels métiers ou secteurs aimerais-tu faire ton "
+            "stage ? (ou « Peu importe »)",
+            "C'est noté pour les dates. Et quels métiers ou secteurs intéressent l'élève ? (ou "
+            "« Peu importe »)",
+        )
+    form["doubted"] = "sectors"
+    return by_role(
+        role,
+        "Ça ressemble à des dates : dans quels métiers ou secteurs aimerais-tu faire ton stage ? "
+        "(ou « Peu importe » ; si c'est bien ça, réécris-le)",
+        "Cela ressemble à des dates : quels métiers ou secteurs intéressent l'élève ? (ou « Peu "
+        "importe » ; si c'est bien cela, réécrivez-le)",
     )
 
 

@@ -215,6 +215,7 @@ _AS_SKIP = {
     "period": re.compile(rf"^(?:{_UNSURE})$"),
     "sectors": re.compile(rf"^(?:{_ANY}|{_UNSURE})$"),
     "tried": re.compile(r"^(?:rien|rien encore|nothing|nothing yet|pas encore|aucune|aucun)$"),
+    "place": re.compile(rf"^(?:{_UNSURE})$"),  # « jsp » is no town
 }
 
 
@@ -304,7 +305,7 @@ def answer_text(
             form["answers"].pop("level_year", None)
         _advance(form)
         return None
-    if step in ("period", "sectors", "tried") and _AS_SKIP[step].match(plain(text)):
+    if step in _AS_SKIP and _AS_SKIP[step].match(plain(text)):
         form["answers"][step] = ""  # « I don't know », « nimporte »: the step's own button
         _advance(form)
         return None

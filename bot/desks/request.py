@@ -220,18 +220,11 @@ def asks_for_help(engine: DialogueEngine, state: State, said: str) -> bool:
     return last is not None and last.action == "escalate" and bool(HOW_TO_ASK.search(said))
 
 
-UNANSWERED_INSIDE = (
-    "Je n'ai pas de réponse sûre à cette question (ton professeur principal peut t'aider). On "
-    "reprend ta demande :",
-    "Je n'ai pas de réponse sûre à cette question ; vous pourrez l'écrire à l'étape des "
-    "contraintes et précisions de la demande. On reprend :",
-)
-
-
 def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     """A typed answer; or the pupil leaving the form, or asking a question on the way."""
     assert engine.academies is not None and state.form is not None
     said = " ".join(words(text))
+    asked_before = state.form.pop("asked_inside", None)  # the last message was so questioned
     found = says_found(said)
     aside = form_chat.aside(state.form["step"], said, voice(state), not is_teacher_form(state))
     if aside is not None and not found:  # « re », « c quoi un secteur », « laisse tomber »
@@ -278,7 +271,18 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         if clear and state.form["step"] not in free and _QUESTION.match(said) and not unsure:
             # « combien ça coûte ? » at the pupils' number: not an answer to this step either
             # (« je suis en 2nde pro ? », an unsure answer, is still read as one)
-            return _prompt(engine, state, by_role(voice(state), *UNANSWERED_INSIDE))
+            return _prompt(engine, state, by_role(voice(state), *form_chat.UNANSWERED_INSIDE))
+        step = state.form["step"]  # « est-ce qu'un stage peut se faire en mairie ? » as the
+        # theme: asked once whether it is the answer (typed again, it is kept)
+        if (
+            clear
+            and _QUESTION.match(said)
+            and not unsure
+            and step != "constraints"
+            and asked_before != step
+        ):
+            state.form["asked_inside"] = step
+            return _prompt(engine, state, by_role(voice(state), *form_chat.QUESTION_OR_ANSWER))
     if state.form["step"] in free and form_checks.CORRECTS.search(said):  # "oups, en fait…"
         fix = form_checks.corrected(state.form, text, voice(state), engine.academies)
         return _prompt(engine, state, fix)
