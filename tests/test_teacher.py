@@ -483,6 +483,28 @@ async def test_a_question_typed_as_the_theme_is_asked_about_once(kb, db_url):
     await service.db.dispose()
 
 
+async def test_a_class_or_a_count_typed_under_the_recap_corrects_it(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "limoges")
+    await say(service, TEACHER, "/intervention")
+    await press(service, TEACHER, "f:ak:visit")
+    for answer in ("Collège Jules Marouzeau", "Guéret", "oui", "4e", "26", "l'industrie"):
+        reply = await say(service, TEACHER, answer)  # « oui » is no class: asked again
+    for button in ("f:skip", "f:skip", "f:ct:bot"):
+        reply = await press(service, TEACHER, button)
+    assert "Récapitulatif" in reply.text and "• Classe : 4e" in reply.text
+    assert "• Période souhaitée : Pas encore fixée" in reply.text  # its button, not « — »
+    reply = await say(service, TEACHER, "en fait c'est pour une 3e B, pas une 4e")
+    assert "C'est corrigé" in reply.text and "• Classe : 3e B" in reply.text
+    reply = await say(service, TEACHER, "ils sont 28 en fait")
+    assert "C'est corrigé" in reply.text and "• Nombre d'élèves : 28" in reply.text
+    reply = await say(service, TEACHER, "ok super")  # no correction: the buttons
+    assert "Utilisez les boutons" in reply.text
+    state = await service.state_of(TEACHER)
+    assert state.form["answers"]["level"] == "3e B" and state.form["answers"]["pupils"] == "28"
+    await service.db.dispose()
+
+
 async def test_a_teacher_asking_how_to_organise_gets_the_advice_and_the_request_button(kb, db_url):
     service = make_service(db_url, kb)
     await invite(service, "limoges")

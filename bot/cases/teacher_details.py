@@ -61,6 +61,12 @@ FEEDBACK_LABELS = {
     "bad": "mal",
     "none": "n'a pas eu lieu",
 }
+# the buttons that pass a step, and what the summary then says
+TEACHER_SKIPPED = {
+    "theme": "À voir avec l'IPE",
+    "period": "Pas encore fixée",
+    "constraints": "Aucune",
+}
 _VALUES = {
     "action": ACTION_CHOICES,
     "format": FORMAT_CHOICES,
@@ -80,5 +86,5 @@ def display_teacher_answers(answers: dict[str, str], academy_name: str | None) -
             value = academy_name or value
         elif key in _VALUES:
             value = _VALUES[key].get(value, value)
-        out[key] = value or "—"
+        out[key] = value or TEACHER_SKIPPED.get(key, "—")  # a step passed by its button says so
     return out

@@ -325,7 +325,7 @@ NOT_SENT = (
 _ASKED_INSIDE = re.compile(
     r"\b(?:quoi|koi|pourquoi|pk|comment|combien)$"
 )  # "...vous en faites quoi"
-_NAMED_STEPS = ("school", "sectors", "place", "period", "theme")  # "oui" names none of these
+_NAMED_STEPS = ("school", "sectors", "place", "period", "theme", "level")  # "oui" names none
 _NOT_AN_ANSWER = (
     "Il me faut une vraie réponse à cette question (⬅️ Retour pour revenir en arrière).",
     "Il me faut une réponse à cette question (⬅️ Retour pour revenir en arrière).",

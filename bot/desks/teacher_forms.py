@@ -16,6 +16,7 @@ from bot.cases.teacher_details import (
     TEACHER_CONTACT_CHOICES,
     TEACHER_FIELDS,
     TEACHER_LEVELS,
+    TEACHER_SKIPPED,
     display_teacher_answers,
 )
 from bot.desks import nobody
@@ -43,7 +44,6 @@ OTHER_QUESTIONS = {
 }
 FREE_TEXT_STEPS = ("school", "theme", "period", "constraints")
 TYPED_STEPS = ("commune", "level", "pupils")  # where a number typed is the answer, not a button
-SKIPPABLE = {"theme": "À voir avec l'IPE", "period": "Pas encore fixée", "constraints": "Aucune"}
 MAX_PUPILS = 1000
 _NUMBER = re.compile(r"^\d{1,4}$")
 _UNITS = dict(
@@ -184,8 +184,8 @@ def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) 
     if step in _BUTTONS:
         prefix, labels = _BUTTONS[step]
         choices = tuple((label, f"f:{prefix}:{key}") for key, label in labels.items())
-    if step in SKIPPABLE:
-        choices += ((SKIPPABLE[step], "f:skip"),)
+    if step in TEACHER_SKIPPED:
+        choices += ((TEACHER_SKIPPED[step], "f:skip"),)
     navigation = (NAV[1],) if step == "action" else NAV
     question = QUESTIONS[step]
     if form["answers"].get("action") == "other":  # « Autre chose »: described at the theme step
@@ -287,6 +287,8 @@ def answer_text(
         )
     elif step == "format" and (typed := _typed_label(text, FORMAT_CHOICES)) is not None:
         answers["format"] = typed  # « en classe », typed as its button reads
+    elif step == "consent" and _recap_fixed(answers, text):  # « c'est une 3e pas une 4e »
+        return "C'est corrigé. Voici le récapitulatif à jour (⬅️ Retour pour changer autre chose) :"
     elif step in ("format", "consent"):
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
@@ -298,6 +300,30 @@ def answer_text(
             answers.setdefault("pupils", str(count))
     _advance(form)
     return None
+
+
+_CLASS = r"(?:[3-6] ?(?:e|eme|em)|seconde|2nde|2de|premiere|1re|1ere|terminale|tle|cap|bts)"
+_A_CLASS = re.compile(rf"\b{_CLASS}(?: pro| gt| generale| techno)?(?: [a-h]\b)?\b")
+_NOT_THIS_CLASS = re.compile(
+    rf"\b(?:pas|non|not)(?: (?:une|un|en|la|le|les|des|pour|de))* {_CLASS}\b"
+)
+
+
+def _recap_fixed(answers: dict[str, str], text: str) -> bool:
+    """A class or a number of pupils typed under the recap (« en fait c'est pour une 3e pas une
+    4e », « ils sont 26 en fait »): changed there."""
+    said = " ".join(fold(text).split())
+    if "?" in text or len(said.split()) > 16:
+        return False
+    if found := _A_CLASS.search(_NOT_THIS_CLASS.sub(" ", said)):
+        level = found.group(0)  # « 4e b » is the 4e B
+        answers["level"] = level[:-1] + level[-1].upper() if level[-2] == " " else level
+        return True
+    count, _ = pupil_count(text)
+    if count and count <= MAX_PUPILS and {*_PUPILS, "sont"} & set(said.split()):
+        answers["pupils"] = str(count)
+        return True
+    return False
 
 
 def _typed_label(text: str, choices: dict[str, str]) -> str | None:
@@ -362,7 +388,7 @@ def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory
         form["pending_academy"] = None
     elif step == "school" and kind == "sc" and form.get("known_school"):
         answers["school"] = form["known_school"]
-    elif step in SKIPPABLE and kind == "skip":
+    elif step in TEACHER_SKIPPED and kind == "skip":
         answers[step] = ""
     elif step == "consent" and kind == "ok":
         return "submit"
