@@ -509,5 +509,12 @@ def test_feeling_worthless_after_refusals_gets_the_footer(net: SafetyNet, text: 
     assert signal is not None and signal.level == "weak", text
 
 
-def test_being_bad_at_a_subject_is_no_low_mood(net: SafetyNet):
-    assert net.assess("je suis nul en maths, je peux quand même faire un stage en labo ?") is None
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis nul en maths, je peux quand même faire un stage en labo ?",
+        "je veux plus en fait",  # typed in the request form: it is cancelled, no helpline
+    ],
+)
+def test_no_low_mood_in(net: SafetyNet, text: str):
+    assert net.assess(text) is None
