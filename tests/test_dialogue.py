@@ -891,3 +891,14 @@ def test_sectors_with_a_month_in_them_are_sectors(engine_with_academies):
         engine.handle_text(state, answer)
     engine.handle_text(state, "boulangerie ou coiffure, en mars si possible")
     assert state.form["answers"]["sectors"].startswith("boulangerie")
+
+
+def test_a_class_corrected_at_a_later_step_is_changed(engine_with_academies):
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
+        engine.handle_text(state, answer)
+    fixed = engine.handle_text(state, "nan attend jsuis en 4e")  # at the dates step
+    assert "corrigé : 4e" in fixed.text and state.form["answers"]["level"] == "4e"
+    assert state.form["step"] == "period" and "period" not in state.form["answers"]

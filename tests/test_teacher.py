@@ -195,6 +195,7 @@ async def test_the_form_validates_goes_back_and_cancels(kb, db_url):
         ("trois groupes de douze", 36),
         ("la salle doit être réservée 15 jours à l'avance", None),  # days, not pupils
         ("2 h maximum, 30 km autour du collège", None),
+        ("le mardi quatorze mars", None),  # a date
     ],
 )
 def test_the_number_of_pupils_in_words(typed, count):
@@ -490,9 +491,15 @@ async def test_a_class_or_a_count_typed_under_the_recap_corrects_it(kb, db_url):
     await press(service, TEACHER, "f:ak:visit")
     for answer in ("Collège Jules Marouzeau", "Guéret", "oui", "4e", "26", "l'industrie"):
         reply = await say(service, TEACHER, answer)  # « oui » is no class: asked again
-    for button in ("f:skip", "f:skip", "f:ct:bot"):
-        reply = await press(service, TEACHER, button)
+    for button in ("f:skip", "f:skip"):
+        await press(service, TEACHER, button)
+    reply = await say(service, TEACHER, "prof.martin@ac-limoges.fr")  # at « Par où … ? »
+    assert "Pas besoin de coordonnées" in reply.text
+    reply = await say(service, TEACHER, "ils sont 27 finalement")
+    assert "C'est corrigé" in reply.text
+    reply = await press(service, TEACHER, "f:ct:bot")
     assert "Récapitulatif" in reply.text and "• Classe : 4e" in reply.text
+    assert "• Nombre d'élèves : 27" in reply.text
     assert "• Période souhaitée : Pas encore fixée" in reply.text  # its button, not « — »
     reply = await say(service, TEACHER, "en fait c'est pour une 3e B, pas une 4e")
     assert "C'est corrigé" in reply.text and "• Classe : 3e B" in reply.text
@@ -532,6 +539,20 @@ def test_a_teachers_explicit_request_is_offered_the_form(engine_with_academies, 
     state = State(role="teacher")
     reply = engine_with_academies.handle_text(state, text)
     assert reply.kind == "offer" and reply.choices[0].id.startswith("tq"), text
+
+
+def test_oui_to_the_offer_starts_the_request_and_not_under_the_menu(engine_with_academies):
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="teacher")
+    engine.handle_text(state, "Bonjour, je voudrais un intervenant pour ma classe de 3e")
+    reply = engine.handle_text(state, "oui")  # « Je transmets votre demande … ? »
+    assert state.form is not None and "établissement" in reply.text
+    state = State(role="teacher")
+    engine.handle_text(state, "Bonjour, je suis professeure de technologie en collège")
+    engine.handle_text(state, "oui")  # the greeting asked nothing
+    assert state.form is None
 
 
 def test_a_typed_button_label_is_the_button(engine_with_academies):

@@ -142,10 +142,12 @@ def chosen(state: State, said: str) -> str | None:
     return None if recent_crisis else accepted_offer(state, said)
 
 
-def accepted_offer(state: State, said: str, offers: tuple[str, ...] = ("esc",)) -> str | None:
-    """The choice id of one of `offers` (the request to an IPE; « 🗑️ Tout effacer », "del",
-    which the desk carries out: desks.pupil.forget) when a bare yes answers the answer that
-    offered it."""
+def accepted_offer(state: State, said: str, offers: tuple[str, ...] = ("esc", "tq")) -> str | None:
+    """The choice id of one of `offers` (the request to an IPE, a pupil's "esc" or a teacher's
+    "tq:talk"; « 🗑️ Tout effacer », "del", which the desk carries out: desks.pupil.forget) when
+    a bare yes answers the answer that offered it."""
     if not said or said in _NO_YES or not _ACCEPT.match(said):
         return None
-    return next((c.id for c in state.choices if c.id in offers), None)
+    menu = any(c.id.startswith("th:") for c in state.choices)  # the menu's button asks nothing
+    offered = (c.id for c in state.choices if c.id.split(":")[0] in offers)
+    return next((cid for cid in offered if not (menu and cid.startswith("tq"))), None)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from bot.cases.academies import AcademyDirectory, fold, of_academy
+from bot.cases.details import LEVEL_CHOICES
 from bot.cases.urgency import dates_in
 from bot.desks.class_words import only_level, parse_level, plain, pro_year
 from bot.messages import by_role
@@ -41,14 +42,26 @@ PERIOD_WORDS = re.compile(
 def corrected(
     form: dict[str, Any], text: str, role: str | None, directory: AcademyDirectory
 ) -> str:
-    """What to say to a correction: the académie changed when it names another one (« nan
-    attend jsuis a amiens en fait »), else how to go back."""
+    """What to say to a correction: the académie or the class changed when it names another one
+    (« nan attend jsuis a amiens en fait », « nan attend jsuis en 4e »), else how to go back."""
     pupils = form.get("type") != "teacher"  # a teacher's académie follows the commune typed
     found = None if _SCHOOL.search(fold(text)) or not pupils else directory.resolve(text)
     academy = found.academy if found is not None and found.confident else None
     if academy is not None and academy.id != form["answers"].get("academy"):
         form["answers"]["academy"] = academy.id
         return f"Pas de souci, c'est corrigé : académie {of_academy(academy.name)}."
+    answers = form["answers"]
+    level = (
+        parse_level(text)
+        if pupils and "level" in answers and not dates_in(text, date.today())
+        else None
+    )
+    if level is not None and level != answers["level"]:  # « nan attend jsuis en 4e »
+        answers["level"] = level
+        answers.pop("level_year", None)
+        if year := pro_year(level, text):
+            answers["level_year"] = year
+        return f"Pas de souci, c'est corrigé : {LEVEL_CHOICES[level]}."
     return by_role(
         role,
         "Pour corriger une réponse précédente, appuie sur ⬅️ Retour.",

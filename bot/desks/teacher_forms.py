@@ -22,6 +22,7 @@ from bot.cases.teacher_details import (
 from bot.desks import nobody
 from bot.desks.academy_step import answer_academy
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
+from bot.understanding.privacy import contact_details
 
 STEPS = (
     "action",
@@ -66,7 +67,8 @@ _COUNTED = re.compile(r"\b(eleves|classes? de \d+)\b")  # a class step's words t
 # a number that counts something else: « réservée 15 jours à l'avance », « 2 h », « 30 km »
 _NOT_PUPILS = frozenset(
     "jour jours semaine semaines mois heure heures h min minutes an ans euros eur km fois "
-    "places salle salles".split()
+    "places salle salles janvier fevrier mars avril mai juin juillet aout septembre octobre "
+    "novembre decembre".split()  # « le mardi quatorze mars » is a date
 )
 # a period that says no time at all: asked again ("Pas encore fixée" is the honest answer)
 _VAGUE = re.compile(
@@ -280,11 +282,15 @@ def answer_text(
         answers["period"] = ""  # as « Pas encore fixée »
     elif step == "contact" and (typed := _typed_label(text, TEACHER_CONTACT_CHOICES)):
         answers["contact"] = typed  # « par cette messagerie », typed as its button reads
-    elif step == "contact":  # an e-mail or a phone typed here: not needed, not kept
+    elif step == "contact" and _recap_fixed(answers, text):  # « ils sont 28 finalement »
+        return "C'est corrigé. Choisissez maintenant avec les boutons ci-dessous :"
+    elif step == "contact" and contact_details(text):  # not needed, not kept
         return (
             "Pas besoin de coordonnées : l'ingénieur pour l'école vous répond ici (recommandé) "
             "ou passe par l'établissement. Choisissez avec les boutons ci-dessous."
         )
+    elif step == "contact":
+        return "Choisissez avec les boutons ci-dessous, s'il vous plaît."
     elif step == "format" and (typed := _typed_label(text, FORMAT_CHOICES)) is not None:
         answers["format"] = typed  # « en classe », typed as its button reads
     elif step == "consent" and _recap_fixed(answers, text):  # « c'est une 3e pas une 4e »
