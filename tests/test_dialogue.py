@@ -781,21 +781,24 @@ def test_a_new_thing_to_define_after_an_answer_is_read_alone(engine):
     assert "Voici la suite" not in reply.text and reply.topic != "pas-de-stage"
 
 
-def test_dates_already_past_are_questioned_once(engine_with_academies):
-    engine = engine_with_academies
+def _at_the_dates(engine) -> State:
+    """A pupil's request at its dates step: académie, school and class answered."""
     state = State(role="pupil")
     engine.command(state, "stage")
     for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
         engine.handle_text(state, answer)
+    return state
+
+
+def test_dates_already_past_are_questioned_once(engine_with_academies):
+    engine = engine_with_academies
+    state = _at_the_dates(engine)
     last_year = date.today().year - 1
     doubt = engine.handle_text(state, f"du 3 au 14 mars {last_year}")
     assert "déjà passées" in doubt.text and "period" not in state.form["answers"]
     engine.handle_text(state, f"du 3 au 14 mars {last_year}")  # typed again: kept
     assert state.form["step"] == "sectors"
-    state = State(role="pupil")
-    engine.command(state, "stage")
-    for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
-        engine.handle_text(state, answer)
+    state = _at_the_dates(engine)
     soon = date.today() + timedelta(days=20)
     engine.handle_text(state, f"à partir du {soon:%d/%m/%Y}")  # to come: kept at once
     assert state.form["step"] == "sectors"
@@ -866,10 +869,7 @@ def test_a_teachers_theme_and_a_count_in_words_are_not_asked_again(engine_with_a
 
 def test_dates_typed_as_sectors_and_jsp_as_the_town(engine_with_academies):
     engine = engine_with_academies
-    state = State(role="pupil")
-    engine.command(state, "stage")
-    for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
-        engine.handle_text(state, answer)
+    state = _at_the_dates(engine)
     engine.handle_choice(state, "f:skip")  # the dates: « Je ne sais pas »
     soon = date.today() + timedelta(days=30)
     kept = engine.handle_text(state, f"du {soon:%d/%m/%Y}")  # the dates after all, one step late
@@ -885,20 +885,15 @@ def test_dates_typed_as_sectors_and_jsp_as_the_town(engine_with_academies):
 
 def test_sectors_with_a_month_in_them_are_sectors(engine_with_academies):
     engine = engine_with_academies
-    state = State(role="pupil")
-    engine.command(state, "stage")
-    for answer in ("lille", "Collège Jean Moulin, Lille", "3e", "en mars"):
-        engine.handle_text(state, answer)
+    state = _at_the_dates(engine)
+    engine.handle_text(state, "en mars")
     engine.handle_text(state, "boulangerie ou coiffure, en mars si possible")
     assert state.form["answers"]["sectors"].startswith("boulangerie")
 
 
 def test_a_class_corrected_at_a_later_step_is_changed(engine_with_academies):
     engine = engine_with_academies
-    state = State(role="pupil")
-    engine.command(state, "stage")
-    for answer in ("lille", "Collège Jean Moulin, Lille", "3e"):
-        engine.handle_text(state, answer)
+    state = _at_the_dates(engine)
     fixed = engine.handle_text(state, "nan attend jsuis en 4e")  # at the dates step
     assert "corrigé : 4e" in fixed.text and state.form["answers"]["level"] == "4e"
     assert state.form["step"] == "period" and "period" not in state.form["answers"]

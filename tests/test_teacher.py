@@ -450,15 +450,18 @@ async def test_a_teacher_can_file_a_second_request_for_another_class(kb, db_url)
     await service.db.dispose()
 
 
-async def test_a_question_the_form_cannot_answer_is_not_taken_for_the_step(kb, db_url):
-    service = make_service(db_url, kb)
+async def _visit_request(service, *answers: str) -> None:
+    """A teacher's request for a visit in the académie of Limoges, its steps answered in turn."""
     await invite(service, "limoges")
     await say(service, TEACHER, "/intervention")
     await press(service, TEACHER, "f:ak:visit")
-    await say(service, TEACHER, "Collège Jules Marouzeau")
-    await say(service, TEACHER, "Guéret")
-    await say(service, TEACHER, "oui")
-    await say(service, TEACHER, "3e A")
+    for answer in answers:
+        await say(service, TEACHER, answer)
+
+
+async def test_a_question_the_form_cannot_answer_is_not_taken_for_the_step(kb, db_url):
+    service = make_service(db_url, kb)
+    await _visit_request(service, "Collège Jules Marouzeau", "Guéret", "oui", "3e A")
     reply = await say(service, TEACHER, "Combien cela coûte-t-il pour l'établissement ?")
     assert "pas de réponse sûre" in reply.text and "Indiquez un nombre" not in reply.text
     state = await service.state_of(TEACHER)
@@ -468,11 +471,7 @@ async def test_a_question_the_form_cannot_answer_is_not_taken_for_the_step(kb, d
 
 async def test_a_question_typed_as_the_theme_is_asked_about_once(kb, db_url):
     service = make_service(db_url, kb)
-    await invite(service, "limoges")
-    await say(service, TEACHER, "/intervention")
-    await press(service, TEACHER, "f:ak:visit")
-    for answer in ("Collège Jules Marouzeau", "Guéret", "oui", "3e A", "26"):
-        await say(service, TEACHER, answer)
+    await _visit_request(service, "Collège Jules Marouzeau", "Guéret", "oui", "3e A", "26")
     question = "Est-ce qu'un stage de 3e peut se faire dans la fonction publique ?"
     reply = await say(service, TEACHER, question)
     assert "pas notée comme réponse" in reply.text and "(6/" in reply.text
@@ -486,11 +485,8 @@ async def test_a_question_typed_as_the_theme_is_asked_about_once(kb, db_url):
 
 async def test_a_class_or_a_count_typed_under_the_recap_corrects_it(kb, db_url):
     service = make_service(db_url, kb)
-    await invite(service, "limoges")
-    await say(service, TEACHER, "/intervention")
-    await press(service, TEACHER, "f:ak:visit")
-    for answer in ("Collège Jules Marouzeau", "Guéret", "oui", "4e", "26", "l'industrie"):
-        reply = await say(service, TEACHER, answer)  # « oui » is no class: asked again
+    answers = ("Collège Jules Marouzeau", "Guéret", "oui", "4e", "26", "l'industrie")
+    await _visit_request(service, *answers)  # « oui » is no class: asked again
     for button in ("f:skip", "f:skip"):
         await press(service, TEACHER, button)
     reply = await say(service, TEACHER, "prof.martin@ac-limoges.fr")  # at « Par où … ? »

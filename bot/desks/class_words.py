@@ -57,6 +57,14 @@ def pro_year(level: str, text: str) -> str | None:
     return next((year for year, said in _PRO_YEARS.get(level, ()) if said.search(folded)), None)
 
 
+def set_level(answers: dict[str, str], level: str, text: str) -> None:
+    """The class in the form's answers, with its year of bac pro or CAP when the text says it."""
+    answers["level"] = level
+    answers.pop("level_year", None)
+    if year := pro_year(level, text):
+        answers["level_year"] = year
+
+
 def parse_level(text: str) -> str | None:
     folded = fold(text)
     for key, variants in _LEVEL_WORDS.items():

@@ -15,7 +15,7 @@ from typing import Any
 from bot.cases.academies import AcademyDirectory, fold, of_academy
 from bot.cases.details import LEVEL_CHOICES
 from bot.cases.urgency import dates_in
-from bot.desks.class_words import only_level, parse_level, plain, pro_year
+from bot.desks.class_words import only_level, parse_level, plain, set_level
 from bot.messages import by_role
 from bot.understanding.privacy import scrub_contact
 
@@ -57,10 +57,7 @@ def corrected(
         else None
     )
     if level is not None and level != answers["level"]:  # « nan attend jsuis en 4e »
-        answers["level"] = level
-        answers.pop("level_year", None)
-        if year := pro_year(level, text):
-            answers["level_year"] = year
+        set_level(answers, level, text)
         return f"Pas de souci, c'est corrigé : {LEVEL_CHOICES[level]}."
     return by_role(
         role,
@@ -75,10 +72,7 @@ def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
     A class alone at the school step is kept as the class, and the school asked again."""
     step, said = form["step"], plain(text)
     if step == "school" and (level := only_level(text)) is not None:
-        form["answers"]["level"] = level
-        form["answers"].pop("level_year", None)
-        if year := pro_year(level, text):
-            form["answers"]["level_year"] = year
+        set_level(form["answers"], level, text)
         return by_role(
             role,
             "C'est noté pour ta classe ; il me faut aussi ton établissement.",
@@ -193,10 +187,7 @@ def recap_fixed(form: dict[str, Any], text: str, role: str | None) -> str | None
     if days and max(days) >= date.today():
         answers["period"] = scrub_contact(_without_excuse(text))
     elif not days and not text.strip().isdigit() and (level := parse_level(text)) is not None:
-        answers["level"] = level
-        answers.pop("level_year", None)
-        if year := pro_year(level, text):
-            answers["level_year"] = year
+        set_level(answers, level, text)
     else:
         return None
     return by_role(

@@ -21,6 +21,7 @@ from bot.cases.teacher_details import (
 )
 from bot.desks import nobody
 from bot.desks.academy_step import answer_academy
+from bot.desks.form_checks import RECAP_WORDS
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
 from bot.understanding.privacy import contact_details
 
@@ -319,7 +320,7 @@ def _recap_fixed(answers: dict[str, str], text: str) -> bool:
     """A class or a number of pupils typed under the recap (« en fait c'est pour une 3e pas une
     4e », « ils sont 26 en fait »): changed there."""
     said = " ".join(fold(text).split())
-    if "?" in text or len(said.split()) > 16:
+    if "?" in text or len(said.split()) > RECAP_WORDS:
         return False
     if found := _A_CLASS.search(_NOT_THIS_CLASS.sub(" ", said)):
         level = found.group(0)  # « 4e b » is the 4e B
