@@ -657,9 +657,18 @@ def test_what_is_not_an_answer_is_not_stored_in_the_form(engine_with_academies):
         reply = engine.handle_text(state, said)
         assert state.form["step"] == "period" and "period" not in state.form["answers"], said
         assert "On reprend ta demande" in reply.text, said
+    when = engine.handle_text(state, "c quand mon stage ?")
+    assert "fixées par ton établissement" in when.text and "period" not in state.form["answers"]
     engine.handle_text(state, "du 12 au 16 janvier")
     reply = engine.handle_text(state, "c quoi un secteur")
     assert "Le secteur, c'est le domaine" in reply.text and state.form["step"] == "sectors"
+    engine.handle_text(state, "coiffure")
+    for said in ("combien de km max ?", "c'est trop loin 40 min ?", "jusqu'où je peux aller"):
+        far = engine.handle_text(state, said)
+        assert "Il n'y a pas de distance imposée" in far.text, said
+        assert state.form["step"] == "place" and "place" not in state.form["answers"], said
+    engine.handle_text(state, "Aubagne, 20 min en bus")
+    assert state.form["answers"]["place"] == "Aubagne, 20 min en bus"
 
 
 def test_retour_passes_over_the_class_said_before_and_the_count_skips_it(engine_with_academies):

@@ -70,6 +70,34 @@ HELP = {
     ),
 }
 
+# a question about what the step asks for (« combien de km max ? » at the place, « c quand mon
+# stage ? » at the dates): the step's own answer, not « je n'ai pas de réponse sûre »
+_STEP_QUESTIONS = {
+    "place": re.compile(
+        r"\b(?:combien de (?:km|kilometres|kilometre|minutes|min|temps|bus)|jusqu\w* (?:a )?ou"
+        r"|c est (?:trop )?loin|trop loin|(?:km|kilometres|distance|trajet|temps) max\w*"
+        r"|maximum|how far)\b"
+    ),
+    "period": re.compile(
+        r"\b(?:c (?:est )?quand|ce est quand|quand est ce|cest quand|c koi les dates"
+        r"|quelles? dates?|when is)\b"
+    ),
+}
+STEP_ANSWERS = {
+    "place": (
+        "Il n'y a pas de distance imposée : écris la ville où tu peux aller et le trajet "
+        "possible pour toi chaque jour (par exemple « Créteil, 30 minutes en bus »).",
+        "Aucune distance n'est imposée : indiquez la ville et le trajet possible chaque jour "
+        "pour l'élève (par exemple « Créteil, 30 minutes en bus »).",
+    ),
+    "period": (
+        "Les dates du stage sont fixées par ton établissement : ton professeur principal les "
+        "connaît. Si tu ne les as pas, appuie sur « Je ne sais pas ».",
+        "Les dates sont fixées par l'établissement ; si vous ne les avez pas, choisissez « Je "
+        "ne sais pas ».",
+    ),
+}
+
 # « jsp » where a name is needed: the school cannot be « I don't know »
 _DONT_KNOW = re.compile(
     r"^(?:jsp|jsais pas|je sais pas|je ne sais pas|sais pas|chai pas|ché pas|chais pas|ch sais pas"
@@ -137,6 +165,9 @@ def aside(step: str, said: str, role: str | None, pupil_form: bool = True) -> st
     (`pupil_form` False) shares the greetings and « laisse tomber », not the steps' help."""
     if _BACK_AGAIN.search(said):
         return by_role(role, *BACK_AGAIN)
+    about = _STEP_QUESTIONS.get(step) if pupil_form else None
+    if about is not None and len(said.split()) <= 10 and about.search(said):
+        return by_role(role, *STEP_ANSWERS[step])
     words = _STEP_WORDS.get(step) if pupil_form else None
     if (
         words is not None
