@@ -661,3 +661,30 @@ def test_rules_read_figures_denials_and_vetoes_with_care(
         assert found is None or found.level != "strong", found
     else:
         assert found is not None and (found.level, found.category) == ("strong", expected)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a threat quoted to the pupil, and a boss's remarks on a minor's body
+        ("ils m'ont écrit demain on te défonce à la sortie, t mort si tu viens", "assault"),
+        ("des gars du lycée disent qu'ils vont me faire la peau vendredi", "assault"),
+        ("mon tuteur me crie dessus et fait des remarques sur mon physique", "sexual"),
+        ("le patron du resto commente mes fesses devant les clients", "sexual"),
+        # homework or a lost game, a laugh after; customers chased by phone; a dress code
+        ("si j'ai encore un exposé cette semaine jme jette par la fenetre lol", None),
+        ("encore perdu toutes mes parties ranked, je veux mourir tellement j'ai honte mdr", None),
+        (
+            "on doit relancer les clients jusqu'à ce qu'ils signent, c'est pas du harcèlement ça ?",
+            None,
+        ),
+        ("ma tutrice fait des remarques sur ma tenue, elle dit que c'est pas assez pro", None),
+        ("mon patron fait des remarques sur ma voix au téléphone, je parle trop vite", None),
+    ],
+)
+def test_twenty_first_session_rules(net: SafetyNet, message: str, expected: str | None):
+    found = net.assess(message)
+    if expected is None:
+        assert found is None or found.level != "strong", found
+    else:
+        assert found is not None and (found.level, found.category) == ("strong", expected)
