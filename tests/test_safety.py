@@ -671,6 +671,12 @@ def test_rules_read_figures_denials_and_vetoes_with_care(
         ("des gars du lycée disent qu'ils vont me faire la peau vendredi", "assault"),
         ("mon tuteur me crie dessus et fait des remarques sur mon physique", "sexual"),
         ("le patron du resto commente mes fesses devant les clients", "sexual"),
+        ("jsuis plus en vie lundi de toute facon donc le rapport on s'en fout", "suicide"),
+        ("je compte plus être en vie à la fin du mois, c'est décidé", "suicide"),
+        ("je me fais vomir après manger depuis des mois, j'ai perdu 10 kilos", "suicide"),
+        ("rien mangé depuis 4 jours pour maigrir, j'ai eu un malaise en cours", "suicide"),
+        ("au garage les mécanos l'ont bizuté, il n'ose plus y retourner", "harassment"),
+        ("les cuistots m'ont plaqué contre la plancha pour rire, j'ai une brûlure", "assault"),
         # homework or a lost game, a laugh after; customers chased by phone; a dress code
         ("si j'ai encore un exposé cette semaine jme jette par la fenetre lol", None),
         ("encore perdu toutes mes parties ranked, je veux mourir tellement j'ai honte mdr", None),
@@ -680,6 +686,10 @@ def test_rules_read_figures_denials_and_vetoes_with_care(
         ),
         ("ma tutrice fait des remarques sur ma tenue, elle dit que c'est pas assez pro", None),
         ("mon patron fait des remarques sur ma voix au téléphone, je parle trop vite", None),
+        # a vocation, a dessert, a law class
+        ("je veux devenir infirmière scolaire pour aider les ados qui se scarifient", None),
+        ("en stage en pâtisserie j'ai appris à caraméliser le dessus au chalumeau", None),
+        ("c'est quoi la peine pour viol dans le code pénal ? c'est pour mon oral", None),
     ],
 )
 def test_twenty_first_session_rules(net: SafetyNet, message: str, expected: str | None):
