@@ -138,3 +138,20 @@ async def test_a_teacher_who_said_in_class_is_not_asked_the_format_nor_counts_it
     state = await service.state_of(TEACHER)
     assert state.form["answers"]["format"] == "class"
     await service.db.dispose()
+
+
+async def test_a_teacher_asking_if_the_request_is_free_gets_the_schools_answer(kb, db_url):
+    from support.teachers import TEACHER
+
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await say(service, TEACHER, "je suis prof de 3e")
+    offer = await say(service, TEACHER, "je veux un intervenant en classe")
+    await press(service, TEACHER, offer.choices[0].id)
+    free = await say(service, TEACHER, "Est-ce que c'est gratuit ?")
+    assert "gratuites pour l'établissement" in free.text and "allocation" not in free.text
+    change = await say(service, TEACHER, "on pourra modifier la demande ?")
+    assert "récapitulatif permet de corriger" in change.text
+    state = await service.state_of(TEACHER)
+    assert state.form["step"] == "school" and "school" not in state.form["answers"]
+    await service.db.dispose()

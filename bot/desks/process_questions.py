@@ -143,7 +143,23 @@ def answer(said: str, case: Case | None, role: str | None, in_form: bool = False
     return reply
 
 
-def in_form(said: str, role: str | None) -> str | None:
-    """The answer to a question about the request asked inside its form, or None."""
+# a teacher asking inside the request for a speaker or a visit (rapport IPE 2008: the engineers
+# are « mis à disposition de l'éducation nationale » by their companies; transport is the cost)
+FREE_TEACHER = (
+    "Oui : la demande et l'aide de l'ingénieur pour l'école sont gratuites pour l'établissement "
+    "(les IPE sont mis à disposition de l'Éducation nationale par leur entreprise). Pour une "
+    "visite, le transport de la classe reste à prévoir par l'établissement."
+)
+
+
+def in_form(said: str, role: str | None, teacher: bool = False) -> str | None:
+    """The answer to a question about the request asked inside its form, or None. In a
+    teacher's request only « is it free? » and « can I change it? » are about the request."""
+    if teacher:
+        if len(said.split()) > 12:
+            return None
+        if _CHANGE.search(said):
+            return CHANGE_IN_FORM[1]
+        return FREE_TEACHER if _FREE.search(said) else None
     asked = answer(said, None, role, in_form=True)
     return asked.text if asked is not None else None

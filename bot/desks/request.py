@@ -231,7 +231,7 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _prompt(engine, state, aside)
     if found or _LEAVE.search(said):
         return _cancelled(engine, state, found)
-    if not is_teacher_form(state) and (asked := process_questions.in_form(said, voice(state))):
+    if asked := process_questions.in_form(said, voice(state), is_teacher_form(state)):
         return _prompt(engine, state, asked)  # « c gratuit ? », « mes parents vont le savoir ? »
     if _BACK.match(said):
         return on_choice(engine, state, "back")
