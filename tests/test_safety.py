@@ -686,7 +686,8 @@ def test_rules_read_figures_denials_and_vetoes_with_care(
         ),
         ("ma tutrice fait des remarques sur ma tenue, elle dit que c'est pas assez pro", None),
         ("mon patron fait des remarques sur ma voix au téléphone, je parle trop vite", None),
-        # a vocation, a dessert, a law class
+        # a vocation, a dessert, a law class, a boxing trainer's pads
+        ("au club je tiens les paos pendant que les autres frappent dedans", None),
         ("je veux devenir infirmière scolaire pour aider les ados qui se scarifient", None),
         ("en stage en pâtisserie j'ai appris à caraméliser le dessus au chalumeau", None),
         ("c'est quoi la peine pour viol dans le code pénal ? c'est pour mon oral", None),
