@@ -31,7 +31,7 @@ from bot.cases.dates import (
 )
 from bot.conversation import run_reminders
 from bot.desks.links import make_payload
-from bot.desks.teacher_forms import pupil_count
+from bot.desks.pupil_counts import pupil_count
 from bot.store.models import Case
 
 

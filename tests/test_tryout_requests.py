@@ -155,3 +155,81 @@ async def test_a_teacher_asking_if_the_request_is_free_gets_the_schools_answer(k
     state = await service.state_of(TEACHER)
     assert state.form["step"] == "school" and "school" not in state.form["answers"]
     await service.db.dispose()
+
+
+async def test_a_teacher_correcting_the_count_or_class_at_a_later_step(kb, db_url):
+    from support.teachers import TEACHER
+
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await say(service, TEACHER, "je suis prof de 3e")
+    offer = await say(service, TEACHER, "je veux un intervenant en classe")
+    await press(service, TEACHER, offer.choices[0].id)
+    for answer in ("Collège Jean Moulin", "Marseille", "3e B", "28"):
+        await say(service, TEACHER, answer)
+    fixed = await say(service, TEACHER, "ah non pardon ils sont vingt-six")
+    assert "C'est corrigé : 26 élèves" in fixed.text and "(5/8)" in fixed.text
+    await say(service, TEACHER, "les métiers de l'aéronautique pour mes 3e")
+    level = await say(service, TEACHER, "en fait c'est une 4e pas une 3e")
+    assert "C'est corrigé : classe 4e" in level.text
+    state = await service.state_of(TEACHER)
+    answers = state.form["answers"]
+    assert (answers["pupils"], answers["level"], state.form["step"]) == ("26", "4e", "period")
+    assert answers["theme"] == "les métiers de l'aéronautique pour mes 3e"
+    await service.db.dispose()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Madame, Monsieur, enseignant en lycée professionnel, je dois signaler qu'un élève a eu "
+        "un accident sur le trajet de sa PFMP ce matin. Que dois-je faire ?",
+        "Bonjour, je suis enseignant en lycée professionnel, section MELEC. Un de mes élèves "
+        "s'est blessé à la main pendant sa PFMP hier. Quelles démarches dois-je faire ?",
+    ],
+)
+def test_a_lycee_pro_teacher_reporting_an_accident_gets_the_teachers_answer(
+    engine_with_academies, text
+):
+    state = State()
+    reply = engine_with_academies.handle_text(state, text)
+    assert (reply.kind, reply.topic, state.role) == ("answer", "accident-stage", "teacher")
+    assert "ton stage" not in reply.text
+
+
+def test_a_teacher_writing_in_english_is_offered_the_request(engine_with_academies):
+    state = State()
+    text = "Hello, I'm a teacher in Marseille and I would like an engineer to visit my class"
+    reply = engine_with_academies.handle_text(state, text)
+    assert reply.kind == "offer" and state.role == "teacher"
+
+
+async def test_a_number_of_pupils_typed_for_the_class_is_kept_and_the_class_asked(kb, db_url):
+    from support.teachers import TEACHER
+
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await say(service, TEACHER, "je suis prof de 3e")
+    offer = await say(service, TEACHER, "je veux un intervenant en classe")
+    await press(service, TEACHER, offer.choices[0].id)
+    for answer in ("Collège Jean Moulin", "Marseille"):
+        await say(service, TEACHER, answer)
+    counted = await say(service, TEACHER, "vingt-huit élèves")
+    assert "C'est noté : 28 élèves" in counted.text and "Pour quelle classe" in counted.text
+    await say(service, TEACHER, "3e B")
+    state = await service.state_of(TEACHER)
+    answers = state.form["answers"]
+    assert (answers["level"], answers["pupils"], state.form["step"]) == ("3e B", "28", "theme")
+    await service.db.dispose()
+
+
+async def test_asking_to_erase_inside_the_form_gets_the_erase_button_not_a_school(kb, db_url):
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await say(service, PUPIL, "/stage")
+    await say(service, PUPIL, "marseille")
+    erase = await say(service, PUPIL, "efface mes donnees stp")
+    assert "/oublier" in erase.text and erase.choices[0].id == "del"
+    state = await service.state_of(PUPIL)
+    assert state.form["step"] == "school" and "school" not in state.form["answers"]
+    await service.db.dispose()

@@ -8,7 +8,7 @@ import re
 import time
 
 from bot.desks.crisis import AFTER_CRISIS_SECONDS
-from bot.desks.erasure import ERASE_BUTTON
+from bot.desks.erasure import ERASE, ERASE_BUTTON, asks_to_erase
 from bot.desks.request import resume_choices, says_found
 from bot.messages import Choice, Reply, State, by_role, voice
 
@@ -50,22 +50,6 @@ NEXT_STEPS = (
 )
 
 
-# "jveux tout supprimer", "efface mes données": how, at once (the command does it)
-_ERASE = re.compile(
-    r"\b(supprime|supprimes|supprimer|supprimez|supprimiez|efface|effaces|effacer|effacez"
-    r"|effaciez|delete|erase|oublie|oublies|oubliez|oubliiez)\b"
-    r".{0,20}\b(tout|toutes|mes donnees|mes infos|mes informations|mes messages|mon compte"
-    r"|mon profil|my data|everything|ce que (?:tu sais|vous savez) sur moi)\b"
-    r"|\btout (supprimer|effacer|delete)\b|\b(oublie|oubliez) moi\b|\bforget me\b"
-)
-ERASE = (
-    "Pour tout effacer, appuie sur le bouton ci-dessous ou tape /oublier : j'efface aussitôt ton "
-    "profil, notre conversation et tes informations dans tes demandes d'aide.",
-    "Pour tout effacer, utilisez le bouton ci-dessous ou tapez /oublier : j'efface aussitôt votre "
-    "profil, notre conversation et vos informations dans vos demandes.",
-)
-
-
 AFTER_HELP = (
     "D'accord. Prends soin de toi 💙 Si ça ne va pas, n'attends pas pour en parler : un adulte de "
     "confiance, le 3114 (24h/24, gratuit) si tu as des idées noires, ou Fil Santé Jeunes au "
@@ -89,7 +73,7 @@ AFTER_WEAK = (
 def acknowledgement(state: State, text: str, said: str) -> Reply | None:
     """The reply to a bare acknowledgement, to "jai trouvé mon stage !" (the next steps) or to
     "efface tout" (/oublier); None when the message is something else."""
-    if _ERASE.search(said) and len(said.split()) <= FOUND_WORDS:
+    if asks_to_erase(said):
         erase = [ERASE_BUTTON]  # the same as /oublier (desks.routes)
         return Reply(
             by_role(voice(state), *ERASE), erase, kind="answer", topic="donnees-personnelles"

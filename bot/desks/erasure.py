@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.messages import Choice, Reply, by_role
 
 ERASE_BUTTON = Choice("🗑️ Tout effacer", "del")  # the same as /oublier (desks.routes)
@@ -53,3 +55,25 @@ def done(erased: int, role: str | None, staff: bool) -> Reply:
         ". Vous pouvez recommencer quand vous voulez avec /start.",
     )
     return Reply(text, kind="forgotten")
+
+
+ERASE_WORDS = 14  # a longer message that names erasing asks something else too
+# "jveux tout supprimer", "efface mes données": how, at once (the command does it)
+_ERASE = re.compile(
+    r"\b(supprime|supprimes|supprimer|supprimez|supprimiez|efface|effaces|effacer|effacez"
+    r"|effaciez|delete|erase|oublie|oublies|oubliez|oubliiez)\b"
+    r".{0,20}\b(tout|toutes|mes donnees|mes infos|mes informations|mes messages|mon compte"
+    r"|mon profil|my data|everything|ce que (?:tu sais|vous savez) sur moi)\b"
+    r"|\btout (supprimer|effacer|delete)\b|\b(oublie|oubliez) moi\b|\bforget me\b"
+)
+ERASE = (
+    "Pour tout effacer, appuie sur le bouton ci-dessous ou tape /oublier : j'efface aussitôt ton "
+    "profil, notre conversation et tes informations dans tes demandes d'aide.",
+    "Pour tout effacer, utilisez le bouton ci-dessous ou tapez /oublier : j'efface aussitôt votre "
+    "profil, notre conversation et vos informations dans vos demandes.",
+)
+
+
+def asks_to_erase(said: str) -> bool:
+    """« efface mes données stp » (folded words): a wish to erase, not a longer story."""
+    return _ERASE.search(said) is not None and len(said.split()) <= ERASE_WORDS

@@ -59,6 +59,7 @@ TEACHER_CUES = re.compile(
     # (« mon prof principal », « ma prof principale »: a pupil's)
     r"|(?<!mon )(?<!ma )(?<!mon prof )professeur principal|(?<!ma )professeure principale"
     r"|en tant qu(?:e |e )?(?:prof|enseignant)"
+    r"|i (?:m|am) an? (?:teacher|form tutor|head teacher)|im an? teacher|as an? teacher|i teach"
     r"|mes collegues|nos collegues|equipe pedagogique"
     # the school's other staff: « je suis DDFPT », « je travaille au bureau des entreprises »
     r"|je suis (?:le |la |un |une )?(?:ddfpt|chef de travaux|cheffe de travaux|directeur delegue"
@@ -80,7 +81,7 @@ TEACHER_CUES = re.compile(
     r"|apprenti|apprentie|apprentis|collegien|collegienne|lyceen|lyceenne))"
     # « Prof de 3e. Comment… », « Enseignante en lycée pro, … »: who writes, said first (not
     # « prof de maths il me saoule », a pupil's)
-    r"|^(?:bonjour |bonsoir |madame |monsieur )?(?:prof|professeur|professeure|enseignant"
+    r"|^(?:(?:bonjour|bonsoir|madame|monsieur|mesdames|messieurs) )*(?:prof|professeur|professeure|enseignant"
     r"|enseignante|pp) (?:de|d|en|au|des) (?:\w+ )?(?:3e|3eme|troisieme|4e|4eme|5e|6e|seconde"
     r"|2nde|2de|premiere|1ere|terminale|lycee|college|lp|bac pro|cap|bts|segpa|ulis|maths|francais"
     r"|histoire|svt|techno|technologie|physique|anglais|eco|gestion|vente|eps)"

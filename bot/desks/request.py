@@ -12,6 +12,7 @@ from bot.cases.details import LEVEL_CHOICES
 from bot.desks import form_chat, form_checks, levels, process_questions, said_before, teacher_forms
 from bot.desks import forms as form_steps
 from bot.desks.class_words import parse_level, pro_year
+from bot.desks.erasure import ERASE, ERASE_BUTTON, asks_to_erase
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
 from bot.desks.teacher_draft import details_in
@@ -231,6 +232,10 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _prompt(engine, state, aside)
     if found or _LEAVE.search(said):
         return _cancelled(engine, state, found)
+    if asks_to_erase(said):  # « efface mes données stp »: not the school's name
+        erase = _prompt(engine, state, by_role(voice(state), *ERASE))
+        erase.choices.insert(0, ERASE_BUTTON)
+        return erase
     if asked := process_questions.in_form(said, voice(state), is_teacher_form(state)):
         return _prompt(engine, state, asked)  # « c gratuit ? », « mes parents vont le savoir ? »
     if _BACK.match(said):
@@ -284,7 +289,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
             state.form["asked_inside"] = step
             return _prompt(engine, state, by_role(voice(state), *form_chat.QUESTION_OR_ANSWER))
     if state.form["step"] in free and form_checks.CORRECTS.search(said):  # "oups, en fait…"
-        fix = form_checks.corrected(state.form, text, voice(state), engine.academies)
+        fixed = teacher_forms.fixed_later(state.form, text) if steps is teacher_forms else None
+        fix = fixed or form_checks.corrected(state.form, text, voice(state), engine.academies)
         return _prompt(engine, state, fix)
     if state.form["step"] == "school" and state.form.get("known_school") and YES.match(said):
         return on_choice(engine, state, "sc")  # « oui » to the school offered, as ✅ Oui

@@ -28,7 +28,9 @@ _PERSON = (
 )
 # A teacher asking for someone to come, a visit, or time in a company (normalised words)
 TEACHER_REQUEST = re.compile(
-    rf"\b{_PERSON}\b.{{0,50}}\b(ma classe|mes classes|mes eleves|nos eleves|aux eleves"
+    # (« lycée professionnel », « bac pro » name no professional)
+    rf"(?<!lycee )(?<!bac )(?<!voie )\b{_PERSON}\b.{{0,50}}\b(ma classe|mes classes|mes eleves"
+    r"|nos eleves|aux eleves"
     r"|devant les eleves|mes \d+e|mes \d+eme|nos \d+e|en classe"
     r"|(?:mes|nos) (?:deux|trois|quatre|\d+) classes)\b"
     rf"|\b(faire venir|inviter|accueillir|recevoir)\b.{{0,30}}\b{_PERSON}\b"
@@ -40,6 +42,8 @@ TEACHER_REQUEST = re.compile(
     r"|\b(visiter|faire visiter)\b.{0,20}\b(entreprise|entreprises|usine|usines|site|chantier"
     r"|atelier|laboratoire)\b|\b(nous|me) mettre en relation\b"
     r"|\b(deuxieme|seconde|autre|nouvelle) demande\b.{0,30}\b(classe|groupe|intervention|visite)\b"
+    r"|\b(engineer|speaker|professional|someone)\b.{0,40}\b(my class|my classes|my students"
+    r"|my pupils)\b"
 )
 # a teacher asking to pass their request on to the IPE (not about a pupil's placement)
 _TO_THE_IPE = re.compile(

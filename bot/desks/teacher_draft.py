@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.cases.academies import fold
-from bot.desks.teacher_forms import MAX_PUPILS, pupil_count
+from bot.desks.pupil_counts import MAX_PUPILS, pupil_count
 
 _PUPILS = re.compile(r"\b(\d{1,4}) (?:eleves|jeunes|participants|enfants|apprenants)\b")
 # pupils counted in words: « une trentaine d'élèves », « vingt-cinq élèves »

@@ -23,6 +23,7 @@ from bot.desks import nobody
 from bot.desks.academy_step import answer_academy
 from bot.desks.form_checks import RECAP_WORDS
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
+from bot.desks.pupil_counts import MAX_PUPILS, PUPIL_WORDS, pupil_count
 from bot.understanding.privacy import contact_details
 
 STEPS = (
@@ -46,31 +47,7 @@ OTHER_QUESTIONS = {
 }
 FREE_TEXT_STEPS = ("school", "theme", "period", "constraints")
 TYPED_STEPS = ("commune", "level", "pupils")  # where a number typed is the answer, not a button
-MAX_PUPILS = 1000
-_NUMBER = re.compile(r"^\d{1,4}$")
-_UNITS = dict(
-    zip(
-        "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
-        "seize".split(),
-        (1, 1, *range(2, 17)),
-        strict=True,
-    )
-)
-_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100}
-_ABOUT = {  # "une quinzaine", "une trentaine"
-    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
-    "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
-}  # fmt: skip
-_GROUPS = ("classe", "classes", "groupe", "groupes")
-_RESTATED = re.compile(r"\b(enfin|plutot|exactement|precisement|en fait|pardon|non|correction)\b")
-_PUPILS = ("eleves", "eleve", "jeunes", "collegiens", "lyceens", "personnes")
 _COUNTED = re.compile(r"\b(eleves|classes? de \d+)\b")  # a class step's words that count pupils
-# a number that counts something else: « réservée 15 jours à l'avance », « 2 h », « 30 km »
-_NOT_PUPILS = frozenset(
-    "jour jours semaine semaines mois heure heures h min minutes an ans euros eur km fois "
-    "places salle salles janvier fevrier mars avril mai juin juillet aout septembre octobre "
-    "novembre decembre".split()  # « le mardi quatorze mars » is a date
-)
 # a period that says no time at all: asked again ("Pas encore fixée" is the honest answer)
 _VAGUE = re.compile(
     r"^(?:le plus )?(?:bientot|vite|rapidement|au plus vite|asap|des que possible|prochainement"
@@ -300,6 +277,11 @@ def answer_text(
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
         return "Pouvez-vous préciser en quelques mots ?"
+    elif step == "level" and (count := _count_alone(text)):  # « vingt-huit élèves »
+        answers["pupils"] = str(count)
+        return f"C'est noté : {count} élèves ; il me faut aussi la classe."
+    elif _FIXING.search(fold(text)) and (fixed := fixed_later(form, text)):
+        return fixed
     else:  # school, level, theme, period, constraints
         answers[step] = text
         count, _ = pupil_count(text) if step == "level" else (None, False)
@@ -316,6 +298,35 @@ _NOT_THIS_CLASS = re.compile(
 )
 
 
+# steps after the class and the count, where « ah non pardon ils sont vingt-six » corrects them
+_LATER_STEPS = ("theme", "period", "constraints")
+_FIXING = re.compile(
+    r"^(?:ils|elles) sont\b|\b(?:en fait|enfait|pardon|correction|finalement|oups|ah non"
+    r"|je me suis trompee?|erreur)\b"
+)
+
+
+def _count_alone(text: str) -> int | None:
+    """A number of pupils typed where the class is asked, with no class in it."""
+    said = " ".join(fold(text).split())
+    count, _ = pupil_count(text)
+    if _A_CLASS.search(said) or not set(PUPIL_WORDS) & set(said.split()):
+        return None
+    return count if count and count <= MAX_PUPILS else None
+
+
+def fixed_later(form: dict[str, Any], text: str) -> str | None:
+    """The class or the number of pupils corrected at a later step (« ah non pardon ils sont
+    vingt-six », « en fait c'est une 4e pas une 3e »): what was changed, or None."""
+    answers = form["answers"]
+    before = (answers.get("level"), answers.get("pupils"))
+    if form["step"] not in _LATER_STEPS or not _recap_fixed(answers, text):
+        return None
+    if answers.get("level") != before[0]:
+        return f"C'est corrigé : classe {answers['level']}. Et pour cette question :"
+    return f"C'est corrigé : {answers['pupils']} élèves. Et pour cette question :"
+
+
 def _recap_fixed(answers: dict[str, str], text: str) -> bool:
     """A class or a number of pupils typed under the recap (« en fait c'est pour une 3e pas une
     4e », « ils sont 26 en fait »): changed there."""
@@ -327,7 +338,7 @@ def _recap_fixed(answers: dict[str, str], text: str) -> bool:
         answers["level"] = level[:-1] + level[-1].upper() if level[-2] == " " else level
         return True
     count, _ = pupil_count(text)
-    if count and count <= MAX_PUPILS and {*_PUPILS, "sont"} & set(said.split()):
+    if count and count <= MAX_PUPILS and {*PUPIL_WORDS, "sont"} & set(said.split()):
         answers["pupils"] = str(count)
         return True
     return False
@@ -338,42 +349,6 @@ def _typed_label(text: str, choices: dict[str, str]) -> str | None:
     said = " ".join(fold(text).split())
     bare = {key: fold(label.split(" (")[0]) for key, label in choices.items()}  # « (recommandé) »
     return next((key for key, label in choices.items() if said in (fold(label), bare[key])), None)
-
-
-def pupil_count(text: str) -> tuple[int | None, bool]:
-    """The number of pupils in "28", "vingt-huit", "une quinzaine", "2 classes de 25"; and
-    whether the text counted classes or groups instead ("deux classes")."""
-    words = fold(text).split()
-    runs: list[tuple[int, str, str]] = []  # a number, the word after it, the word before it
-    total, started, before = 0, False, ""
-    for i, word in enumerate([*words, ""]):
-        value = int(word) if _NUMBER.match(word) else None
-        after = words[i + 1] if i + 1 < len(words) else ""
-        if word in _ABOUT or word.rstrip("s") in _ABOUT:
-            runs.append((_ABOUT[word.rstrip("s")], after, words[i - 1] if i else ""))
-        elif value is not None and not started:
-            runs.append((value, after, words[i - 1] if i else ""))
-        elif word in _TENS and total % 100 == 4 and word == "vingt":  # quatre-vingt(s)
-            total, started = total + 76, True
-        elif word in _TENS or word.rstrip("s") in _TENS or word in _UNITS:
-            before = before if started else (words[i - 1] if i else "")
-            total += _UNITS[word] if word in _UNITS else _TENS[word.rstrip("s")]
-            started = True
-        elif word == "et" and started:
-            continue
-        elif started:
-            runs.append((total, word, before))
-            total, started = 0, False
-    runs = [run for run in runs if run[1] not in _NOT_PUPILS]
-    counts = [n for n, after, _ in runs if after not in _GROUPS]
-    # « deux classes, soit 48 élèves »: the total, said after the classes
-    totals = [n for n, after, before in runs if after in _PUPILS and before != "de"]
-    first_groups = next((n for n, after, _ in runs if after in _GROUPS), None)
-    if counts and first_groups and runs[0][1] in _GROUPS and not totals:  # "2 classes de 25"
-        return first_groups * max(counts), False
-    if counts:  # « une trentaine, enfin exactement vingt-neuf »: the number said last
-        return (counts[-1] if _RESTATED.search(" ".join(words)) else max(counts)), False
-    return None, bool(runs)
 
 
 def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory) -> str:
