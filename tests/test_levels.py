@@ -342,6 +342,11 @@ def test_a_pupil_who_corrects_their_class_is_answered_for_the_new_one(engine):
     engine.handle_text(other, "jsuis en 3e")
     moved = engine.handle_text(other, "non en fait jsui en cap")
     assert moved.topic == "pfmp" and moved.text.startswith("C'est noté (CAP). ")
+    # the correction said last (« jsuis en cap en fait »)
+    late = State(role="pupil")
+    engine.handle_text(late, "jsuis en bac pro, le patron me crie dessus")
+    engine.handle_text(late, "jsuis en cap en fait")
+    assert late.level == "cap"
     # next year's class is not a correction
     engine.handle_text(other, "non je passe en seconde l an prochain")
     assert other.level == "cap"

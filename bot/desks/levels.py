@@ -155,7 +155,7 @@ _ONLY_CLASS = re.compile(
 _CORRECTED = re.compile(
     r"^(?:(?:en fait|enfaite|enfait|non|nan|pardon|oups|oops|plutot|sorry|actually|correction"
     r"|euh|ah|mais)\s+)+|\s+(?:je me suis|jme suis|me suis|i was) (?:trompe|trompee|wrong)$"
-    r"|\s+(?:pardon|dsl|desole|desolee|sorry)$"
+    r"|\s+(?:pardon|dsl|desole|desolee|sorry|en fait|enfait|enfaite|finalement|plutot)$"
 )
 
 
