@@ -233,3 +233,10 @@ async def test_asking_to_erase_inside_the_form_gets_the_erase_button_not_a_schoo
     state = await service.state_of(PUPIL)
     assert state.form["step"] == "school" and "school" not in state.form["answers"]
     await service.db.dispose()
+
+
+@pytest.mark.parametrize("text", ["yes send it", "yes", "ok send it please", "oui envoie"])
+def test_consent_typed_in_english_is_a_yes(text):
+    from bot.desks.request import _CONSENT_YES
+
+    assert _CONSENT_YES.match(text)

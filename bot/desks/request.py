@@ -313,7 +313,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
 _CONSENT_YES = re.compile(
     r"^(?:(?:ah|bon|euh|ok|oui|si|ouais|en fait|enfait)\s+)*(?:oui|ouais|si|ok|d accord|daccord"
     r"|j accepte|jaccepte|je accepte|accepte|vas y|go|envoie|envoie la|envoyer|je veux bien"
-    r"|jveux bien)(?:\s+(?:merci|stp|svp|je veux bien|jveux bien|envoie|vas y|je accepte))*$"
+    r"|jveux bien|yes|yeah|yep|send it|send)(?:\s+(?:merci|stp|svp|je veux bien|jveux bien"
+    r"|envoie|vas y|je accepte|send it|please|pls))*$"
 )
 _CONSENT_NO = re.compile(
     r"^(?:(?:ah|bon|euh|en fait|enfait)\s+)*(?:non|nan|no|pas envie|je veux pas|jveux pas"
