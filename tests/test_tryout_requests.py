@@ -240,3 +240,11 @@ def test_consent_typed_in_english_is_a_yes(text):
     from bot.desks.request import _CONSENT_YES
 
     assert _CONSENT_YES.match(text)
+
+
+def test_hosting_a_bac_pro_pupil_is_no_request_for_a_speaker(engine_with_academies):
+    state = State()
+    engine_with_academies.handle_text(state, "Bonjour, je dirige une petite menuiserie.")
+    text = "Est-ce que je peux aussi accueillir un élève de bac pro pendant 6 semaines ?"
+    reply = engine_with_academies.handle_text(state, text)
+    assert reply.kind != "offer" and reply.topic != "dp6"
