@@ -299,7 +299,8 @@ _NOT_THIS_CLASS = re.compile(
 
 
 # steps after the class and the count, where « ah non pardon ils sont vingt-six » corrects them
-_LATER_STEPS = ("theme", "period", "constraints")
+# (not the constraints: « pardon, 2 élèves en fauteuil » counts no class)
+_LATER_STEPS = ("theme", "period")
 _FIXING = re.compile(
     r"^(?:ils|elles) sont\b|\b(?:en fait|enfait|pardon|correction|finalement|oups|ah non"
     r"|je me suis trompee?|erreur)\b"
