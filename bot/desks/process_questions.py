@@ -1,7 +1,8 @@
 """What a pupil asks about the request itself before trusting it, or while waiting: is it free,
 will my parents know, will the engineer call my school, will they phone me. Short true
 answers about what this system does (it tells nobody but the académie's IPE), asked before the
-form or with a request open; not a question for the knowledge base.
+form or with a request open; not a question for the knowledge base. A teacher's request has
+its own answer to « is it free? » (`FREE_TEACHER`).
 """
 
 from __future__ import annotations
