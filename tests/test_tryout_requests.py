@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from support.cases import PUPIL, fill_form, invite, make_service, press, say
-from support.teachers import the_case
+from support.teachers import TEACHER, the_case
 
 from bot.messages import State
 
@@ -122,14 +122,17 @@ async def test_the_form_takes_terminale_refuses_a_day_that_does_not_exist_and_he
     await service.db.dispose()
 
 
-async def test_a_teacher_who_said_in_class_is_not_asked_the_format_nor_counts_it(kb, db_url):
-    from support.teachers import TEACHER
-
+async def _teacher_talk_form(kb, db_url):
+    """A 3e teacher's request for a speaker in class, at its first question: (service, reply)."""
     service = make_service(db_url, kb)
     await invite(service, "aix-marseille")
     await say(service, TEACHER, "je suis prof de 3e")
     offer = await say(service, TEACHER, "je veux un intervenant en classe")
-    form = await press(service, TEACHER, offer.choices[0].id)
+    return service, await press(service, TEACHER, offer.choices[0].id)
+
+
+async def test_a_teacher_who_said_in_class_is_not_asked_the_format_nor_counts_it(kb, db_url):
+    service, form = await _teacher_talk_form(kb, db_url)
     assert "(1/8)" in form.text  # the kind and the format said: 8 questions left
     for answer in ("Collège Jean Moulin", "Marseille", "3e B", "29", "l'aéronautique"):
         await say(service, TEACHER, answer)
@@ -141,13 +144,7 @@ async def test_a_teacher_who_said_in_class_is_not_asked_the_format_nor_counts_it
 
 
 async def test_a_teacher_asking_if_the_request_is_free_gets_the_schools_answer(kb, db_url):
-    from support.teachers import TEACHER
-
-    service = make_service(db_url, kb)
-    await invite(service, "aix-marseille")
-    await say(service, TEACHER, "je suis prof de 3e")
-    offer = await say(service, TEACHER, "je veux un intervenant en classe")
-    await press(service, TEACHER, offer.choices[0].id)
+    service, _ = await _teacher_talk_form(kb, db_url)
     free = await say(service, TEACHER, "Est-ce que c'est gratuit ?")
     assert "gratuites pour l'établissement" in free.text and "allocation" not in free.text
     change = await say(service, TEACHER, "on pourra modifier la demande ?")
@@ -158,13 +155,7 @@ async def test_a_teacher_asking_if_the_request_is_free_gets_the_schools_answer(k
 
 
 async def test_a_teacher_correcting_the_count_or_class_at_a_later_step(kb, db_url):
-    from support.teachers import TEACHER
-
-    service = make_service(db_url, kb)
-    await invite(service, "aix-marseille")
-    await say(service, TEACHER, "je suis prof de 3e")
-    offer = await say(service, TEACHER, "je veux un intervenant en classe")
-    await press(service, TEACHER, offer.choices[0].id)
+    service, _ = await _teacher_talk_form(kb, db_url)
     for answer in ("Collège Jean Moulin", "Marseille", "3e B", "28"):
         await say(service, TEACHER, answer)
     fixed = await say(service, TEACHER, "ah non pardon ils sont vingt-six")
@@ -205,13 +196,7 @@ def test_a_teacher_writing_in_english_is_offered_the_request(engine_with_academi
 
 
 async def test_a_number_of_pupils_typed_for_the_class_is_kept_and_the_class_asked(kb, db_url):
-    from support.teachers import TEACHER
-
-    service = make_service(db_url, kb)
-    await invite(service, "aix-marseille")
-    await say(service, TEACHER, "je suis prof de 3e")
-    offer = await say(service, TEACHER, "je veux un intervenant en classe")
-    await press(service, TEACHER, offer.choices[0].id)
+    service, _ = await _teacher_talk_form(kb, db_url)
     for answer in ("Collège Jean Moulin", "Marseille"):
         await say(service, TEACHER, answer)
     counted = await say(service, TEACHER, "vingt-huit élèves")
