@@ -699,3 +699,29 @@ def test_twenty_first_session_rules(net: SafetyNet, message: str, expected: str 
         assert found is None or found.level != "strong", found
     else:
         assert found is not None and (found.level, found.category) == ("strong", expected)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # round 40's misses, in other words: a first attempt, blades used on oneself, a group
+        # that « s'en prend » to a pupil
+        ("je me suis loupé la première fois, cette fois je vais pas me rater", "suicide"),
+        ("j'ai caché des lames de rasoir dans ma chambre, je m'en sers le soir", "suicide"),
+        ("des gars de ma classe s'en prennent à moi tous les midis", "harassment"),
+        ("ma fille dit que des filles s'en prennent à elle dans le bus", "harassment"),
+        # a lesson comparing two harassments; a deadline; an exam failed once
+        (
+            "c'est quoi la différence entre harcèlement moral et sexuel pour mon cours d'eco-droit",
+            None,
+        ),
+        ("jvais me faire tuer si je rends pas mon dossier de pfmp lundi", None),
+        ("j'ai raté mon code la première fois, je le repasse en mars", None),
+    ],
+)
+def test_twenty_second_session_rules(net: SafetyNet, message: str, expected: str | None):
+    found = net.assess(message)
+    if expected is None:
+        assert found is None or found.level != "strong", found
+    else:
+        assert found is not None and (found.level, found.category) == ("strong", expected)
