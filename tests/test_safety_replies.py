@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from support.cases import make_service, press, say
+from support.cases import FORM_ANSWERS, make_service, press, say
 from support.harness import running_bot, until
 
 from bot.messages import State
@@ -150,6 +150,31 @@ async def test_after_the_helplines_a_question_keeps_the_resume_button_and_the_st
     assert "On reprend ta demande." in town.text and "(2/8)" in town.text
     state = await service.state_of(PUPIL)
     assert "paused" not in state.form and state.form["answers"]["academy"] == "lyon"
+    await service.db.dispose()
+
+
+async def test_after_the_helplines_the_dates_or_the_place_typed_resume_the_request(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, PUPIL, "r:pupil")
+    await say(service, PUPIL, "/stage")
+    for answer in FORM_ANSWERS[:3]:
+        await say(service, PUPIL, answer)
+    assert (await service.state_of(PUPIL)).form["step"] == "period"
+    await say(service, PUPIL, "jveux plus vivre en vrai")
+    # a feeling, or a question, is not the dates: the request stays paused
+    for said in ("jsp", "c quand les vacances ?"):
+        await say(service, PUPIL, said)
+        assert (await service.state_of(PUPIL)).form["paused"], said
+    dates = await say(service, PUPIL, "du 12 au 16 janvier")
+    assert dates.text.startswith("On reprend ta demande.") and "(5/8)" in dates.text
+    state = await service.state_of(PUPIL)
+    assert "paused" not in state.form and "janvier" in state.form["answers"]["period"]
+    await say(service, PUPIL, "coiffure")
+    await say(service, PUPIL, "j'ai envie de mourir")
+    place = await say(service, PUPIL, "toulon 20 min en bus")
+    assert place.text.startswith("On reprend ta demande.")
+    assert (await service.state_of(PUPIL)).form["answers"]["place"] == "toulon 20 min en bus"
     await service.db.dispose()
 
 

@@ -1,14 +1,19 @@
 """A paused request resumed by words, not only by its ▶️ button: « ok on continue », or, just
 after the safety message paused it, the answer to the step it waited at (« Lyon » at the
-académie step): the pupil carries on where they were, as they meant to."""
+académie step, « juin » at the dates, « toulon 20 min en bus » at the place): the pupil carries
+on where they were, as they meant to."""
 
 from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.cases.academies import fold
+from bot.cases.urgency import dates_in
 from bot.desks.class_words import parse_level
+from bot.desks.form_checks import PERIOD_WORDS
 from bot.desks.request import is_teacher_form, on_text, resume_choices
 from bot.messages import Reply, State, by_role, voice
 
@@ -18,6 +23,7 @@ if TYPE_CHECKING:
 CRISIS_PAUSE = "crisis"  # form["paused"] when the safety message paused it
 AFTER_CRISIS_SECONDS = 30 * 60  # what follows the safety message this soon answers it
 ANSWER_WORDS = 4  # « Lyon », « 69003 », « en 3e »: a longer message is something else
+FREE_ANSWER_WORDS = 8  # « du 12 au 16 janvier », « toulon 20 min en bus », « collège Jean Zay »
 RESUMED = ("On reprend ta demande.", "On reprend la demande.")
 
 _RESUME = re.compile(
@@ -41,16 +47,41 @@ def resumed(engine: DialogueEngine, state: State, text: str, said: str) -> Reply
     step = state.form.get("step")
     if state.form["paused"] != CRISIS_PAUSE or is_teacher_form(state):
         return None
-    if len(said.split()) > ANSWER_WORDS:
-        return None
     if time.time() - state.crisis_at >= AFTER_CRISIS_SECONDS or engine.academies is None:
         return None
-    fits = (step == "level" and parse_level(text) is not None) or (
-        step == "academy" and engine.academies.resolve(text).confident
-    )
-    if not fits:
+    if not _fits(engine, str(step), text, said):
         return None
     state.form.pop("paused")
     reply = on_text(engine, state, text)
     reply.text = f"{by_role(voice(state), *RESUMED)}\n\n{reply.text}"
     return reply
+
+
+# a way to get to the placement: a time or a distance, a means of transport
+_PLACE = re.compile(
+    r"\b(?:\d+ ?(?:min|mn|minutes?|km|kms|h|heures?)|bus|tram|metro|train|ter|rer|velo|pied"
+    r"|scooter|voiture|car|navette|trottinette|loin|proche|pres|autour|quartier|centre|ville)\b"
+)
+_SCHOOL_NAME = re.compile(r"\b(?:college|lycee|ecole|cfa|lp|lgt|clg|institut|ensemble scolaire)\b")
+_ANSWER_STEPS = ("period", "place", "school")  # the free steps whose answers can be told apart
+
+
+def _fits(engine: DialogueEngine, step: str, text: str, said: str) -> bool:
+    """The message looks like the answer the step waited for (not a question, not a feeling)."""
+    n = len(said.split())
+    if step in ("level", "academy"):
+        if n > ANSWER_WORDS or engine.academies is None:
+            return False
+        if step == "level":
+            return parse_level(text) is not None
+        return engine.academies.resolve(text).confident
+    if step not in _ANSWER_STEPS or n > FREE_ANSWER_WORDS or "?" in text:
+        return False
+    folded = fold(text)
+    if step == "period":
+        return bool(dates_in(text, date.today())) or PERIOD_WORDS.search(folded) is not None
+    if step == "place":
+        return _PLACE.search(folded) is not None or (
+            engine.academies is not None and engine.academies.resolve(text).confident
+        )
+    return _SCHOOL_NAME.search(folded) is not None
