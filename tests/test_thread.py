@@ -266,6 +266,28 @@ async def test_a_plain_question_while_a_request_is_taken_is_answered_with_a_pass
     await service.db.dispose()
 
 
+async def test_before_an_ipe_takes_the_request_what_the_bot_cannot_answer_is_offered_to_them(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    # a question is still answered, and « merci » is not offered to anyone
+    asked = await say(service, PUPIL, "c quoi une convention de stage ?")
+    assert asked.kind == "answer" and asked.topic == "convention-stage"
+    thanks = await say(service, PUPIL, "merci")
+    assert thanks.kind != "ask_relay"
+    urgent = await say(service, PUPIL, "tu peux lui dire que c urgent")
+    assert urgent.kind == "ask_relay" and "pas encore prise en charge" in urgent.text
+    assert urgent.choices[0].id.startswith("tx:")
+    sent = await press(service, PUPIL, urgent.choices[0].id)
+    assert sent.kind == "relayed"
+    told = [r.text for r in await outbox_rows(service, IPE_A)]
+    assert any("c urgent" in t and "Message de l'élève" in t for t in told)
+    await service.db.dispose()
+
+
 async def test_a_resolved_request_still_carries_messages_for_a_few_days(kb, db_url):
     """The IPE marks it resolved, then sends the placement's address; the pupil thanks them."""
     service = make_service(db_url, kb)

@@ -58,6 +58,7 @@ PASS_ON_WORDS = 8  # a status question this long says something more: offered to
 # in a thread, an answer this sure is given (with ✉️ Transmettre), else « je transmets ? »; a
 # question (« … elle peut déjà faire un stage ? ») is answered from a little lower
 THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 25.0
+NOT_UNDERSTOOD = ("fallback", "did_you_mean")  # before an IPE took it: offered to pass on
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bdu nouveau\b|\bca avance\b"
@@ -348,11 +349,13 @@ class PupilDesk:
         state, text = turn.state, turn.incoming.text
         assert self.escalation is not None
         case = await self.escalation.open_case_of(turn.session, turn.chat_id)
-        if case is None or case.status not in ("acknowledged", "scheduled"):
+        if case is None or case.status not in ("new", "acknowledged", "scheduled"):
             return None
         reply = engine_reply(self.engine, state, turn.incoming)
         if reply.kind == "safety":
             return reply
+        if case.status == "new":  # nobody took it yet: only what the bot did not understand
+            return self._to_add(state, case, text) if reply.kind in NOT_UNDERSTOOD else reply
         # the messages written since the last one passed on: ✉️ Transmettre sends them all
         state.pending_text = pending_with(state.pending_text, text)
         sure = THREAD_ANSWER_AT - (ASKED_BONUS if text.rstrip().endswith("?") else 0)
@@ -365,6 +368,22 @@ class PupilDesk:
                 voice(state),
                 f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
                 f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
+            ),
+            [offer_to_pass_on(case), Choice("Non, merci", "m")],
+            kind="ask_relay",
+        )
+
+    def _to_add(self, state: State, case: Case, text: str) -> Reply:
+        """« tu peux lui dire que c urgent » before an IPE took the request: offered to those
+        who will read it (✉️ Transmettre), with the request, not answered « pas compris »."""
+        state.pending_text = pending_with(state.pending_text, text)
+        return Reply(
+            by_role(
+                voice(state),
+                f"Ta demande {case.reference} n'est pas encore prise en charge. Je transmets ce "
+                "message à l'ingénieur pour l'école de ton académie ? Il le lira avec ta demande.",
+                f"La demande {case.reference} n'est pas encore prise en charge. Je transmets ce "
+                "message à l'ingénieur pour l'école de l'académie ? Il le lira avec la demande.",
             ),
             [offer_to_pass_on(case), Choice("Non, merci", "m")],
             kind="ask_relay",
