@@ -671,6 +671,36 @@ def test_what_is_not_an_answer_is_not_stored_in_the_form(engine_with_academies):
     assert state.form["answers"]["place"] == "Aubagne, 20 min en bus"
 
 
+@pytest.mark.parametrize(
+    ("steps_before", "said"),
+    [
+        (0, "06 12 34 56 78"),
+        (3, "mon num c 0612345678"),
+        (4, "je m'appelle Inès"),
+        (5, "ines.b@gmail.com"),
+    ],
+)
+def test_a_number_a_mail_or_a_name_alone_is_not_kept_as_an_answer(
+    engine_with_academies, steps_before, said
+):
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    engine.handle_text(state, "Marseille")
+    answers = ["collège Jean Moulin, Marseille", "3e", "du 12 au 16 janvier", "coiffure", "Aubagne"]
+    for answer in answers[:steps_before]:
+        engine.handle_text(state, answer)
+    step = state.form["step"]
+    reply = engine.handle_text(state, said)
+    assert reply.text.startswith("Pas besoin de ton nom ni de ton numéro"), reply.text
+    assert state.form["step"] == step and step not in state.form["answers"]
+    kept = engine.handle_text(state, "boulangerie, mon num c'est 0612345678")
+    assert state.form["step"] != step  # a real answer with a number in it: kept, masked
+    assert "0612345678" not in str(state.form["answers"]), kept.text
+
+
 def test_retour_passes_over_the_class_said_before_and_the_count_skips_it(engine_with_academies):
     from bot.messages import State
 

@@ -17,7 +17,7 @@ from bot.cases.details import LEVEL_CHOICES
 from bot.cases.urgency import dates_in
 from bot.desks.class_words import only_level, parse_level, plain, set_level
 from bot.messages import by_role
-from bot.understanding.privacy import scrub_contact
+from bot.understanding.privacy import only_contact, scrub_contact
 
 # a correction of an earlier answer, typed at the next step (normalised words): not this
 # step's answer. « non … » needs a second sign (« non rien » answers « qu'as-tu essayé ? »)
@@ -69,8 +69,17 @@ def corrected(
 def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
     """What to say instead of keeping `text` at the dates step when it names no time at all
     (« vannes ») or only days gone by, once; None to keep it (typed again, it is kept as it is).
-    A class alone at the school step is kept as the class, and the school asked again."""
+    A class alone at the school step is kept as the class, and the school asked again; a number,
+    an e-mail or a name alone, at any free step, is not kept at all."""
     step, said = form["step"], plain(text)
+    if only_contact(text):  # « 06 12 34 56 78 » where the sectors are asked: not kept at all
+        return by_role(
+            role,
+            "Pas besoin de ton nom ni de ton numéro : l'ingénieur pour l'école te répondra ici, "
+            "dans cette conversation. Je ne les garde pas.",
+            "Pas besoin de nom ni de coordonnées ici : la réponse arrivera dans cette "
+            "conversation. Je ne les garde pas.",
+        )
     if step == "school" and (level := only_level(text)) is not None:
         set_level(form["answers"], level, text)
         return by_role(

@@ -56,6 +56,24 @@ def contact_details(text: str) -> bool:
     return any(p.search(text) for p in (_PHONE, _EMAIL, _ADDRESS, _SOCIAL))
 
 
+# what surrounds a number or an account given alone: « mon num c'est », « appelle moi au »
+_CONTACT_WORDS = re.compile(
+    r"(?i)\b(?:mon|ma|mes|my|c'?\s?est|est|voici|voila|here|is|au|sur|le|la|l|num|numero|numéro"
+    r"|tel|tél|téléphone|telephone|portable|phone|number|mail|e-mail|email|adresse|snap|snapchat"
+    r"|insta|instagram|whatsapp|appelle|appelez|appel|call|me|moi|contacte|contactez|écris|ecris"
+    r"|text|pour|si|besoin|nom|prénom|prenom|je|j|m'?appelle|name|and|et|ou|or)\b"
+)
+
+
+def only_contact(text: str) -> bool:
+    """The text is a phone number, an e-mail, an account or a name and nothing else (« 06 12 34
+    56 78 », « mon snap c'est ines.tls31 », « je m'appelle Inès »): no answer to a question."""
+    if not (contact_details(text) or _NAME.search(text)):
+        return False
+    left = _SOCIAL.sub(" ", _NAME.sub(" ", _PHONE.sub(" ", _EMAIL.sub(" ", text))))
+    return len(re.sub(r"[\W\d_]+", "", _CONTACT_WORDS.sub(" ", left))) < 2
+
+
 def asks_contact(text: str) -> bool:
     """The text asks someone for their number, address or social account."""
     return _ASKS_CONTACT.search(text) is not None
