@@ -701,6 +701,27 @@ def test_a_number_a_mail_or_a_name_alone_is_not_kept_as_an_answer(
     assert "0612345678" not in str(state.form["answers"]), kept.text
 
 
+def test_the_dates_corrected_at_a_later_step_replace_the_period(engine_with_academies):
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="pupil")
+    engine.command(state, "stage")
+    for answer in ("Marseille", "collège Jean Moulin", "3e", "en juin", "boulangerie"):
+        engine.handle_text(state, answer)
+    fixed = engine.handle_text(state, "attends en fait c pas en juin c en mars")
+    assert "c'est corrigé : période « en mars »" in fixed.text
+    assert state.form["step"] == "place" and state.form["answers"]["period"] == "en mars"
+    engine.handle_text(state, "Marseille 30 min en bus")
+    again = engine.handle_text(state, "oups c'est du 3 au 7 mars en fait")
+    assert state.form["answers"]["period"] == "du 3 au 7 mars", again.text
+    # what was tried, though it starts with « en fait » and names a month (Avril is a town)
+    engine.handle_text(state, "en fait j'ai demandé en avril à carrefour")
+    answers = state.form["answers"]
+    assert answers["tried"] == "en fait j'ai demandé en avril à carrefour"
+    assert answers["academy"] == "aix-marseille" and answers["period"] == "du 3 au 7 mars"
+
+
 def test_retour_passes_over_the_class_said_before_and_the_count_skips_it(engine_with_academies):
     from bot.messages import State
 

@@ -26,6 +26,9 @@ CORRECTS = re.compile(
     r"|^(?:non|nan|nn|no|nope)\b.*\b(?:attends?|pardon|plutot|je suis|j habite|je veux dire)\b"
     r"|^en fait\b|\ben fait$|\b(?:je me suis|me suis) trompee?\b|\b(?:je|j) voulais dire\b"
 )
+_MONTHS = re.compile(
+    r"\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b"
+)
 _SCHOOL = re.compile(r"\b(?:college|lycee|ecole|cfa|lp|lgt|institut|clg)\b")
 # something a period is made of: a figure, a month, a season, holidays, « semaine », « avant »…
 PERIOD_WORDS = re.compile(
@@ -41,16 +44,22 @@ PERIOD_WORDS = re.compile(
 
 def corrected(
     form: dict[str, Any], text: str, role: str | None, directory: AcademyDirectory
-) -> str:
-    """What to say to a correction: the académie or the class changed when it names another one
-    (« nan attend jsuis a amiens en fait », « nan attend jsuis en 4e »), else how to go back."""
+) -> str | None:
+    """What to say to a correction: the académie, the class or the period changed when it names
+    another one (« nan attend jsuis a amiens en fait », « nan attend jsuis en 4e », « c pas en
+    juin c en mars »), else how to go back; None when it is the step's answer after all."""
     pupils = form.get("type") != "teacher"  # a teacher's académie follows the commune typed
-    found = None if _SCHOOL.search(fold(text)) or not pupils else directory.resolve(text)
+    # a month is no town (« en fait j'ai demandé en avril » is not Avril, Meurthe-et-Moselle)
+    place = _MONTHS.sub(" ", fold(text))
+    found = None if _SCHOOL.search(place) or not pupils else directory.resolve(place)
     academy = found.academy if found is not None and found.confident else None
     if academy is not None and academy.id != form["answers"].get("academy"):
         form["answers"]["academy"] = academy.id
         return f"Pas de souci, c'est corrigé : académie {of_academy(academy.name)}."
     answers = form["answers"]
+    if pupils and (period := _corrected_period(form, text)) is not None:
+        answers["period"] = period  # « attends en fait c pas en juin c en mars », at a later step
+        return f"Pas de souci, c'est corrigé : période « {period} »."
     level = (
         parse_level(text)
         if pupils and "level" in answers and not dates_in(text, date.today())
@@ -59,11 +68,45 @@ def corrected(
     if level is not None and level != answers["level"]:  # « nan attend jsuis en 4e »
         set_level(answers, level, text)
         return f"Pas de souci, c'est corrigé : {LEVEL_CHOICES[level]}."
+    if form["step"] == "tried" and _TRIED.search(plain(text)):
+        return None  # « en fait j'ai demandé à carrefour »: what was tried, the step's answer
     return by_role(
         role,
         "Pour corriger une réponse précédente, appuie sur ⬅️ Retour.",
         "Pour corriger une réponse précédente, utilisez ⬅️ Retour.",
     )
+
+
+# where a corrected period begins: after the last « c'est », « plutôt », « mais » (« c pas en juin
+# c en mars »), else at its first date word (`_without_excuse`)
+_PERIOD_TAIL = re.compile(r"(?i)\b(?:c'?\s?est|c|cest|plut[oô]t|mais|ce sera|ça sera|ca sera)\s+")
+_TRAILING_EXCUSE = re.compile(
+    r"(?i)[\s,]+(?:en fait|enfait|plut[oô]t|pardon|dsl|d[ée]sol[ée]e?)[\s.!]*$"
+)
+_TRIED = re.compile(
+    r"\b(?:demande\w*|contacte\w*|appele\w*|envoye\w*|essaye\w*|postule\w*|refus\w*|mails?|cv"
+    r"|lettres?|repon\w*|depose\w*|passe|alle|vu)\b"
+)
+_ABOUT_STAGE = re.compile(r"\b(?:stage|pfmp|dates?|periode|convention)\b")
+
+
+def _corrected_period(form: dict[str, Any], text: str) -> str | None:
+    """The period typed again after it was given, as a correction at a later step; None when
+    the text names no date to come, or (at « qu'as-tu essayé ? ») does not say it is the stage's."""
+    if "period" not in form["answers"] or form["step"] not in ("sectors", "place", "tried"):
+        return None
+    days = [d.day for d in dates_in(text, date.today())]
+    if not days or max(days) < date.today():
+        return None
+    said = plain(text)
+    if form["step"] == "tried" and (
+        _TRIED.search(said) or not (_ABOUT_STAGE.search(said) or CORRECTS.match(said))
+    ):
+        return None  # « en fait j'ai demandé en avril à carrefour » is what was tried
+    tails = [m.end() for m in _PERIOD_TAIL.finditer(text)]
+    tail = text[tails[-1] :] if tails else ""
+    period = tail if tail and dates_in(tail, date.today()) else _without_excuse(text)
+    return scrub_contact(_TRAILING_EXCUSE.sub("", period).strip(" .!"))
 
 
 def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:

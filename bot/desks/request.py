@@ -291,7 +291,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     if state.form["step"] in free and form_checks.CORRECTS.search(said):  # "oups, en fait…"
         fixed = teacher_forms.fixed_later(state.form, text) if steps is teacher_forms else None
         fix = fixed or form_checks.corrected(state.form, text, voice(state), engine.academies)
-        return _prompt(engine, state, fix)
+        if fix is not None:
+            return _prompt(engine, state, fix)
     if state.form["step"] == "school" and state.form.get("known_school") and YES.match(said):
         return on_choice(engine, state, "sc")  # « oui » to the school offered, as ✅ Oui
     if (
