@@ -58,6 +58,12 @@ SET_FLOORS = {  # (in-scope accuracy, out-of-scope rejection); measured on 1 Dec
     ("question", "topic"),
     [
         ("c'est quoi le stage de 3e", "stage-3e"),
+        # the company's side (twenty-second session): obligations, the tutor's role
+        (
+            "je tiens une pharmacie, accueillir un élève de 3e ça m'oblige à quoi ?",
+            "accueil-entreprise",
+        ),
+        ("tutrice d'un stagiaire la semaine prochaine, j'ai quoi à faire ?", "accueil-entreprise"),
         ("stage 3eme c koi", "stage-3e"),
         ("jtrouve pa de stage", "pas-de-stage"),
         ("je trouve pas de stage", "pas-de-stage"),
