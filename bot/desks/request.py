@@ -64,11 +64,14 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
             form_steps.prefill(state.form, "period", period)
         intro = by_role(
             voice(state),
-            "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie. "
-            "Quelques questions rapides (tu peux revenir en arrière ou annuler à tout moment) ; "
-            "rien n'est envoyé sans ton accord à la fin.",
-            "Je vais transmettre la demande à un ingénieur pour l'école de l'académie. Quelques "
-            "questions rapides ; rien n'est envoyé sans accord explicite à la fin.",
+            "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie : il "
+            "connaît des entreprises qui accueillent des élèves et peut t'en proposer, sans "
+            "pouvoir garantir un stage. Quelques questions rapides (tu peux revenir en arrière "
+            "ou annuler à tout moment) ; rien n'est envoyé sans ton accord à la fin.",
+            "Je vais transmettre la demande à un ingénieur pour l'école de l'académie : il "
+            "connaît des entreprises qui accueillent des élèves et peut en proposer, sans pouvoir "
+            "garantir un stage. Quelques questions rapides ; rien n'est envoyé sans accord "
+            "explicite à la fin.",
         )
     return _prompt(engine, state, intro)
 
