@@ -710,6 +710,13 @@ def test_twenty_first_session_rules(net: SafetyNet, message: str, expected: str 
         ("j'ai caché des lames de rasoir dans ma chambre, je m'en sers le soir", "suicide"),
         ("des gars de ma classe s'en prennent à moi tous les midis", "harassment"),
         ("ma fille dit que des filles s'en prennent à elle dans le bus", "harassment"),
+        # a hand cut by accident, told by a parent; refusals blamed on a first name
+        ("Il s'est coupé la main avec un couteau en cuisine, que faut-il faire ?", None),
+        (
+            "Ma fille s'appelle Aïcha, elle a envoyé 20 candidatures et tout le monde a refusé. "
+            "Je crois que c'est à cause de son prénom.",
+            None,
+        ),
         # a lesson comparing two harassments; a deadline; an exam failed once
         (
             "c'est quoi la différence entre harcèlement moral et sexuel pour mon cours d'eco-droit",

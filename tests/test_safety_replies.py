@@ -543,3 +543,12 @@ def test_feeling_worthless_after_refusals_gets_the_footer(net: SafetyNet, text: 
 )
 def test_no_low_mood_in(net: SafetyNet, text: str):
     assert net.assess(text) is None
+
+
+async def test_a_parent_is_answered_in_vous_when_the_safety_message_comes(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await press(service, 2011, "r:parent")
+    reply = await say(service, 2011, "il se fait frapper par des gars au collège")
+    assert reply.kind == "safety" and "Prévenez" in reply.text and " te " not in reply.text
+    await service.db.dispose()

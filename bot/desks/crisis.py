@@ -13,7 +13,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from bot.desks import register, resume
+from bot.desks import parents, register, resume
 from bot.desks.answers import split_answer
 from bot.desks.context import ASKING
 from bot.desks.phrases import NO_FEEDBACK_TOPICS, TEACHER_CUES
@@ -44,7 +44,10 @@ def crisis_reply(
             state.role = "teacher"
         else:
             state.parent = True  # a parent, or an adult who did not say: vous from now on
-    body = safety.message(signal, state.role)
+    # a parent is answered as the adult they are (vous), unless the child took the phone
+    said = " ".join(words(text or ""))
+    adult = state.parent and state.role != "pupil" and not parents.HANDOVER.search(said)
+    body = safety.message(signal, "teacher" if adult else state.role)
     if state.form is not None and not state.form.get("paused"):
         state.form["paused"] = CRISIS_PAUSE  # its ▶️ stays under the answers that follow
         body += by_role(

@@ -238,7 +238,8 @@ def clauses(piece: str) -> list[str]:
 # kept at the footer's level even when a clause of it, read alone, looks stronger
 REFUSED_PLACEMENT = re.compile(
     r"\brefus\w*(?: \w+){0,4} (?:stage|stages|pfmp|candidature|alternance|apprentissage)\b"
-    r"|\b(?:stage|pfmp|candidature|alternance)(?: \w+){0,3} refus\w*"
+    r"|\b(?:stage|pfmp|candidatures?|alternance)(?: \w+){0,6} refus\w*"
+    r"|\bcandidatures?(?: \w+){0,10} refus\w*|\btout le monde (?:\w+ )?(?:a|ont) refus\w*"
     r"|\b(?:repond|repondent|rappelle|rappellent) jamais\b|\b(?:aucune|pas de|jamais de) reponse\b"
 )
 
