@@ -565,3 +565,24 @@ def test_a_typed_button_label_is_the_button(engine_with_academies):
         is None
     )
     assert form["answers"]["contact"] == "bot"
+
+
+def test_a_count_or_a_period_typed_at_the_commune_step_is_kept_for_its_step(
+    engine_with_academies,
+):
+    """« ah non pardon, 26 élèves » is not the Drôme, « plutôt en mars » not Mars (Loire)."""
+    from bot.messages import State
+
+    state = State(role="teacher")
+    engine_with_academies.command(state, "intervention")
+    engine_with_academies.handle_choice(state, "f:ak:talk")
+    engine_with_academies.handle_text(state, "Collège Jean Moulin")
+    assert state.form["step"] == "commune"
+    counted = engine_with_academies.handle_text(state, "ah non pardon, 26 élèves")
+    assert counted.text.startswith("C'est noté : 26 élèves.") and "académie" not in counted.text
+    when = engine_with_academies.handle_text(state, "plutôt en mars, le mardi après-midi")
+    assert "académie" not in when.text and state.form["step"] == "commune"
+    engine_with_academies.handle_text(state, "Marseille")
+    answers = state.form["answers"]
+    assert answers["pupils"] == "26" and answers["period"] == "plutôt en mars, le mardi après-midi"
+    assert answers["academy"] == "aix-marseille"

@@ -237,6 +237,8 @@ def answer_text(
         if action is None:
             return "Choisissez avec les boutons ce que vous souhaitez organiser."
         answers["action"] = action
+    elif step == "commune" and (early := _not_a_commune(form, text)):
+        return early  # « ah non pardon, 26 élèves », « plutôt en mars »: kept for their step
     elif step == "commune":
         confirming = bool(form.get("pending_academy"))  # "oui" is not the commune's name
         problem = answer_academy(form, text, "teacher", directory)
@@ -305,6 +307,27 @@ _FIXING = re.compile(
     r"^(?:ils|elles) sont\b|\b(?:en fait|enfait|pardon|correction|finalement|oups|ah non"
     r"|je me suis trompee?|erreur)\b"
 )
+
+
+_MONTH = re.compile(
+    r"\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+    r"|vacances|trimestre|semestre)\b"
+)
+
+
+def _not_a_commune(form: dict[str, Any], text: str) -> str | None:
+    """A count of pupils or a period typed where the commune is asked (« 26 élèves » is not the
+    Drôme, « en mars » not Mars in the Loire): kept for its own step, the commune asked again."""
+    if form.get("pending_academy"):
+        return None
+    said = " ".join(fold(text).split())
+    if (count := _count_alone(text)) is not None:
+        form["answers"]["pupils"] = str(count)
+        return f"C'est noté : {count} élèves."
+    if _MONTH.search(said) and not re.search(r"\d{5}", said):
+        form["answers"]["period"] = text
+        return f"C'est noté pour la période : « {text} »."
+    return None
 
 
 def _count_alone(text: str) -> int | None:
