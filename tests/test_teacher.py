@@ -450,6 +450,26 @@ async def test_a_teacher_can_file_a_second_request_for_another_class(kb, db_url)
     await service.db.dispose()
 
 
+async def test_cancelling_in_a_new_form_offers_to_cancel_the_request_already_sent(kb, db_url):
+    """« je voudrais annuler ma demande » typed in a new form means the one sent: it is offered,
+    and the new form, which nothing was sent from, is dropped and said so."""
+    service = make_service(db_url, kb)
+    await invite(service, "aix-marseille")
+    await fill_teacher_form(service, TEACHER)
+    await say(service, TEACHER, "/intervention")
+    await press(service, TEACHER, "tq:new")
+    asked = await say(service, TEACHER, "Je voudrais annuler ma demande")
+    assert asked.kind == "ask_close" and asked.choices[0].id.startswith("pk:")
+    assert "nouveau formulaire est abandonné" in asked.text
+    assert (await service.state_of(TEACHER)).form is None
+    done = await press(service, TEACHER, asked.choices[0].id)
+    assert "annulée" in done.text
+    async with service.db.sessions() as session:
+        case = await session.scalar(select(Case).where(Case.kind == "teacher"))
+    assert case.status == "closed"
+    await service.db.dispose()
+
+
 async def _visit_request(service, *answers: str) -> None:
     """A teacher's request for a visit in the académie of Limoges, its steps answered in turn."""
     await invite(service, "limoges")
