@@ -439,7 +439,7 @@ def test_a_baker_who_wants_an_intern_is_vouvoye(engine):
     reply = engine.handle_text(
         state, "je suis boulanger et je veux prendre un stagiaire de 3e, je dois faire quoi ?"
     )
-    assert reply.topic == "stage-3e" and state.role == "teacher"
+    assert reply.topic == "accueil-entreprise" and state.role == "teacher"
     assert not TUTOIEMENT.search(reply.text)
 
 

@@ -220,8 +220,8 @@ def test_a_parent_pressing_the_answers_buttons_stays_vouvoye(engine):
 )
 def test_a_company_that_hosts_pupils_is_vouvoyee(engine, message):
     reply = engine.handle_text(State(), message)
-    assert reply.topic == "stage-3e" and " tu " not in f" {reply.text} "
-    assert "ancienne limite" in reply.text  # the teachers' (and hosts') version
+    assert reply.topic == "accueil-entreprise" and " tu " not in f" {reply.text} "
+    assert "tuteur" in reply.text and "convention" in reply.text  # the hosts' own page
 
 
 def test_a_parent_who_introduces_themselves_is_greeted_as_a_parent(engine):

@@ -126,3 +126,14 @@ NO_REQUEST_PARENT = (
     "Aucune demande en cours. Pour que votre enfant soit aidé·e à trouver un stage par un "
     "ingénieur pour l'école : /stage."
 )
+
+# the first words of a pupil's (or a parent's) request: what the IPE can do, and cannot promise
+REQUEST_INTRO = (
+    "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie : il connaît "
+    "des entreprises qui accueillent des élèves et peut t'en proposer, sans pouvoir garantir un "
+    "stage. Quelques questions rapides (tu peux revenir en arrière ou annuler à tout moment) ; "
+    "rien n'est envoyé sans ton accord à la fin.",
+    "Je vais transmettre la demande à un ingénieur pour l'école de l'académie : il connaît des "
+    "entreprises qui accueillent des élèves et peut en proposer, sans pouvoir garantir un stage. "
+    "Quelques questions rapides ; rien n'est envoyé sans accord explicite à la fin.",
+)

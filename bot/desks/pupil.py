@@ -110,22 +110,6 @@ def _starts_request(incoming: Incoming) -> bool:
     return incoming.text == "f:ok" or incoming.text.partition(":")[0] in ("esc", "tq")
 
 
-def _draft_dropped(state: State, offer: Reply) -> Reply:
-    """A new request being filled in is dropped, and said so, before the sent one is offered."""
-    if state.form is not None and not is_offer_form(state.form):
-        state.form = None
-        offer.text = (
-            by_role(
-                voice(state),
-                "Le nouveau formulaire est abandonné (rien n'a été envoyé).",
-                "Le nouveau formulaire est abandonné (rien n'a été envoyé).",
-            )
-            + " "
-            + offer.text
-        )
-    return offer
-
-
 def case_status(case: Case, role: str | None, routed: bool = True, who: str = nobody.TEAM) -> Reply:
     """Where the pupil's open request stands, and what happens next (routed: someone was sent
     the case; if not, the truth instead of a promise: who says who hears of it)."""
@@ -239,7 +223,7 @@ class PupilDesk:
             if _CANCEL.search(said):  # « je veux annuler ma demande »
                 case = await self._named_or_last(session, incoming)
                 if case is not None:  # the one sent, not only a new one being filled in
-                    return _draft_dropped(state, offer_to_cancel(case, voice(state)))
+                    return offer_to_cancel(case, voice(state), state)
             if not in_form and request.says_found(said):  # "jai trouvé un stage finalement"
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 if case is not None and case.kind != "teacher":

@@ -14,7 +14,7 @@ from bot.desks import forms as form_steps
 from bot.desks.class_words import parse_level, pro_year
 from bot.desks.erasure import ERASE, ERASE_BUTTON, asks_to_erase
 from bot.desks.offer_form import is_offer_form
-from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, YES
+from bot.desks.phrases import HELP_REQUEST, HOW_TO_ASK, NO, REQUEST_INTRO, YES
 from bot.desks.teacher_draft import details_in
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.normalise import words
@@ -62,17 +62,7 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
         period = next(filter(None, (details_in(t).get("period") for t in told)), None)
         if period:  # « le stage est du 9 au 13 février »: not asked again
             form_steps.prefill(state.form, "period", period)
-        intro = by_role(
-            voice(state),
-            "Je vais t'aider à demander l'aide d'un ingénieur pour l'école de ton académie : il "
-            "connaît des entreprises qui accueillent des élèves et peut t'en proposer, sans "
-            "pouvoir garantir un stage. Quelques questions rapides (tu peux revenir en arrière "
-            "ou annuler à tout moment) ; rien n'est envoyé sans ton accord à la fin.",
-            "Je vais transmettre la demande à un ingénieur pour l'école de l'académie : il "
-            "connaît des entreprises qui accueillent des élèves et peut en proposer, sans pouvoir "
-            "garantir un stage. Quelques questions rapides ; rien n'est envoyé sans accord "
-            "explicite à la fin.",
-        )
+        intro = by_role(voice(state), *REQUEST_INTRO)
     return _prompt(engine, state, intro)
 
 

@@ -21,6 +21,7 @@ from bot.desks import nobody
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.limits import allow
+from bot.desks.offer_form import is_offer_form
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role, parse_id, voice
 from bot.store.models import Case
@@ -70,10 +71,16 @@ def offer_to_close(case: Case, role: str | None) -> Reply:
     )
 
 
-def offer_to_cancel(case: Case, role: str | None) -> Reply:
-    """/annuler or « je veux annuler ma demande » once it is sent: close it, and tell its IPE?"""
+def offer_to_cancel(case: Case, role: str | None, state: State | None = None) -> Reply:
+    """/annuler or « je veux annuler ma demande » once it is sent: close it, and tell its IPE?
+    A new request being filled in (`state`) is dropped first, and said so."""
+    dropped = ""
+    if state is not None and state.form is not None and not is_offer_form(state.form):
+        state.form = None
+        dropped = "Le nouveau formulaire est abandonné (rien n'a été envoyé). "
     return Reply(
-        by_role(
+        dropped
+        + by_role(
             role,
             f"Ta demande {case.reference} est déjà envoyée ({status_label(case)}). Tu veux "
             "l'annuler ? L'ingénieur pour l'école qui la suit en sera prévenu.",
