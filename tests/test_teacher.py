@@ -606,3 +606,26 @@ def test_a_count_or_a_period_typed_at_the_commune_step_is_kept_for_its_step(
     answers = state.form["answers"]
     assert answers["pupils"] == "26" and answers["period"] == "plutôt en mars, le mardi après-midi"
     assert answers["academy"] == "aix-marseille"
+
+
+def test_a_change_of_mind_about_the_kind_of_request_changes_it_and_keeps_the_step(
+    engine_with_academies,
+):
+    """« en fait non, je préfère un intervenant » after choosing a visit: not a cancellation,
+    not the school's name; the visit's implied « sur place » is dropped, the format asked."""
+    from bot.messages import State
+
+    state = State(role="teacher")
+    engine_with_academies.command(state, "intervention")
+    engine_with_academies.handle_choice(state, "f:ak:visit")
+    changed = engine_with_academies.handle_text(
+        state, "En fait non, je préfère qu'un intervenant vienne en classe plutôt"
+    )
+    assert changed.text.startswith("C'est noté : intervention en classe plutôt.")
+    assert state.form["step"] == "school" and state.form["answers"]["action"] == "talk"
+    assert "format" not in state.form["answers"]
+    for answer in ("Collège Pagnol", "Marseille", "3e", "25"):
+        engine_with_academies.handle_text(state, answer)
+    engine_with_academies.handle_text(state, "finalement plutôt les métiers du numérique")
+    assert state.form["answers"]["action"] == "talk"  # a theme, not another kind
+    assert state.form["answers"]["theme"] == "finalement plutôt les métiers du numérique"

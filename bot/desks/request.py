@@ -223,6 +223,8 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     aside = form_chat.aside(state.form["step"], said, voice(state), not is_teacher_form(state))
     if aside is not None and not found:  # « re », « c quoi un secteur », « laisse tomber »
         return _prompt(engine, state, aside)
+    if is_teacher_form(state) and (changed := teacher_forms.action_changed(state.form, text)):
+        return _prompt(engine, state, changed)  # « en fait non, plutôt un intervenant »
     if found or _LEAVE.search(said):
         return _cancelled(engine, state, found)
     if asks_to_erase(said):  # « efface mes données stp »: not the school's name

@@ -14,6 +14,7 @@ from bot.cases.teacher_details import ACTION_CHOICES, ACTION_SHORT
 from bot.desks import nobody, register, request, teacher_forms
 from bot.desks.phrases import HOW_TO_ASK
 from bot.desks.teacher_draft import details_in
+from bot.desks.teacher_words import guess_action
 from bot.messages import Choice, Reply, State
 from bot.store.models import Case
 
@@ -161,7 +162,7 @@ def offer(engine: DialogueEngine, state: State, text: str, said: str) -> Reply |
         return None
     state.role = "teacher"
     state.draft = details_in(text) or None  # "ma 3e B, 28 élèves, en mars": not asked again
-    action = teacher_forms.guess_action(said)
+    action = guess_action(said)
     what = ACTION_SHORT.get(action or "", "") if action != "other" else ""
     choices = [Choice("📝 Faire la demande à l'IPE", f"tq:{action}" if action else "tq")]
     result = engine.matcher.match(text)

@@ -12,6 +12,7 @@ from typing import Any
 from bot.cases.academies import AcademyDirectory, fold, of_academy
 from bot.cases.teacher_details import (
     ACTION_CHOICES,
+    ACTION_SHORT,
     FORMAT_CHOICES,
     TEACHER_CONTACT_CHOICES,
     TEACHER_FIELDS,
@@ -24,6 +25,7 @@ from bot.desks.academy_step import answer_academy
 from bot.desks.form_checks import RECAP_WORDS
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
 from bot.desks.pupil_counts import MAX_PUPILS, PUPIL_WORDS, pupil_count
+from bot.desks.teacher_words import changed_action, guess_action
 from bot.understanding.privacy import contact_details
 
 STEPS = (
@@ -56,25 +58,6 @@ _VAGUE = re.compile(
 )
 _UNKNOWN = re.compile(r"^(?:je ne sais pas|je sais pas|jsp|on ne sait pas|pas encore|peu importe"
                       r"|indifferent|a definir|a voir|pas fixee|non fixee)$")  # fmt: skip
-_ACTION_WORDS = (
-    ("immersion", ("immersion", "pour moi", "moi meme", "me former")),
-    ("visit", ("visite", "visiter", "decouvrir une entreprise", "aller en entreprise")),
-    ("project", ("projet", "mini entreprise", "chef d oeuvre", "concours")),
-    (
-        "talk",
-        (
-            "intervenant",
-            "intervention",
-            "intervienne",
-            "intervenir",
-            "presenter",
-            "parler",
-            "vienne",
-            "venir",
-            "metier",
-        ),
-    ),
-)
 QUESTIONS = {
     "action": "Que souhaitez-vous organiser ?",
     "school": "Quel est le nom de l'établissement ?",
@@ -119,14 +102,6 @@ def noted(form: dict[str, Any]) -> str:
     parts += [f"{shown['pupils']} élèves"] if "pupils" in shown else []
     parts += [f"sur {shown['theme']}"] if "theme" in form["answers"] else []
     return ", ".join(parts + ([shown["period"]] if "period" in shown else []))
-
-
-def guess_action(said: str) -> str | None:
-    """The kind of request in a teacher's words (normalised), if they say it."""
-    for action, cues in _ACTION_WORDS:
-        if any(f" {cue} " in f" {said} " for cue in cues):
-            return action
-    return None
 
 
 def prompt(form: dict[str, Any], role: str | None, directory: AcademyDirectory) -> FormPrompt:
@@ -232,6 +207,8 @@ def answer_text(
         )
     if len(text) > MAX_ANSWER:
         return f"C'est un peu long : moins de {MAX_ANSWER} caractères, s'il vous plaît."
+    if changed := action_changed(form, text):
+        return changed  # « en fait non, je préfère un intervenant en classe »
     if step == "action":
         action = guess_action(" ".join(fold(text).split()))
         if action is None:
@@ -328,6 +305,26 @@ def _not_a_commune(form: dict[str, Any], text: str) -> str | None:
         form["answers"]["period"] = text
         return f"C'est noté pour la période : « {text} »."
     return None
+
+
+def action_changed(form: dict[str, Any], text: str) -> str | None:
+    """Another kind of request named with a change of mind at a later step: the kind changes
+    (and what it implied), the step is asked again."""
+    if form["step"] in ("action", "consent"):
+        return None
+    new = changed_action(" ".join(fold(text).split()))
+    if new is None or new == form["answers"].get("action"):
+        return None
+    for key in form.pop("implied", []):
+        form["answers"].pop(key, None)
+    form["answers"]["action"] = new
+    for key, value in IMPLIED.get(new, {}).items():  # what the new kind makes pointless
+        if key not in form["answers"]:
+            form["answers"][key] = value
+            form.setdefault("implied", []).append(key)
+    if form["step"] in form["answers"]:  # this very step is now pointless
+        _advance(form)
+    return f"C'est noté : {ACTION_SHORT[new]} plutôt."
 
 
 def _count_alone(text: str) -> int | None:
