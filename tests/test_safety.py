@@ -717,6 +717,8 @@ def test_twenty_first_session_rules(net: SafetyNet, message: str, expected: str 
             "Je crois que c'est à cause de son prénom.",
             None,
         ),
+        ("j'ai acheté des lames de rasoir pour mon père, c'est son anniversaire", None),
+        ("j'ai acheté des lames de rasoir pour me couper ce soir", "suicide"),
         # a lesson comparing two harassments; a deadline; an exam failed once
         (
             "c'est quoi la différence entre harcèlement moral et sexuel pour mon cours d'eco-droit",
