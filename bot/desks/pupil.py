@@ -242,6 +242,10 @@ class PupilDesk:
                 return found
         step_before = state.form.get("step") if state.form else None
         reply = engine_reply(self.engine, state, incoming)
+        if incoming.kind == "text" and reply.kind in NOT_UNDERSTOOD and not in_form:
+            case = await self._open_new_case(turn)  # nobody took it yet: « dis-lui c urgent »
+            if case is not None:
+                return self._to_add(state, case, incoming.text)
         moved = state.form is not None and state.form.get("step") != step_before
         if step_before in ("academy", "commune") and moved and reply.kind == "form":
             reply.text = await self._nobody_ahead(session, state) + reply.text  # académie known
@@ -349,13 +353,11 @@ class PupilDesk:
         state, text = turn.state, turn.incoming.text
         assert self.escalation is not None
         case = await self.escalation.open_case_of(turn.session, turn.chat_id)
-        if case is None or case.status not in ("new", "acknowledged", "scheduled"):
+        if case is None or case.status not in ("acknowledged", "scheduled"):
             return None
         reply = engine_reply(self.engine, state, turn.incoming)
         if reply.kind == "safety":
             return reply
-        if case.status == "new":  # nobody took it yet: only what the bot did not understand
-            return self._to_add(state, case, text) if reply.kind in NOT_UNDERSTOOD else reply
         # the messages written since the last one passed on: ✉️ Transmettre sends them all
         state.pending_text = pending_with(state.pending_text, text)
         sure = THREAD_ANSWER_AT - (ASKED_BONUS if text.rstrip().endswith("?") else 0)
@@ -372,6 +374,13 @@ class PupilDesk:
             [offer_to_pass_on(case), Choice("Non, merci", "m")],
             kind="ask_relay",
         )
+
+    async def _open_new_case(self, turn: Turn) -> Case | None:
+        """The requester's open case that no IPE has taken yet (none for staff)."""
+        if self.escalation is None or turn.state.staff:
+            return None
+        case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+        return case if case is not None and case.status == "new" else None
 
     def _to_add(self, state: State, case: Case, text: str) -> Reply:
         """« tu peux lui dire que c urgent » before an IPE took the request: offered to those
