@@ -38,14 +38,13 @@ def crisis_reply(
     safety = engine.kb.safety
     assert safety is not None
     state.crisis_at = time.time()
+    said = " ".join(words(text or ""))
     if state.role is None and signal.reporter == "other":  # an adult tells of a pupil
-        said = " ".join(words(text or ""))
         if TEACHER_CUES.search(said):
             state.role = "teacher"
         else:
             state.parent = True  # a parent, or an adult who did not say: vous from now on
     # a parent is answered as the adult they are (vous), unless the child took the phone
-    said = " ".join(words(text or ""))
     adult = state.parent and state.role != "pupil" and not parents.HANDOVER.search(said)
     body = safety.message(signal, "teacher" if adult else state.role)
     if state.form is not None and not state.form.get("paused"):

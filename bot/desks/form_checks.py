@@ -26,7 +26,7 @@ CORRECTS = re.compile(
     r"|^(?:non|nan|nn|no|nope)\b.*\b(?:attends?|pardon|plutot|je suis|j habite|je veux dire)\b"
     r"|^en fait\b|\ben fait$|\b(?:je me suis|me suis) trompee?\b|\b(?:je|j) voulais dire\b"
 )
-_MONTHS = re.compile(
+MONTHS = re.compile(
     r"\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b"
 )
 _SCHOOL = re.compile(r"\b(?:college|lycee|ecole|cfa|lp|lgt|institut|clg)\b")
@@ -50,7 +50,7 @@ def corrected(
     juin c en mars »), else how to go back; None when it is the step's answer after all."""
     pupils = form.get("type") != "teacher"  # a teacher's académie follows the commune typed
     # a month is no town (« en fait j'ai demandé en avril » is not Avril, Meurthe-et-Moselle)
-    place = _MONTHS.sub(" ", fold(text))
+    place = MONTHS.sub(" ", fold(text))
     found = None if _SCHOOL.search(place) or not pupils else directory.resolve(place)
     academy = found.academy if found is not None and found.confident else None
     if academy is not None and academy.id != form["answers"].get("academy"):

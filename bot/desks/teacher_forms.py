@@ -22,7 +22,7 @@ from bot.cases.teacher_details import (
 )
 from bot.desks import nobody
 from bot.desks.academy_step import answer_academy
-from bot.desks.form_checks import RECAP_WORDS
+from bot.desks.form_checks import MONTHS, RECAP_WORDS
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
 from bot.desks.pupil_counts import MAX_PUPILS, PUPIL_WORDS, pupil_count
 from bot.desks.teacher_words import changed_action, guess_action
@@ -167,12 +167,17 @@ IMPLIED = {
 def _advance(form: dict[str, Any]) -> None:
     """The next step not already answered (a request can say its class, pupils and period;
     its kind can make some pointless)."""
+    _imply(form)
+    form["step"] = next_unanswered(STEPS, form)
+
+
+def _imply(form: dict[str, Any]) -> None:
+    """Fill in what the kind of request makes pointless to ask, and remember it was implied."""
     implied = IMPLIED.get(form["answers"].get("action", ""), {})
     for key, value in implied.items():
         if key not in form["answers"]:
             form["answers"][key] = value
             form.setdefault("implied", []).append(key)
-    form["step"] = next_unanswered(STEPS, form)
 
 
 def back(form: dict[str, Any]) -> None:
@@ -286,10 +291,7 @@ _FIXING = re.compile(
 )
 
 
-_MONTH = re.compile(
-    r"\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
-    r"|vacances|trimestre|semestre)\b"
-)
+_MONTH = re.compile(rf"{MONTHS.pattern}|\b(?:vacances|trimestre|semestre)\b")
 
 
 def _not_a_commune(form: dict[str, Any], text: str) -> str | None:
@@ -318,10 +320,7 @@ def action_changed(form: dict[str, Any], text: str) -> str | None:
     for key in form.pop("implied", []):
         form["answers"].pop(key, None)
     form["answers"]["action"] = new
-    for key, value in IMPLIED.get(new, {}).items():  # what the new kind makes pointless
-        if key not in form["answers"]:
-            form["answers"][key] = value
-            form.setdefault("implied", []).append(key)
+    _imply(form)  # what the new kind makes pointless
     if form["step"] in form["answers"]:  # this very step is now pointless
         _advance(form)
     return f"C'est noté : {ACTION_SHORT[new]} plutôt."
