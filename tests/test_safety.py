@@ -735,3 +735,28 @@ def _strong_as_expected(net: SafetyNet, message: str, expected: str | None) -> N
 )
 def test_twenty_second_session_rules(net: SafetyNet, message: str, expected: str | None):
     _strong_as_expected(net, message, expected)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # rounds 41 and 42's false alarms, in other words: a small burn at work, told by a
+        # teacher or by the pupil; « crever » under the work, with a laugh
+        (
+            "une élève s'est un peu brûlée à la main avec la friteuse, qui déclare l'accident ?",
+            None,
+        ),
+        ("petite brûlure au four ce matin, le chef m'a mis de la biafine, rien de grave", None),
+        ("jvais crever sous les dossiers cette semaine mdr", None),
+        # the same words, in danger: a burn on purpose, by oneself or by an adult
+        ("je me suis brûlée avec la plaque exprès pour me punir", "suicide"),
+        ("le cuisinier m'a brûlé le bras avec la poêle exprès", "assault"),
+        ("jvais crever si ça continue, jen peux plus de vivre", "suicide"),
+    ],
+)
+def test_twenty_third_session_rules(net: SafetyNet, message: str, expected: str | None):
+    found = net.assess(message)
+    if expected is None:
+        assert found is None or found.level != "strong", found
+    else:
+        assert found is not None and (found.level, found.category) == ("strong", expected)
