@@ -584,6 +584,35 @@ async def test_consent_typed_in_words_is_the_button_and_a_no_does_not_repeat_the
     await service.db.dispose()
 
 
+async def test_consent_step_hears_other_refusals_and_says_what_is_sent_to_whom(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, 4102, "/stage")
+    for answer in FORM_ANSWERS:
+        await say(service, 4102, answer)
+    recap = await press(service, 4102, "f:ct:bot")
+    for refusal in ("non je préfère pas envoyer", "nan c bon laisse", "pas maintenant"):
+        refused = await say(service, 4102, refusal)
+        assert refused.text.startswith("D'accord, rien n'est envoyé"), refusal
+        assert [c.id for c in refused.choices] == [c.id for c in recap.choices]
+    for question in (
+        "c quoi les infos envoyées et à qui ?",
+        "vous allez en faire quoi de mes infos",  # a pupil's « vous » to the bot: still « tu »
+        "qui va lire ma demande ?",
+    ):
+        told = await say(service, 4102, question)
+        assert told.text.startswith("Seules les réponses du récapitulatif sont envoyées"), question
+        assert "ton académie" in told.text and "/oublier" in told.text
+        assert "Récapitulatif de ta demande" in told.text  # the recap again, under the answer
+        assert told.choices[0].id == recap.choices[0].id
+    # a correction under the recap is still a correction, not a refusal
+    fixed = await say(service, 4102, "non c du 19 au 23 janvier")
+    assert fixed.text.startswith("C'est corrigé")
+    async with service.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Case)) == 0
+    await service.db.dispose()
+
+
 @pytest.mark.parametrize(
     ("first", "academy", "school"),
     [

@@ -96,8 +96,7 @@ class DialogueEngine:
         if time.time() - state.last_at > CONTEXT_SECONDS:  # back after a while: a new question
             state.last_topic = state.told_rest = state.topic_level = None
         in_form = state.form is not None and not state.form.get("paused")
-        # in the form, a number is an answer only where it can be one (a département, a class)
-        # "3" at the class step is "3e"; "1" there is the first button (the console's numbers)
+        # in the form, a number answers only where it can (a département; "3" at the class step)
         step = state.form["step"] if in_form else None
         typed_answer = step in ("academy", "level", *TYPED_STEPS) and (
             step != "level" or request.is_teacher_form(state) or parse_level(stripped) is not None
@@ -124,7 +123,8 @@ class DialogueEngine:
             state.role = "teacher"
         vous = parents.speaks_as_parent(state, said)  # a parent's child may take the phone
         role = state.role  # a parent, or "vous" from an unknown role: answered in vous, once
-        if vous or (role is None and VOUS.search(said) and not levels.says_class(said)):
+        unknown = role is None and not (in_form and not request.is_teacher_form(state))
+        if vous or (unknown and VOUS.search(said) and not levels.says_class(said)):  # tu form: tu
             vous, state.role = True, "teacher"
         levels.remember_from(state, said)
         sad = (

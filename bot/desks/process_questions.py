@@ -33,6 +33,17 @@ _PHONE = re.compile(
     r"\b(me appeler|m appeler|mappeler|me telephoner|mon tel|mon telephone|mon portable"
     r"|mon numero|par telephone|au telephone|sur mon tel)\b"
 )
+# « c quoi les infos envoyées et à qui ? », « vous en faites quoi de mes infos ? »
+_WHAT_SENT = re.compile(
+    r"\b((envoye|envoyee|envoyes|envoyees|transmis|transmise|va|vont|part|partent) a qui"
+    r"|a qui (c est|c|ca|sa|tu|vous|on|elle|il) ?(envoie|envoies|envoyez|transmet|transmets"
+    r"|transmettez|donne|donnes|donnez|va|envoye|envoyee|transmis|transmise)"
+    r"|qui va (la |le |les )?(lire|voir|recevoir|avoir)|qui (la |le |les )?(lit|recoit|voit)"
+    r"|quelles (infos|informations|donnees)|c (est )?quoi les (infos|informations|donnees)"
+    r"|en faire quoi|en faites quoi|en fais quoi|(mes|ces|les) (infos|informations|donnees)"
+    r" (vont|va) ou|(garde|gardees|gardez|conserve|conservees)\b.{0,20}"
+    r"\b(infos|informations|donnees|demande) ?(combien|longtemps))"
+)
 # « je peux modifier ma demande ? » (the request to the IPE, not « ma demande de stage »)
 _CHANGE = re.compile(
     r"\b(modifier|modifie|changer|change|corriger|rectifier|completer|ajouter|rajouter"
@@ -71,6 +82,17 @@ PHONE = (
     "numéro.",
 )
 
+WHAT_SENT = (
+    "Seules les réponses du récapitulatif sont envoyées, et seulement à l'ingénieur pour "
+    "l'école de ton académie, pour t'aider à trouver un stage : ni à tes parents, ni à ton "
+    "établissement (sauf si tu choisis « Par mon établissement »). Ta demande est gardée "
+    "pendant son suivi, ses détails effacés 180 jours après sa clôture, et /oublier efface "
+    "tout quand tu veux.",
+    "Seules les réponses du récapitulatif sont envoyées, et seulement à l'ingénieur pour "
+    "l'école de l'académie, pour aider à trouver un stage : ni aux parents, ni à "
+    "l'établissement (sauf avec « Par mon établissement »). La demande est gardée pendant son "
+    "suivi, ses détails effacés 180 jours après sa clôture, et /oublier efface tout.",
+)
 CHANGE_IN_FORM = (
     "Oui : avant l'envoi, je te montre un récapitulatif où tu peux corriger chaque réponse, et "
     "⬅️ Retour revient à l'étape d'avant.",
@@ -118,6 +140,8 @@ def answer(said: str, case: Case | None, role: str | None, in_form: bool = False
         return None
     if _CHANGE.search(said):
         text = _change(case, in_form)
+    elif _WHAT_SENT.search(said) and (case is not None or in_form):
+        text = WHAT_SENT
     elif _PARENTS.search(said):
         text = PARENTS
     elif _SCHOOL.search(said):

@@ -238,11 +238,12 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     school = said_before.school_in(text) if state.form["step"] == "academy" else None
     if school and not state.form.get("known_school"):  # « college lakanal aubagne »: kept
         state.form["known_school"] = school
-    if state.form["step"] == "consent" and _CONSENT_YES.match(said):  # typed, as the button
-        return on_choice(engine, state, "ok")
-    if state.form["step"] == "consent" and _CONSENT_NO.match(said):  # not the recap again
-        prompt = _prompt(engine, state)
-        return Reply(by_role(voice(state), *NOT_SENT), prompt.choices, kind="form")
+    if state.form["step"] == "consent":  # a typed yes, as the button; a no: not the recap again
+        if _CONSENT_YES.match(said):
+            return on_choice(engine, state, "ok")
+        if _CONSENT_NO.match(said) or _CONSENT_REFUSED.search(said):
+            prompt = _prompt(engine, state)
+            return Reply(by_role(voice(state), *NOT_SENT), prompt.choices, kind="form")
     steps = steps_of(state.form)
     free = teacher_forms.FREE_TEXT_STEPS if steps is teacher_forms else FREE_TEXT_STEPS
     # a question on the way: at a free-text step, or a clear one (4 words and a "?") at any step
@@ -305,8 +306,7 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
     return _prompt(engine, state, problem or "")
 
 
-# at the consent step, a typed yes or no (« ah si en fait jveux bien », « non jveux pas »)
-_CONSENT_YES = re.compile(
+_CONSENT_YES = re.compile(  # « ah si en fait jveux bien »; _CONSENT_NO: « non jveux pas »
     r"^(?:(?:ah|bon|euh|ok|oui|si|ouais|en fait|enfait)\s+)*(?:oui|ouais|si|ok|d accord|daccord"
     r"|j accepte|jaccepte|je accepte|accepte|vas y|go|envoie|envoie la|envoyer|je veux bien"
     r"|jveux bien|yes|yeah|yep|send it|send)(?:\s+(?:merci|stp|svp|je veux bien|jveux bien"
@@ -316,6 +316,11 @@ _CONSENT_NO = re.compile(
     r"^(?:(?:ah|bon|euh|en fait|enfait)\s+)*(?:non|nan|no|pas envie|je veux pas|jveux pas"
     r"|je ne veux pas|je accepte pas|j accepte pas)(?:\s+(?:merci|je veux pas|jveux pas"
     r"|finalement|en fait))*$"
+)
+_CONSENT_REFUSED = re.compile(  # « non je préfère pas envoyer », « nan c bon laisse »
+    r"\b(prefere pas|prefere ne pas|pas envoyer|envoie pas|envoyez pas|pas maintenant|pas encore"
+    r"|pas tout de suite|je refuse|jrefuse|refuse|pas d accord|c bon laisse|laisse$|non merci"
+    r"|nan merci|no thanks|don t send|dont send)\b"
 )
 NOT_SENT = (
     "D'accord, rien n'est envoyé. Pour corriger une réponse : ⬅️ Retour. Pour arrêter la "
