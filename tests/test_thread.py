@@ -188,7 +188,7 @@ async def test_erasing_everything_asked_in_words_is_one_yes_away(kb, db_url):
 
 
 def test_the_messages_kept_for_transmettre_keep_the_latest_whole():
-    from bot.desks.thread import PENDING_MAX_CHARS, pending_with
+    from bot.desks.case_offers import PENDING_MAX_CHARS, pending_with
 
     kept = pending_with(pending_with(None, "un"), "deux")
     assert kept == "un\n\ndeux"
@@ -355,4 +355,81 @@ async def test_a_colleague_who_writes_in_a_taken_case_hears_the_answer(kb, db_ur
     copy = (await outbox_rows(service, IPE_A2))[-1].text
     assert copy.startswith("👥") and "quai de la Joliette" in copy
     assert not any("quai de la" in r.text for r in await outbox_rows(service, IPE_A))  # not to self
+    await service.db.dispose()
+
+
+async def test_a_pupil_in_the_thread_when_the_ipe_closes_is_offered_to_reopen_not_dropped(
+    kb, db_url
+):
+    """The IPE closes the request while the pupil is typing in the thread; what the pupil wrote
+    is kept, and one press reopens the request with the IPE who followed it and passes it on."""
+    service = make_service(db_url, kb)
+    case = await _thread(service)  # the pupil is in the thread (↩️ Répondre)
+    await press(service, IPE_A, f"cc:{case.id}")  # 🗂 Clore sans suite
+    offered = await say(service, PUPIL, "attendez, la boulangerie Martin a dit non finalement")
+    assert offered.kind == "ask_relay" and "close" in offered.text
+    assert "Je la rouvre" in offered.text and offered.choices[0].id == f"ro:{case.id}"
+    done = await press(service, PUPIL, f"ro:{case.id}")
+    assert done.kind == "relayed" and "rouverte" in done.text and "Transmis" in done.text
+    async with service.db.sessions() as session:
+        again = await session.get(Case, case.id)
+        assert again.status == "acknowledged" and again.closed_at is None
+        assert again.assignee_id is not None
+    told = [r.text for r in await outbox_rows(service, IPE_A)]
+    assert any(t.startswith("🔁 Demande d'aide rouverte") for t in told)
+    assert any("Martin a dit non" in t and "Message de l'élève" in t for t in told)
+    await service.db.dispose()
+
+
+async def test_still_no_placement_after_the_request_ended_offers_to_reopen_it(kb, db_url):
+    """« jai toujours pas de stage » a few days after the IPE closed it: reopened on a press,
+    not a new request from scratch; a month later, a new request is the way."""
+    from datetime import timedelta
+
+    from bot.store.models import utcnow
+
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, IPE_A, f"cx:{case.id}")  # ✅ Résolu
+    await press(service, PUPIL, "m")  # out of the thread
+    thanks = await say(service, PUPIL, "j'y suis allé ce matin, la dame était super gentille")
+    assert thanks.kind == "ask_relay" and thanks.choices[0].id == f"tx:{case.id}"
+    offered = await say(service, PUPIL, "en fait jai toujours pas de stage")
+    assert offered.choices[0].id == f"ro:{case.id}", offered.text
+    await press(service, PUPIL, "m")  # Non, merci: nothing reopened
+    async with service.db.sessions() as session:
+        kept = await session.get(Case, case.id)
+        assert kept.status == "resolved"
+        kept.closed_at = utcnow() - timedelta(days=31)
+        kept.resolved_at = kept.closed_at
+        await session.commit()
+    later = await say(service, PUPIL, "jai toujours pas de stage")
+    assert not any(c.id.startswith(("ro:", "tx:")) for c in later.choices), later.text
+    refused = await press(service, PUPIL, f"ro:{case.id}")  # an old button
+    assert "ne peut plus être rouverte" in refused.text
+    await service.db.dispose()
+
+
+async def test_a_reopened_request_whose_ipe_left_goes_to_the_academy_as_new(kb, db_url):
+    from bot.cases import contacts as contact_repo
+
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, IPE_A, f"cc:{case.id}")
+    await press(service, PUPIL, "m")
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A2, f"/ipe {code}")
+    async with service.db.sessions() as session:
+        (gone,) = await contact_repo.contacts_of_chat(session, IPE_A)
+        gone.active = False
+        await session.commit()
+    await say(service, PUPIL, "jai toujours pas de stage")
+    done = await press(service, PUPIL, f"ro:{case.id}")
+    assert "rouverte" in done.text
+    async with service.db.sessions() as session:
+        again = await session.get(Case, case.id)
+        assert again.status == "new" and again.assignee_id is None
+    told = [r.text for r in await outbox_rows(service, IPE_A2)]
+    assert any(t.startswith("🔁 Demande d'aide rouverte") for t in told)
+    assert any("toujours pas de stage" in t for t in told)
     await service.db.dispose()

@@ -93,6 +93,8 @@ EVENT_LABELS = {
     "acknowledged": "prise en charge",
     "resolved": "marquée résolue",
     "closed": "close sans suite",
+    "reopened": "rouverte par l'élève",
+    "notified:reopened": "avis de réouverture envoyé",
     "message-to-pupil": "message à l'élève",
     "message-from-pupil": "message de l'élève",
     "message-from-pupil:concern": "⚠️ message préoccupant de l'élève (numéros d'aide donnés)",
@@ -237,3 +239,16 @@ def recently_resolved(case: Case) -> bool:
     if case.status != "resolved" or case.resolved_at is None or case.pupil_chat_id is None:
         return False
     return utcnow() - aware(case.resolved_at) < TALK_AFTER_RESOLVED
+
+
+REOPEN_WITHIN = timedelta(days=30)  # « j'ai toujours pas de stage » after the request ended
+
+
+def reopenable(case: Case | None) -> bool:
+    """A pupil's or a family's request resolved or closed within REOPEN_WITHIN, not erased:
+    its requester may reopen it rather than lose what they write (service.reopen)."""
+    if case is None or is_teacher(case) or case.erased or case.pupil_chat_id is None:
+        return False
+    if case.status not in ("resolved", "closed") or case.closed_at is None:
+        return False
+    return utcnow() - aware(case.closed_at) < REOPEN_WITHIN

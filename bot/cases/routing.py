@@ -39,7 +39,7 @@ class Router:
         if why == "fallback":
             targets = await contact_repo.fallback_recipients(session, case.academy_id)
             level = "fallback"
-        elif why == "silent":  # taken, then no answer: the assignee first
+        elif why in ("silent", "reopened"):  # the assignee first
             level, targets = await contact_repo.recipients(session, case.academy_id)
             assignee = await self.reachable_assignee(session, case)
             if assignee is not None:
@@ -52,6 +52,7 @@ class Router:
             "silent": f"⏰ Rappel : {requester(case)} attend votre réponse",
             "fallback": "⚠️ Demande sans réponse de l'IPE",
             "reroute": "📌 Demande d'aide (transmise)",
+            "reopened": "🔁 Demande d'aide rouverte",
         }[why]
         if is_teacher(case):
             title = title.replace("Demande d'aide", "Demande d'un·e enseignant·e").replace(
@@ -62,6 +63,8 @@ class Router:
         text = case_text(case, title, self.directory)
         count = 0
         suffix = f"{why}:{case.reminders}" if why in ("reminder", "silent") else why
+        if why == "reopened":  # once per reopening
+            suffix = f"{why}:{int(utcnow().timestamp())}"
         for contact in targets:
             added = await enqueue(
                 session,

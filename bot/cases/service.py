@@ -14,7 +14,7 @@ from bot.cases import colleagues
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
 from bot.cases.closing import finished_text, taken_text
-from bot.cases.details import is_teacher, recently_resolved, requester
+from bot.cases.details import is_teacher, recently_resolved, reopenable, requester
 from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
@@ -281,6 +281,21 @@ class EscalationService:
             )
         await refresh_notices(session, case, self.directory)
         return len(targets)
+
+    async def reopen(self, session: AsyncSession, case: Case) -> int:
+        """The requester reopens a request that ended lately (details.reopenable): its IPE
+        follows it again if still reachable, else it is new for the académie's; those are told.
+        Returns how many; CaseNotOpen when it cannot be reopened."""
+        if not reopenable(case):
+            raise CaseNotOpen(case)
+        assignee = await self.router.reachable_assignee(session, case)
+        case.status = "acknowledged" if assignee is not None else "new"
+        case.assignee_id = assignee.id if assignee is not None else None
+        case.resolved_at = case.closed_at = None
+        case.reminders, case.last_reminder_at = 0, utcnow()  # the silence clock restarts
+        session.add(event(case, "reopened", "requester"))
+        await refresh_notices(session, case, self.directory)
+        return await self.router.notify(session, case, "reopened")
 
     async def relay_to_pupil(
         self, session: AsyncSession, case: Case, contact: Contact | None, text: str, key: str

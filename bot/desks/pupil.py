@@ -18,13 +18,12 @@ from bot.cases.details import STATUS_LABELS, last_request
 from bot.cases.outbox import forget_recipient
 from bot.cases.routing import OPEN_STATUSES
 from bot.cases.service import EscalationService
-from bot.desks import acks, erasure, nobody, offers, process_questions, request, staff
+from bot.desks import acks, case_offers, erasure, nobody, offers, process_questions, request, staff
 from bot.desks import teacher as teacher_desk
 from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import NO_REQUEST, NO_REQUEST_PARENT
-from bot.desks.thread import offer_to_cancel, offer_to_close, offer_to_pass_on, pending_with
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role, voice
 from bot.store.chats import forget_chat
@@ -198,7 +197,7 @@ class PupilDesk:
         if self.escalation is not None and state.form is None and cancels:  # a request sent
             case = await self.escalation.open_case_of(session, incoming.chat_id)
             if case is not None:
-                return offer_to_cancel(case, voice(state))
+                return case_offers.offer_to_cancel(case, voice(state))
         if self.escalation is not None and state.form is None and _starts_request(incoming):
             case = await self.escalation.open_case_of(session, incoming.chat_id)
             if case is not None:  # one request at a time: show the open one
@@ -223,11 +222,11 @@ class PupilDesk:
             if _CANCEL.search(said):  # « je veux annuler ma demande »
                 case = await self._named_or_last(session, incoming)
                 if case is not None:  # the one sent, not only a new one being filled in
-                    return offer_to_cancel(case, voice(state), state)
+                    return case_offers.offer_to_cancel(case, voice(state), state)
             if not in_form and request.says_found(said):  # "jai trouvé un stage finalement"
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 if case is not None and case.kind != "teacher":
-                    return offer_to_close(case, voice(state))
+                    return case_offers.offer_to_close(case, voice(state))
             if not in_form and not about_others and _WAITING.search(said):
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 if case is not None:
@@ -246,6 +245,8 @@ class PupilDesk:
             case = await self._open_new_case(turn)  # nobody took it yet: « dis-lui c urgent »
             if case is not None:
                 return self._to_add(state, case, incoming.text)
+        if (again := await case_offers.offer_again(self.escalation, turn, reply)) is not None:
+            return again  # « jai toujours pas de stage » after the request ended
         moved = state.form is not None and state.form.get("step") != step_before
         if step_before in ("academy", "commune") and moved and reply.kind == "form":
             reply.text = await self._nobody_ahead(session, state) + reply.text  # académie known
@@ -333,13 +334,15 @@ class PupilDesk:
         case = await self.escalation.open_case_of(turn.session, turn.chat_id)
         if case is None or case.status not in ("acknowledged", "scheduled"):
             return reply
-        turn.state.pending_text = pending_with(turn.state.pending_text, turn.incoming.text)
+        turn.state.pending_text = case_offers.pending_with(
+            turn.state.pending_text, turn.incoming.text
+        )
         reply.text += by_role(
             voice(turn.state),
             "\n\nJe transmets aussi ton message à l'ingénieur pour l'école ?",
             "\n\nJe transmets aussi votre message à l'ingénieur pour l'école ?",
         )
-        reply.choices = [offer_to_pass_on(case), *reply.choices]
+        reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices]
         return reply
 
     async def _status(self, session: AsyncSession, case: Case, role: str | None) -> Reply:
@@ -359,10 +362,10 @@ class PupilDesk:
         if reply.kind == "safety":
             return reply
         # the messages written since the last one passed on: ✉️ Transmettre sends them all
-        state.pending_text = pending_with(state.pending_text, text)
+        state.pending_text = case_offers.pending_with(state.pending_text, text)
         sure = THREAD_ANSWER_AT - (ASKED_BONUS if text.rstrip().endswith("?") else 0)
         if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= sure:
-            reply.choices = [offer_to_pass_on(case), *reply.choices[:4]]
+            reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices[:4]]
             return reply
         these = "ce message" if state.pending_text == text else "ces messages"
         return Reply(
@@ -371,7 +374,7 @@ class PupilDesk:
                 f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
                 f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
             ),
-            [offer_to_pass_on(case), Choice("Non, merci", "m")],
+            [case_offers.offer_to_pass_on(case), Choice("Non, merci", "m")],
             kind="ask_relay",
         )
 
@@ -385,7 +388,7 @@ class PupilDesk:
     def _to_add(self, state: State, case: Case, text: str) -> Reply:
         """« tu peux lui dire que c urgent » before an IPE took the request: offered to those
         who will read it (✉️ Transmettre), with the request, not answered « pas compris »."""
-        state.pending_text = pending_with(state.pending_text, text)
+        state.pending_text = case_offers.pending_with(state.pending_text, text)
         return Reply(
             by_role(
                 voice(state),
@@ -394,7 +397,7 @@ class PupilDesk:
                 f"La demande {case.reference} n'est pas encore prise en charge. Je transmets ce "
                 "message à l'ingénieur pour l'école de l'académie ? Il le lira avec la demande.",
             ),
-            [offer_to_pass_on(case), Choice("Non, merci", "m")],
+            [case_offers.offer_to_pass_on(case), Choice("Non, merci", "m")],
             kind="ask_relay",
         )
 

@@ -36,6 +36,7 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
     "ix": ("thread", "ipe_send"),  # the IPE's « ✉️ Pour … »: which case a kept text is for
     "pc": ("thread", "close_found"),  # « ✅ Oui, fermer la demande »: the pupil found a stage
     "pk": ("thread", "cancel"),  # « ✅ Oui, annuler la demande »: a request already sent
+    "ro": ("thread", "reopen"),  # « 🔁 Rouvrir et transmettre »: a request that ended lately
     "del": ("pupil", "forget"),  # « 🗑️ Tout effacer », the same as /oublier
     # placements (issue #15): pl "Ça m'intéresse", pj yes to joining the open request,
     # po/pn the IPE confirms/declines, of the IPE's /offre form
@@ -52,7 +53,7 @@ CHOICE_ROUTES: dict[str, tuple[str, str]] = {
 # data) and every IPE or administrator action. A group gets a polite refusal instead.
 PRIVATE_DESKS = frozenset({"ipe", "thread", "admin", "offers", "followup"})
 PRIVATE_COMMANDS = frozenset({"stage", "demande", "statut", "suivi", "intervention"})
-PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx", "tq", "pc", "pk", "del"})
+PRIVATE_PREFIXES = frozenset({"f", "esc", "pr", "tx", "tq", "pc", "pk", "ro", "del"})
 
 
 def text_route(state: State) -> tuple[str, str] | None:

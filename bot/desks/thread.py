@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.cases import colleagues
-from bot.cases.details import adult_asks, requester, status_label
+from bot.cases.details import adult_asks, reopenable, requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
 from bot.desks import nobody
+from bot.desks.case_offers import offer_to_pass_on, offer_to_reopen, pending_with
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.limits import allow
-from bot.desks.offer_form import is_offer_form
 from bot.desks.turn import Turn
 from bot.messages import Choice, Incoming, Reply, State, by_role, parse_id, voice
 from bot.store.models import Case
@@ -34,62 +34,10 @@ def end_thread(state: State, incoming: Incoming) -> None:
     """Any command or button ends a thread (the buttons that open one open it again)."""
     if incoming.kind in ("command", "choice"):
         state.relay_case = None
-        if not incoming.text.startswith(("tx:", "ix:")):
+        if not incoming.text.startswith(("tx:", "ix:", "ro:")):
             state.pending_text = None
         if incoming.kind == "command" or not incoming.text.startswith(("cd:", "tf:")):
             state.case_input = None  # a date, company or number awaited (desks.followup)
-
-
-PENDING_MAX_CHARS = 3000  # what one ✉️ Transmettre sends at most: the latest messages, whole
-PENDING_JOIN = "\n\n"
-
-
-def pending_with(pending: str | None, text: str) -> str:
-    """The messages kept for ✉️ Transmettre, this one added (the oldest dropped past the cap)."""
-    parts = [*(pending.split(PENDING_JOIN) if pending else []), text]
-    while len(parts) > 1 and len(PENDING_JOIN.join(parts)) > PENDING_MAX_CHARS:
-        parts.pop(0)
-    return PENDING_JOIN.join(parts)
-
-
-def offer_to_pass_on(case: Case) -> Choice:
-    return Choice("✉️ Transmettre à l'ingénieur", f"tx:{case.id}")
-
-
-def offer_to_close(case: Case, role: str | None) -> Reply:
-    """ "j'ai trouvé un stage" while a request is open: close it, and tell its IPE?"""
-    return Reply(
-        by_role(
-            role,
-            f"Super, bravo pour ton stage 🎉 Ta demande {case.reference} est encore ouverte : "
-            "je la ferme ? L'ingénieur pour l'école qui la suit saura qu'il n'y a plus à chercher.",
-            f"Très bonne nouvelle 🎉 La demande {case.reference} est encore ouverte : je la "
-            "ferme ? L'ingénieur pour l'école qui la suit en sera prévenu.",
-        ),
-        [Choice("✅ Oui, fermer la demande", f"pc:{case.id}"), Choice("Non, je la garde", "m")],
-        kind="ask_close",
-    )
-
-
-def offer_to_cancel(case: Case, role: str | None, state: State | None = None) -> Reply:
-    """/annuler or « je veux annuler ma demande » once it is sent: close it, and tell its IPE?
-    A new request being filled in (`state`) is dropped first, and said so."""
-    dropped = ""
-    if state is not None and state.form is not None and not is_offer_form(state.form):
-        state.form = None
-        dropped = "Le nouveau formulaire est abandonné (rien n'a été envoyé). "
-    return Reply(
-        dropped
-        + by_role(
-            role,
-            f"Ta demande {case.reference} est déjà envoyée ({status_label(case)}). Tu veux "
-            "l'annuler ? L'ingénieur pour l'école qui la suit en sera prévenu.",
-            f"La demande {case.reference} est déjà envoyée ({status_label(case)}). Voulez-vous "
-            "l'annuler ? L'ingénieur pour l'école qui la suit en sera prévenu.",
-        ),
-        [Choice("✅ Oui, annuler la demande", f"pk:{case.id}"), Choice("Non, je la garde", "m")],
-        kind="ask_close",
-    )
 
 
 @dataclass
@@ -155,6 +103,38 @@ class ThreadDesk:
             ),
             kind="info",
         )
+
+    async def reopen(self, turn: Turn) -> Reply:
+        """🔁 Rouvrir et transmettre: the request that ended goes back to its IPE (else to the
+        académie's), with the messages kept aside."""
+        state = turn.state
+        text, state.pending_text = state.pending_text, None
+        case = await self._pupils_case(turn)
+        if case is None:
+            return Reply("Ce bouton n'est pas valable.", kind="info")
+        try:
+            await self.escalation.reopen(turn.session, case)
+        except CaseNotOpen:
+            return Reply(
+                by_role(
+                    voice(state),
+                    f"La demande {case.reference} ne peut plus être rouverte : tape /stage pour "
+                    "en faire une nouvelle.",
+                    f"La demande {case.reference} ne peut plus être rouverte : une nouvelle "
+                    "demande se fait avec /stage.",
+                ),
+                kind="info",
+            )
+        opened = by_role(
+            voice(state),
+            f"🔁 Ta demande {case.reference} est rouverte.",
+            f"🔁 La demande {case.reference} est rouverte.",
+        )
+        if not text:
+            return Reply(f"{opened} L'ingénieur pour l'école est prévenu.", kind="info")
+        relayed = await self._from_pupil(turn, case, text, checked=True)
+        relayed.text = f"{opened}\n\n{relayed.text}"
+        return relayed
 
     async def pass_on(self, turn: Turn) -> Reply:
         """✉️ Transmettre: the pupil's last text, kept aside, goes to the case's IPE."""
@@ -229,13 +209,17 @@ class ThreadDesk:
                     reply.choices = [offer_to_pass_on(case), KEEP_BACK, END]
             except CaseNotOpen:
                 state.relay_case = None
-                reply = Reply(
-                    f"Votre demande {case.reference} est {status_label(case)} : message non "
-                    "transmis. /intervention pour en faire une nouvelle."
-                    if case.kind == "teacher"
-                    else f"Ta demande {case.reference} est {status_label(case)} : message non "
-                    "transmis. Tape /stage pour en faire une nouvelle.",
-                    kind="info",
+                reply = (
+                    offer_to_reopen(case, state, text)
+                    if reopenable(case)
+                    else Reply(
+                        f"Votre demande {case.reference} est {status_label(case)} : message non "
+                        "transmis. /intervention pour en faire une nouvelle."
+                        if case.kind == "teacher"
+                        else f"Ta demande {case.reference} est {status_label(case)} : message non "
+                        "transmis. Tape /stage pour en faire une nouvelle.",
+                        kind="info",
+                    )
                 )
             except NobodyToReach:
                 state.relay_case = None

@@ -1,0 +1,116 @@
+"""What the bot offers a requester about their request already sent: pass a message on
+(✉️ Transmettre), close it when they found a placement, cancel it, or reopen it when it ended
+lately (cases.details.reopenable), the message kept aside meanwhile (`pending_with`)."""
+
+from __future__ import annotations
+
+from bot.cases.details import recently_resolved, reopenable, status_label
+from bot.cases.service import EscalationService
+from bot.desks.offer_form import is_offer_form
+from bot.desks.turn import Turn
+from bot.messages import Choice, Reply, State, by_role, voice
+from bot.store.models import Case
+
+PENDING_MAX_CHARS = 3000  # what one ✉️ Transmettre sends at most: the latest messages, whole
+PENDING_JOIN = "\n\n"
+
+
+def pending_with(pending: str | None, text: str) -> str:
+    """The messages kept for ✉️ Transmettre, this one added (the oldest dropped past the cap)."""
+    parts = [*(pending.split(PENDING_JOIN) if pending else []), text]
+    while len(parts) > 1 and len(PENDING_JOIN.join(parts)) > PENDING_MAX_CHARS:
+        parts.pop(0)
+    return PENDING_JOIN.join(parts)
+
+
+def offer_to_pass_on(case: Case) -> Choice:
+    return Choice("✉️ Transmettre à l'ingénieur", f"tx:{case.id}")
+
+
+def offer_to_close(case: Case, role: str | None) -> Reply:
+    """ "j'ai trouvé un stage" while a request is open: close it, and tell its IPE?"""
+    return Reply(
+        by_role(
+            role,
+            f"Super, bravo pour ton stage 🎉 Ta demande {case.reference} est encore ouverte : "
+            "je la ferme ? L'ingénieur pour l'école qui la suit saura qu'il n'y a plus à chercher.",
+            f"Très bonne nouvelle 🎉 La demande {case.reference} est encore ouverte : je la "
+            "ferme ? L'ingénieur pour l'école qui la suit en sera prévenu.",
+        ),
+        [Choice("✅ Oui, fermer la demande", f"pc:{case.id}"), Choice("Non, je la garde", "m")],
+        kind="ask_close",
+    )
+
+
+def offer_to_cancel(case: Case, role: str | None, state: State | None = None) -> Reply:
+    """/annuler or « je veux annuler ma demande » once it is sent: close it, and tell its IPE?
+    A new request being filled in (`state`) is dropped first, and said so."""
+    dropped = ""
+    if state is not None and state.form is not None and not is_offer_form(state.form):
+        state.form = None
+        dropped = "Le nouveau formulaire est abandonné (rien n'a été envoyé). "
+    return Reply(
+        dropped
+        + by_role(
+            role,
+            f"Ta demande {case.reference} est déjà envoyée ({status_label(case)}). Tu veux "
+            "l'annuler ? L'ingénieur pour l'école qui la suit en sera prévenu.",
+            f"La demande {case.reference} est déjà envoyée ({status_label(case)}). Voulez-vous "
+            "l'annuler ? L'ingénieur pour l'école qui la suit en sera prévenu.",
+        ),
+        [Choice("✅ Oui, annuler la demande", f"pk:{case.id}"), Choice("Non, je la garde", "m")],
+        kind="ask_close",
+    )
+
+
+def offer_to_reopen(case: Case, state: State, text: str) -> Reply:
+    """A pupil writes after their request ended (details.reopenable): reopen it, and pass the
+    message on? Kept aside meanwhile, never lost without a word."""
+    state.pending_text = pending_with(state.pending_text, text)
+    return Reply(
+        by_role(
+            voice(state),
+            f"Ta demande {case.reference} est {status_label(case)}. Je la rouvre et je transmets "
+            "ton message à l'ingénieur pour l'école ?",
+            f"La demande {case.reference} est {status_label(case)}. Je la rouvre et je transmets "
+            "votre message à l'ingénieur pour l'école ?",
+        ),
+        [Choice("🔁 Rouvrir et transmettre", f"ro:{case.id}"), Choice("Non, merci", "m")],
+        kind="ask_relay",
+    )
+
+
+async def offer_again(
+    escalation: EscalationService | None, turn: Turn, reply: Reply
+) -> Reply | None:
+    """What the bot could not answer, or « j'ai toujours pas de stage », from a pupil whose
+    request ended lately: offered to reopen it (None otherwise)."""
+    state = turn.state
+    if escalation is None or turn.incoming.kind != "text" or state.form is not None:
+        return None
+    if state.staff or state.role == "teacher" or reply.safety is not None:
+        return None
+    if reply.kind not in ("fallback", "did_you_mean") and reply.topic not in REOPEN_TOPICS:
+        return None
+    if await escalation.open_case_of(turn.session, turn.chat_id) is not None:
+        return None
+    case = await escalation.last_case_of(turn.session, turn.chat_id)
+    if case is None or not reopenable(case):
+        return None
+    if recently_resolved(case) and reply.topic not in REOPEN_TOPICS:  # « merci, j'y suis allé »
+        state.pending_text = pending_with(state.pending_text, turn.incoming.text)
+        return Reply(
+            by_role(
+                voice(state),
+                f"Ta demande {case.reference} est résolue. Je transmets ce message à l'ingénieur "
+                "pour l'école qui l'a suivie ?",
+                f"La demande {case.reference} est résolue. Je transmets ce message à l'ingénieur "
+                "pour l'école qui l'a suivie ?",
+            ),
+            [offer_to_pass_on(case), Choice("Non, merci", "m")],
+            kind="ask_relay",
+        )
+    return offer_to_reopen(case, state, turn.incoming.text)
+
+
+REOPEN_TOPICS = frozenset({"pas-de-stage"})
