@@ -785,3 +785,15 @@ async def test_par_mon_etablissement_is_honoured_when_the_request_is_taken(kb, d
     taken = (await outbox_rows(service, PUPIL))[-1].text
     assert "va contacter ton établissement" in taken and "ici même" not in taken
     await service.db.dispose()
+
+
+async def test_a_pupil_who_sent_their_own_request_is_tutoye_even_when_writing_vous(kb, db_url):
+    """No role said before the request: sending it makes the chat a pupil's, so « vous pouvez
+    encore m'aider ? » afterwards is not answered with the teachers' version."""
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await fill_form(service, 4103)
+    assert (await service.state_of(4103)).role == "pupil"
+    reply = await say(service, 4103, "vous savez combien de temps dure un stage de 3e ?")
+    assert "Ton collège" in reply.text and "Votre" not in reply.text
+    await service.db.dispose()

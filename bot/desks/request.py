@@ -59,8 +59,8 @@ def start(engine: DialogueEngine, state: State, text: str | None = None) -> Repl
             year = next(filter(None, (pro_year(level, t) for t in told)), None)  # « 2nde pro »
             if year:
                 state.form["answers"]["level_year"] = year
-        period = next(filter(None, (details_in(t).get("period") for t in told)), None)
-        if period:  # « le stage est du 9 au 13 février »: not asked again
+        # « le stage est du 9 au 13 février »: not asked again
+        if period := next(filter(None, (details_in(t).get("period") for t in told)), None):
             form_steps.prefill(state.form, "period", period)
         intro = by_role(voice(state), *REQUEST_INTRO)
     return _prompt(engine, state, intro)
@@ -378,8 +378,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
     if outcome == "submit":
         answers = dict(state.form["answers"])
         placement = state.form.get("placement")  # "Ça m'intéresse" (desks.offers)
-        state.form = None
-        state.academy = answers.get("academy")
+        state.form, state.academy = None, answers.get("academy")
         if answers.get("level") in (*engine.levels, "autre"):  # never asked again
             state.level = answers["level"]
         text = by_role(
@@ -392,6 +391,7 @@ def on_choice(engine: DialogueEngine, state: State, choice: str) -> Reply:
         )
         if state.parent:  # a parent for their child: the IPE answers them in vous
             answers = {**answers, "by": "parent"}
+        state.role = state.role or (None if state.parent or state.staff else "pupil")  # tu now
         effects = [("create_case", answers)]
         if placement:
             effects.append(("attach_placement", placement))
