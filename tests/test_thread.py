@@ -433,3 +433,26 @@ async def test_a_reopened_request_whose_ipe_left_goes_to_the_academy_as_new(kb, 
     assert any(t.startswith("🔁 Demande d'aide rouverte") for t in told)
     assert any("toujours pas de stage" in t for t in told)
     await service.db.dispose()
+
+
+async def test_urgency_said_after_sending_reaches_the_académie_and_no_second_request_starts(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    again = await say(service, PUPIL, "jveux refaire une demande")
+    assert again.kind == "status" and "déjà envoyée" in again.text
+    assert (await service.state_of(PUPIL)).form is None  # no second form begun
+    urgent = await say(service, PUPIL, "c urgent svp le stage c dans 1 semaine")
+    assert urgent.kind == "ask_relay" and urgent.choices[0].id.startswith("tx:"), urgent.text
+    more = await say(service, PUPIL, "dis lui que c urgent")
+    assert "ces messages" in more.text
+    sent = await press(service, PUPIL, more.choices[0].id)
+    assert sent.kind == "relayed"
+    told = [r.text for r in await outbox_rows(service, IPE_A)]
+    assert any("dans 1 semaine" in t and "dis lui que c urgent" in t for t in told)
+    async with service.db.sessions() as session:
+        assert len((await session.scalars(select(Case))).all()) == 1
+    await service.db.dispose()

@@ -4,12 +4,15 @@ lately (cases.details.reopenable), the message kept aside meanwhile (`pending_wi
 
 from __future__ import annotations
 
+import re
+
 from bot.cases.details import recently_resolved, reopenable, status_label
 from bot.cases.service import EscalationService
 from bot.desks.offer_form import is_offer_form
 from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.store.models import Case
+from bot.understanding.normalise import words
 
 PENDING_MAX_CHARS = 3000  # what one ✉️ Transmettre sends at most: the latest messages, whole
 PENDING_JOIN = "\n\n"
@@ -114,3 +117,43 @@ async def offer_again(
 
 
 REOPEN_TOPICS = frozenset({"pas-de-stage"})
+
+
+NOT_UNDERSTOOD = ("fallback", "did_you_mean")  # before an IPE took it: offered to pass on
+# what is plainly for whoever will read the request (« c urgent svp le stage c dans 1 semaine »)
+_FOR_THEM = re.compile(
+    r"\b(urgent|urgente|urgence|c est presse|ca presse|sa presse|au plus vite|vite svp"
+    r"|dis lui|dites lui|dis leur|dites leur|previens le|previens la|prevenez le|prevenez la"
+    r"|tu peux lui dire|pouvez vous lui dire|tu lui dis|vous lui dites|tell them|tell him|tell her"
+    r"|asap|le stage (c|c est|est|commence|debute) (dans|demain|lundi|la semaine))\b"
+)
+
+
+async def offer_to_add(
+    escalation: EscalationService | None, turn: Turn, reply: Reply
+) -> Reply | None:
+    """« tu peux lui dire que c urgent » before an IPE took the request: offered to those who
+    will read it (✉️ Transmettre), with the request, not answered « pas compris »."""
+    state = turn.state
+    if escalation is None or state.staff or turn.incoming.kind != "text":
+        return None
+    said = " ".join(words(turn.incoming.text))
+    for_them = _FOR_THEM.search(said) is not None and reply.safety is None
+    if (reply.kind not in NOT_UNDERSTOOD and not for_them) or state.form is not None:
+        return None
+    case = await escalation.open_case_of(turn.session, turn.chat_id)
+    if case is None or case.status != "new":
+        return None
+    state.pending_text = pending_with(state.pending_text, turn.incoming.text)
+    these = "ce message" if state.pending_text == turn.incoming.text else "ces messages"
+    return Reply(
+        by_role(
+            voice(state),
+            f"Ta demande {case.reference} n'est pas encore prise en charge. Je transmets {these} "
+            "à l'ingénieur pour l'école de ton académie ? Il le lira avec ta demande.",
+            f"La demande {case.reference} n'est pas encore prise en charge. Je transmets {these} "
+            "à l'ingénieur pour l'école de l'académie ? Il le lira avec la demande.",
+        ),
+        [offer_to_pass_on(case), Choice("Non, merci", "m")],
+        kind="ask_relay",
+    )

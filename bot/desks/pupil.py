@@ -57,7 +57,6 @@ PASS_ON_WORDS = 8  # a status question this long says something more: offered to
 # in a thread, an answer this sure is given (with ✉️ Transmettre), else « je transmets ? »; a
 # question (« … elle peut déjà faire un stage ? ») is answered from a little lower
 THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 25.0
-NOT_UNDERSTOOD = ("fallback", "did_you_mean")  # before an IPE took it: offered to pass on
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bdu nouveau\b|\bca avance\b"
@@ -241,10 +240,10 @@ class PupilDesk:
                 return found
         step_before = state.form.get("step") if state.form else None
         reply = engine_reply(self.engine, state, incoming)
-        if incoming.kind == "text" and reply.kind in NOT_UNDERSTOOD and not in_form:
-            case = await self._open_new_case(turn)  # nobody took it yet: « dis-lui c urgent »
-            if case is not None:
-                return self._to_add(state, case, incoming.text)
+        if (added := await case_offers.offer_to_add(self.escalation, turn, reply)) is not None:
+            return added  # nobody took the request yet: « dis-lui c urgent »
+        if (other := await self._one_at_a_time(turn, in_form)) is not None:
+            return other  # « jveux refaire une demande » with one open: that one is shown
         if (again := await case_offers.offer_again(self.escalation, turn, reply)) is not None:
             return again  # « jai toujours pas de stage » after the request ended
         moved = state.form is not None and state.form.get("step") != step_before
@@ -345,6 +344,20 @@ class PupilDesk:
         reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices]
         return reply
 
+    async def _one_at_a_time(self, turn: Turn, in_form: bool) -> Reply | None:
+        """A pupil's request form just begun in words while one is open: dropped, the open one
+        shown (as /stage does)."""
+        state, form = turn.state, turn.state.form
+        if self.escalation is None or in_form or not form or form.get("paused"):
+            return None
+        if request.is_teacher_form(state) or is_offer_form(form):
+            return None
+        case = await self.escalation.open_case_of(turn.session, turn.chat_id)
+        if case is None:
+            return None
+        state.form = None
+        return await self._status(turn.session, case, voice(state))
+
     async def _status(self, session: AsyncSession, case: Case, role: str | None) -> Reply:
         assert self.escalation is not None
         routed = case.status != "new" or await self.escalation.router.routed(session, case)
@@ -373,29 +386,6 @@ class PupilDesk:
                 voice(state),
                 f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
                 f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
-            ),
-            [case_offers.offer_to_pass_on(case), Choice("Non, merci", "m")],
-            kind="ask_relay",
-        )
-
-    async def _open_new_case(self, turn: Turn) -> Case | None:
-        """The requester's open case that no IPE has taken yet (none for staff)."""
-        if self.escalation is None or turn.state.staff:
-            return None
-        case = await self.escalation.open_case_of(turn.session, turn.chat_id)
-        return case if case is not None and case.status == "new" else None
-
-    def _to_add(self, state: State, case: Case, text: str) -> Reply:
-        """« tu peux lui dire que c urgent » before an IPE took the request: offered to those
-        who will read it (✉️ Transmettre), with the request, not answered « pas compris »."""
-        state.pending_text = case_offers.pending_with(state.pending_text, text)
-        return Reply(
-            by_role(
-                voice(state),
-                f"Ta demande {case.reference} n'est pas encore prise en charge. Je transmets ce "
-                "message à l'ingénieur pour l'école de ton académie ? Il le lira avec ta demande.",
-                f"La demande {case.reference} n'est pas encore prise en charge. Je transmets ce "
-                "message à l'ingénieur pour l'école de l'académie ? Il le lira avec la demande.",
             ),
             [case_offers.offer_to_pass_on(case), Choice("Non, merci", "m")],
             kind="ask_relay",
