@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from bot.desks.dialogue import DialogueEngine
 
 
+KEEP_WRITING = (  # the last line of the safety message (a relayed one says it its own way)
+    "\n\nTu peux aussi continuer à m'écrire ici pour tes questions sur les stages.",
+    "\n\nVous pouvez aussi continuer à m'écrire ici pour vos questions.",
+)
+
+
 def crisis_reply(
     engine: DialogueEngine, state: State, signal: SafetySignal, text: str | None = None
 ) -> Reply:
@@ -59,11 +65,7 @@ def crisis_reply(
         return Reply(body, resume_choices(state), kind="safety", safety=signal.level)
     topic = _question_topic(engine, state, text)
     if topic is None:
-        body += by_role(
-            voice(state),
-            "\n\nTu peux aussi continuer à m'écrire ici pour tes questions sur les stages.",
-            "\n\nVous pouvez aussi continuer à m'écrire ici pour vos questions.",
-        )
+        body += by_role(voice(state), *KEEP_WRITING)
         return Reply(body, kind="safety", safety=signal.level)
     title = register.title(topic, register.reader(state))
     body += by_role(

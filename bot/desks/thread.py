@@ -19,6 +19,7 @@ from bot.cases.details import adult_asks, reopenable, requester, status_label
 from bot.cases.service import CaseNotOpen, EscalationService, NobodyToReach, PupilGone
 from bot.desks import nobody
 from bot.desks.case_offers import offer_to_pass_on, offer_to_reopen, pending_with
+from bot.desks.crisis import KEEP_WRITING
 from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.limits import allow
@@ -230,6 +231,7 @@ class ThreadDesk:
         if signal is not None and safety is not None:
             if signal.level == "strong":
                 crisis = self.engine.crisis(state, signal)
+                crisis.text = crisis.text.removesuffix(by_role(voice(state), *KEEP_WRITING))
                 told = (
                     f"\n\n{SCHOOL_MAY_KNOW}"
                     if reply.kind == "relayed" and not adult_asks(case)
