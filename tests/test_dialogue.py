@@ -312,6 +312,44 @@ def test_personal_details_are_scrubbed_before_they_are_kept():
     assert scrub("je cherche un stage de 3e en 2026") == "je cherche un stage de 3e en 2026"
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        (
+            "j habite au 12 rue des Lilas à Aubagne, 20 min à pied max",
+            "j habite au [adresse] à Aubagne, 20 min à pied max",
+        ),
+        (
+            "mon adresse : 14 chemin des Vignes 13400 Aubagne",
+            "mon adresse : [adresse] 13400 Aubagne",
+        ),
+        ("I live at 4 rue Victor Hugo in Nantes", "I live at [adresse] in Nantes"),
+        # the place's address is what the engineer needs: kept
+        (
+            "la boulangerie est au 12 rue de la Paix à Lyon",
+            "la boulangerie est au 12 rue de la Paix à Lyon",
+        ),
+    ],
+)
+def test_a_form_answer_keeps_the_town_but_not_the_pupils_street(typed, kept):
+    from bot.understanding.privacy import scrub_contact
+
+    assert scrub_contact(typed) == kept
+
+
+def test_health_told_in_a_free_answer_gets_a_word_on_what_is_enough(engine_with_academies):
+    state = State(role="pupil")
+    engine = engine_with_academies
+    engine.command(state, "stage")
+    for answer in ("Marseille", "collège Jean Moulin, Marseille", "3e", "du 12 au 16 janvier"):
+        engine.handle_text(state, answer)
+    told = engine.handle_text(state, "boulangerie mais je suis épileptique donc pas de machines")
+    assert told.text.startswith("C'est noté. Pas besoin de détails sur ta santé")
+    assert state.form["step"] == "place"  # kept, and on to the next step
+    plain = engine.handle_text(state, "informatique, traitement de texte")  # not health
+    assert "santé" not in plain.text
+
+
 def test_numbers_pick_the_choices_at_the_forms_button_steps(engine_with_academies):
     state = State(role="pupil")
     engine_with_academies.command(state, "stage")

@@ -109,6 +109,27 @@ def _corrected_period(form: dict[str, Any], text: str) -> str | None:
     return scrub_contact(_TRAILING_EXCUSE.sub("", period).strip(" .!"))
 
 
+# a pupil's health told in a free answer (« je suis diabétique et épileptique ») : kept, since it
+# is theirs to tell, but they learn that what they need is enough (data about minors' health)
+_HEALTH = re.compile(
+    r"\b(diabete|diabetique|epilepsie|epileptique|asthme|asthmatique|handicap|handicape|handicapee"
+    r"|maladie|malade|enceinte|depression|depressif|depressive|tdah|autisme|autiste"
+    r"|medicaments|cancer|hospitalise|hospitalisee|mdph|pps|pap|aesh|dyslexique|dyspraxique)\b"
+)
+HEALTH_NOTE = (
+    "C'est noté. Pas besoin de détails sur ta santé : l'ingénieur pour l'école a seulement "
+    "besoin de savoir ce qu'il te faut (« pas de machines », « accessible en fauteuil »). Tu peux "
+    "corriger avec ⬅️ Retour.",
+    "C'est noté. Pas besoin de détails de santé : ce qu'il faut à l'élève (« pas de machines », "
+    "« accessible en fauteuil ») suffit à l'ingénieur pour l'école. ⬅️ Retour pour corriger.",
+)
+
+
+def health_note(text: str, role: str | None) -> str | None:
+    """The note for a free answer that tells the pupil's health (None otherwise)."""
+    return by_role(role, *HEALTH_NOTE) if _HEALTH.search(plain(text)) else None
+
+
 def doubted(form: dict[str, Any], text: str, role: str | None) -> str | None:
     """What to say instead of keeping `text` at the dates step when it names no time at all
     (« vannes ») or only days gone by, once; None to keep it (typed again, it is kept as it is).

@@ -362,7 +362,7 @@ def answer_text(
         return doubt  # « vannes » where the dates are asked
     form["answers"][step] = scrub_contact(text)  # a phone number or a name typed here is not kept
     _advance(form)
-    return None
+    return form_checks.health_note(text, role)  # kept, with a word on what is enough
 
 
 def answer_choice(form: dict[str, Any], choice: str, directory: AcademyDirectory) -> str:

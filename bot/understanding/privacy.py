@@ -29,9 +29,28 @@ def scrub(text: str) -> str:
 
 
 def scrub_contact(text: str) -> str:
-    """Only e-mail addresses, phone numbers and stated names (a form's answer keeps the school's
-    or the company's address, which the engineer needs)."""
-    return _names(_PHONE.sub("[téléphone]", _EMAIL.sub("[e-mail]", text)))
+    """Only e-mail addresses, phone numbers, stated names and the pupil's home street (a form's
+    answer keeps the school's or the company's address, which the engineer needs, and the town
+    of the home: « j'habite au [adresse] à Aubagne »)."""
+    return _home(_names(_PHONE.sub("[téléphone]", _EMAIL.sub("[e-mail]", text))))
+
+
+# the pupil's own street address, said as such (« j'habite au 12 rue des Lilas à Aubagne »)
+_HOME = re.compile(
+    r"(?i)\b(?:j'?\s?habite|on habite|nous habitons|chez moi|mon adresse|my address|i live)\b"
+    r"(?:\s*(?:c'?\s?est|est|is|:))?(?:\s*(?:au|à|at|a|in)\b)?\s*"
+)
+_TOWN_AFTER = re.compile(r"(?i)\s(?:à|a|in)\s+[A-ZÀ-ÖØ-Þa-z]|\s\d{5}\s")
+
+
+def _home(text: str) -> str:
+    for said in _HOME.finditer(text):
+        street = _ADDRESS.match(text, said.end())
+        if street is not None:
+            town = _TOWN_AFTER.search(street.group())  # the town stays: it is what counts
+            end = street.start() + town.start() if town else street.end()
+            return text[: street.start()] + "[adresse]" + _home(text[end:])
+    return text
 
 
 def _names(text: str) -> str:
