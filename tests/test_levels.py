@@ -359,3 +359,24 @@ def test_a_pupil_who_writes_in_vous_and_says_their_class_is_a_pupil(engine):
     )
     assert state.role == "pupil" and state.level == "3e"
     assert "ton collège" in reply.text  # the pupil's answer, not the school's
+
+
+def test_a_class_variant_names_its_own_source(kb):
+    """« Je ne trouve pas de stage » in lycée pro rests on the PFMP's texts, not the 3e's."""
+    topic = kb.topics["pas-de-stage"]
+    assert topic.source_for("pupil", "pro").startswith("Code de l'éducation, art. D.124-1")
+    assert topic.source_for("pupil", "bts").startswith("Code de l'éducation, art. L.124-1")
+    assert topic.source_for("teacher", "pro") == topic.source  # adults: the general answer's
+    assert topic.source_for("pupil", None) == topic.source
+    other = kb.topics["stage-3e"]
+    assert other.source_for("pupil", "pro") == other.source  # no variant: the topic's own
+
+
+def test_a_source_by_level_with_an_unknown_class_is_named(tmp_path):
+    from bot.understanding.level_answers import parse_level_sources
+
+    errors: list = []
+    assert parse_level_sources({"cm2": "x", "pro": "D.124-1"}, "f.yaml", "t", errors) == {
+        "pro": "D.124-1"
+    }
+    assert [e.field for e in errors] == ["source_by_level.cm2"]

@@ -32,7 +32,7 @@ from bot.desks.phrases import (
     VOUS,
 )
 from bot.desks.teacher_forms import TYPED_STEPS
-from bot.messages import Choice, Reply, State, answer_voice, by_role, voice
+from bot.messages import Choice, Reply, State, by_role, voice
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
@@ -217,8 +217,9 @@ class DialogueEngine:
             return self._offer(state, Reply(text, choices, kind="menu"))
         if kind == "more" and arg in self.kb.topics:
             topic = self.kb.topics[arg]
-            _, rest = split_answer(topic.answer_for(answer_voice(state), levels.variant(state)))
-            text = f"{rest}\n\nSource : {topic.source}" if rest else f"Source : {topic.source}"
+            answer, source = levels.told(state, topic)
+            _, rest = split_answer(answer)
+            text = f"{rest}\n\nSource : {source}" if rest else f"Source : {source}"
             state.told_rest = arg if arg == state.last_topic else state.told_rest
             related = register.topic_choices(self.kb, topic.related, register.reader(state))[:4]
             if topic.action == "escalate" and self.escalation:  # "le bouton ci-dessous"
@@ -253,8 +254,7 @@ class DialogueEngine:
         if name == "profil":
             return self._offer(state, self.profile(state))
         if name == "annuler":
-            state.choices = []
-            state.relay_case = None
+            state.choices, state.relay_case = [], None
             if state.form is not None:
                 state.form = None
                 return Reply(
@@ -346,12 +346,13 @@ class DialogueEngine:
         elif topic.id == CRISIS_TOPIC:  # its helplines are shown: what follows leans on them
             state.crisis_at = time.time()
         levels.note_topic(state, topic)
-        head, rest = split_answer(topic.answer_for(answer_voice(state), levels.variant(state)))
+        answer, source = levels.told(state, topic)
+        head, rest = split_answer(answer)
         choices = register.topic_choices(self.kb, topic.related, register.reader(state))[:3]
         if topic.id in NO_FEEDBACK_TOPICS:  # small talk and the crisis answer: no source line
             text = head if not rest else f"{head}\n\n{rest}"
         else:
-            text = f"{head}\n\nSource : {short_source(topic.source)}"
+            text = f"{head}\n\nSource : {short_source(source)}"
             choices.insert(0, Choice("📖 En savoir plus", f"more:{topic.id}"))
         text = teacher.with_intervention(self, state, text)
         if topic.action == "escalate" and self.escalation:
@@ -362,7 +363,7 @@ class DialogueEngine:
             kind="answer",
             topic=topic.id,
             score=score,
-            source=topic.source,
+            source=source,
         )
 
     def _reply_for(self, state: State, text: str, result: MatchResult) -> Reply:
@@ -395,9 +396,7 @@ class DialogueEngine:
                 )
                 known = {c.id for c in reply.choices}
                 extra = register.topic_choices(self.kb, result.suggestions, who)
-                reply.choices = ([c for c in extra if c.id not in known] + reply.choices)[
-                    :MAX_CHOICES
-                ]
+                reply.choices = [c for c in extra if c.id not in known] + reply.choices
             reply.suggestions = list(result.suggestions)
             return reply
         ids = [t for t in result.suggestions if t not in SMALL_TALK_TOPICS]  # no « Bonjour ! »

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.desks import register
 from bot.desks.class_words import parse_level
 from bot.desks.phrases import LEVELS
-from bot.messages import Choice, Reply, State, voice
+from bot.messages import Choice, Reply, State, answer_voice, voice
 from bot.understanding.topics import Topic
 
 if TYPE_CHECKING:
@@ -233,6 +233,12 @@ def variant(state: State) -> str | None:
     if level is None and state.form is not None:  # a class already given in the request form
         level = state.form.get("answers", {}).get("level")
     return VARIANT_OF.get(level or state.topic_level or "")
+
+
+def told(state: State, topic: Topic) -> tuple[str, str]:
+    """The answer this reader gets (their class's variant, if any) and that answer's source."""
+    reader, level = answer_voice(state), variant(state)
+    return topic.answer_for(reader, level), topic.source_for(reader, level)
 
 
 def needs_level(state: State, topic: Topic) -> bool:

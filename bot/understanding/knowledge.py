@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from bot.understanding.errors import TELEGRAM_MAX_TEXT, KnowledgeError, load_yaml, yaml_text
-from bot.understanding.level_answers import parse_by_level
+from bot.understanding.level_answers import parse_by_level, parse_level_sources
 from bot.understanding.normalise import Lexicon, strip_accents, words
 from bot.understanding.safety import SafetyNet
 from bot.understanding.safety_model import EXAMPLES_FILE, SafetyModel, read_examples
@@ -161,7 +161,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
     elif not _ID.match(topic_id):
         errors.append(KnowledgeError(file, entry, "id", "minuscules, chiffres et tirets seulement"))
     known = {"id", "title", "audience", "questions", "keywords", "answer", "related"}
-    known |= {"source", "action", "urgent", "triggers", "by_level"}
+    known |= {"source", "action", "urgent", "triggers", "by_level", "source_by_level"}
     for key in sorted(set(raw) - known, key=str):
         errors.append(KnowledgeError(file, entry, str(key), "champ inconnu"))
     title = yaml_text(raw.get("title"))
@@ -196,6 +196,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
     keywords = _string_list(raw.get("keywords"), file, entry, "keywords", errors)
     answers = _parse_answers(raw.get("answer"), audience, file, entry, errors)
     by_level = parse_by_level(raw.get("by_level"), audience, file, entry, errors)
+    level_sources = parse_level_sources(raw.get("source_by_level"), file, entry, errors)
     related = _string_list(raw.get("related"), file, entry, "related", errors)
     source = yaml_text(raw.get("source"))
     if source is None:
@@ -231,6 +232,7 @@ def _parse_topic(raw: Any, index: int, file: str, theme: str, errors: list[Knowl
         triggers=tuple(triggers),
         file=file,
         by_level=by_level,
+        level_sources=level_sources,
     )
 
 

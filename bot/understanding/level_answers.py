@@ -44,3 +44,27 @@ def parse_by_level(
         else:
             variants[str(key)] = text
     return variants
+
+
+def parse_level_sources(
+    raw: Any, file: str, entry: str, errors: list[KnowledgeError]
+) -> dict[str, str]:
+    """`source_by_level`: the source of a class's variant when it is not the topic's own
+    (the PFMP variant of « je ne trouve pas de stage » is not grounded in the 3e's article)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        errors.append(
+            KnowledgeError(file, entry, "source_by_level", f"classe: source ({LEVEL_KEYS})")
+        )
+        return {}
+    sources = {}
+    for key, value in raw.items():
+        text = yaml_text(value)
+        if str(key) not in LEVEL_KEYS or text is None:
+            known = ", ".join(LEVEL_KEYS)
+            why = "source vide" if text is None else f"classe inconnue ({known})"
+            errors.append(KnowledgeError(file, entry, f"source_by_level.{key}", why))
+        else:
+            sources[str(key)] = text
+    return sources

@@ -33,6 +33,7 @@ class Topic:
     triggers: tuple[str, ...] = ()  # phrases that send a message here whatever its score
     file: str = ""
     by_level: dict[str, str] = field(default_factory=dict)  # LEVEL_KEYS -> the pupil's answer
+    level_sources: dict[str, str] = field(default_factory=dict)  # a variant's own source
 
     def answer_for(self, role: str | None, level: str | None = None) -> str:
         """The answer in the register of the role (pupil "tu" by default); a pupil whose class
@@ -44,6 +45,12 @@ class Topic:
         if role in self.answers:
             return self.answers[role]
         return self.answers.get("pupil") or self.answers["teacher"]
+
+    def source_for(self, role: str | None, level: str | None = None) -> str:
+        """The source of the answer `answer_for` gives (a class's variant may have its own)."""
+        if role not in ("teacher", "parent") and level in self.by_level:
+            return self.level_sources.get(level, self.source)
+        return self.source
 
     def serves(self, role: str | None) -> bool:
         """True when the topic belongs in this role's menus."""
@@ -96,6 +103,7 @@ class KnowledgeBase:
                     "by_level": dict(t.by_level),
                     "related": list(t.related),
                     "source": t.source,
+                    "source_by_level": dict(t.level_sources),
                     "action": t.action,
                     "urgent": t.urgent,
                     "triggers": list(t.triggers),
