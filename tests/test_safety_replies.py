@@ -552,3 +552,31 @@ async def test_a_parent_is_answered_in_vous_when_the_safety_message_comes(kb, db
     reply = await say(service, 2011, "il se fait frapper par des gars au collège")
     assert reply.kind == "safety" and "Prévenez" in reply.text and " te " not in reply.text
     await service.db.dispose()
+
+
+def test_a_parent_reporting_their_child_gets_the_families_steps_not_the_staffs(engine):
+    """A parent cannot write an information préoccupante or a signalement under art. 40: they
+    read what a family can do (119, the school, a complaint); a CPE still reads the staff's."""
+    state = State()
+    reply = engine.handle_text(
+        state, "Bonjour, mon fils m'a dit qu'un adulte lui demande des photos sur Instagram."
+    )
+    assert reply.kind == "safety" and state.parent
+    assert "votre enfant" in reply.text and "119" in reply.text and "plainte" in reply.text
+    assert "information préoccupante" not in reply.text and "procureur" not in reply.text
+    steps = engine.handle_text(state, "que dois-je faire concrètement ?")
+    assert "Après ce que vous m'avez décrit" in steps.text
+    assert (
+        "Prévenez l'établissement" in steps.text and "art. 40" not in steps.text.split("Source")[0]
+    )
+    staff = State()
+    cpe = engine.handle_text(
+        staff, "Bonjour, je suis CPE. Un élève me dit qu'un adulte lui demande des photos."
+    )
+    assert "chef d'établissement" in cpe.text and "votre enfant" not in cpe.text
+
+
+def test_a_worried_parent_gets_the_parents_footer(net: SafetyNet):
+    assert "Votre enfant ne va pas bien" in net.footer("parent")
+    assert net.footer("teacher").startswith("Un élève vous semble en danger")
+    assert net.footer(None) == net.footer("pupil")

@@ -52,7 +52,7 @@ def crisis_reply(
             state.parent = True  # a parent, or an adult who did not say: vous from now on
     # a parent is answered as the adult they are (vous), unless the child took the phone
     adult = state.parent and state.role != "pupil" and not parents.HANDOVER.search(said)
-    body = safety.message(signal, "teacher" if adult else state.role)
+    body = safety.message(signal, "parent" if adult else state.role)
     if state.form is not None and not state.form.get("paused"):
         state.form["paused"] = CRISIS_PAUSE  # its ▶️ stays under the answers that follow
         body += by_role(
@@ -200,7 +200,8 @@ def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResu
     if topic is None or state.told_rest == CRISIS_TOPIC:  # said once: the usual reply after
         return None
     state.last_topic, state.told_rest, state.last_at = CRISIS_TOPIC, CRISIS_TOPIC, time.time()
-    _, rest = split_answer(topic.answer_for("teacher", None))
+    family = state.parent and state.role != "pupil"  # a parent's steps, not the staff's
+    _, rest = split_answer(topic.answer_for("parent" if family else "teacher", None))
     if not rest:
         return None
     text = f"Après ce que vous m'avez décrit :\n\n{rest}\n\nSource : {topic.source}"

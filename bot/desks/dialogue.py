@@ -144,7 +144,8 @@ class DialogueEngine:
             return self.start(state, again=greeted)
         reply = crisis.comfort(self, reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
-            footer = self.kb.safety.footer("teacher" if vous else state.role)
+            who = "parent" if state.parent and state.role != "pupil" else state.role
+            footer = self.kb.safety.footer("teacher" if vous and who != "parent" else who)
             crisis.mark(reply, state, signal.level, footer)
         return register.ask_role_once(state, reply)
 

@@ -24,7 +24,7 @@ from bot.desks.dialogue import DialogueEngine
 from bot.desks.ipe import IPE_ONLY
 from bot.desks.limits import allow
 from bot.desks.turn import Turn
-from bot.messages import Choice, Incoming, Reply, State, by_role, parse_id, voice
+from bot.messages import Choice, Incoming, Reply, State, answer_voice, by_role, parse_id, voice
 from bot.store.models import Case
 from bot.understanding.privacy import asks_contact, contact_details
 
@@ -240,7 +240,7 @@ class ThreadDesk:
                 reply.text = f"{crisis.text}\n\n{reply.text}{told}"
                 reply.kind = "safety"
             else:
-                reply.text += "\n\n" + safety.footer(voice(state))
+                reply.text += "\n\n" + safety.footer(answer_voice(state))
             reply.safety = signal.level
         return reply
 

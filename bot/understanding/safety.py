@@ -108,9 +108,9 @@ def _joined(pieces: list[str]) -> str:
 @dataclass(frozen=True)
 class _Texts:
     pupil: Mapping[str, str]
-    adult_intro: Mapping[str, str]
-    adult_body: str
-    footer: Mapping[str, str]
+    intro: Mapping[str, Mapping[str, str]]  # "teacher" (staff) or "parent" -> category -> line
+    body: Mapping[str, str]  # "teacher" or "parent" -> what to do
+    footer: Mapping[str, str]  # "pupil", "teacher", "parent"
 
 
 class SafetyNet:
@@ -403,12 +403,14 @@ class SafetyNet:
     # --- texts -------------------------------------------------------------------------------
 
     def message(self, signal: SafetySignal, role: str | None = None) -> str:
-        """The help message: the pupil's (tu), or the adults' (vous) for a teacher or parent."""
-        if role == "teacher" or signal.reporter == "other":
-            intro = self.texts.adult_intro.get(signal.category, "")
-            return (intro + "\n" + self.texts.adult_body).strip()
+        """The help message: the pupil's (tu), a parent's about their child, or the school
+        staff's (vous) for a teacher or another adult."""
+        if role in ("teacher", "parent") or signal.reporter == "other":
+            who = "parent" if role == "parent" else "teacher"
+            intro = self.texts.intro[who].get(signal.category, "")
+            return (intro + "\n" + self.texts.body[who]).strip()
         return self.texts.pupil[signal.category].strip()
 
     def footer(self, role: str | None = None) -> str:
-        """One line added under an ordinary answer after a weak signal."""
-        return self.texts.footer["teacher" if role == "teacher" else "pupil"].strip()
+        """One line added under an ordinary answer after a weak signal (pupil, teacher, parent)."""
+        return self.texts.footer[role if role in ("teacher", "parent") else "pupil"].strip()

@@ -174,14 +174,32 @@ def build_net(
         pupil[cat] = text
         intro[cat] = _text(intro_raw.get(cat), file, "messages", f"adult_intro.{cat}", errors, 600)
     body = _text(msgs.get("adult_body"), file, "messages", "adult_body", errors, 3000)
+    # a parent's own version is optional: without it, parents read the staff's
+    family_raw = msgs.get("parent_intro") if isinstance(msgs.get("parent_intro"), dict) else {}
+    family = {
+        cat: _text(family_raw[cat], file, "messages", f"parent_intro.{cat}", errors, 600)
+        if family_raw.get(cat) is not None
+        else intro[cat]
+        for cat in CATEGORIES
+    }
+    family_body = msgs.get("parent_body")
+    if family_body is not None:
+        family_body = _text(family_body, file, "messages", "parent_body", errors, 3000)
     footer_raw = msgs.get("footer") if isinstance(msgs.get("footer"), dict) else {}
     footer = {
         role: _text(footer_raw.get(role), file, "messages", f"footer.{role}", errors, 300)
         for role in ("pupil", "teacher")
     }
+    parent_footer = footer_raw.get("parent")
+    footer["parent"] = (
+        footer["teacher"]
+        if parent_footer is None
+        else _text(parent_footer, file, "messages", "footer.parent", errors, 300)
+    )
     if errors:
         return None, errors
-    texts = _Texts(pupil, intro, body, footer)
+    bodies = {"teacher": body, "parent": family_body or body}
+    texts = _Texts(pupil, {"teacher": intro, "parent": family}, bodies, footer)
     net = SafetyNet(
         phrases,
         harmless,
