@@ -752,6 +752,13 @@ def test_twenty_second_session_rules(net: SafetyNet, message: str, expected: str
         ("je me suis brûlée avec la plaque exprès pour me punir", "suicide"),
         ("le cuisinier m'a brûlé le bras avec la poêle exprès", "assault"),
         ("jvais crever si ça continue, jen peux plus de vivre", "suicide"),
+        # a father away is no violence; a discouraged pupil gets a footer, not the crisis
+        ("ma mere est pas la ce soir, qui signe ma convention ?", None),
+        (
+            "ça fait 4 mois que je cherche et je sais plus quoi faire, tous mes potes ont trouvé",
+            None,
+        ),
+        ("mon père est pas là ce soir, il me frappe quand il rentre", "home_violence"),
     ],
 )
 def test_twenty_third_session_rules(net: SafetyNet, message: str, expected: str | None):
@@ -760,3 +767,11 @@ def test_twenty_third_session_rules(net: SafetyNet, message: str, expected: str 
         assert found is None or found.level != "strong", found
     else:
         assert found is not None and (found.level, found.category) == ("strong", expected)
+
+
+def test_a_mother_telling_of_her_son_is_an_adult_reporting(net: SafetyNet):
+    found = net.assess(
+        "Bonjour, je suis la maman de Théo, 15 ans. Hier soir il m'a dit qu'il ne voulait plus "
+        "vivre à cause de sa PFMP."
+    )
+    assert found is not None and (found.level, found.reporter) == ("strong", "other")
