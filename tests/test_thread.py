@@ -456,3 +456,42 @@ async def test_urgency_said_after_sending_reaches_the_académie_and_no_second_re
     async with service.db.sessions() as session:
         assert len((await session.scalars(select(Case))).all()) == 1
     await service.db.dispose()
+
+
+async def test_a_reply_typed_before_pressing_repondre_is_sent_not_dropped(kb, db_url):
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, PUPIL, "m")  # out of the thread, as a pupil who never pressed ↩️
+    asked = await say(service, PUPIL, "le matin")
+    assert asked.kind == "ask_relay"
+    sent = await press(service, PUPIL, f"pr:{case.id}")  # ↩️ Répondre instead of ✉️
+    assert sent.kind == "relayed"
+    assert any("le matin" in r.text for r in await outbox_rows(service, IPE_A))
+    await service.db.dispose()
+
+
+async def test_distress_told_outside_the_thread_gets_the_helplines_then_an_offer_to_tell_the_ipe(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, PUPIL, "m")
+    told = await say(service, PUPIL, "mon maitre de stage de lannee derniere me frappait jai peur")
+    assert told.kind == "safety" and told.text.index("119") < told.text.index("Je transmets")
+    assert told.choices[0].id == f"tx:{case.id}"
+    sent = await press(service, PUPIL, f"tx:{case.id}")
+    assert "Transmis" in sent.text and "119" not in sent.text  # not the helplines twice
+    rows = [r.text for r in await outbox_rows(service, IPE_A)]
+    assert any(t.startswith("⚠️ Message préoccupant") and "frappait" in t for t in rows)
+    await service.db.dispose()
+
+
+async def test_a_question_about_the_request_in_a_taken_case_is_answered_and_offered(kb, db_url):
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, PUPIL, "m")
+    asked = await say(service, PUPIL, "oui merci ! est ce que je dois prevenir le college ?")
+    assert "établissement" in asked.text and asked.choices[0].id == f"tx:{case.id}"
+    await press(service, PUPIL, f"tx:{case.id}")
+    assert any("prevenir le college" in r.text for r in await outbox_rows(service, IPE_A))
+    await service.db.dispose()

@@ -216,6 +216,9 @@ class PupilDesk:
             if not in_form and state.role != "teacher" and not state.staff:
                 case = await self.escalation.open_case_of(session, incoming.chat_id)
                 asked = process_questions.answer(said, case, voice(state))  # « c gratuit ? »
+                if asked is not None and case is not None and case.status != "new":
+                    state.pending_text = case_offers.pending_with(state.pending_text, incoming.text)
+                    asked.choices = [case_offers.offer_to_pass_on(case), *asked.choices]
                 if asked is not None:
                     return asked
             if _CANCEL.search(said):  # « je veux annuler ma demande »
@@ -372,7 +375,12 @@ class PupilDesk:
         if case is None or case.status not in ("acknowledged", "scheduled"):
             return None
         reply = engine_reply(self.engine, state, turn.incoming)
-        if reply.kind == "safety":
+        if reply.kind == "safety":  # the helplines first; the IPE may hear it too, if asked
+            state.pending_text = case_offers.pending_with(state.pending_text, text)
+            reply.text += (
+                f"\n\nJe transmets aussi ce message à l'ingénieur pour l'école ({case.reference}) ?"
+            )
+            reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices]
             return reply
         # the messages written since the last one passed on: ✉️ Transmettre sends them all
         state.pending_text = case_offers.pending_with(state.pending_text, text)

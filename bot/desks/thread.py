@@ -28,6 +28,7 @@ from bot.messages import Choice, Incoming, Reply, State, answer_voice, by_role, 
 from bot.store.models import Case
 from bot.understanding.privacy import asks_contact, contact_details
 
+SHOWN_SECONDS = 600  # the helplines shown this recently are not repeated on ✉️ Transmettre
 END = Choice("🔚 Terminer l'échange", "m")
 
 
@@ -35,7 +36,7 @@ def end_thread(state: State, incoming: Incoming) -> None:
     """Any command or button ends a thread (the buttons that open one open it again)."""
     if incoming.kind in ("command", "choice"):
         state.relay_case = None
-        if not incoming.text.startswith(("tx:", "ix:", "ro:")):
+        if not incoming.text.startswith(("tx:", "ix:", "ro:", "pr:")):
             state.pending_text = None
         if incoming.kind == "command" or not incoming.text.startswith(("cd:", "tf:")):
             state.case_input = None  # a date, company or number awaited (desks.followup)
@@ -52,6 +53,9 @@ class ThreadDesk:
         if case is None:
             return Reply("Ce bouton n'est pas valable.", kind="info")
         turn.state.relay_case = case.id
+        if held := turn.state.pending_text:  # typed before ↩️ Répondre: sent now, not lost
+            turn.state.pending_text = None
+            return await self._from_pupil(turn, case, held)
         return Reply(
             by_role(
                 voice(turn.state),
@@ -230,14 +234,15 @@ class ThreadDesk:
                 )
         if signal is not None and safety is not None:
             if signal.level == "strong":
-                crisis = self.engine.crisis(state, signal)
-                crisis.text = crisis.text.removesuffix(by_role(voice(state), *KEEP_WRITING))
+                shown = checked and time.time() - state.crisis_at < SHOWN_SECONDS  # just now
+                crisis = "" if shown else self.engine.crisis(state, signal).text
+                crisis = crisis.removesuffix(by_role(voice(state), *KEEP_WRITING))
                 told = (
                     f"\n\n{SCHOOL_MAY_KNOW}"
                     if reply.kind == "relayed" and not adult_asks(case)
                     else ""
                 )
-                reply.text = f"{crisis.text}\n\n{reply.text}{told}"
+                reply.text = f"{crisis}\n\n{reply.text}{told}".strip()
                 reply.kind = "safety"
             else:
                 reply.text += "\n\n" + safety.footer(answer_voice(state))
