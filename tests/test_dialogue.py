@@ -938,3 +938,28 @@ def test_a_class_corrected_at_a_later_step_is_changed(engine_with_academies):
     fixed = engine.handle_text(state, "nan attend jsuis en 4e")  # at the dates step
     assert "corrigé : 4e" in fixed.text and state.form["answers"]["level"] == "4e"
     assert state.form["step"] == "period" and "period" not in state.form["answers"]
+
+
+@pytest.mark.parametrize(
+    ("said", "level"),
+    [
+        ("nan attend jsuis en 2nde pas en 3e", "2de"),
+        ("pas en 3e mais en 2nde", "2de"),
+        ("je suis en 3e pas en 4e", "3e"),
+        ("jtrouve pas de stage de 3e", "3e"),
+        ("je suis pas en 3e", None),
+    ],
+)
+def test_a_class_denied_is_not_the_class(said, level):
+    from bot.desks.class_words import parse_level
+
+    assert parse_level(said) == level
+
+
+def test_a_story_ending_in_can_you_help_is_about_the_story(engine):
+    story = (
+        "Bonjour, je suis très inquiète pour mon fils qui est en 3e. Il doit faire son stage en "
+        "décembre et malgré nos démarches, aucune entreprise n'accepte de le prendre. Nous avons "
+        "envoyé vingt lettres. Pouvez-vous nous aider ?"
+    )
+    assert engine.handle_text(State(), story).topic == "pas-de-stage"

@@ -65,8 +65,12 @@ def set_level(answers: dict[str, str], level: str, text: str) -> None:
         answers["level_year"] = year
 
 
+# a class denied is not the class: « jsuis en 2nde pas en 3e », « pas une 3e mais une 4e »
+_DENIED = re.compile(r"\b(?:pas|non|not)\s+(?:(?:en|une|un|la|le|de|d|dans|pour)\s+)?\S+")
+
+
 def parse_level(text: str) -> str | None:
-    folded = fold(text)
+    folded = " ".join(_DENIED.sub(" ", fold(text)).split())
     for key, variants in _LEVEL_WORDS.items():
         if folded in variants or any(f" {v} " in f" {folded} " for v in variants if len(v) > 1):
             return key

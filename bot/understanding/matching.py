@@ -20,7 +20,7 @@ from bot.understanding.normalise import (
     words,
 )
 from bot.understanding.preamble import without_preamble
-from bot.understanding.topics import CRISIS_TOPIC
+from bot.understanding.topics import CRISIS_TOPIC, POLITE_ENDINGS
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,8 @@ class Matcher:
         if question is not None:  # a long story that ends on its question: the question leads
             asked = self.match(question, skip, calm)
             bar = max(QUESTION_LEADS, result.score - STORY_MARGIN if result.topic else 0.0)
-            if asked.topic is not None and asked.topic != result.topic and asked.score >= bar:
+            polite = asked.topic in POLITE_ENDINGS and result.topic is not None
+            if asked.topic not in (None, result.topic) and asked.score >= bar and not polite:
                 also = tuple(t for t in (result.topic, *result.suggestions) if t != asked.topic)
                 also = tuple(t for t in also if t)[:2]
                 result = MatchResult(result.candidates, asked.topic, asked.score, also, tokens)

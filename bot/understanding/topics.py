@@ -9,6 +9,9 @@ from typing import Any
 from bot.understanding.normalise import Lexicon
 from bot.understanding.safety import SafetyNet
 
+# what a story's closing words may ask without being its question (« … Pouvez-vous nous aider ? »
+# after a whole story about a pupil without a placement is not « what can you do? »)
+POLITE_ENDINGS = frozenset({"aide", "salutation", "merci", "robot"})
 CRISIS_TOPIC = "detresse"  # the topic the safety net's answer stands for (ask --json, eval)
 # the classes an answer may have a variant for (`by_level` in the YAML): 4e/3e, 2de GT,
 # lycée professionnel (CAP, bac pro), BTS
