@@ -99,7 +99,7 @@ def test_two_replicas_lose_nothing_and_answer_nothing_twice(pg_url):
     ports = [free_port(), free_port()]
     replicas = [start_replica(api, pg_url, port) for port in ports]
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a cold start trains the models
         while time.monotonic() < deadline:
             if all(get(p, "/healthz")[0] == 200 for p in ports):
                 break
