@@ -629,3 +629,54 @@ def test_a_change_of_mind_about_the_kind_of_request_changes_it_and_keeps_the_ste
     engine_with_academies.handle_text(state, "finalement plutôt les métiers du numérique")
     assert state.form["answers"]["action"] == "talk"  # a theme, not another kind
     assert state.form["answers"]["theme"] == "finalement plutôt les métiers du numérique"
+
+
+def test_the_school_said_with_its_town_or_the_town_alone_fills_the_commune(engine_with_academies):
+    """« Collège Longchamp à Marseille »: the commune is not asked; « Marseille » alone where
+    the school is asked is the commune, and the school is asked again."""
+    from bot.messages import State
+
+    engine = engine_with_academies
+    state = State(role="teacher")
+    engine.command(state, "intervention")
+    engine.handle_choice(state, "f:ak:talk")
+    engine.handle_text(state, "Collège Longchamp à Marseille")
+    answers = state.form["answers"]
+    assert (answers["school"], answers["commune"]) == ("Collège Longchamp", "Marseille")
+    assert answers["academy"] == "aix-marseille" and state.form["step"] == "level"
+
+    other = State(role="teacher")
+    engine.command(other, "intervention")
+    engine.handle_choice(other, "f:ak:talk")
+    town = engine.handle_text(other, "Marseille")
+    assert town.text.startswith("C'est noté pour la commune : Marseille.")
+    assert other.form["step"] == "school" and "school" not in other.form["answers"]
+    engine.handle_text(other, "Lycée Jean de La Fontaine")  # « de La Fontaine » is no town
+    assert other.form["answers"]["school"] == "Lycée Jean de La Fontaine"
+    assert other.form["step"] == "level"  # the commune was said already
+
+
+def test_a_change_of_mind_at_the_first_step_is_the_answer_not_a_cancel(engine_with_academies):
+    from bot.messages import State
+
+    state = State(role="teacher")
+    engine_with_academies.command(state, "intervention")
+    engine_with_academies.handle_text(state, "En fait non, je préfère une visite d'entreprise")
+    assert state.form is not None and state.form["answers"]["action"] == "visit"
+    engine_with_academies.handle_text(state, "en fait non laisse tomber")
+    assert state.form is None
+
+
+def test_a_class_denied_at_a_later_step_corrects_the_class(engine_with_academies):
+    from bot.messages import State
+
+    state = State(role="teacher")
+    engine = engine_with_academies
+    engine.command(state, "intervention")
+    engine.handle_choice(state, "f:ak:visit")
+    for answer in ("Lycée professionnel Colbert", "Marseille", "2de bac pro", "24"):
+        engine.handle_text(state, answer)
+    engine.handle_text(state, "Les métiers de l'énergie")
+    fixed = engine.handle_text(state, "c'est pour une 1re pas une 2de")
+    assert fixed.text.startswith("C'est corrigé : classe 1re")
+    assert "period" not in state.form["answers"]

@@ -225,7 +225,7 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         return _prompt(engine, state, aside)
     if is_teacher_form(state) and (changed := teacher_forms.action_changed(state.form, text)):
         return _prompt(engine, state, changed)  # « en fait non, plutôt un intervenant »
-    if found or _LEAVE.search(said):
+    if found or (_LEAVE.search(said) and not teacher_forms.names_action(state.form, said)):
         return _cancelled(engine, state, found)
     if asks_to_erase(said):  # « efface mes données stp »: not the school's name
         erase = _prompt(engine, state, by_role(voice(state), *ERASE))

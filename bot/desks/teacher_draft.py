@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.cases.academies import fold
+from bot.cases.academies import AcademyDirectory, fold
 from bot.desks.pupil_counts import MAX_PUPILS, pupil_count
 
 _PUPILS = re.compile(r"\b(\d{1,4}) (?:eleves|jeunes|participants|enfants|apprenants)\b")
@@ -116,3 +116,26 @@ def details_in(text: str) -> dict[str, str]:
     elif period and period[4]:
         found["period"] = f"au {period[4]}"
     return found
+
+
+# « Collège Longchamp à Marseille », « Lycée Victor Hugo, Besançon »: the school and its town
+_SCHOOL_AT = re.compile(
+    r"^(?P<school>.*?\b(?:coll[èe]ge|clg|lyc[ée]e|lp|lgt|[ée]cole|erea|segpa|cfa|mfr"
+    r"|institut)\b.*?)\s*(?:,|\s(?:à|a))\s+(?P<town>[^,\d]{2,40}?)[\s.]*$",
+    re.IGNORECASE,
+)
+_SCHOOL_WORD = re.compile(r"\b(?:college|clg|lycee|lp|lgt|ecole|erea|segpa|cfa|mfr|institut)\b")
+
+
+def school_and_town(text: str, directory: AcademyDirectory) -> tuple[str, str, str] | None:
+    """(school, town, académie id) from « Collège Longchamp à Marseille », or ("", town, id)
+    from a town's name alone, when the town is surely one; None otherwise."""
+    found = _SCHOOL_AT.match(text.strip())
+    if found is None and _SCHOOL_WORD.search(fold(text)):
+        return None  # a school without its town: the commune is asked next
+    school, town = (found["school"], found["town"]) if found else ("", text.strip(" ."))
+    result = directory.resolve(town)
+    whole = result.matched == " ".join(fold(town).split())  # not « j'enseigne à Lyon »
+    if result.academy is None or not result.confident or not whole:
+        return None
+    return school.strip(" ,"), town.strip(), result.academy.id

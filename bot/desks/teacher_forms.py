@@ -25,6 +25,7 @@ from bot.desks.academy_step import answer_academy
 from bot.desks.form_checks import MONTHS, RECAP_WORDS
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
 from bot.desks.pupil_counts import MAX_PUPILS, PUPIL_WORDS, pupil_count
+from bot.desks.teacher_draft import school_and_town
 from bot.desks.teacher_words import changed_action, guess_action
 from bot.understanding.privacy import contact_details
 
@@ -261,6 +262,8 @@ def answer_text(
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
         return "Pouvez-vous préciser en quelques mots ?"
+    elif step == "school" and (split := school_and_town(text, directory)) is not None:
+        return _with_town(form, *split)  # « Collège Longchamp à Marseille », « Marseille »
     elif step == "level" and (count := _count_alone(text)):  # « vingt-huit élèves »
         answers["pupils"] = str(count)
         return f"C'est noté : {count} élèves ; il me faut aussi la classe."
@@ -287,11 +290,21 @@ _NOT_THIS_CLASS = re.compile(
 _LATER_STEPS = ("theme", "period")
 _FIXING = re.compile(
     r"^(?:ils|elles) sont\b|\b(?:en fait|enfait|pardon|correction|finalement|oups|ah non"
-    r"|je me suis trompee?|erreur)\b"
+    rf"|je me suis trompee?|erreur)\b|{_NOT_THIS_CLASS.pattern}"  # « pour une 1re pas une 2de »
 )
 
 
 _MONTH = re.compile(rf"{MONTHS.pattern}|\b(?:vacances|trimestre|semestre)\b")
+
+
+def _with_town(form: dict[str, Any], school: str, town: str, academy: str) -> str | None:
+    """The school's town said with it (the commune is not asked), or alone (kept)."""
+    form["answers"].update(commune=town, academy=academy)
+    if not school:
+        return f"C'est noté pour la commune : {town}."
+    form["answers"]["school"] = school
+    _advance(form)
+    return None
 
 
 def _not_a_commune(form: dict[str, Any], text: str) -> str | None:
@@ -307,6 +320,13 @@ def _not_a_commune(form: dict[str, Any], text: str) -> str | None:
         form["answers"]["period"] = text
         return f"C'est noté pour la période : « {text} »."
     return None
+
+
+def names_action(form: dict[str, Any] | None, said: str) -> bool:
+    """« en fait non, je préfère une visite » where the kind is asked: an answer, not a leave."""
+    if not form or form.get("type") != "teacher" or form["step"] != "action":
+        return False
+    return guess_action(said) is not None
 
 
 def action_changed(form: dict[str, Any], text: str) -> str | None:
