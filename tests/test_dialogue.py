@@ -609,7 +609,7 @@ def test_the_form_does_not_store_a_yes_a_correction_or_a_question(engine_with_ac
     engine_with_academies.handle_text(state, "13")
     reply = engine_with_academies.handle_text(state, "oui")  # a step late: not a school
     assert state.form["step"] == "school" and "school" not in state.form["answers"]
-    assert "vraie réponse" in reply.text
+    assert reply.text.startswith("Je n'ai pas compris ta réponse")
     data = engine_with_academies.handle_text(state, "et mes donnees vous en faites quoi")
     assert data.text.startswith("Seules les réponses du récapitulatif sont envoyées")
     assert "school" not in state.form["answers"] and "180 jours" in data.text
@@ -963,3 +963,13 @@ def test_a_story_ending_in_can_you_help_is_about_the_story(engine):
         "envoyé vingt lettres. Pouvez-vous nous aider ?"
     )
     assert engine.handle_text(State(), story).topic == "pas-de-stage"
+
+
+def test_a_name_typed_in_sms_is_not_kept():
+    from bot.understanding.privacy import scrub_contact
+
+    kept = scrub_contact("jmapel lina benali jsui au college jean moulin")
+    assert "lina" not in kept and "benali" not in kept and "college jean moulin" in kept
+    assert scrub_contact("moi c'est en boulangerie que je cherche") == (
+        "moi c'est en boulangerie que je cherche"
+    )

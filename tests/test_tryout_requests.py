@@ -4,7 +4,7 @@ data, in their words: the way to the request, changing it, erasing everything, w
 from __future__ import annotations
 
 import pytest
-from support.cases import PUPIL, fill_form, invite, make_service, press, say
+from support.cases import FORM_ANSWERS, PUPIL, fill_form, invite, make_service, press, say
 from support.teachers import TEACHER, the_case
 
 from bot.messages import State
@@ -95,6 +95,10 @@ async def test_erasing_with_a_request_open_names_the_engineer_only_when_one_rece
     await fill_form(service, PUPIL + 1)
     asked = await say(service, PUPIL + 1, "/oublier")
     assert "l'ingénieur pour l'école prévenu" in asked.text
+    assert [c.id for c in asked.choices] == ["del", "m"]  # « Non, je garde tout » too
+    kept = await press(service, PUPIL + 1, "m")
+    assert kept.kind == "menu" and (await the_case(service, PUPIL + 1)).status == "new"
+    asked = await say(service, PUPIL + 1, "/oublier")
     done = await press(service, PUPIL + 1, "del")
     assert done.kind == "forgotten" and "ta demande d'aide" in done.text
     await service.db.dispose()
@@ -233,3 +237,20 @@ def test_hosting_a_bac_pro_pupil_is_no_request_for_a_speaker(engine_with_academi
     text = "Est-ce que je peux aussi accueillir un élève de bac pro pendant 6 semaines ?"
     reply = engine_with_academies.handle_text(state, text)
     assert reply.kind != "offer" and reply.topic != "dp6"
+
+
+async def test_the_reference_and_what_happens_if_nobody_answers_are_said(kb, db_url):
+    service = make_service(db_url, kb)
+    await service.db.create_schema()
+    await say(service, PUPIL, "/stage")
+    for answer in FORM_ANSWERS:
+        await say(service, PUPIL, answer)
+    recap = await press(service, PUPIL, "f:ct:bot")
+    nobody = await say(service, PUPIL, "Que devient ma demande si personne ne répond ?")
+    assert nobody.text.startswith("Si personne ne la prend en charge") and "rappels" in nobody.text
+    assert nobody.choices[0].id == recap.choices[0].id  # the recap still under it
+    await press(service, PUPIL, "f:ok")
+    ref = await say(service, PUPIL, "c quoi mon numero de dossier")
+    case = await the_case(service, PUPIL)
+    assert ref.text == f"Ta demande porte la référence {case.reference}."
+    await service.db.dispose()

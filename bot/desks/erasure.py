@@ -20,7 +20,8 @@ def ask_first(reference: str, routed: bool, role: str | None) -> Reply:
         f"Votre demande {reference} est en cours : si vous effacez tout, elle sera close{told}. "
         "Tout effacer quand même ?",
     )
-    return Reply(text, [ERASE_BUTTON], kind="ask_forget")
+    keep = Choice(by_role(role, "Non, je garde tout", "Non, garder"), "m")
+    return Reply(text, [ERASE_BUTTON, keep], kind="ask_forget")
 
 
 def done(erased: int, role: str | None, staff: bool) -> Reply:

@@ -44,6 +44,24 @@ _WHAT_SENT = re.compile(
     r" (vont|va) ou|(garde|gardees|gardez|conserve|conservees)\b.{0,20}"
     r"\b(infos|informations|donnees|demande) ?(combien|longtemps))"
 )
+# « c quoi mon numéro de dossier ? » (not a phone number), « si personne me répond ? »
+_REFERENCE = re.compile(
+    r"\b(?:numero|num|reference|ref) (?:de )?(?:mon |ma |la |du |de la )?(?:dossier|demande)\b"
+    r"|\bma (?:reference|ref)\b"
+)
+_NOBODY = re.compile(
+    r"\bsi (?:personne|l ingenieur|lingenieur|l ipe|lipe|il|elle|on) (?:ne )?(?:me |m |nous )?"
+    r"(?:repond|reponds|repondra|rep|lit|la lit|prend|la prend|contacte)\b"
+    r"|\bpersonne (?:ne )?(?:me |m )?(?:repond|reponds)\b"
+)
+NOBODY = (
+    "Si personne ne la prend en charge, l'ingénieur pour l'école reçoit des rappels ; sans "
+    "réponse, ta demande est signalée à d'autres contacts de l'académie ou à l'équipe du "
+    "service. En attendant, continue à chercher et parles-en à ton professeur principal.",
+    "Si personne ne la prend en charge, l'ingénieur pour l'école reçoit des rappels ; sans "
+    "réponse, la demande est signalée à d'autres contacts de l'académie ou à l'équipe du "
+    "service.",
+)
 # « je peux modifier ma demande ? » (the request to the IPE, not « ma demande de stage »)
 _CHANGE = re.compile(
     r"\b(modifier|modifie|changer|change|corriger|rectifier|completer|ajouter|rajouter"
@@ -138,8 +156,21 @@ def answer(said: str, case: Case | None, role: str | None, in_form: bool = False
         return None
     if len(said.split()) > 20:  # a story, not a question about the request
         return None
+    if _REFERENCE.search(said):
+        return Reply(
+            by_role(
+                role,
+                f"Ta demande porte la référence {case.reference}.",
+                f"Référence de la demande : {case.reference}.",
+            )
+            if case is not None
+            else by_role(role, *CHANGE_NONE),
+            kind="info",
+        )
     if _CHANGE.search(said):
         text = _change(case, in_form)
+    elif _NOBODY.search(said):
+        text = NOBODY
     elif _WHAT_SENT.search(said) and (case is not None or in_form):
         text = WHAT_SENT
     elif _PARENTS.search(said):

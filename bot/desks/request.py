@@ -335,8 +335,8 @@ _ASKED_INSIDE = re.compile(
 )  # "...vous en faites quoi"
 _NAMED_STEPS = ("school", "sectors", "place", "period", "theme", "level")  # "oui" names none
 _NOT_AN_ANSWER = (
-    "Il me faut une vraie réponse à cette question (⬅️ Retour pour revenir en arrière).",
-    "Il me faut une réponse à cette question (⬅️ Retour pour revenir en arrière).",
+    "Je n'ai pas compris ta réponse : écris-la en quelques mots (⬅️ Retour pour revenir).",
+    "Je n'ai pas compris la réponse : pouvez-vous la préciser ? (⬅️ Retour pour revenir)",
 )
 
 

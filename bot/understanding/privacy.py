@@ -13,10 +13,23 @@ _ADDRESS = re.compile(
     r"|route|cours|quai|r[ée]sidence|cit[ée]|square|passage|lotissement)\b[^,.;!?\n]{0,40}",
     re.IGNORECASE,
 )
+# words after a first name typed in lower case that are not its surname (« lina et je suis »)
+_NOT_NAMES = (
+    r"(?:et|je|j|jsui|jsuis|jsu|chui|suis|au|en|du|de|des|la|le|les|c|cest|ces|moi|mais|a|à|ai"
+    r"|dans|pour|avec|sur|college|collège|lycee|lycée|clg|lp|classe|j'ai|jai|g|mon|ma|mes"
+    r"|bonjour|slt|salut|merci|stp|svp|and|i|from|at|in|que|qui|pas|plus|pareil|comme|quoi|ok"
+    r"|bon|pour|un|une|the|not)\b"
+)
 _NAME = re.compile(
-    r"(?i:\b(je m'?\s?appelle|j'?m'?\s?appelle|mon nom c'?\s?est|mon nom est|moi c'?\s?est"
+    r"(?i:\b(je m'?\s?appelle|j'?m'?\s?appelle|j'?\s?m'?\s?ap+el+e?|je m'?\s?ap+el+e?"
+    r"|mon nom c'?\s?est|mon nom est|moi c'?\s?est"
     r"|my name is|mon pr[ée]nom c'?\s?est|mon pr[ée]nom est))\s+"
-    r"([A-Za-zÀ-ÖØ-öø-ÿ][\w'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'-]+){0,2})"
+    r"((?!"
+    + _NOT_NAMES
+    + r")[A-Za-zÀ-ÖØ-öø-ÿ][\w'-]*(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'-]+|(?!"
+    + _NOT_NAMES
+    + r")[a-zà-öø-ÿ]"
+    r"[\w'-]+)){0,2})"
 )
 _POSTCODE_TOWN = re.compile(r"\b\d{5}\s+[A-ZÀ-ÖØ-Þ][\w'-]+")
 
