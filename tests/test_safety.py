@@ -759,6 +759,13 @@ def test_twenty_second_session_rules(net: SafetyNet, message: str, expected: str
             None,
         ),
         ("mon père est pas là ce soir, il me frappe quand il rentre", "home_violence"),
+        # round 43's misses, in other words: on a height right now; blades and a goodbye note
+        ("i'm on the roof of my school right now", "suicide"),
+        ("jsuis sur le pont là maintenant jsp si je vais rentrer", "suicide"),
+        ("ma fille avait un cutter et une lettre où elle nous dit au revoir", "suicide"),
+        ("je suis sur le toit du chantier en ce moment, on pose les tuiles", None),
+        ("on a écrit un mot pour dire au revoir à notre tutrice", None),
+        ("for my class I must explain the law against cyberbullying", None),
     ],
 )
 def test_twenty_third_session_rules(net: SafetyNet, message: str, expected: str | None):
