@@ -204,8 +204,11 @@ def test_messages(net: SafetyNet):
     assert "39 28" in net.message(SafetySignal("strong", "abuse", "self"))
     assert "3114" in net.footer("pupil") and "119" in net.footer("teacher")
     assert net.message(SafetySignal("strong", "sexual", "self"), role="teacher").startswith(
-        net.texts.adult_intro["sexual"]
+        net.texts.intro["teacher"]["sexual"]
     )
+    family = net.message(SafetySignal("strong", "sexual", "other"), role="parent")
+    assert family.startswith(net.texts.intro["parent"]["sexual"]) and "votre enfant" in family
+    assert "information préoccupante" not in family and "119" in family
 
 
 def _data() -> dict:
