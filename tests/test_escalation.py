@@ -447,7 +447,7 @@ async def test_forget_erases_profile_state_and_case_details(kb, db_url):
     await say(service, IPE_A, f"/ipe {code}")
     await fill_form(service, PUPIL)
     asked = await say(service, PUPIL, "/oublier")  # a request is open: asked first
-    assert "elle sera close" in asked.text and [c.id for c in asked.choices] == ["del"]
+    assert "elle sera close" in asked.text and [c.id for c in asked.choices] == ["del", "m"]
     reply = await press(service, PUPIL, "del")
     assert "effacé" in reply.text and "dans ta demande d'aide" in reply.text
     async with service.db.sessions() as session:
