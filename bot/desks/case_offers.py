@@ -14,6 +14,8 @@ from bot.messages import Choice, Reply, State, by_role, voice
 from bot.store.models import Case
 from bot.understanding.normalise import words
 
+NOT_UNDERSTOOD = ("fallback", "did_you_mean")  # offered to whoever will read the request
+REOPEN_TOPICS = frozenset({"pas-de-stage"})  # « jai toujours pas de stage »: reopen it?
 PENDING_MAX_CHARS = 3000  # what one ✉️ Transmettre sends at most: the latest messages, whole
 PENDING_JOIN = "\n\n"
 
@@ -28,6 +30,20 @@ def pending_with(pending: str | None, text: str) -> str:
 
 def offer_to_pass_on(case: Case) -> Choice:
     return Choice("✉️ Transmettre à l'ingénieur", f"tx:{case.id}")
+
+
+NO_THANKS = Choice("Non, merci", "m")
+
+
+def keep_aside(state: State, text: str) -> str:
+    """Keep `text` for ✉️ Transmettre; « ce message » or « ces messages », as now kept."""
+    state.pending_text = pending_with(state.pending_text, text)
+    return "ce message" if state.pending_text == text else "ces messages"
+
+
+def ask_to_pass_on(case: Case, text: str) -> Reply:
+    """« Je transmets … ? » with ✉️ Transmettre and « Non, merci »."""
+    return Reply(text, [offer_to_pass_on(case), NO_THANKS], kind="ask_relay")
 
 
 def offer_to_close(case: Case, role: str | None) -> Reply:
@@ -78,7 +94,7 @@ def offer_to_reopen(case: Case, state: State, text: str) -> Reply:
             f"La demande {case.reference} est {status_label(case)}. Je la rouvre et je transmets "
             "votre message à l'ingénieur pour l'école ?",
         ),
-        [Choice("🔁 Rouvrir et transmettre", f"ro:{case.id}"), Choice("Non, merci", "m")],
+        [Choice("🔁 Rouvrir et transmettre", f"ro:{case.id}"), NO_THANKS],
         kind="ask_relay",
     )
 
@@ -93,7 +109,7 @@ async def offer_again(
         return None
     if state.staff or state.role == "teacher" or reply.safety is not None:
         return None
-    if reply.kind not in ("fallback", "did_you_mean") and reply.topic not in REOPEN_TOPICS:
+    if reply.kind not in NOT_UNDERSTOOD and reply.topic not in REOPEN_TOPICS:
         return None
     if await escalation.open_case_of(turn.session, turn.chat_id) is not None:
         return None
@@ -101,8 +117,9 @@ async def offer_again(
     if case is None or not reopenable(case):
         return None
     if recently_resolved(case) and reply.topic not in REOPEN_TOPICS:  # « merci, j'y suis allé »
-        state.pending_text = pending_with(state.pending_text, turn.incoming.text)
-        return Reply(
+        keep_aside(state, turn.incoming.text)
+        return ask_to_pass_on(
+            case,
             by_role(
                 voice(state),
                 f"Ta demande {case.reference} est résolue. Je transmets ce message à l'ingénieur "
@@ -110,16 +127,10 @@ async def offer_again(
                 f"La demande {case.reference} est résolue. Je transmets ce message à l'ingénieur "
                 "pour l'école qui l'a suivie ?",
             ),
-            [offer_to_pass_on(case), Choice("Non, merci", "m")],
-            kind="ask_relay",
         )
     return offer_to_reopen(case, state, turn.incoming.text)
 
 
-REOPEN_TOPICS = frozenset({"pas-de-stage"})
-
-
-NOT_UNDERSTOOD = ("fallback", "did_you_mean")  # before an IPE took it: offered to pass on
 # what is plainly for whoever will read the request (« c urgent svp le stage c dans 1 semaine »)
 _FOR_THEM = re.compile(
     r"\b(urgent|urgente|urgence|c est presse|ca presse|sa presse|au plus vite|vite svp"
@@ -144,9 +155,9 @@ async def offer_to_add(
     case = await escalation.open_case_of(turn.session, turn.chat_id)
     if case is None or case.status != "new":
         return None
-    state.pending_text = pending_with(state.pending_text, turn.incoming.text)
-    these = "ce message" if state.pending_text == turn.incoming.text else "ces messages"
-    return Reply(
+    these = keep_aside(state, turn.incoming.text)
+    return ask_to_pass_on(
+        case,
         by_role(
             voice(state),
             f"Ta demande {case.reference} n'est pas encore prise en charge. Je transmets {these} "
@@ -154,6 +165,4 @@ async def offer_to_add(
             f"La demande {case.reference} n'est pas encore prise en charge. Je transmets {these} "
             "à l'ingénieur pour l'école de l'académie ? Il le lira avec la demande.",
         ),
-        [offer_to_pass_on(case), Choice("Non, merci", "m")],
-        kind="ask_relay",
     )

@@ -19,7 +19,7 @@ from bot.desks.context import ASKING
 from bot.desks.phrases import NO_FEEDBACK_TOPICS, TEACHER_CUES
 from bot.desks.request import resume_choices
 from bot.desks.resume import CRISIS_PAUSE
-from bot.messages import Choice, Reply, State, by_role, voice
+from bot.messages import Choice, Reply, State, answer_voice, by_role, voice
 from bot.understanding.knowledge import Topic
 from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import words
@@ -200,7 +200,7 @@ def follow_up(engine: DialogueEngine, state: State, said: str, result: MatchResu
     if topic is None or state.told_rest == CRISIS_TOPIC:  # said once: the usual reply after
         return None
     state.last_topic, state.told_rest, state.last_at = CRISIS_TOPIC, CRISIS_TOPIC, time.time()
-    family = state.parent and state.role != "pupil"  # a parent's steps, not the staff's
+    family = answer_voice(state) == "parent"  # a parent's steps, not the staff's
     _, rest = split_answer(topic.answer_for("parent" if family else "teacher", None))
     if not rest:
         return None

@@ -32,7 +32,7 @@ from bot.desks.phrases import (
     VOUS,
 )
 from bot.desks.teacher_forms import TYPED_STEPS
-from bot.messages import Choice, Reply, State, by_role, voice
+from bot.messages import Choice, Reply, State, answer_voice, by_role, voice
 from bot.understanding.knowledge import KnowledgeBase, Topic
 from bot.understanding.matching import Matcher, MatchResult
 from bot.understanding.normalise import analyse, words
@@ -144,7 +144,7 @@ class DialogueEngine:
             return self.start(state, again=greeted)
         reply = crisis.comfort(self, reply, state, weak=sad)
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
-            who = "parent" if state.parent and state.role != "pupil" else state.role
+            who = "parent" if answer_voice(state) == "parent" else state.role
             footer = self.kb.safety.footer("teacher" if vous and who != "parent" else who)
             crisis.mark(reply, state, signal.level, footer)
         return register.ask_role_once(state, reply)

@@ -375,28 +375,20 @@ class PupilDesk:
         if case is None or case.status not in ("acknowledged", "scheduled"):
             return None
         reply = engine_reply(self.engine, state, turn.incoming)
+        # the messages written since the last one passed on: ✉️ Transmettre sends them all
+        these = case_offers.keep_aside(state, text)
         if reply.kind == "safety":  # the helplines first; the IPE may hear it too, if asked
-            state.pending_text = case_offers.pending_with(state.pending_text, text)
             reply.text += (
                 f"\n\nJe transmets aussi ce message à l'ingénieur pour l'école ({case.reference}) ?"
             )
             reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices]
             return reply
-        # the messages written since the last one passed on: ✉️ Transmettre sends them all
-        state.pending_text = case_offers.pending_with(state.pending_text, text)
         sure = THREAD_ANSWER_AT - (ASKED_BONUS if text.rstrip().endswith("?") else 0)
         if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= sure:
             reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices[:4]]
             return reply
-        these = "ce message" if state.pending_text == text else "ces messages"
-        return Reply(
-            by_role(
-                voice(state),
-                f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
-                f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?",
-            ),
-            [case_offers.offer_to_pass_on(case), Choice("Non, merci", "m")],
-            kind="ask_relay",
+        return case_offers.ask_to_pass_on(
+            case, f"Je transmets {these} à l'ingénieur pour l'école ({case.reference}) ?"
         )
 
     async def forget(self, turn: Turn) -> Reply:
