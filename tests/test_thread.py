@@ -381,6 +381,42 @@ async def test_a_pupil_in_the_thread_when_the_ipe_closes_is_offered_to_reopen_no
     await service.db.dispose()
 
 
+async def test_a_message_kept_aside_when_the_ipe_closes_is_offered_under_the_closing_notice(
+    kb, db_url
+):
+    """The pupil wrote outside the thread and never pressed ✉️ Transmettre; the IPE closes the
+    request: the closing notice says the message was not passed on, with 🔁 Rouvrir."""
+    import json
+
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await press(service, PUPIL, "m")  # 🔚 Terminer l'échange
+    kept = await say(service, PUPIL, "la boulangerie du port veut mon cv avant vendredi")
+    assert kept.kind == "ask_relay" and kept.choices[0].id == f"tx:{case.id}"
+    await press(service, IPE_A, f"cc:{case.id}")  # 🗂 Clore sans suite
+    notice = (await outbox_rows(service, PUPIL))[-1]
+    assert "a été close" in notice.text and "ne lui avait pas été transmis" in notice.text
+    assert [c["id"] for c in json.loads(notice.choices)] == [f"ro:{case.id}"]
+    done = await press(service, PUPIL, f"ro:{case.id}")
+    assert done.kind == "relayed" and "rouverte" in done.text
+    told = [r.text for r in await outbox_rows(service, IPE_A)]
+    assert any("mon cv avant vendredi" in t for t in told)
+    await service.db.dispose()
+
+
+async def test_a_closing_notice_offers_nothing_when_nothing_was_kept_aside(kb, db_url):
+    import json
+
+    service = make_service(db_url, kb)
+    case = await _thread(service)
+    await say(service, PUPIL, "oui deux, elles ont dit non")  # passed on in the thread
+    await press(service, IPE_A, f"cx:{case.id}")  # ✅ Résolu
+    notice = (await outbox_rows(service, PUPIL))[-1]
+    assert "résolue" in notice.text and "transmis" not in notice.text
+    assert json.loads(notice.choices) == []
+    await service.db.dispose()
+
+
 async def test_still_no_placement_after_the_request_ended_offers_to_reopen_it(kb, db_url):
     """« jai toujours pas de stage » a few days after the IPE closed it: reopened on a press,
     not a new request from scratch; a month later, a new request is the way."""

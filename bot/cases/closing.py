@@ -54,3 +54,17 @@ def finished_text(case: Case, status: str) -> str:
         "toujours pas de stage, parles-en à ton professeur principal ; tu peux aussi refaire une "
         "demande avec /stage."
     )
+
+
+def unsent_text(case: Case) -> str:
+    """Added under the end of a request when its author's last message was kept aside (never
+    passed on): they may reopen the request to send it (🔁 Rouvrir et transmettre)."""
+    if is_teacher(case) or by_family(case):
+        return (
+            "Votre dernier message ne lui avait pas été transmis : vous pouvez rouvrir la "
+            "demande pour le lui envoyer."
+        )
+    return (
+        "Ton dernier message ne lui avait pas été transmis : tu peux rouvrir la demande pour le "
+        "lui envoyer."
+    )

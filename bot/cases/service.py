@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cases import colleagues
 from bot.cases import contacts as contact_repo
 from bot.cases.academies import AcademyDirectory
-from bot.cases.closing import finished_text, taken_text
+from bot.cases.closing import finished_text, taken_text, unsent_text
 from bot.cases.details import is_teacher, recently_resolved, reopenable, requester
 from bot.cases.notices import refresh_notices
 from bot.cases.outbox import enqueue
 from bot.cases.routing import OPEN_STATUSES, Router, event
 from bot.cases.urgency import by_urgency
 from bot.messages import Choice
+from bot.store.chats import load_state
 from bot.store.models import Case, CaseCounter, CaseEvent, Contact, OutboxMessage, aware, utcnow
 
 log = logging.getLogger(__name__)
@@ -237,9 +238,17 @@ class EscalationService:
                     case_id=case.id,
                 )
         if case.pupil_chat_id is not None:
-            text = finished_text(case, status)
+            text, choices = finished_text(case, status), None
+            if (await load_state(session, case.pupil_chat_id)).pending_text:  # kept aside
+                text += f"\n\n{unsent_text(case)}"
+                choices = [Choice("🔁 Rouvrir et transmettre", f"ro:{case.id}")]
             await enqueue(
-                session, f"case:{case.id}:pupil:{status}", case.pupil_chat_id, text, case_id=case.id
+                session,
+                f"case:{case.id}:pupil:{status}",
+                case.pupil_chat_id,
+                text,
+                choices,
+                case_id=case.id,
             )
         await refresh_notices(session, case, self.directory)
 
