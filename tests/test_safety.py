@@ -779,6 +779,34 @@ def test_twenty_third_session_rules(net: SafetyNet, message: str, expected: str 
         assert found is not None and (found.level, found.category) == ("strong", expected)
 
 
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        # round 44's false alarms, in other words: slang praise, an exam one will fail
+        ("this cover letter slaps, gonna kill it at the interview", None),
+        ("jme suis fait démonter au brevet blanc mdr", None),
+        # …and the same words when someone is hurt stay strong
+        ("my tutor slaps me when i'm slow", "assault"),
+        ("je me suis fait défoncer par deux gars du chantier", "assault"),
+    ],
+)
+def test_twenty_fourth_session_rules(net: SafetyNet, message: str, expected: str | None):
+    _strong_as_expected(net, message, expected)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "crevée, 9h-20h au salon de coiffure, je tiens plus le rythme",
+        "im so burnt out from this placement",
+        "je tiens pas le coup, trop de boulot au stage et les cours en plus",
+    ],
+)
+def test_worn_out_by_the_hours_gets_a_footer(net: SafetyNet, message: str):
+    found = net.assess(message)
+    assert found is not None and found.level == "weak", found
+
+
 def test_a_mother_telling_of_her_son_is_an_adult_reporting(net: SafetyNet):
     found = net.assess(
         "Bonjour, je suis la maman de Théo, 15 ans. Hier soir il m'a dit qu'il ne voulait plus "

@@ -302,7 +302,7 @@ class Matcher:
         if not special and result.tokens and set(result.tokens) <= set(self.settings.generic):
             topics = self.kb.topics
             pupils = [c.topic_id for c in result.candidates if topics[c.topic_id].serves("pupil")]
-            best = tuple(pupils[:3])  # one word is a pupil's way of asking
+            best = tuple(pupils[:4])  # one word is a pupil's way of asking: a short menu
             result = MatchResult(result.candidates, None, result.score, best, result.tokens)
         if keep:
             if len(self._recent) >= self.settings.recent_results:
