@@ -288,6 +288,31 @@ async def test_before_an_ipe_takes_the_request_what_the_bot_cannot_answer_is_off
     await service.db.dispose()
 
 
+async def test_before_an_ipe_takes_the_request_what_follows_a_kept_message_joins_it(kb, db_url):
+    """Once a message is kept aside for the request nobody took yet, the next one joins it
+    unless the bot is sure of its answer (then answered, ✉️ Transmettre first); « merci » is
+    only thanks."""
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_form(service, PUPIL)
+    first = await say(
+        service, PUPIL, "jai eu une réponse de la boulangerie du port, ils veulent me voir lundi"
+    )
+    assert first.kind == "ask_relay" and "ce message" in first.text
+    more = await say(service, PUPIL, "et aussi le garage a dit peut etre")
+    assert more.kind == "ask_relay" and "ces messages" in more.text
+    asked = await say(service, PUPIL, "c quoi une convention de stage ?")
+    assert asked.kind == "answer" and asked.topic == "convention-stage"
+    assert asked.choices[0].id.startswith("tx:")
+    thanks = await say(service, PUPIL, "merci")
+    assert thanks.kind != "ask_relay"
+    await press(service, PUPIL, asked.choices[0].id)
+    told = [r.text for r in await outbox_rows(service, IPE_A) if "Message de l'élève" in r.text]
+    assert len(told) == 1 and "boulangerie du port" in told[0] and "le garage" in told[0]
+    await service.db.dispose()
+
+
 async def test_a_resolved_request_still_carries_messages_for_a_few_days(kb, db_url):
     """The IPE marks it resolved, then sends the placement's address; the pupil thanks them."""
     service = make_service(db_url, kb)

@@ -9,6 +9,7 @@ import re
 from bot.cases.details import recently_resolved, reopenable, status_label
 from bot.cases.service import EscalationService
 from bot.desks.offer_form import is_offer_form
+from bot.desks.phrases import NO_FEEDBACK_TOPICS
 from bot.desks.turn import Turn
 from bot.messages import Choice, Reply, State, by_role, voice
 from bot.store.models import Case
@@ -18,6 +19,8 @@ NOT_UNDERSTOOD = ("fallback", "did_you_mean")  # offered to whoever will read th
 REOPEN_TOPICS = frozenset({"pas-de-stage"})  # « jai toujours pas de stage »: reopen it?
 PENDING_MAX_CHARS = 3000  # what one ✉️ Transmettre sends at most: the latest messages, whole
 PENDING_JOIN = "\n\n"
+# while a request is followed, only an answer this sure is given (a question: less sure)
+SURE_ANSWER_AT, ASKED_BONUS = 80.0, 25.0
 
 
 def pending_with(pending: str | None, text: str) -> str:
@@ -26,6 +29,12 @@ def pending_with(pending: str | None, text: str) -> str:
     while len(parts) > 1 and len(PENDING_JOIN.join(parts)) > PENDING_MAX_CHARS:
         parts.pop(0)
     return PENDING_JOIN.join(parts)
+
+
+def sure_answer(reply: Reply, text: str) -> bool:
+    """An answer sure enough to give while a request is followed (else: pass it on?)."""
+    sure = SURE_ANSWER_AT - (ASKED_BONUS if text.rstrip().endswith("?") else 0)
+    return reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= sure
 
 
 def offer_to_pass_on(case: Case) -> Choice:
@@ -148,14 +157,22 @@ async def offer_to_add(
     state = turn.state
     if escalation is None or state.staff or turn.incoming.kind != "text":
         return None
-    said = " ".join(words(turn.incoming.text))
-    for_them = _FOR_THEM.search(said) is not None and reply.safety is None
-    if (reply.kind not in NOT_UNDERSTOOD and not for_them) or state.form is not None:
+    text = turn.incoming.text
+    said = " ".join(words(text))
+    calm = reply.safety is None and reply.kind != "safety"
+    for_them = _FOR_THEM.search(said) is not None and calm
+    # a message kept aside already: what follows (« et aussi le garage a dit peut-être ») joins
+    # it unless the bot is sure of its answer
+    more = bool(state.pending_text) and calm and reply.topic not in NO_FEEDBACK_TOPICS
+    if (reply.kind not in NOT_UNDERSTOOD and not for_them and not more) or state.form is not None:
         return None
     case = await escalation.open_case_of(turn.session, turn.chat_id)
     if case is None or case.status != "new":
         return None
-    these = keep_aside(state, turn.incoming.text)
+    these = keep_aside(state, text)
+    if more and not for_them and sure_answer(reply, text):
+        reply.choices = [offer_to_pass_on(case), *reply.choices[:4]]
+        return reply
     return ask_to_pass_on(
         case,
         by_role(

@@ -20,7 +20,7 @@ from bot.cases.routing import OPEN_STATUSES
 from bot.cases.service import EscalationService
 from bot.desks import acks, case_offers, erasure, nobody, offers, process_questions, request, staff
 from bot.desks import teacher as teacher_desk
-from bot.desks.dialogue import NO_FEEDBACK_TOPICS, DialogueEngine
+from bot.desks.dialogue import DialogueEngine
 from bot.desks.limits import allow
 from bot.desks.offer_form import is_offer_form
 from bot.desks.phrases import NO_REQUEST, NO_REQUEST_PARENT
@@ -56,7 +56,6 @@ STAFF_HINT = (
 PASS_ON_WORDS = 8  # a status question this long says something more: offered to the IPE
 # in a thread, an answer this sure is given (with ✉️ Transmettre), else « je transmets ? »; a
 # question (« … elle peut déjà faire un stage ? ») is answered from a little lower
-THREAD_ANSWER_AT, ASKED_BONUS = 80.0, 25.0
 _STATUS = re.compile(
     r"\b(ma demande|mon dossier|ma requete)\b.{0,30}\b(ou|en est|avance|suivi|nouvelle)"
     r"|\b(ou|en est)\b.{0,20}\bma demande\b|\bdes nouvelles\b|\bdu nouveau\b|\bca avance\b"
@@ -383,8 +382,7 @@ class PupilDesk:
             )
             reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices]
             return reply
-        sure = THREAD_ANSWER_AT - (ASKED_BONUS if text.rstrip().endswith("?") else 0)
-        if reply.kind == "answer" and reply.topic not in NO_FEEDBACK_TOPICS and reply.score >= sure:
+        if case_offers.sure_answer(reply, text):
             reply.choices = [case_offers.offer_to_pass_on(case), *reply.choices[:4]]
             return reply
         return case_offers.ask_to_pass_on(
