@@ -484,6 +484,39 @@ def test_what_a_pupil_says_after_a_disclosure_is_answered_with_care(engine, said
     assert reply.kind not in ("did_you_mean", "fallback") and "Parfait" not in reply.text
 
 
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("c qui le 119", "Allô Enfance en danger"),
+        ("le 3018 c quoi ?", "harcèlement et le cyberharcèlement"),
+        ("c gratuit ?", "sont gratuits"),
+        ("ils vont le dire a mes parents ?", "sans dire ton nom"),
+        ("je dois donner mon nom ?", "sans dire ton nom"),
+        ("c qui ?", "• 3114 : idées noires"),
+        ("le 114 ca marche comment", "par SMS"),
+    ],
+)
+def test_questions_about_the_helplines_just_given_are_answered(engine, said, expected):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "mon beau pere me frappe").kind == "safety"
+    reply = engine.handle_text(state, said)
+    assert expected in reply.text and "Source : " in reply.text, reply.text
+    assert not any(c.id.startswith("fb:") for c in reply.choices)
+
+
+def test_a_helpline_named_is_explained_any_time_and_to_adults_in_vous(engine):
+    pupil = engine.handle_text(State(role="pupil"), "c quoi le 3114 ?")
+    assert "prévention du suicide" in pupil.text and "tu t'inquiètes" in pupil.text
+    teacher = engine.handle_text(State(role="teacher"), "Le 119, qui répond exactement ?")
+    assert "CRIP" in teacher.text and " tu " not in f" {teacher.text} "
+    # « c gratuit ? » with no safety message before is about the stage, not the lines
+    assert "sont gratuits" not in engine.handle_text(State(role="pupil"), "c gratuit ?").text
+    state = State(role="pupil")
+    engine.handle_text(state, "mon beau pere me frappe")
+    bus = engine.handle_text(state, "et le bus pour aller au stage il est gratuit ?")
+    assert "sont gratuits" not in bus.text
+
+
 def test_a_did_you_mean_just_after_the_helplines_gives_way_to_a_kind_word(engine):
     state = State(role="pupil")
     assert engine.handle_text(state, "mon beau pere me frappe").kind == "safety"

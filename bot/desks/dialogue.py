@@ -9,6 +9,7 @@ from bot.desks import (
     acks,
     crisis,
     feedback,
+    helplines,
     languages,
     levels,
     links,
@@ -188,7 +189,7 @@ class DialogueEngine:
         result = read_in_context(
             self.matcher, last, stripped, said, tokens, result, state.told_rest
         )
-        after = crisis.follow_up(self, state, said, result)  # "je dois prévenir les parents ?"
+        after = helplines.answer(state, said) or crisis.follow_up(self, state, said, result)
         return self._offer(state, after or self._reply_for(state, stripped, result))
 
     def handle_choice(self, state: State, choice_id: str) -> Reply:
