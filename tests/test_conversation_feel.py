@@ -647,3 +647,36 @@ def test_a_pupil_may_ask_for_a_new_request_in_their_words(engine_with_academies)
         State(role="pupil"), "je dois refaire une demande de convention"
     )
     assert other.kind != "form"
+
+
+@pytest.mark.parametrize(
+    ("message", "answered", "also"),
+    [
+        (
+            "c quoi une convention ? et comment je trouve une entreprise ?",
+            "convention-stage",
+            "trouver-stage",
+        ),
+        ("jai pas de stage. aussi c koi le rapport de stage", "rapport-stage", "pas-de-stage"),
+    ],
+)
+def test_a_two_part_question_answers_one_and_offers_the_other_first(
+    engine, message, answered, also
+):
+    reply = engine.handle_text(State(role="pupil"), message)
+    assert reply.topic == answered, reply.text
+    assert "Ta question portait aussi sur" in reply.text
+    assert reply.choices[0].id == f"t:{also}"
+
+
+def test_a_one_part_question_offers_no_second_part_and_a_teacher_reads_vous(engine):
+    for message in ("c quoi une convention de stage ?", "bonjour, c quoi le stage de seconde ?"):
+        reply = engine.handle_text(State(role="pupil"), message)
+        assert "portait aussi" not in reply.text, message
+    teacher = engine.handle_text(
+        State(role="teacher"),
+        "Qui signe la convention ? Et combien de temps dure le stage de seconde ?",
+    )
+    assert teacher.topic == "convention-stage"
+    assert "Votre question portait aussi sur « Le stage de seconde GT »" in teacher.text
+    assert teacher.choices[0].id == "t:stage-seconde"

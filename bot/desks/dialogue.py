@@ -7,6 +7,7 @@ import time
 from bot.cases.academies import AcademyDirectory
 from bot.desks import (
     acks,
+    also_asked,
     crisis,
     feedback,
     helplines,
@@ -386,20 +387,9 @@ class DialogueEngine:
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
             reply = repeat.with_point(self, state, reply, result)  # the line the words point to
-            if result.suggestions and reply.kind == "answer":
-                who = register.reader(state)
-                names = " ou ".join(
-                    f"« {register.title(self.kb.topics[t], who)} »" for t in result.suggestions
-                )
-                reply.text += by_role(
-                    voice(state),
-                    f"\n\nTu cherchais peut-être plutôt : {names} (bouton ci-dessous).",
-                    f"\n\nVous cherchiez peut-être plutôt : {names} (bouton ci-dessous).",
-                )
-                known = {c.id for c in reply.choices}
-                extra = register.topic_choices(self.kb, result.suggestions, who)
-                reply.choices = [c for c in extra if c.id not in known] + reply.choices
+            also_asked.runner_up(self, state, reply, result)
             reply.suggestions = list(result.suggestions)
+            also_asked.second_question(self, state, text, reply)
             return reply
         ids = [t for t in result.suggestions if t not in SMALL_TALK_TOPICS]  # no « Bonjour ! »
         if ids:
