@@ -238,8 +238,10 @@ def test_question_sets_are_not_copied_from_the_knowledge_base(kb, name):
 @pytest.mark.parametrize("text", ["stage", "un stage ?", "entreprise"])
 def test_one_generic_word_gets_a_choice_of_pupils_topics(matcher, text):
     result = matcher.match(text)
-    assert result.topic is None and len(result.suggestions) == 3
+    assert result.topic is None and 3 <= len(result.suggestions) <= 4
     assert all(matcher.kb.topics[t].audience != "teacher" for t in result.suggestions)
+    if "stage" in text:  # « Comment chercher un stage » is on the short menu (round 44)
+        assert "trouver-stage" in result.suggestions
 
 
 def test_a_long_story_that_ends_on_a_clear_question_is_answered_on_it(matcher):
