@@ -43,6 +43,7 @@ class State:
     last_topic: str | None = None
     topic_level: str | None = None  # the class the talk is about ("stage de 3e"), level unknown
     told_rest: str | None = None  # the last topic whose rest ("En savoir plus") was shown
+    shown_point: str | None = None  # a line of the last answer's rest shown in its first message
     last_question: str | None = None  # for a 👎 on the answer it got; erased by /oublier
     choices: list[Choice] = field(default_factory=list)
     form: dict[str, Any] | None = None  # the request form for an IPE, while being filled

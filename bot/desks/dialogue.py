@@ -221,7 +221,7 @@ class DialogueEngine:
         if kind == "more" and arg in self.kb.topics:
             topic = self.kb.topics[arg]
             answer, source = levels.told(state, topic)
-            _, rest = split_answer(answer)
+            rest = repeat.rest_of(state, arg, split_answer(answer)[1])
             text = f"{rest}\n\nSource : {source}" if rest else f"Source : {source}"
             state.told_rest = arg if arg == state.last_topic else state.told_rest
             related = register.topic_choices(self.kb, topic.related, register.reader(state))[:4]
@@ -346,6 +346,7 @@ class DialogueEngine:
             return levels.ask(state, topic, score)
         if topic.id not in ASIDES:  # "t'es un robot ?" leaves the context as it was
             state.last_topic, state.told_rest, state.last_at = topic.id, None, time.time()
+            state.shown_point = None
         elif topic.id == CRISIS_TOPIC:  # its helplines are shown: what follows leans on them
             state.crisis_at = time.time()
         levels.note_topic(state, topic)

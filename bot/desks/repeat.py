@@ -80,8 +80,20 @@ def with_point(engine: DialogueEngine, state: State, reply: Reply, result: Match
     answer, marker, source = reply.text.partition("\n\nSource : ")
     if point is None or point in answer or len(answer) + len(point) > POINTED_MAX:
         return reply
-    reply.text = f"{answer}\n\n{point}{marker}{source}"
+    in_list = point.startswith("•") and answer.rsplit("\n", 1)[-1].lstrip().startswith("•")
+    gap = "\n" if in_list else "\n\n"  # a bullet joins the list it belongs to
+    reply.text = f"{answer}{gap}{point}{marker}{source}"
+    state.shown_point = point  # « En savoir plus » will not say it again
     return reply
+
+
+def rest_of(state: State, topic_id: str, rest: str) -> str:
+    """The rest of an answer less the line its first message already showed (`with_point`)."""
+    shown = state.shown_point if topic_id == state.last_topic else None
+    if not shown or shown not in rest:
+        return rest
+    blocks = ("\n".join(x for x in b.split("\n") if x.strip() != shown) for b in rest.split("\n\n"))
+    return "\n\n".join(b for b in blocks if b.strip())
 
 
 def _point(
