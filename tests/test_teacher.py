@@ -528,6 +528,23 @@ async def test_a_class_or_a_count_typed_under_the_recap_corrects_it(kb, db_url):
     await service.db.dispose()
 
 
+async def test_a_teacher_dropping_the_request_under_the_recap_is_shown_how_to_stop_it(kb, db_url):
+    service = make_service(db_url, kb)
+    answers = ("Collège Jules Marouzeau", "Guéret", "4e", "26", "l'industrie")
+    await _visit_request(service, *answers)
+    for button in ("f:skip", "f:skip", "f:ct:bot"):
+        reply = await press(service, TEACHER, button)
+    assert "Récapitulatif" in reply.text
+    reply = await say(
+        service, TEACHER, "Finalement on n'a pas le budget pour le car, laissez tomber."
+    )
+    assert "rien n'a été envoyé" in reply.text and "❌ Annuler" in reply.text, reply.text
+    assert "f:cancel" in [c.id for c in reply.choices]
+    state = await service.state_of(TEACHER)
+    assert state.form is not None and state.form["step"] == "consent"  # nothing sent, kept
+    await service.db.dispose()
+
+
 async def test_a_teacher_asking_how_to_organise_gets_the_advice_and_the_request_button(kb, db_url):
     service = make_service(db_url, kb)
     await invite(service, "limoges")
