@@ -443,6 +443,50 @@ def test_a_baker_who_wants_an_intern_is_vouvoye(engine):
     assert not TUTOIEMENT.search(reply.text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, je suis garagiste à Gardanne et je voudrais proposer 3 places de stage pour "
+        "des 3e en janvier. À qui dois-je m'adresser ?",
+        "Est-ce que vous pouvez transmettre notre proposition à l'ingénieur pour l'école ?",
+        "Comment je peux être mis en contact avec les collèges du secteur ?",
+    ],
+)
+def test_a_company_offering_places_learns_where_to_offer_them_and_that_nothing_is_passed_on(
+    engine, text
+):
+    state = State()
+    reply = engine.handle_text(state, text)
+    assert reply.topic == "proposer-stages", text
+    first = reply.text.split("\n\nSource : ")[0]
+    assert "Je ne transmets pas les offres des entreprises" in first
+    assert "1élève1stage" in first and "bureau des entreprises" in first
+    assert "\n\n•" not in first.split("\n\n", 1)[1]  # one list, no stray bullet after a gap
+    assert not TUTOIEMENT.search(reply.text)
+
+
+def test_more_does_not_repeat_the_line_the_first_message_already_showed(engine):
+    state = State(role="teacher")
+    first = engine.handle_text(state, "Combien de semaines de PFMP en bac pro sur les trois ans ?")
+    assert first.topic == "pfmp" and "Fin de terminale bac pro" in first.text  # the pointed line
+    more = engine.handle_choice(state, "more:pfmp")
+    assert "Fin de terminale bac pro" not in more.text.split("Source :")[0]
+    assert "Allocation de l'État" in more.text  # the rest is still there
+    again = engine.handle_choice(state, "t:pfmp")  # the answer shown again from its button
+    assert state.shown_point is None and "Fin de terminale" not in again.text
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Il pourra utiliser la perceuse sous ma surveillance ?", "droits-stagiaire"),
+        ("Est-ce qu'on peut interrompre le stage ?", "probleme-stage"),
+    ],
+)
+def test_a_hosts_short_questions_are_understood(engine, text, topic):
+    assert engine.handle_text(State(role="teacher"), text).topic == topic
+
+
 @pytest.mark.parametrize("text", ["l'ipe c'est gratuit ?", "l'ingénieur pour l'école c un prof ?"])
 def test_what_pupils_ask_about_the_ipe_is_in_its_first_message(engine, text):
     reply = engine.handle_text(State(role="pupil"), text)
