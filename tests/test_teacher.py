@@ -14,6 +14,7 @@ from support.harness import running_bot, until
 from support.teachers import (
     TEACHER,
     TEACHER2,
+    TEACHER_ANSWERS,
     fill_teacher_form,
     in_days,
     move_date,
@@ -525,6 +526,28 @@ async def test_a_class_or_a_count_typed_under_the_recap_corrects_it(kb, db_url):
     assert "Utilisez les boutons" in reply.text
     state = await service.state_of(TEACHER)
     assert state.form["answers"]["level"] == "3e B" and state.form["answers"]["pupils"] == "28"
+    await service.db.dispose()
+
+
+async def test_a_constraint_typed_at_the_format_step_is_kept_and_not_asked_again(kb, db_url):
+    service = make_service(db_url, kb)
+    await say(service, TEACHER, "/intervention")
+    await press(service, TEACHER, "f:ak:talk")
+    for answer in TEACHER_ANSWERS:
+        reply = await say(service, TEACHER, answer)
+    assert "Sous quelle forme" in reply.text
+    reply = await say(
+        service,
+        TEACHER,
+        "Pas de contrainte particulière, mais nous n'avons pas de budget pour le car",
+    )
+    assert "C'est noté pour les contraintes" in reply.text and "f:fm:class" in [
+        c.id for c in reply.choices
+    ]
+    reply = await press(service, TEACHER, "f:fm:class")
+    assert "Des contraintes" not in reply.text and "Par où" in reply.text, reply.text
+    reply = await press(service, TEACHER, "f:ct:bot")
+    assert "pas de budget pour le car" in reply.text  # in the recap
     await service.db.dispose()
 
 

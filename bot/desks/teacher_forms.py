@@ -258,6 +258,9 @@ def answer_text(
         answers["format"] = typed  # « en classe », typed as its button reads
     elif step == "consent" and _recap_fixed(answers, text):  # « c'est une 3e pas une 4e »
         return "C'est corrigé. Voici le récapitulatif à jour (⬅️ Retour pour changer autre chose) :"
+    elif step == "format" and "constraints" not in answers and _CONSTRAINT.search(fold(text)):
+        answers["constraints"] = text[:MAX_ANSWER]  # « pas de budget pour le car »: not asked again
+        return "C'est noté pour les contraintes. Et sous quelle forme ? (boutons ci-dessous)"
     elif step in ("format", "consent"):
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
@@ -288,6 +291,11 @@ _NOT_THIS_CLASS = re.compile(
 # steps after the class and the count, where « ah non pardon ils sont vingt-six » corrects them
 # (not the constraints: « pardon, 2 élèves en fauteuil » counts no class)
 _LATER_STEPS = ("theme", "period")
+# a constraint typed where the buttons ask the format (« nous n'avons pas de budget pour le car »)
+_CONSTRAINT = re.compile(
+    r"\b(?:budget|car|bus|transports?|fauteuils?|accessibilite|accessible|handicap|pmr|cout"
+    r"|payant|gratuit|horaires?|contraintes?|emploi du temps)\b"
+)
 _FIXING = re.compile(
     r"^(?:ils|elles) sont\b|\b(?:en fait|enfait|pardon|correction|finalement|oups|ah non"
     rf"|je me suis trompee?|erreur)\b|{_NOT_THIS_CLASS.pattern}"  # « pour une 1re pas une 2de »
