@@ -529,6 +529,23 @@ async def test_a_class_or_a_count_typed_under_the_recap_corrects_it(kb, db_url):
     await service.db.dispose()
 
 
+@pytest.mark.parametrize(
+    ("typed", "action"),
+    [("Des intervenants pour notre forum des métiers", "talk"), ("Un forum", "other")],
+)
+async def test_the_kind_of_request_typed_in_the_plural_or_as_a_forum_is_understood(
+    kb, db_url, typed, action
+):
+    service = make_service(db_url, kb)
+    reply = await say(service, TEACHER, "/intervention")
+    assert "organiser" in reply.text
+    reply = await say(service, TEACHER, typed)
+    assert "Choisissez avec les boutons" not in reply.text, reply.text
+    state = await service.state_of(TEACHER)
+    assert state.form["answers"]["action"] == action
+    await service.db.dispose()
+
+
 async def test_a_constraint_typed_at_the_format_step_is_kept_and_not_asked_again(kb, db_url):
     service = make_service(db_url, kb)
     await say(service, TEACHER, "/intervention")

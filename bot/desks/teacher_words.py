@@ -7,12 +7,15 @@ import re
 
 ACTION_WORDS = (
     ("immersion", ("immersion", "pour moi", "moi meme", "me former")),
-    ("visit", ("visite", "visiter", "decouvrir une entreprise", "aller en entreprise")),
+    ("visit", ("visite", "visites", "visiter", "decouvrir une entreprise", "aller en entreprise")),
     ("project", ("projet", "mini entreprise", "chef d oeuvre", "concours")),
     (
         "talk",
         (
             "intervenant",
+            "intervenants",
+            "intervenante",
+            "intervenantes",
             "intervention",
             "intervienne",
             "intervenir",
@@ -23,6 +26,10 @@ ACTION_WORDS = (
             "metier",
         ),
     ),
+    (
+        "other",
+        ("forum", "forums", "salon", "table ronde"),
+    ),  # several professionals: described at the theme
 )
 _CHANGE = re.compile(
     r"\b(?:en fait|finalement|je prefere|on prefere|nous preferons|je prefererais"
