@@ -795,6 +795,28 @@ def test_twenty_fourth_session_rules(net: SafetyNet, message: str, expected: str
 
 
 @pytest.mark.parametrize(
+    "message, expected",
+    [
+        # round 45's false alarms, in other words: a record, homework, a lyric
+        ("ma soeur a battu son record au 800 m", None),
+        ("on s'est fait battre en finale du tournoi", None),
+        ("la prof de maths nous harcèle de DM", None),
+        ("la chanson qui dit « je veux mourir » de Stromae, c'est quoi le titre ?", None),
+        # …and the same words when someone is hurt stay strong
+        ("mon beau-père me bat quand je rate un record à l'entraînement", "home_violence"),
+        ("il me harcèle de messages la nuit", "harassment"),
+        ("ya une chanson qui dit je veux mourir et c'est ce que je ressens", "suicide"),
+        # a beating for a game lost is no game (« il me bat au foot » is a game won)
+        ("mon père me bat quand je perds au foot", "home_violence"),
+        ("ma mère me frappe si je perds le match", "home_violence"),
+        ("mon frère me bat toujours à FIFA", None),
+    ],
+)
+def test_twenty_fifth_session_rules(net: SafetyNet, message: str, expected: str | None):
+    _strong_as_expected(net, message, expected)
+
+
+@pytest.mark.parametrize(
     "message",
     [
         "crevée, 9h-20h au salon de coiffure, je tiens plus le rythme",

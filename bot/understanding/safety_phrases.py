@@ -255,10 +255,22 @@ TOLD_AFTER = re.compile(
 )
 
 
+# « il me bat au foot » is a game won; « il me bat quand je perds au foot » a beating for it
+# (prepared text: doubled letters single, « battent » is « batent »)
+BEATEN_FOR = re.compile(
+    r" (?:bat|bats|batent|batait|frape|frapent|tape|tapent) (?:quand|si|des que|chaque fois que"
+    r"|a chaque fois que|parce que|psk|pcq|apres) "
+)
+
+
 def kept_harmless(m: re.Match[str]) -> bool:
-    """A harmless expression that is not one here: « je me tue » inside it, or a threat for
-    telling after it (« mon prof va me tuer si je parle »)."""
-    return SELF_KILL.search(m[0]) is not None or TOLD_AFTER.match(m.string, m.end()) is not None
+    """A harmless expression that is not one here: « je me tue » inside it, a threat for
+    telling after it (« mon prof va me tuer si je parle »), a beating for a game lost."""
+    return (
+        SELF_KILL.search(m[0]) is not None
+        or TOLD_AFTER.match(m.string, m.end()) is not None
+        or BEATEN_FOR.search(f" {m[0]} ") is not None
+    )
 
 
 # a denied wish to die (prepared as DENIAL, "_n") taken back: "je veux pas mourir mais je vais
