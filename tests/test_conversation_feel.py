@@ -465,6 +465,46 @@ def test_a_company_offering_places_learns_where_to_offer_them_and_that_nothing_i
     assert not TUTOIEMENT.search(reply.text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c koi le numero de l'ipe",
+        "tu peux me donner le tel de l'ingénieur ?",
+        "can I have the IPE's email?",
+    ],
+)
+def test_asking_for_the_ipes_phone_gets_why_not_and_the_request_button(engine_with_academies, text):
+    reply = engine_with_academies.handle_text(State(role="pupil"), text)
+    assert "Je ne donne pas les coordonnées des ingénieurs pour l'école" in reply.text, reply.text
+    assert reply.choices[0].id == "esc"
+
+
+def test_a_teacher_asking_for_its_phone_after_the_ipe_answer_is_vouvoye(engine_with_academies):
+    state = State(role="teacher")
+    first = engine_with_academies.handle_text(state, "C'est quoi un ingénieur pour l'école ?")
+    assert first.topic == "ipe"
+    reply = engine_with_academies.handle_text(
+        state, "Quel est son numéro de téléphone ou son adresse mail ?"
+    )
+    assert (
+        reply.text.startswith("Je ne donne pas les coordonnées") and "/intervention" in reply.text
+    )
+    assert not TUTOIEMENT.search(reply.text) and reply.choices[0].id == "tq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon numero de demande ipe c quoi",
+        "je cherche un stage d'ingénieur, je peux avoir ton mail ?",
+    ],
+)
+def test_other_phones_and_mails_are_not_the_ipes(engine, text):
+    assert (
+        "Je ne donne pas les coordonnées" not in engine.handle_text(State(role="pupil"), text).text
+    )
+
+
 def test_more_does_not_repeat_the_line_the_first_message_already_showed(engine):
     state = State(role="teacher")
     first = engine.handle_text(state, "Combien de semaines de PFMP en bac pro sur les trois ans ?")

@@ -11,6 +11,7 @@ from bot.desks import (
     crisis,
     feedback,
     helplines,
+    ipe_contact,
     languages,
     levels,
     links,
@@ -53,6 +54,7 @@ TEACHER_HELP = (
     "/intervention. Où en est votre demande : /demande."
 )
 ESCALATE_LABEL = "🙋 Demander l'aide d'un ingénieur pour l'école"
+ASK_BUTTON = Choice(ESCALATE_LABEL, "esc")
 
 
 class DialogueEngine:
@@ -191,6 +193,7 @@ class DialogueEngine:
             self.matcher, last, stripped, said, tokens, result, state.told_rest
         )
         after = helplines.answer(state, said) or crisis.follow_up(self, state, said, result)
+        after = after or ipe_contact.answer(state, said, bool(self.escalation), ASK_BUTTON)
         return self._offer(state, after or self._reply_for(state, stripped, result))
 
     def handle_choice(self, state: State, choice_id: str) -> Reply:
