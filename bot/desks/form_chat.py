@@ -114,7 +114,9 @@ UNSURE_LEAVE = re.compile(
     r"^(?:laisse[rz]? tomber|laisse|non merci|en fait non|non laisse|finalement non|plus besoin"
     r"|pas besoin|je veux plus|je ne veux plus|jveux plus|osef|tant pis)$"
 )
-# « bon, pas de budget pour le car, laissez tomber »: a sentence that ends on leaving
+# « bon, pas de budget pour le car, laissez tomber »: a sentence that ends on leaving after a
+# reason (a short « en fait non laisse tomber » is the request's cancel, `request._LEAVE`)
+REASON_WORDS = 7
 _ENDS_LEAVING = re.compile(r"\b(?:laisse[rz]? tomber|on annule|annulez|on abandonne|on arrete la)$")
 LEAVE_OR_SKIP = (
     "Tu veux arrêter toute ta demande ? Appuie sur ❌ Annuler (rien n'a été envoyé). Sinon, "
@@ -183,7 +185,9 @@ def aside(step: str, said: str, role: str | None, pupil_form: bool = True) -> st
     cancel = _CANCEL_TYPED.search(said)
     if cancel is not None and re.search(r"\b(?:premiere|1re|derniere|autre|envoyee)\b", said):
         return by_role(role, *CANCEL_SENT)
-    if UNSURE_LEAVE.match(said) or _ENDS_LEAVING.search(said):
+    if UNSURE_LEAVE.match(said) or (
+        len(said.split()) >= REASON_WORDS and _ENDS_LEAVING.search(said)
+    ):
         return by_role(role, *LEAVE_OR_SKIP)
     if step in _TYPED_STEPS and (_LAUGH.match(said) or _mash(said)):
         return by_role(role, *NOT_AN_ANSWER)

@@ -320,8 +320,7 @@ _CONSENT_NO = re.compile(
 _CONSENT_REFUSED = re.compile(  # « non je préfère pas envoyer », « nan c bon laisse »
     r"\b(prefere pas|prefere ne pas|pas envoyer|envoie pas|envoyez pas|pas maintenant|pas encore"
     r"|pas tout de suite|je refuse|jrefuse|refuse|pas d accord|c bon laisse|laisse$|non merci"
-    r"|nan merci|no thanks|don t send|dont send|laisse[rz]? tomber|on annule|annulez|on abandonne"
-    r"|on arrete la)\b"  # « finalement on n'a pas le budget pour le car, laissez tomber »
+    r"|nan merci|no thanks|don t send|dont send|laisse[rz]? tomber|on annule|annulez|on abandonne)\b"
 )
 NOT_SENT = (
     "D'accord, rien n'est envoyé. Pour corriger une réponse : ⬅️ Retour. Pour arrêter la "

@@ -26,7 +26,13 @@ from bot.desks.form_checks import MONTHS, RECAP_WORDS
 from bot.desks.forms import MAX_ANSWER, NAV, FormPrompt, next_unanswered, shortened
 from bot.desks.pupil_counts import MAX_PUPILS, PUPIL_WORDS, pupil_count
 from bot.desks.teacher_draft import school_and_town
-from bot.desks.teacher_words import changed_action, guess_action
+from bot.desks.teacher_words import (
+    UNKNOWN_PERIOD,
+    VAGUE_PERIOD,
+    changed_action,
+    constraint_kept,
+    guess_action,
+)
 from bot.understanding.privacy import contact_details
 
 STEPS = (
@@ -51,14 +57,6 @@ OTHER_QUESTIONS = {
 FREE_TEXT_STEPS = ("school", "theme", "period", "constraints")
 TYPED_STEPS = ("commune", "level", "pupils")  # where a number typed is the answer, not a button
 _COUNTED = re.compile(r"\b(eleves|classes? de \d+)\b")  # a class step's words that count pupils
-# a period that says no time at all: asked again ("Pas encore fixée" is the honest answer)
-_VAGUE = re.compile(
-    r"^(?:le plus )?(?:bientot|vite|rapidement|au plus vite|asap|des que possible|prochainement"
-    r"|plus tard|un jour|quand vous voulez|quand vous pouvez|n importe quand|ce est urgent"
-    r"|urgent)$"
-)
-_UNKNOWN = re.compile(r"^(?:je ne sais pas|je sais pas|jsp|on ne sait pas|pas encore|peu importe"
-                      r"|indifferent|a definir|a voir|pas fixee|non fixee)$")  # fmt: skip
 QUESTIONS = {
     "action": "Que souhaitez-vous organiser ?",
     "school": "Quel est le nom de l'établissement ?",
@@ -236,12 +234,12 @@ def answer_text(
         if not 1 <= (count or 0) <= MAX_PUPILS:
             return f"Indiquez un nombre d'élèves entre 1 et {MAX_PUPILS} (par exemple « 28 »)."
         answers["pupils"] = str(count)
-    elif step == "period" and _VAGUE.match(" ".join(fold(text).split())):
+    elif step == "period" and VAGUE_PERIOD.match(" ".join(fold(text).split())):
         return (
             "Pouvez-vous donner un mois ou une période (par exemple « en mars », « avant les "
             "vacances de printemps ») ? Sinon, « Pas encore fixée »."
         )
-    elif step == "period" and _UNKNOWN.match(" ".join(fold(text).split())):
+    elif step == "period" and UNKNOWN_PERIOD.match(" ".join(fold(text).split())):
         answers["period"] = ""  # as « Pas encore fixée »
     elif step == "contact" and (typed := _typed_label(text, TEACHER_CONTACT_CHOICES)):
         answers["contact"] = typed  # « par cette messagerie », typed as its button reads
@@ -258,9 +256,8 @@ def answer_text(
         answers["format"] = typed  # « en classe », typed as its button reads
     elif step == "consent" and _recap_fixed(answers, text):  # « c'est une 3e pas une 4e »
         return "C'est corrigé. Voici le récapitulatif à jour (⬅️ Retour pour changer autre chose) :"
-    elif step == "format" and "constraints" not in answers and _CONSTRAINT.search(fold(text)):
-        answers["constraints"] = text[:MAX_ANSWER]  # « pas de budget pour le car »: not asked again
-        return "C'est noté pour les contraintes. Et sous quelle forme ? (boutons ci-dessous)"
+    elif step == "format" and (kept := constraint_kept(answers, text)):
+        return kept  # « pas de budget pour le car »: the constraints' answer, not asked again
     elif step in ("format", "consent"):
         return "Utilisez les boutons ci-dessous, s'il vous plaît."
     elif len(fold(text)) < 2:
@@ -291,11 +288,6 @@ _NOT_THIS_CLASS = re.compile(
 # steps after the class and the count, where « ah non pardon ils sont vingt-six » corrects them
 # (not the constraints: « pardon, 2 élèves en fauteuil » counts no class)
 _LATER_STEPS = ("theme", "period")
-# a constraint typed where the buttons ask the format (« nous n'avons pas de budget pour le car »)
-_CONSTRAINT = re.compile(
-    r"\b(?:budget|car|bus|transports?|fauteuils?|accessibilite|accessible|handicap|pmr|cout"
-    r"|payant|gratuit|horaires?|contraintes?|emploi du temps)\b"
-)
 _FIXING = re.compile(
     r"^(?:ils|elles) sont\b|\b(?:en fait|enfait|pardon|correction|finalement|oups|ah non"
     rf"|je me suis trompee?|erreur)\b|{_NOT_THIS_CLASS.pattern}"  # « pour une 1re pas une 2de »

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from bot.cases.academies import fold
+from bot.desks.forms import MAX_ANSWER
+
 ACTION_WORDS = (
     ("immersion", ("immersion", "pour moi", "moi meme", "me former")),
     ("visit", ("visite", "visites", "visiter", "decouvrir une entreprise", "aller en entreprise")),
@@ -65,3 +68,29 @@ def changed_action(said: str) -> str | None:
         if any(f" {c} " in said for c in cues)
     ]
     return min(found)[1] if found else None
+
+
+# a constraint typed where the buttons ask the format (« nous n'avons pas de budget pour le car »)
+_CONSTRAINT = re.compile(
+    r"\b(?:budget|car|bus|transports?|fauteuils?|accessibilite|accessible|handicap|pmr|cout"
+    r"|payant|gratuit|horaires?|contraintes?|emploi du temps)\b"
+)
+
+
+def constraint_kept(answers: dict[str, str], text: str) -> str | None:
+    """A constraint typed where the format is asked, kept as the constraints' answer (once):
+    what to say, or None when the text says no constraint."""
+    if "constraints" in answers or _CONSTRAINT.search(fold(text)) is None:
+        return None
+    answers["constraints"] = text[:MAX_ANSWER]
+    return "C'est noté pour les contraintes. Et sous quelle forme ? (boutons ci-dessous)"
+
+
+# a period that says no time at all: asked again ("Pas encore fixée" is the honest answer)
+VAGUE_PERIOD = re.compile(
+    r"^(?:le plus )?(?:bientot|vite|rapidement|au plus vite|asap|des que possible|prochainement"
+    r"|plus tard|un jour|quand vous voulez|quand vous pouvez|n importe quand|ce est urgent"
+    r"|urgent)$"
+)
+UNKNOWN_PERIOD = re.compile(r"^(?:je ne sais pas|je sais pas|jsp|on ne sait pas|pas encore|peu importe"
+                            r"|indifferent|a definir|a voir|pas fixee|non fixee)$")  # fmt: skip
