@@ -29,10 +29,8 @@ ACTION_WORDS = (
             "metier",
         ),
     ),
-    (
-        "other",
-        ("forum", "forums", "salon", "table ronde"),
-    ),  # several professionals: described at the theme
+    # several professionals at once: described at the theme step
+    ("other", ("forum", "forums", "salon", "table ronde")),
 )
 _CHANGE = re.compile(
     r"\b(?:en fait|finalement|je prefere|on prefere|nous preferons|je prefererais"
