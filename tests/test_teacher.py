@@ -390,6 +390,27 @@ async def test_a_new_date_keeps_the_company_and_says_what_it_replaces(kb, db_url
     await service.db.dispose()
 
 
+async def test_a_date_typed_with_the_company_after_it_keeps_both(kb, db_url):
+    service = make_service(db_url, kb)
+    code = await invite(service, "aix-marseille")
+    await say(service, IPE_A, f"/ipe {code}")
+    await fill_teacher_form(service, TEACHER2)
+    case = await the_case(service, TEACHER2)
+    await press(service, IPE_A, f"ca:{case.id}")
+    await press(service, IPE_A, f"cd:{case.id}")
+    day = workday(20)
+    reply = await say(service, IPE_A, f"le {day:%d/%m} à 10h, Mme Martin d'EDF")
+    assert "pas reconnu" not in reply.text and "Quelle entreprise" not in reply.text
+    assert "avec Mme Martin d'EDF" in reply.text, reply.text
+    case = await the_case(service, TEACHER2)
+    assert (case.event_date, case.event_hours, case.company) == (day, "à 10 h", "Mme Martin d'EDF")
+    told = [row.text for row in await outbox_rows(service, TEACHER2)]
+    assert any("Mme Martin d'EDF" in text for text in told)
+    state = await service.state_of(IPE_A)
+    assert state.case_input is None  # nothing more awaited
+    await service.db.dispose()
+
+
 async def test_a_teachers_oublier_keeps_only_the_kind_of_action(kb, db_url):
     service = make_service(db_url, kb)
     await invite(service, "aix-marseille")

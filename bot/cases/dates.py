@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,9 @@ MONTH_NUMBERS = {  # a month's folded name or abbreviation → its number
     "avr": 4,
     "juil": 7,
 }
-_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
+_NUMERIC = re.compile(  # « 12/03 », « le 12/03 », « mardi 12/03/2027 »
+    r"^(?:(?:le|du)\s+)?(?:[a-zé]+\s+)?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$"
+)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORDS = re.compile(r"^(?:(?:le|du)\s+)?(?:[a-z]+\s+)?(\d{1,2})(?:er)?\s+([a-z]+)(?:\s+(\d{4}))?$")
 MAX_AHEAD_DAYS = 550  # about a school year and a half
@@ -111,6 +113,7 @@ class Agreed:
     hours: str = ""
     problem: str = ""  # "format", "invalid", "past", "far", "weekday", "hours"
     said_weekday: str = ""  # « mardi » when the date is a Wednesday
+    rest: str = ""  # what followed the date: the company (« le 14 avril à 10h, Mme Martin d'EDF »)
 
 
 def _clock(hour: str, minutes: str | None) -> str | None:
@@ -120,9 +123,24 @@ def _clock(hour: str, minutes: str | None) -> str | None:
     return f"{h} h {m:02d}" if m else f"{h} h"
 
 
+# where the date ends and the company begins: a comma, « avec »
+_AFTER_DATE = re.compile(r"\s*,\s*|\s+avec\s+", re.IGNORECASE)
+
+
 def parse_agreed(text: str, today: date) -> Agreed:
     """« mardi 14 avril à 9h », « 14/04 9h-12h », « le 14 avril 2027 de 9h à 12h »: the day
-    (see `parse_date`), its hours, and a weekday that does not match the date."""
+    (see `parse_date`), its hours, a weekday that does not match the date; and what follows a
+    date after a comma or « avec » (« le 14 avril à 10h, Mme Martin d'EDF ») as `rest`."""
+    agreed = _agreed(text, today)
+    parts = _AFTER_DATE.split(text.strip(), maxsplit=1)
+    if agreed.problem == "format" and len(parts) == 2 and parts[1].strip():
+        head = _agreed(parts[0], today)
+        if head.problem != "format":
+            return replace(head, rest=parts[1].strip())
+    return agreed
+
+
+def _agreed(text: str, today: date) -> Agreed:
     raw = " ".join(text.strip().lower().split())
     raw = _SPOKEN_HOURS.sub(lambda m: f"{m[1]}h", _MIDDAY.sub("12h", raw))  # « midi », « 9 heures »
     hours = ""

@@ -65,7 +65,8 @@ class FollowupDesk:
             turn.state.case_input = None  # the date is saved; the company stays as it was
             return self._saved(case)
         if extra == "ok" and waiting.get("case") == case.id and waiting.get("step") == "confirm":
-            agreed = Agreed(date.fromisoformat(waiting["date"]), waiting.get("hours", ""))
+            day, hours = date.fromisoformat(waiting["date"]), waiting.get("hours", "")
+            agreed = Agreed(day, hours, rest=waiting.get("company", ""))
             return await self._fix(turn, case, agreed)  # a weekend or holiday, confirmed
         if case.status not in ("acknowledged", "scheduled"):
             return _not_open(case)
@@ -113,6 +114,7 @@ class FollowupDesk:
                 "step": "confirm",
                 "date": agreed.day.isoformat(),
                 "hours": agreed.hours,
+                "company": agreed.rest,
             }
             return Reply(
                 f"{warning} Le {french_date(agreed.day)}, c'est bien cela ? Sinon, retapez la "
@@ -130,9 +132,16 @@ class FollowupDesk:
             await schedule(
                 turn.session, self.escalation.directory, case, contact, agreed.day, agreed.hours
             )
+            if agreed.rest:  # « le 14 avril à 10h, Mme Martin d'EDF »: not asked again
+                await set_company(
+                    turn.session, self.escalation.directory, case, contact, agreed.rest
+                )
         except CaseNotOpen:
             turn.state.case_input = None
             return _not_open(case)
+        if agreed.rest:
+            turn.state.case_input = None
+            return self._saved(case)
         turn.state.case_input = {"case": case.id, "step": "company"}
         keep = f"Garder « {case.company[:40]} »" if case.company else "Passer"
         return Reply(
