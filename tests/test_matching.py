@@ -202,10 +202,11 @@ def test_each_question_set_with_a_classifier_that_did_not_learn_it(kb, name):
     acc_floor, rej_floor = SET_FLOORS[name]
     items = read_labelled(DATA / name)
     known = leave_out(kb, items)
-    assert len(known.examples) < len(kb.examples) - 200  # the set's own lines are left out
+    left_out = len(kb.examples) - len(known.examples)
+    assert left_out >= min(200, 0.8 * len(items)), left_out  # the set's own lines are left out
     matcher = Matcher(known)
     report = evaluate(matcher, items, known.safety)
-    assert report.in_scope >= 150 and report.out_scope >= 40
+    assert report.in_scope >= 120 and report.out_scope >= 40
     assert report.accuracy >= acc_floor, format_report(report)
     assert report.rejection >= rej_floor, format_report(report)
 
