@@ -505,6 +505,22 @@ def test_other_phones_and_mails_are_not_the_ipes(engine, text):
     )
 
 
+def test_a_parent_telling_of_a_discriminatory_refusal_gets_the_familys_steps(engine):
+    state = State()
+    reply = engine.handle_text(
+        state,
+        "Bonjour, ma fille a été refusée en stage à cause de son nom et de sa couleur de peau. "
+        "Que faire ?",
+    )
+    assert reply.topic == "discrimination" and state.parent
+    assert (
+        "Votre enfant n'y est pour rien" in reply.text and "Informez la famille" not in reply.text
+    )
+    more = engine.handle_choice(state, "more:discrimination")
+    assert "39 28" in more.text and "porter plainte" in more.text
+    assert not TUTOIEMENT.search(reply.text + more.text)
+
+
 def test_more_does_not_repeat_the_line_the_first_message_already_showed(engine):
     state = State(role="teacher")
     first = engine.handle_text(state, "Combien de semaines de PFMP en bac pro sur les trois ans ?")
