@@ -516,6 +516,7 @@ def test_a_parent_telling_of_a_discriminatory_refusal_gets_the_familys_steps(eng
     assert (
         "Votre enfant n'y est pour rien" in reply.text and "Informez la famille" not in reply.text
     )
+    assert "3114" not in reply.text  # the answer's own line, the 39 28, not the distress footer
     more = engine.handle_choice(state, "more:discrimination")
     assert "39 28" in more.text and "porter plainte" in more.text
     assert not TUTOIEMENT.search(reply.text + more.text)

@@ -110,11 +110,13 @@ _ABOUT_THE_STAGE = re.compile(
 )
 
 
-def mark(reply: Reply, state: State, level: str, footer: str) -> None:
+def mark(reply: Reply, state: State, level: str, footer: str, category: str = "") -> None:
     """A signal on a message the reply does not answer as distress: the helpline line, under an
     answer, above a question ("Tu voulais dire :"); its time, for the « ok » that follows."""
     reply.safety = level
     if reply.topic == CRISIS_TOPIC:  # the distress topic has the lines
+        return
+    if category == "abuse" and reply.topic == "discrimination":  # its own line, the 39 28
         return
     state.weak_at = time.time()
     if reply.kind == "did_you_mean":

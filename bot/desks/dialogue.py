@@ -150,7 +150,7 @@ class DialogueEngine:
         if signal is not None and self.kb.safety is not None:  # the distress topic has the lines
             who = "parent" if answer_voice(state) == "parent" else state.role
             footer = self.kb.safety.footer("teacher" if vous and who != "parent" else who)
-            crisis.mark(reply, state, signal.level, footer)
+            crisis.mark(reply, state, signal.level, footer, signal.category)
         return register.ask_role_once(state, reply)
 
     def crisis(self, state: State, signal: SafetySignal, text: str | None = None) -> Reply:
