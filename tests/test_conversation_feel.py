@@ -522,6 +522,22 @@ def test_a_parent_telling_of_a_discriminatory_refusal_gets_the_familys_steps(eng
     assert not TUTOIEMENT.search(reply.text + more.text)
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "figure"),
+    [
+        ("c koi le stage de 3e", "cb de jours ?", "5 jours"),
+        ("c quoi les pfmp ?", "cb de semaines en cap ?", "12 à 14 semaines en CAP"),
+    ],
+)
+def test_how_many_after_an_answer_gets_the_sentence_with_the_figure(engine, first, then, figure):
+    state = State(role="pupil")
+    topic = engine.handle_text(state, first).topic
+    reply = engine.handle_text(state, then)
+    assert reply.topic == topic and figure in reply.text, reply.text
+    assert "Voici la suite" not in reply.text
+    assert f"more:{topic}" in [c.id for c in reply.choices]  # the rest is still there
+
+
 def test_more_does_not_repeat_the_line_the_first_message_already_showed(engine):
     state = State(role="teacher")
     first = engine.handle_text(state, "Combien de semaines de PFMP en bac pro sur les trois ans ?")

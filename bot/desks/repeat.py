@@ -4,6 +4,7 @@ answer's next part, or an honest word and the closest other topics — never the
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.desks import levels, register
@@ -27,7 +28,9 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     assert result.topic is not None
     topic = engine.kb.topics[result.topic]
     name = register.title(topic, register.reader(state))
-    labelled = _labelled(engine, state, topic, result.tokens)
+    labelled = _labelled(engine, state, topic, result.tokens) or _counted(
+        engine, state, topic, result.tokens
+    )
     if state.told_rest != topic.id and labelled is None:
         more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
         state.told_rest = topic.id
@@ -45,6 +48,8 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
         )
         text += f"\n\nSource : {short_source(topic.source)}"
         related = register.topic_choices(engine.kb, topic.related, register.reader(state))[:OTHERS]
+        if state.told_rest != topic.id:  # the rest is still to tell
+            related.insert(0, Choice("📖 En savoir plus", f"more:{topic.id}"))
         return Reply(text, related, kind="answer", topic=topic.id, score=result.score)
     nearby = [c.topic_id for c in result.candidates if c.topic_id != topic.id]
     choices = register.topic_choices(engine.kb, [*nearby, *topic.related], register.reader(state))
@@ -137,3 +142,33 @@ def _labelled(
         if colon and len(label) < 40 and asked & set(analyse(label, engine.kb.lexicon)[0]):
             found.append(line.strip())
     return found[0] if len(found) == 1 else None
+
+
+# what « combien de … ? » counts, as the analyser stems it, and as an answer writes it after a figure
+_UNITS = {
+    "jour": r"jours?",
+    "semain": r"semaines?",
+    "heur": r"(?:heures?|h)\b",
+    "mois": r"mois",
+    "ans": r"ans?\b",
+    "euro": r"(?:euros?|€)",
+    "minut": r"minutes?",
+}
+
+
+def _counted(
+    engine: DialogueEngine, state: State, topic: Topic, tokens: tuple[str, ...]
+) -> str | None:
+    """« cb de jours ? », « combien de semaines en CAP ? » under an answer: its first sentence
+    that gives that figure (« 5 jours, d'affilée ou non »), wherever it is in the answer."""
+    units = [t for t in tokens if t in _UNITS]
+    if "combien" not in tokens or len(units) != 1:
+        return None
+    title = set(analyse(topic.title, engine.kb.lexicon)[0])
+    besides = set(tokens) - title - {"combien", units[0]}  # « en CAP »: the sentence names it
+    figure = re.compile(rf"\b\d+(?:[,.]\d+)?(?:\s*(?:à|-)\s*\d+)?\s*{_UNITS[units[0]]}", re.I)
+    answer = topic.answer_for(answer_voice(state), levels.variant(state))
+    for sentence in (x.strip() for x in re.split(r"(?<=[.;!?])\s+|\n+", answer)):
+        if figure.search(sentence) and besides <= set(analyse(sentence, engine.kb.lexicon)[0]):
+            return sentence.lstrip("• ")
+    return None
