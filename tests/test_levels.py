@@ -103,6 +103,19 @@ def test_i_do_not_know_gives_the_general_answer_and_is_not_asked_again(engine):
     assert engine.handle_text(state, "le stage dure combien de temps ?").kind == "answer"
 
 
+def test_a_question_typed_under_the_class_question_gets_the_whole_answer(engine):
+    state = State(role="pupil")
+    asked = engine.handle_text(state, "ma convention dit rien sur l'argent, je serai payé ?")
+    assert asked.kind == "level" and asked.topic == PAID
+    # the pupil asks again in other words instead of pressing a class: the answer for every
+    # class from its start (it was « Voici la suite de ma réponse », whose start was never sent)
+    again = engine.handle_text(state, "ma cousine a touché une gratif pour son stage, et moi ?")
+    assert again.kind == "answer" and again.topic == PAID
+    assert again.text.startswith("Ça dépend de ta classe")
+    assert state.level is None  # nothing stored in the profile
+    assert engine.handle_text(state, "et en vrai combien on touche ?").kind == "answer"
+
+
 def test_teachers_and_the_form_are_not_asked(engine_with_academies):
     engine = engine_with_academies
     teacher = State(role="teacher")

@@ -817,6 +817,47 @@ def test_twenty_fifth_session_rules(net: SafetyNet, message: str, expected: str 
 
 
 @pytest.mark.parametrize(
+    "message, expected",
+    [
+        # round 46's false alarms, in other words: money received, a play studied in class
+        ("mon frère a touché des sous pour sa pfmp, et moi ?", None),
+        ("on touche combien en stage de BTS ?", None),
+        ("elle a touché 300 euros à la fin de son stage", None),
+        ("dans ce passage Roméo parle de se tuer, c'est pour mon commentaire", None),
+        # …and the same words when someone is hurt stay strong
+        ("mon tuteur me touche les fesses et il me donne des sous pour me taire", "sexual"),
+        ("il m'a touché", "sexual"),
+        ("mon pote il parle de se tuer dans ses messages", "suicide"),
+    ],
+)
+def test_twenty_sixth_session_rules(net: SafetyNet, message: str, expected: str | None):
+    _strong_as_expected(net, message, expected)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # round 46's missed weak lines, in other words: a boss who shouts, a put-down, being
+        # ignored and laughed at (strong, as « personne me parle et ils se moquent »), not
+        # taken seriously
+        "ma patronne arrête pas de me hurler dessus devant les clients",
+        "mon chef m'a dit t'es vraiment nul quand j'ai cassé une assiette",
+        "my coworkers ignore me and laugh when I speak",
+        "la tutrice me prend jamais au sérieux",
+    ],
+)
+def test_twenty_sixth_session_weak_lines(net: SafetyNet, message: str):
+    assert net.assess(message) is not None  # at least the helpline footer
+
+
+@pytest.mark.parametrize(
+    "message", ["mon prof de maths est nul", "le logiciel de la boîte est nul, mon chef le dit"]
+)
+def test_a_plain_opinion_is_no_put_down(net: SafetyNet, message: str):
+    assert net.assess(message) is None
+
+
+@pytest.mark.parametrize(
     "message",
     [
         "crevée, 9h-20h au salon de coiffure, je tiens plus le rythme",

@@ -386,8 +386,9 @@ class DialogueEngine:
         return reply
 
     def _reply_for_match(self, state: State, text: str, result: MatchResult) -> Reply:
-        if result.topic is not None and result.topic == state.last_topic:  # never twice
-            return repeat.follow_on(self, state, result)
+        same = result.topic is not None and result.topic == state.last_topic
+        if same and not levels.passed_over(state, state.last_topic or ""):  # never twice (the class
+            return repeat.follow_on(self, state, result)  # question on screen is no answer)
         if result.topic is not None:
             reply = self.answer(state, self.kb.topics[result.topic], result.score)
             reply = repeat.with_point(self, state, reply, result)  # the line the words point to

@@ -253,6 +253,16 @@ def needs_level(state: State, topic: Topic) -> bool:
     return state.level is None and state.topic_level is None
 
 
+def passed_over(state: State, topic_id: str) -> bool:
+    """The class question for this topic is on screen and the pupil asked again instead (« ma
+    convention dit rien sur l'argent » then « ma sœur a touché une gratif, et moi ? »): they
+    get the answer for every class, and are not asked again in this conversation."""
+    if not any(c.id.startswith("lv:") and c.id.endswith(f":{topic_id}") for c in state.choices):
+        return False
+    state.topic_level = "autre"
+    return True
+
+
 def ask(state: State, topic: Topic, score: float) -> Reply:
     """The level question, once; its buttons answer the topic."""
     state.last_topic, state.last_at = topic.id, time.time()
