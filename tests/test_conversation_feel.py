@@ -381,6 +381,7 @@ async def test_nobody_registered_for_the_academie_is_said_at_once_not_after_the_
     reply = await say(service, PUPIL, "13")  # Aix-Marseille: no IPE registered yet
     assert reply.kind == "form" and reply.text.startswith("À savoir avant de continuer"), reply.text
     assert "aucun ingénieur pour l'école n'est encore inscrit" in reply.text
+    assert len(reply.text) <= 500, len(reply.text)  # with the next question: one phone screen
     code = await invite(service, "aix-marseille")
     await say(service, 3001, f"/ipe {code}")
     await say(service, PUPIL2, "/stage")
@@ -797,3 +798,16 @@ def test_a_one_part_question_offers_no_second_part_and_a_teacher_reads_vous(engi
     assert teacher.topic == "convention-stage"
     assert "Votre question portait aussi sur « Le stage de seconde GT »" in teacher.text
     assert teacher.choices[0].id == "t:stage-seconde"
+
+
+def test_a_tutor_who_shouts_and_gives_menial_work_gets_the_stage_steps_and_a_footer(engine):
+    # a weak signal (issue: « a tutor who shouts »): the practical answer, one helpline line,
+    # not the crisis answer with the discrimination line
+    state = State(role="pupil")
+    reply = engine.handle_text(
+        state,
+        "mon tuteur de stage il arrete pas de me crier dessus et il me fait nettoyer les "
+        "toilettes tt la journee",
+    )
+    assert reply.kind == "answer" and reply.topic == "probleme-stage", reply.text
+    assert "39 28" not in reply.text and "3018" in reply.text

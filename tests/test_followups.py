@@ -114,3 +114,25 @@ def test_sous_is_money_only_as_a_noun(engine):
     state = State(role="pupil")
     engine.handle_text(state, "c normal que mon stage commence a 5h ?")
     assert engine.handle_text(state, "c sous la responsabilite de qui").topic == "horaires-mineurs"
+
+
+@pytest.mark.parametrize(
+    "asked", ["dis m'en plus", "dis-moi en plus stp", "jpeux avoir plus dinfos", "tell me more"]
+)
+def test_more_typed_after_an_answer_is_its_more_button(engine, asked):
+    state = State(role="pupil")
+    first = engine.handle_text(state, "c'est quoi la convention de stage ?")
+    assert first.kind == "answer" and any(c.id.startswith("more:") for c in first.choices)
+    more = engine.handle_text(state, asked)
+    assert more.kind == "more" and more.topic == first.topic, more.text
+    assert more.text not in first.text and "Source :" in more.text
+    assert "3114" not in more.text  # no helpline footer: « en plus » is no distress
+    again = engine.handle_text(state, "encore")
+    assert again.text.startswith("Je t'ai déjà dit tout ce que je sais"), again.text
+    assert again.choices  # the nearby topics
+
+
+def test_more_typed_with_no_answer_before_is_not_an_answer(engine):
+    reply = engine.handle_text(State(role="pupil"), "dis m'en plus")
+    assert reply.kind != "more"
+    assert "3114" not in reply.text

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.understanding.knowledge import TELEGRAM_MAX_TEXT, load_knowledge
+from bot.understanding.knowledge import TELEGRAM_MAX_TEXT, default_knowledge_dir, load_knowledge
 
 REQUIRED_TOPICS = """
 stage-3e trouver-stage pas-de-stage pfmp stage-bts stage-seconde convention-stage banque-stages
@@ -145,6 +145,14 @@ def test_missing_directory(tmp_path):
 
 
 # -- the shipped knowledge base ----------------------------------------------------------------
+
+
+def test_the_shipped_knowledge_is_found_from_any_directory(tmp_path, monkeypatch):
+    # `ipe-bot chat` started outside the repository: the knowledge/ folder beside the package
+    monkeypatch.delenv("KNOWLEDGE_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    found = default_knowledge_dir()
+    assert (found / "stages.yaml").is_file(), found
 
 
 def test_shipped_kb_has_the_required_topics(kb):

@@ -393,3 +393,29 @@ def test_a_source_by_level_with_an_unknown_class_is_named(tmp_path):
         "pro": "D.124-1"
     }
     assert [e.field for e in errors] == ["source_by_level.cm2"]
+
+
+@pytest.mark.parametrize(
+    ("message", "topic_id"),
+    [
+        ("jsuis en seconde pro commerce, c quand mon stage de seconde ?", "pfmp"),
+        ("je suis en 2nde pro, il dure combien de temps le stage de seconde ?", "pfmp"),
+        ("jsuis en seconde GT c quand mon stage de seconde", "stage-seconde"),
+    ],
+)
+def test_a_2de_pro_pupil_asking_for_the_seconde_stage_gets_the_pfmp(engine, message, topic_id):
+    reply = engine.handle_text(State(role="pupil"), message)
+    assert reply.topic == topic_id, reply.text
+
+
+def test_a_vocational_pupil_asking_about_the_2de_gt_stage_by_name_gets_it(engine):
+    state = State(role="pupil", level="bacpro")
+    assert engine.handle_text(state, "c'est quoi le stage de seconde GT ?").topic == "stage-seconde"
+
+
+def test_a_pupil_who_says_they_were_wrong_about_their_class_gets_their_own_stage(engine):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "c quand le stage de seconde").topic == "stage-seconde"
+    fixed = engine.handle_text(state, "ah nn dsl jme suis trompé jsuis en 3e pas en seconde")
+    assert fixed.topic == "stage-3e" and fixed.text.startswith("C'est noté (3e)"), fixed.text
+    assert state.level == "3e"

@@ -176,6 +176,8 @@ class DialogueEngine:
         offered_choice = acks.chosen(state, said)  # "oui" under « 🙋 Demander l'aide », "menu"
         if offered_choice is not None:
             return self.handle_choice(state, offered_choice)
+        if (more := repeat.more_asked(self, state, said)) is not None:  # « dis m'en plus »
+            return self._offer(state, more)
         acknowledged = acks.acknowledgement(state, stripped, said)  # "ok", "d'accord", "👍"
         acknowledged = acknowledged or languages.languages(state, said)  # "tu parles anglais ?"
         if acknowledged is not None:
@@ -192,6 +194,7 @@ class DialogueEngine:
         result = read_in_context(
             self.matcher, last, stripped, said, tokens, result, state.told_rest
         )
+        result = levels.own_stage(state, said, result)  # a 2de pro's « stage de seconde »
         after = helplines.answer(state, said) or crisis.follow_up(self, state, said, result)
         after = after or ipe_contact.answer(state, said, bool(self.escalation), ASK_BUTTON)
         return self._offer(state, after or self._reply_for(state, stripped, result))

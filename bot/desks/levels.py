@@ -8,6 +8,7 @@ gets the general answer).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from bot.desks import register
 from bot.desks.class_words import parse_level
 from bot.desks.phrases import LEVELS
 from bot.messages import Choice, Reply, State, answer_voice, voice
+from bot.understanding.matching import MatchResult
 from bot.understanding.topics import Topic
 
 if TYPE_CHECKING:
@@ -153,9 +155,12 @@ _ONLY_CLASS = re.compile(
 
 # a correction around the class (« en fait non jsuis en cap, jme suis trompé »)
 _CORRECTED = re.compile(
-    r"^(?:(?:en fait|enfaite|enfait|non|nan|pardon|oups|oops|plutot|sorry|actually|correction"
-    r"|euh|ah|mais)\s+)+|\s+(?:je me suis|jme suis|me suis|i was) (?:trompe|trompee|wrong)$"
+    r"^(?:(?:en fait|enfaite|enfait|non|nan|nn|pardon|dsl|desole|desolee|oups|oops|plutot|sorry"
+    r"|actually|correction|euh|ah|oh|mais|attends|attend|(?:je me suis|jme suis|me suis)"
+    r" (?:trompe|trompee))\s+)+"
+    r"|\s+(?:je me suis|jme suis|me suis|i was) (?:trompe|trompee|wrong)$"
     r"|\s+(?:pardon|dsl|desole|desolee|sorry|en fait|enfait|enfaite|finalement|plutot)$"
+    r"|\s+(?:et )?(?:pas|not) (?:en|in) (?!stage)[a-z0-9]+(?: (?:gt|pro|general|generale))?$"  # 2de
 )
 
 
@@ -251,6 +256,18 @@ def needs_level(state: State, topic: Topic) -> bool:
     if topic.action == "escalate":
         return False
     return state.level is None and state.topic_level is None
+
+
+_GENERAL_SECONDE = re.compile(r"\b(?:gt|generale?|techno|technologique|general)\b")
+
+
+def own_stage(state: State, said: str, result: MatchResult) -> MatchResult:
+    """« c quand mon stage de seconde ? » from a pupil in 2de pro: their stage is a PFMP, not
+    the two weeks of June of the 2de GT."""
+    vocational = VARIANT_OF.get(state.level or state.topic_level or "") == "pro"
+    if result.topic != "stage-seconde" or not vocational or _GENERAL_SECONDE.search(said):
+        return result
+    return dataclasses.replace(result, topic="pfmp")
 
 
 def passed_over(state: State, topic_id: str) -> bool:

@@ -71,9 +71,7 @@ def ahead(role: str | None, who: str) -> str:
         role,
         "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour ton "
         "académie. Tu peux quand même envoyer ta demande : elle sera enregistrée, mais "
-        f"{will_be_told(who)} En attendant, ton professeur principal peut t'aider (en lycée pro, "
-        "le bureau des entreprises aussi), et 1élève1stage (1eleve1stage.education.gouv.fr) publie "
-        "des offres pour la 4e, la 3e et la 2de GT.",
+        f"{will_be_told(who)} En attendant, ton professeur principal peut t'aider.",
         "À savoir avant de continuer : aucun ingénieur pour l'école n'est encore inscrit pour "
         "cette académie. La demande peut quand même être envoyée : elle sera enregistrée, mais "
         f"{will_be_told(who)}",

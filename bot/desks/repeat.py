@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.desks import levels, register
 from bot.desks.answers import short_source, split_answer
+from bot.desks.phrases import NO_FEEDBACK_TOPICS
 from bot.messages import Choice, Reply, State, answer_voice, by_role, voice
 from bot.understanding.matching import MatchResult
 from bot.understanding.normalise import analyse
@@ -51,7 +52,54 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
         if state.told_rest != topic.id:  # the rest is still to tell
             related.insert(0, Choice("📖 En savoir plus", f"more:{topic.id}"))
         return Reply(text, related, kind="answer", topic=topic.id, score=result.score)
-    nearby = [c.topic_id for c in result.candidates if c.topic_id != topic.id]
+    return _all_said(engine, state, topic, [c.topic_id for c in result.candidates], result.score)
+
+
+# « dis m'en plus », « plus d'infos stp », « tell me more », « la suite » typed, not pressed
+MORE_ASKED = re.compile(
+    r"^(?!je (?:veux|voudrais) plus$)"  # « jveux plus » : « je n'en veux plus »
+    r"(?:(?:ok|oui|ouais|ouai|daccord|d accord|cool|merci|stp|svp|et|mais|bah|ben) )*"
+    r"(?:(?:tu peux|tu pe|tu pourrais|peux tu|vous pouvez|pouvez vous|je peux|jpeux|je pe"
+    r"|on peut|je veux|jveux|je voudrais|j aimerais|jaimerais) )?"
+    r"(?:(?:me |m |nous )?(?:dire|donner|avoir|expliquer|en dire|me en dire) )?"
+    r"(?:(?:dis|dit|di|dites|raconte|racontez|explique|expliquez|donne|donnez|developpe"
+    r"|developpez|detaille|detaillez)(?: (?:moi|me|m|nous))?(?: en)? )?"
+    r"(?:en savoir plus|savoir plus|plus|davantage|plus de infos?|plus dinfos?|plus de informations?"
+    r"|plus dinformations?|plus de details?|plus de precisions?|la suite|encore|tell me more"
+    r"|more|more info|more details|go on|continue|continues|et apres|apres|ensuite)"
+    r"(?: (?:stp|svp|please|pls|plz|merci|stv|sil te plait|sil vous plait|sur ca|la dessus))?$"
+)
+
+
+def more_asked(engine: DialogueEngine, state: State, said: str) -> Reply | None:
+    """« dis m'en plus » after an answer: its « 📖 En savoir plus », or, when all was said,
+    an honest word and the closest topics (None: not that, or no answer to go on with)."""
+    topic = engine.kb.topics.get(state.last_topic or "")
+    if MORE_ASKED.match(said) is None or topic is None or topic.id in NO_FEEDBACK_TOPICS:
+        return None
+    if state.told_rest != topic.id:
+        more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
+        state.told_rest = topic.id
+        if not more.text.startswith("Source : "):  # there was a rest to tell
+            name = register.title(topic, register.reader(state))
+            more.text = NEXT_PART.format(name=name) + more.text
+            return more
+    reply = _all_said(engine, state, topic, [], None)
+    name = register.title(topic, register.reader(state))
+    reply.text = by_role(
+        voice(state),
+        f"Je t'ai déjà dit tout ce que je sais sur « {name} ». Regarde aussi ces sujets proches :",
+        f"Je vous ai déjà dit tout ce que je sais sur « {name} ». Voyez aussi ces sujets proches :",
+    )
+    return reply
+
+
+def _all_said(
+    engine: DialogueEngine, state: State, topic: Topic, nearby: list[str], score: float | None
+) -> Reply:
+    """« Ma réponse sur … dit tout ce que je sais » and the closest other topics."""
+    name = register.title(topic, register.reader(state))
+    nearby = [t for t in nearby if t != topic.id]
     choices = register.topic_choices(engine.kb, [*nearby, *topic.related], register.reader(state))
     unique = list({c.id: c for c in choices if c.id != f"t:{topic.id}"}.values())[:OTHERS]
     text = by_role(
@@ -66,7 +114,7 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
         [*unique, Choice("Autre chose", "m")],
         kind="answer",
         topic=topic.id,
-        score=result.score,
+        score=100.0 if score is None else score,
         source=topic.source,
     )
 

@@ -53,7 +53,7 @@ def default_knowledge_dir() -> Path:
     cwd = Path.cwd() / "knowledge"
     if cwd.is_dir():
         return cwd
-    return Path(__file__).resolve().parent.parent / "knowledge"
+    return Path(__file__).resolve().parents[2] / "knowledge"  # bot/understanding/ → the repo
 
 
 def _read_yaml(path: Path, errors: list[KnowledgeError]) -> Any:
