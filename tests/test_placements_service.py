@@ -102,6 +102,8 @@ def test_a_sentence_gives_sector_place_and_level(
         "jveux un stage a lille",
         "jtrouve pa de stage a nantes",
         "need an internship in lyon",
+        "j'ai trouvé aucun stage a lyon",
+        "jai pas trouvé de stage a bobigny",
     ],
 )
 def test_searches_in_sms_spelling_and_english(text):
@@ -110,7 +112,15 @@ def test_searches_in_sms_spelling_and_english(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["c'est quoi un stage de 3e ?", "comment écrire une lettre de motivation", "bonjour"],
+    [
+        "c'est quoi un stage de 3e ?",
+        "comment écrire une lettre de motivation",
+        "bonjour",
+        # a stage already found: the questions are about it, not a search (a pupil got the
+        # offers' « rien trouvé » and the request form)
+        "jai trouvé une boulangerie a bobigny pour mon stage, il veut pas signer la convention",
+        "g trouvé mon stage a lille mais je veux savoir si c payé",
+    ],
 )
 def test_questions_about_stages_are_not_searches(text):
     assert not looks_like_search(text)

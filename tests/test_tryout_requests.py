@@ -150,7 +150,8 @@ async def test_a_teacher_who_said_in_class_is_not_asked_the_format_nor_counts_it
 async def test_a_teacher_asking_if_the_request_is_free_gets_the_schools_answer(kb, db_url):
     service, _ = await _teacher_talk_form(kb, db_url)
     free = await say(service, TEACHER, "Est-ce que c'est gratuit ?")
-    assert "gratuites pour l'établissement" in free.text and "allocation" not in free.text
+    assert "ne coûtent rien à l'établissement" in free.text and "allocation" not in free.text
+    assert not free.text.startswith("Oui")  # « est-ce payant ? » is asked too
     change = await say(service, TEACHER, "on pourra modifier la demande ?")
     assert "récapitulatif permet de corriger" in change.text
     state = await service.state_of(TEACHER)
@@ -253,4 +254,34 @@ async def test_the_reference_and_what_happens_if_nobody_answers_are_said(kb, db_
     ref = await say(service, PUPIL, "c quoi mon numero de dossier")
     case = await the_case(service, PUPIL)
     assert ref.text == f"Ta demande porte la référence {case.reference}."
+    await service.db.dispose()
+
+
+async def test_a_teacher_typing_details_at_the_kind_step_keeps_them(kb, db_url):
+    service = make_service(db_url, kb)
+    await say(service, TEACHER, "/intervention")
+    count = await say(service, TEACHER, "28 élèves")
+    assert count.text.startswith("C'est noté : 28 élèves.") and "boutons" in count.text
+    period = await say(service, TEACHER, "Plutôt en mars, un jeudi après-midi")
+    assert "C'est noté pour la période" in period.text, period.text
+    talk = await say(service, TEACHER, "Oui, pour une classe de 4e, sur les métiers de l'ingénieur")
+    assert "boutons" not in talk.text.split("\n")[0], talk.text  # the kind is understood
+    state = await service.state_of(TEACHER)
+    answers = state.form["answers"]
+    assert answers["action"] == "talk" and answers["pupils"] == "28" and "mars" in answers["period"]
+    await service.db.dispose()
+
+
+async def test_a_short_question_or_thanks_in_the_pupils_form_is_answered_and_the_step_kept(
+    kb, db_url
+):
+    service = make_service(db_url, kb)
+    step = await say(service, PUPIL, "/stage")
+    assert step.kind == "form"
+    question = await say(service, PUPIL, "et le rapport ?")
+    assert question.topic == "rapport-stage" and "On reprend ta demande" in question.text
+    thanks = await say(service, PUPIL, "merci t un bg")
+    assert thanks.text.startswith("De rien"), thanks.text
+    state = await service.state_of(PUPIL)
+    assert state.form["step"] == "academy" and not state.form["answers"].get("academy")
     await service.db.dispose()

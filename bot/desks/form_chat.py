@@ -163,12 +163,19 @@ def _mash(said: str) -> bool:
     return len(said.split()) == 1 and len(word) >= 6 and len(_VOWELS.findall(word)) <= 1
 
 
+# « merci t un bg », « cimer » between two steps: thanks, then the step again
+_THANKS = re.compile(r"^(?:merci|mrc|mci|cimer|thanks|thx|thank you)\b")
+THANKED = ("De rien 🙂 On continue :", "Je vous en prie. On continue :")
+
+
 def aside(step: str, said: str, role: str | None, pupil_form: bool = True) -> str | None:
     """What to say, above the step's question asked again, when the message is not an answer to
     it (`said`: the message's normalised words); None when it may be one. The teacher's form
     (`pupil_form` False) shares the greetings and « laisse tomber », not the steps' help."""
     if _BACK_AGAIN.search(said):
         return by_role(role, *BACK_AGAIN)
+    if _THANKS.match(said) and len(said.split()) <= 6:
+        return by_role(role, *THANKED)
     about = _STEP_QUESTIONS.get(step) if pupil_form else None
     if about is not None and len(said.split()) <= 10 and about.search(said):
         return by_role(role, *STEP_ANSWERS[step])

@@ -70,9 +70,8 @@ _CHANGE = re.compile(
 )
 
 FREE = (
-    "Oui, c'est gratuit : l'aide de l'ingénieur pour l'école ne coûte rien, ni à toi ni à ta "
-    "famille.",
-    "Oui, c'est gratuit : l'aide de l'ingénieur pour l'école ne coûte rien aux familles.",
+    "C'est gratuit : l'aide de l'ingénieur pour l'école ne coûte rien, ni à toi ni à ta famille.",
+    "C'est gratuit : l'aide de l'ingénieur pour l'école ne coûte rien aux familles.",
 )
 PARENTS = (
     "Le bot ne prévient pas tes parents : ta demande va seulement à l'ingénieur pour l'école de "
@@ -202,7 +201,8 @@ def answer(said: str, case: Case | None, role: str | None, in_form: bool = False
 # a teacher asking inside the request for a speaker or a visit (rapport IPE 2008: the engineers
 # are « mis à disposition de l'éducation nationale » by their companies; transport is the cost)
 FREE_TEACHER = (
-    "Oui : la demande et l'aide de l'ingénieur pour l'école sont gratuites pour l'établissement "
+    "C'est gratuit : la demande et l'aide de l'ingénieur pour l'école ne coûtent rien à "
+    "l'établissement "
     "(les IPE sont mis à disposition de l'Éducation nationale par leur entreprise). Pour une "
     "visite, le transport de la classe reste à prévoir par l'établissement."
 )

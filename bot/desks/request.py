@@ -251,7 +251,7 @@ def on_text(engine: DialogueEngine, state: State, text: str) -> Reply:
         pattern.search(said) for pattern in (_QUESTION, _ASKED_INSIDE)
     )
     asks = text.rstrip().endswith("?") or _WHAT_IS.search(said) is not None
-    clear = asks and len(said.split()) >= 4
+    clear = asks and (len(said.split()) >= 4 or said.startswith("et "))  # « et le rapport ? »
     if state.form["step"] == "level" and parse_level(text) is not None:
         asked = (_QUESTION.search(said), _WHAT_IS.search(said), _STAGE_FACTS.search(said))
         if not any(asked):  # « euh je suis en 3e ? »: an unsure answer, not a question

@@ -215,8 +215,9 @@ def answer_text(
         return changed  # « en fait non, je préfère un intervenant en classe »
     if step == "action":
         action = guess_action(" ".join(fold(text).split()))
-        if action is None:
-            return "Choisissez avec les boutons ce que vous souhaitez organiser."
+        if action is None:  # « 28 élèves », « plutôt en mars »: kept for their step
+            kept = _not_a_commune(form, text) or ""
+            return f"{kept} Choisissez avec les boutons ce que vous souhaitez organiser.".strip()
         answers["action"] = action
     elif step == "commune" and (early := _not_a_commune(form, text)):
         return early  # « ah non pardon, 26 élèves », « plutôt en mars »: kept for their step
@@ -285,8 +286,7 @@ _NOT_THIS_CLASS = re.compile(
 )
 
 
-# steps after the class and the count, where « ah non pardon ils sont vingt-six » corrects them
-# (not the constraints: « pardon, 2 élèves en fauteuil » counts no class)
+# steps after the class and count, where « ah non ils sont 26 » corrects them (not constraints)
 _LATER_STEPS = ("theme", "period")
 _FIXING = re.compile(
     r"^(?:ils|elles) sont\b|\b(?:en fait|enfait|pardon|correction|finalement|oups|ah non"
@@ -308,8 +308,8 @@ def _with_town(form: dict[str, Any], school: str, town: str, academy: str) -> st
 
 
 def _not_a_commune(form: dict[str, Any], text: str) -> str | None:
-    """A count of pupils or a period typed where the commune is asked (« 26 élèves » is not the
-    Drôme, « en mars » not Mars in the Loire): kept for its own step, the commune asked again."""
+    """A count of pupils or a period typed early (« 26 élèves » is not the Drôme, « en mars »
+    not Mars in the Loire): kept for its own step; the commune or the kind asked again."""
     if form.get("pending_academy"):
         return None
     said = " ".join(fold(text).split())

@@ -27,6 +27,12 @@ ACTION_WORDS = (
             "vienne",
             "venir",
             "metier",
+            "metiers",
+            "temoigner",
+            "temoignage",
+            "conference",
+            "en classe",
+            "speaker",
         ),
     ),
     # several professionals at once: described at the theme step

@@ -65,10 +65,19 @@ class SearchQuery:
         return self.sector is not None or bool(self.terms)
 
 
+# « jai trouvé une boulangerie » : the stage is found, the questions are about it (not « j'ai pas
+# trouvé », « j'ai trouvé aucun stage »)
+_FOUND = re.compile(
+    r"\b(?:j ai|jai|g|ai|on a|il a|elle a|tu as|t as) (?:deja |enfin |bien )?(?:trouve|trouvee)\b"
+    r"(?! (?:aucun|aucune|personne|rien|pas|que des refus)\b)"
+)
+
+
 def looks_like_search(text: str) -> bool:
-    """A sentence about finding a stage (not a question about how stages work)."""
+    """A sentence about finding a stage (not a question about how stages work, nor about a
+    stage already found)."""
     folded = fold(text)
-    return bool(_STAGE.search(folded) and _INTENT.search(folded))
+    return bool(_STAGE.search(folded) and _INTENT.search(folded) and not _FOUND.search(folded))
 
 
 def parse(text: str, index: CommuneIndex, today: date | None = None) -> SearchQuery:
