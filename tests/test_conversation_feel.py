@@ -811,3 +811,23 @@ def test_a_tutor_who_shouts_and_gives_menial_work_gets_the_stage_steps_and_a_foo
     )
     assert reply.kind == "answer" and reply.topic == "probleme-stage", reply.text
     assert "39 28" not in reply.text and "3018" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "topic_id"),
+    [
+        ("Bonjour, notre fils de 15 ans voudrait un job d'été, est-ce permis ?", "job-ete"),
+        (
+            "Bonjour, comment ma fille doit-elle s'habiller le premier jour de stage ?",
+            "premier-jour",
+        ),
+    ],
+)
+def test_a_parent_gets_the_pupils_only_topics_in_vous(engine, message, topic_id):
+    # these topics had only the pupil's version: a parent was tutoyé (« tu signes un contrat »)
+    state = State()
+    reply = engine.handle_text(state, message)
+    assert reply.topic == topic_id and state.parent, reply.text
+    assert "votre enfant" in reply.text.lower() and not re.search(
+        r"\b(tu|ton|ta|tes)\b", reply.text
+    )

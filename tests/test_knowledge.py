@@ -170,8 +170,8 @@ def test_shipped_kb_entries_are_complete(kb):
             assert "<" not in text and "**" not in text, (topic.id, role)
         if topic.audience == "both":
             assert set(topic.answers) - {"parent"} == {"pupil", "teacher"}, topic.id
-        else:  # a parent's version only beside a pupil's and a teacher's
-            assert "parent" not in topic.answers, topic.id
+        elif topic.audience == "teacher":  # a parent's version beside a pupil's only: a
+            assert "parent" not in topic.answers, topic.id  # pupil's topic a parent asks too
 
 
 def test_pupil_answers_say_tu_and_teacher_answers_never_do(kb):

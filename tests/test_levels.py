@@ -116,6 +116,13 @@ def test_a_question_typed_under_the_class_question_gets_the_whole_answer(engine)
     assert engine.handle_text(state, "et en vrai combien on touche ?").kind == "answer"
 
 
+def test_more_asked_under_the_class_question_gets_the_answer_from_its_start(engine):
+    state = State(role="pupil")
+    assert engine.handle_text(state, "le stage c'est payé ?").kind == "level"
+    reply = engine.handle_text(state, "dis m'en plus")
+    assert reply.kind == "answer" and reply.text.startswith("Ça dépend de ta classe"), reply.text
+
+
 def test_teachers_and_the_form_are_not_asked(engine_with_academies):
     engine = engine_with_academies
     teacher = State(role="teacher")

@@ -77,6 +77,8 @@ def more_asked(engine: DialogueEngine, state: State, said: str) -> Reply | None:
     topic = engine.kb.topics.get(state.last_topic or "")
     if MORE_ASKED.match(said) is None or topic is None or topic.id in NO_FEEDBACK_TOPICS:
         return None
+    if levels.passed_over(state, topic.id):  # under the class question: the answer for all
+        return engine.answer(state, topic)
     if state.told_rest != topic.id:
         more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
         state.told_rest = topic.id
