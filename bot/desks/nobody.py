@@ -57,11 +57,12 @@ def unrouted(reference: str, role: str | None, kind: str, who: str) -> str:
         f"Ta demande est enregistrée (référence {reference}), mais je dois être honnête : aucun "
         f"ingénieur pour l'école n'est inscrit pour ton académie pour l'instant. {told(who, role)} "
         "En attendant, parles-en à ton professeur principal (en lycée pro, au bureau des "
-        "entreprises aussi), et regarde les offres sur 1élève1stage (1eleve1stage.education.gouv.fr).",
+        "entreprises aussi) ; en 4e, 3e ou 2de GT, regarde les offres de 1élève1stage "
+        "(1eleve1stage.education.gouv.fr).",
         f"La demande est enregistrée (référence {reference}), mais aucun ingénieur pour l'école "
         f"n'est inscrit pour cette académie pour l'instant. {told(who, role)} En attendant : le "
-        "bureau des entreprises (en lycée professionnel), le pôle de stages de l'académie, et les "
-        "offres de 1élève1stage (1eleve1stage.education.gouv.fr).",
+        "bureau des entreprises (en lycée professionnel), le pôle de stages de l'académie, et, en "
+        "4e, 3e ou 2de GT, les offres de 1élève1stage (1eleve1stage.education.gouv.fr).",
     )
 
 
@@ -107,8 +108,8 @@ def message_kept(role: str | None, who: str) -> str:
         role,
         "Personne ne peut recevoir ton message pour l'instant : aucun ingénieur pour l'école n'est "
         f"joignable dans ton académie. {later} En attendant, parles-en à ton professeur principal "
-        "(en lycée pro, au bureau des entreprises aussi) ; les offres de stage sont aussi sur "
-        "1élève1stage (1eleve1stage.education.gouv.fr).",
+        "(en lycée pro, au bureau des entreprises aussi) ; en 4e, 3e ou 2de GT, les offres de "
+        "stage sont aussi sur 1élève1stage (1eleve1stage.education.gouv.fr).",
         "Personne ne peut recevoir ce message pour l'instant : aucun ingénieur pour l'école n'est "
         f"joignable dans cette académie. {later} En attendant : le bureau des entreprises (en "
         "lycée professionnel) ou le pôle de stages de l'académie.",
