@@ -390,6 +390,12 @@ def test_a_class_variant_names_its_own_source(kb):
     assert topic.source_for("pupil", None) == topic.source
     other = kb.topics["stage-3e"]
     assert other.source_for("pupil", "pro") == other.source  # no variant: the topic's own
+    # every topic with class variants names each variant's source (a BTS pupil asking about
+    # the stage's length was shown « art. D.332-14 (stage de 3e) »)
+    for varied in (t for t in kb.topics.values() if t.by_level):
+        for level in varied.by_level:
+            assert level in varied.level_sources, (varied.id, level)
+    assert "D.332-14" not in kb.topics["duree-stage"].source_for("pupil", "bts")
 
 
 def test_a_source_by_level_with_an_unknown_class_is_named(tmp_path):
