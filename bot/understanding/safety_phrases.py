@@ -241,6 +241,8 @@ REFUSED_PLACEMENT = re.compile(
     r"|\b(?:stage|pfmp|candidatures?|alternance)(?: \w+){0,6} refus\w*"
     r"|\bcandidatures?(?: \w+){0,10} refus\w*|\btout le monde (?:\w+ )?(?:a|ont) refus\w*"
     r"|\b(?:repond|repondent|rappelle|rappellent) jamais\b|\b(?:aucune|pas de|jamais de) reponse\b"
+    # « le copain a eu des réponses, lui aucune »: the letters unanswered, the friend's not
+    r"|\breponses? (?:\w+ ){0,2}(?:lui|elle|moi) (?:aucune|rien)\b|\b(?:aucun|pas de) retour\b"
 )
 
 # a figure of speech never swallows the pupil's own "je me tue" ("ce weekend je me tue"): the
