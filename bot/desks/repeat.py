@@ -32,14 +32,11 @@ def follow_on(engine: DialogueEngine, state: State, result: MatchResult) -> Repl
     labelled = _labelled(engine, state, topic, result.tokens) or _counted(
         engine, state, topic, result.tokens
     )
-    if state.told_rest != topic.id and labelled is None:
-        more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
-        state.told_rest = topic.id
-        if not more.text.startswith("Source : "):  # there is a rest to tell
-            more.text = NEXT_PART.format(name=name) + more.text
-            more.kind, more.topic, more.score = "answer", topic.id, result.score
-            more.source = topic.source
-            return more
+    told = state.told_rest == topic.id or labelled is not None
+    if not told and (more := _next_part(engine, state, topic, name)) is not None:
+        more.kind, more.topic, more.score = "answer", topic.id, result.score
+        more.source = topic.source
+        return more
     point = labelled or _point(engine, state, topic, result.tokens)
     if point is not None:  # "faut-il un signalement au procureur ?": that line of the answer
         text = by_role(
@@ -79,21 +76,27 @@ def more_asked(engine: DialogueEngine, state: State, said: str) -> Reply | None:
         return None
     if levels.passed_over(state, topic.id):  # under the class question: the answer for all
         return engine.answer(state, topic)
-    if state.told_rest != topic.id:
-        more = engine.handle_choice(state, f"more:{topic.id}")  # the rest and the full source
-        state.told_rest = topic.id
-        if not more.text.startswith("Source : "):  # there was a rest to tell
-            name = register.title(topic, register.reader(state))
-            more.text = NEXT_PART.format(name=name) + more.text
-            return more
-    reply = _all_said(engine, state, topic, [], None)
     name = register.title(topic, register.reader(state))
+    if state.told_rest != topic.id and (more := _next_part(engine, state, topic, name)):
+        return more
+    reply = _all_said(engine, state, topic, [], None)
     reply.text = by_role(
         voice(state),
         f"Je t'ai déjà dit tout ce que je sais sur « {name} ». Regarde aussi ces sujets proches :",
         f"Je vous ai déjà dit tout ce que je sais sur « {name} ». Voyez aussi ces sujets proches :",
     )
     return reply
+
+
+def _next_part(engine: DialogueEngine, state: State, topic: Topic, name: str) -> Reply | None:
+    """The answer's rest and full source (« Voici la suite … »), now told; None when the first
+    message said it all."""
+    more = engine.handle_choice(state, f"more:{topic.id}")
+    state.told_rest = topic.id
+    if more.text.startswith("Source : "):
+        return None
+    more.text = NEXT_PART.format(name=name) + more.text
+    return more
 
 
 def _all_said(

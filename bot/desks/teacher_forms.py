@@ -216,10 +216,10 @@ def answer_text(
     if step == "action":
         action = guess_action(" ".join(fold(text).split()))
         if action is None:  # « 28 élèves », « plutôt en mars »: kept for their step
-            kept = _not_a_commune(form, text) or ""
+            kept = _kept_for_its_step(form, text) or ""
             return f"{kept} Choisissez avec les boutons ce que vous souhaitez organiser.".strip()
         answers["action"] = action
-    elif step == "commune" and (early := _not_a_commune(form, text)):
+    elif step == "commune" and (early := _kept_for_its_step(form, text)):
         return early  # « ah non pardon, 26 élèves », « plutôt en mars »: kept for their step
     elif step == "commune":
         confirming = bool(form.get("pending_academy"))  # "oui" is not the commune's name
@@ -307,7 +307,7 @@ def _with_town(form: dict[str, Any], school: str, town: str, academy: str) -> st
     return None
 
 
-def _not_a_commune(form: dict[str, Any], text: str) -> str | None:
+def _kept_for_its_step(form: dict[str, Any], text: str) -> str | None:
     """A count of pupils or a period typed early (« 26 élèves » is not the Drôme, « en mars »
     not Mars in the Loire): kept for its own step; the commune or the kind asked again."""
     if form.get("pending_academy"):
